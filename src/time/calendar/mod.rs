@@ -1,0 +1,1 @@
+//! Built-in exchange calendars and the calendar file format.

@@ -1,0 +1,1 @@
+//! The market-state machine: HOLIDAY, OVERNIGHT, PRE_OPEN, SESSION, BREAK, POST_CLOSE.
