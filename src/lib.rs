@@ -1,4 +1,8 @@
 //! pipec: a compiler and interpreter for declarative trading-operations pipelines.
 #![doc = include_str!("../docs/architecture.md")]
 
+pub mod diagnostic;
+pub mod source;
+pub mod span;
+pub mod syntax;
 pub mod time;

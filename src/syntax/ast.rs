@@ -1,0 +1,374 @@
+//! The abstract syntax tree: what a `.pipe` file says, in source order, with a
+//! span on every node. Names are still text here; `check::resolve` binds them.
+
+use crate::span::Span;
+use chrono::{NaiveDate, NaiveTime};
+
+/// A name as written, with where it was written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Name {
+    pub text: String,
+    pub span: Span,
+}
+
+/// Any node with its span.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Spanned<T> {
+    pub node: T,
+    pub span: Span,
+}
+
+impl<T> Spanned<T> {
+    pub fn new(node: T, span: Span) -> Spanned<T> {
+        Spanned { node, span }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct File {
+    pub items: Vec<Item>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Item {
+    Import(Spanned<String>),
+    Handler(Handler),
+    Days(Days),
+    Pipeline(Pipeline),
+}
+
+// ---------------------------------------------------------------- handlers
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Handler {
+    pub name: Name,
+    pub settings: Vec<Spanned<HandlerSetting>>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum HandlerSetting {
+    Exec(Vec<Spanned<String>>),
+    Shell(Spanned<String>),
+    Builtin { name: Name, arg: Option<Spanned<Value>> },
+    Returns(Spanned<Shape>),
+    Env(Vec<(Name, Spanned<String>)>),
+    MaxOutput(Spanned<u64>),
+}
+
+/// The declared shape of JSON.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Shape {
+    Prim(Prim),
+    List(Box<Spanned<Shape>>),
+    Object(Vec<ShapeField>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Prim {
+    String,
+    Int,
+    Float,
+    Bool,
+    Timestamp,
+    Any,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ShapeField {
+    pub key: Name,
+    pub optional: bool,
+    pub shape: Spanned<Shape>,
+}
+
+/// A JSON value written in `.pipe` syntax.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    String(String),
+    List(Vec<Spanned<Value>>),
+    Object(Vec<(Name, Spanned<Value>)>),
+}
+
+// ---------------------------------------------------------------- day sets
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Days {
+    pub name: Name,
+    pub source: DaysSource,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum DaysSource {
+    File(Spanned<String>),
+    List(Vec<Spanned<NaiveDate>>),
+}
+
+// ---------------------------------------------------------------- pipelines
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pipeline {
+    pub name: Name,
+    pub title: Option<Spanned<String>>,
+    pub settings: Vec<Spanned<PipelineSetting>>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum PipelineSetting {
+    Description(Spanned<String>),
+    Calendar(CalendarRef),
+    Timezone(Name),
+    Concurrency(Spanned<u64>),
+    Timeout(Spanned<Duration>),
+    OnFailure(Spanned<Policy>),
+    Priority(Spanned<PriorityValue>),
+    Merge(Name),
+    Cleanup(Name),
+    PreOpen(Spanned<Duration>),
+    PostClose(Spanned<Duration>),
+    Stage(Stage),
+    Trigger(Trigger),
+    Source(Source),
+}
+
+/// `calendar XNYS` or `calendar "calendars/broker.cal"`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CalendarRef {
+    Builtin(Name),
+    File(Spanned<String>),
+}
+
+/// A length of time in milliseconds, as written (`1h30m`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Duration {
+    pub millis: u64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum PriorityValue {
+    Number(u64),
+    Named(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Policy {
+    Abort,
+    Fail,
+    Warn,
+    Skip,
+    Default(Spanned<Value>),
+    Retry {
+        attempts: Spanned<u64>,
+        backoff: Option<Spanned<Backoff>>,
+        then: Option<Box<Spanned<Policy>>>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Backoff {
+    Fixed(Vec<Spanned<Duration>>),
+    Exponential {
+        base: Spanned<Duration>,
+        max: Option<Spanned<Duration>>,
+        jitter: bool,
+    },
+}
+
+// ---------------------------------------------------------------- stages and tasks
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stage {
+    pub name: Name,
+    pub title: Option<Spanned<String>>,
+    pub settings: Vec<Spanned<StageSetting>>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum StageSetting {
+    BestEffort,
+    Requires(Vec<Name>),
+    When(When),
+    Timeout(Spanned<Duration>),
+    OnFailure(Spanned<Policy>),
+    Task(Task),
+    Flow(Vec<Spanned<Vec<Name>>>),
+    Gate(Gate),
+}
+
+/// `when fomc_day` / `when not market_closed`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct When {
+    pub negated: bool,
+    pub days: Name,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Task {
+    pub name: Name,
+    /// `None` for `task x` with no braces; `Some(vec![])` for `task x {}`.
+    pub settings: Option<Vec<Spanned<TaskSetting>>>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TaskSetting {
+    Run(Name),
+    RunPipeline(Name),
+    Args(Vec<Spanned<String>>),
+    After(Vec<Name>),
+    Joins(Vec<Name>),
+    Reads(Vec<Name>),
+    Timeout(Spanned<Duration>),
+    OnFailure(Spanned<Policy>),
+    Priority(Spanned<PriorityValue>),
+    Requires(Vec<Name>),
+    When(When),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Gate {
+    pub name: Name,
+    pub description: Option<Spanned<String>>,
+    pub expr: Expr,
+    pub span: Span,
+}
+
+// ---------------------------------------------------------------- triggers and sources
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Trigger {
+    pub name: Name,
+    pub settings: Vec<Spanned<TriggerSetting>>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TriggerSetting {
+    At(At),
+    Every {
+        interval: Spanned<Duration>,
+        from: Name,
+        to: Name,
+    },
+    Cron(Spanned<String>),
+    In(Name),
+    On(Vec<Name>),
+    Stages(StageSelection),
+    Missed(Missed),
+    Calendar(CalendarRef),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum At {
+    Clock(Spanned<NaiveTime>),
+    Open(i64),
+    Close(i64),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum StageSelection {
+    Range(Name, Name),
+    List(Vec<Name>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Missed {
+    Skip,
+    RunLate(Spanned<Duration>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Source {
+    pub name: Name,
+    pub settings: Vec<Spanned<SourceSetting>>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum SourceSetting {
+    Producer(Name),
+    Green(Spanned<Age>),
+    Yellow(Spanned<Age>),
+}
+
+/// A freshness threshold: wall-clock time or trading sessions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Age {
+    Wall(Duration),
+    Sessions(u64),
+}
+
+// ---------------------------------------------------------------- expressions
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Expr {
+    pub kind: ExprKind,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExprKind {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    String(String),
+    Duration(Duration),
+    Name(String),
+    Field(Box<Expr>, Name),
+    Call(Name, Vec<Expr>),
+    Lambda(Name, Box<Expr>),
+    List(Vec<Expr>),
+    Unary(UnaryOp, Box<Expr>),
+    Binary(BinaryOp, Box<Expr>, Box<Expr>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnaryOp {
+    Not,
+    Neg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BinaryOp {
+    Or,
+    And,
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    In,
+    Add,
+    Sub,
+    Mul,
+    Div,
+}
+
+impl BinaryOp {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            BinaryOp::Or => "or",
+            BinaryOp::And => "and",
+            BinaryOp::Eq => "==",
+            BinaryOp::Ne => "!=",
+            BinaryOp::Lt => "<",
+            BinaryOp::Le => "<=",
+            BinaryOp::Gt => ">",
+            BinaryOp::Ge => ">=",
+            BinaryOp::In => "in",
+            BinaryOp::Add => "+",
+            BinaryOp::Sub => "-",
+            BinaryOp::Mul => "*",
+            BinaryOp::Div => "/",
+        }
+    }
+}

@@ -1,0 +1,116 @@
+//! Syntax errors in words a user understands: pest's rule names are renamed,
+//! and the keywords and punctuation it tried are listed as written.
+
+use super::grammar::Rule;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::span::{FileId, Span};
+use pest::error::{Error, InputLocation};
+use std::collections::BTreeSet;
+
+pub fn syntax_error(error: &Error<Rule>, text: &str, file: FileId) -> Diagnostic {
+    let (mut start, end) = match error.location {
+        InputLocation::Pos(p) => (p, p),
+        InputLocation::Span((s, e)) => (s, e),
+    };
+    let mut expected = BTreeSet::new();
+    if let Some(attempts) = error.parse_attempts() {
+        start = start.max(attempts.max_position);
+        for token in attempts.expected_tokens() {
+            let token = token.to_string();
+            // Character ranges and built-in rules say nothing a user can act on.
+            if !token.contains("..") && token != "BUILTIN_RULE" && !token.trim().is_empty() {
+                expected.insert(format!("`{token}`"));
+            }
+        }
+        for stack in attempts.call_stacks() {
+            if let Some(word) = stack.deepest.get_rule().and_then(|r| describe(*r)) {
+                expected.insert(word.to_string());
+            }
+        }
+    }
+    if let pest::error::ErrorVariant::ParsingError { positives, .. } = &error.variant {
+        expected.extend(positives.iter().filter_map(|r| describe(*r)).map(String::from));
+    }
+    let start = skip_blanks(text, start);
+    let end = end.max(start);
+    let found = found_at(text, start);
+    let message = match &found {
+        Some(token) => format!("unexpected `{token}`"),
+        None => "unexpected end of file".to_string(),
+    };
+    let label_end = found.as_ref().map_or(end, |t| start + t.len()).max(end);
+    let span = Span::new(file, start, label_end);
+    let expected: Vec<String> = expected.into_iter().collect();
+    let label = if expected.is_empty() {
+        "not expected here".to_string()
+    } else {
+        format!("expected {}", one_of(&expected))
+    };
+    let mut diagnostic = Diagnostic::new(Code::Syntax, message).label(span, label);
+    if let Some(help) = hint(&found) {
+        diagnostic = diagnostic.help(help);
+    }
+    diagnostic
+}
+
+/// The token at a byte offset: a word, or one character of punctuation.
+fn found_at(text: &str, at: usize) -> Option<String> {
+    let rest = text.get(at..)?;
+    let first = rest.chars().next()?;
+    if first.is_alphanumeric() || first == '_' {
+        Some(
+            rest.chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect(),
+        )
+    } else {
+        Some(first.to_string())
+    }
+}
+
+/// pest can stop before the blanks that precede the offending token.
+fn skip_blanks(text: &str, at: usize) -> usize {
+    text.get(at..)
+        .map_or(at, |rest| at + (rest.len() - rest.trim_start().len()))
+}
+
+fn hint(found: &Option<String>) -> Option<String> {
+    match found.as_deref() {
+        Some(";") => Some("settings are separated by blanks or new lines, not `;`".into()),
+        Some("=") => Some("settings are written `keyword value`, without `=`".into()),
+        Some("//") | Some("/") => Some("comments start with `#`".into()),
+        _ => None,
+    }
+}
+
+fn one_of(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} or {}", init.join(", "), last),
+    }
+}
+
+/// The words for a rule in an "expected …" list; `None` for rules whose own
+/// keywords already appear in the list.
+fn describe(rule: Rule) -> Option<&'static str> {
+    Some(match rule {
+        Rule::name => "a name",
+        Rule::key_path => "a context key",
+        Rule::string | Rule::string_inner => "a string",
+        Rule::integer => "a whole number",
+        Rule::float => "a number",
+        Rule::duration => "a duration such as `30s`",
+        Rule::size => "a size such as `1MB`",
+        Rule::time_of_day => "a time such as `09:30`",
+        Rule::date => "a date such as `2026-01-28`",
+        Rule::zone => "a time zone such as `America/New_York`",
+        Rule::state => "a market state such as `SESSION`",
+        Rule::shape_prim => "a type such as `string`",
+        Rule::expr => "an expression",
+        Rule::value_object | Rule::value_list => "a value",
+        Rule::boolean => "`true` or `false`",
+        Rule::EOI => "end of file",
+        _ => return None,
+    })
+}

@@ -1,0 +1,760 @@
+//! pest's parse tree to the typed AST. This is the only place that walks
+//! `Pairs`; a literal the grammar admits but that has no value (`25:00`, an
+//! overlong number) becomes a diagnostic here, and parsing goes on.
+
+use super::ast::*;
+use super::expected::syntax_error;
+use super::grammar::{PipeParser, Rule};
+use super::literal;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::span::{FileId, Span};
+use pest::iterators::Pair;
+use pest::pratt_parser::{Assoc, Op, PrattParser};
+use pest::Parser;
+use std::sync::LazyLock;
+
+/// Parses one file. A syntax error ends the parse (pest does not recover), so
+/// the AST is `None` and the one syntax diagnostic says where and what was expected.
+pub fn parse(text: &str, file: FileId) -> (Option<File>, Vec<Diagnostic>) {
+    pest::set_error_detail(true);
+    match PipeParser::parse(Rule::file, text) {
+        Ok(mut pairs) => {
+            let mut builder = Builder {
+                file,
+                diagnostics: Vec::new(),
+            };
+            let ast = pairs.next().map(|root| builder.file(root));
+            (ast, builder.diagnostics)
+        }
+        Err(error) => (None, vec![syntax_error(&error, text, file)]),
+    }
+}
+
+static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
+    PrattParser::new()
+        .op(Op::infix(Rule::or_op, Assoc::Left))
+        .op(Op::infix(Rule::and_op, Assoc::Left))
+        .op(Op::prefix(Rule::not_op))
+        .op(Op::infix(Rule::eq_op, Assoc::Left)
+            | Op::infix(Rule::ne_op, Assoc::Left)
+            | Op::infix(Rule::lt_op, Assoc::Left)
+            | Op::infix(Rule::le_op, Assoc::Left)
+            | Op::infix(Rule::gt_op, Assoc::Left)
+            | Op::infix(Rule::ge_op, Assoc::Left)
+            | Op::infix(Rule::in_op, Assoc::Left))
+        .op(Op::infix(Rule::add_op, Assoc::Left) | Op::infix(Rule::sub_op, Assoc::Left))
+        .op(Op::infix(Rule::mul_op, Assoc::Left) | Op::infix(Rule::div_op, Assoc::Left))
+        .op(Op::prefix(Rule::neg_op))
+        .op(Op::postfix(Rule::field))
+});
+
+struct Builder {
+    file: FileId,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Builder {
+    fn span(&self, pair: &Pair<Rule>) -> Span {
+        let s = pair.as_span();
+        Span::new(self.file, s.start(), s.end())
+    }
+
+    fn literal_error(&mut self, code: Code, span: Span, message: String) {
+        self.diagnostics
+            .push(Diagnostic::new(code, message).label(span, "here"));
+    }
+
+    fn file(&mut self, root: Pair<Rule>) -> File {
+        let span = self.span(&root);
+        let items = root
+            .into_inner()
+            .filter(|p| p.as_rule() != Rule::EOI)
+            .map(|p| self.item(p))
+            .collect();
+        File { items, span }
+    }
+
+    fn item(&mut self, pair: Pair<Rule>) -> Item {
+        match pair.as_rule() {
+            Rule::import => {
+                let span = self.span(&pair);
+                let path = self.string(first(pair));
+                Item::Import(Spanned::new(path.node, span))
+            }
+            Rule::handler => Item::Handler(self.handler(pair)),
+            Rule::days => Item::Days(self.days(pair)),
+            _ => Item::Pipeline(self.pipeline(pair)),
+        }
+    }
+
+    // ------------------------------------------------------------ handlers
+
+    fn handler(&mut self, pair: Pair<Rule>) -> Handler {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner();
+        let name = self.name(next(&mut inner));
+        let settings = inner
+            .map(|p| {
+                let span = self.span(&p);
+                Spanned::new(self.handler_setting(p), span)
+            })
+            .collect();
+        Handler {
+            name,
+            settings,
+            span,
+        }
+    }
+
+    fn handler_setting(&mut self, pair: Pair<Rule>) -> HandlerSetting {
+        match pair.as_rule() {
+            Rule::exec => HandlerSetting::Exec(pair.into_inner().map(|p| self.string(p)).collect()),
+            Rule::shell => HandlerSetting::Shell(self.string(first(pair))),
+            Rule::builtin => {
+                let mut inner = pair.into_inner();
+                let name = self.name(next(&mut inner));
+                let arg = inner.next().map(|p| self.value(p));
+                HandlerSetting::Builtin { name, arg }
+            }
+            Rule::returns => HandlerSetting::Returns(self.shape(first(pair))),
+            Rule::env => HandlerSetting::Env(
+                pair.into_inner()
+                    .map(|entry| {
+                        let mut inner = entry.into_inner();
+                        let key = self.key(next(&mut inner));
+                        let value = self.string(next(&mut inner));
+                        (key, value)
+                    })
+                    .collect(),
+            ),
+            _ => {
+                let p = first(pair);
+                let span = self.span(&p);
+                let bytes = literal::size(p.as_str()).unwrap_or_else(|message| {
+                    self.literal_error(Code::SizeOutOfRange, span, message);
+                    0
+                });
+                HandlerSetting::MaxOutput(Spanned::new(bytes, span))
+            }
+        }
+    }
+
+    fn shape(&mut self, pair: Pair<Rule>) -> Spanned<Shape> {
+        let span = self.span(&pair);
+        let shape = match pair.as_rule() {
+            Rule::shape_object => Shape::Object(
+                pair.into_inner()
+                    .map(|field| {
+                        let mut inner = field.into_inner();
+                        let key = self.key(next(&mut inner));
+                        let mut item = next(&mut inner);
+                        let optional = item.as_rule() == Rule::optional_mark;
+                        if optional {
+                            item = next(&mut inner);
+                        }
+                        ShapeField {
+                            key,
+                            optional,
+                            shape: self.shape(item),
+                        }
+                    })
+                    .collect(),
+            ),
+            Rule::shape_list => Shape::List(Box::new(self.shape(first(pair)))),
+            _ => Shape::Prim(match pair.as_str() {
+                "string" => Prim::String,
+                "int" => Prim::Int,
+                "float" => Prim::Float,
+                "bool" => Prim::Bool,
+                "timestamp" => Prim::Timestamp,
+                _ => Prim::Any,
+            }),
+        };
+        Spanned::new(shape, span)
+    }
+
+    fn value(&mut self, pair: Pair<Rule>) -> Spanned<Value> {
+        let span = self.span(&pair);
+        let value = match pair.as_rule() {
+            Rule::value_object => Value::Object(
+                pair.into_inner()
+                    .map(|field| {
+                        let mut inner = field.into_inner();
+                        let key = self.key(next(&mut inner));
+                        (key, self.value(next(&mut inner)))
+                    })
+                    .collect(),
+            ),
+            Rule::value_list => Value::List(pair.into_inner().map(|p| self.value(p)).collect()),
+            Rule::float => Value::Float(self.float(&pair)),
+            Rule::integer => Value::Int(self.signed(&pair)),
+            Rule::string => Value::String(self.string(pair).node),
+            Rule::boolean => Value::Bool(pair.as_str() == "true"),
+            _ => Value::Null,
+        };
+        Spanned::new(value, span)
+    }
+
+    // ------------------------------------------------------------ day sets
+
+    fn days(&mut self, pair: Pair<Rule>) -> Days {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner();
+        let name = self.name(next(&mut inner));
+        let source = next(&mut inner);
+        let source = if source.as_rule() == Rule::string {
+            DaysSource::File(self.string(source))
+        } else {
+            DaysSource::List(source.into_inner().map(|d| self.date(d)).collect())
+        };
+        Days { name, source, span }
+    }
+
+    // ------------------------------------------------------------ pipelines
+
+    fn pipeline(&mut self, pair: Pair<Rule>) -> Pipeline {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner().peekable();
+        let name = self.name(next(&mut inner));
+        let title = match inner.peek() {
+            Some(p) if p.as_rule() == Rule::string => Some(self.string(next(&mut inner))),
+            _ => None,
+        };
+        let settings = inner
+            .map(|p| {
+                let span = self.span(&p);
+                Spanned::new(self.pipeline_setting(p), span)
+            })
+            .collect();
+        Pipeline {
+            name,
+            title,
+            settings,
+            span,
+        }
+    }
+
+    fn pipeline_setting(&mut self, pair: Pair<Rule>) -> PipelineSetting {
+        match pair.as_rule() {
+            Rule::description => PipelineSetting::Description(self.string(first(pair))),
+            Rule::calendar => PipelineSetting::Calendar(self.calendar(first(pair))),
+            Rule::timezone => PipelineSetting::Timezone(self.name(first(pair))),
+            Rule::concurrency => PipelineSetting::Concurrency(self.integer(first(pair))),
+            Rule::timeout => PipelineSetting::Timeout(self.duration(first(pair))),
+            Rule::on_failure => PipelineSetting::OnFailure(self.policy(first(pair))),
+            Rule::priority => PipelineSetting::Priority(self.priority(first(pair))),
+            Rule::merge => PipelineSetting::Merge(self.name(first(pair))),
+            Rule::cleanup => PipelineSetting::Cleanup(self.name(first(pair))),
+            Rule::pre_open => PipelineSetting::PreOpen(self.duration(first(pair))),
+            Rule::post_close => PipelineSetting::PostClose(self.duration(first(pair))),
+            Rule::stage => PipelineSetting::Stage(self.stage(pair)),
+            Rule::trigger => PipelineSetting::Trigger(self.trigger(pair)),
+            _ => PipelineSetting::Source(self.source(pair)),
+        }
+    }
+
+    fn calendar(&mut self, pair: Pair<Rule>) -> CalendarRef {
+        if pair.as_rule() == Rule::string {
+            CalendarRef::File(self.string(pair))
+        } else {
+            CalendarRef::Builtin(self.name(pair))
+        }
+    }
+
+    fn priority(&mut self, pair: Pair<Rule>) -> Spanned<PriorityValue> {
+        let span = self.span(&pair);
+        let value = if pair.as_rule() == Rule::integer {
+            PriorityValue::Number(self.integer(pair).node)
+        } else {
+            PriorityValue::Named(pair.as_str().to_string())
+        };
+        Spanned::new(value, span)
+    }
+
+    fn policy(&mut self, pair: Pair<Rule>) -> Spanned<Policy> {
+        let span = self.span(&pair);
+        let policy = match pair.as_rule() {
+            Rule::abort => Policy::Abort,
+            Rule::fail => Policy::Fail,
+            Rule::warn => Policy::Warn,
+            Rule::skip => Policy::Skip,
+            Rule::default => Policy::Default(self.value(first(pair))),
+            _ => {
+                let mut inner = pair.into_inner();
+                let attempts = self.integer(next(&mut inner));
+                let mut backoff = None;
+                let mut then = None;
+                for p in inner {
+                    if p.as_rule() == Rule::backoff {
+                        backoff = Some(self.backoff(p));
+                    } else {
+                        then = Some(Box::new(self.policy(p)));
+                    }
+                }
+                Policy::Retry {
+                    attempts,
+                    backoff,
+                    then,
+                }
+            }
+        };
+        Spanned::new(policy, span)
+    }
+
+    fn backoff(&mut self, pair: Pair<Rule>) -> Spanned<Backoff> {
+        let span = self.span(&pair);
+        let body = first(pair);
+        let backoff = if body.as_rule() == Rule::exponential {
+            let mut inner = body.into_inner();
+            let base = self.duration(next(&mut inner));
+            let mut max = None;
+            let mut jitter = false;
+            for p in inner {
+                if p.as_rule() == Rule::jitter {
+                    jitter = true;
+                } else {
+                    max = Some(self.duration(p));
+                }
+            }
+            Backoff::Exponential { base, max, jitter }
+        } else {
+            Backoff::Fixed(body.into_inner().map(|p| self.duration(p)).collect())
+        };
+        Spanned::new(backoff, span)
+    }
+
+    // ------------------------------------------------------------ stages and tasks
+
+    fn stage(&mut self, pair: Pair<Rule>) -> Stage {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner().peekable();
+        let name = self.name(next(&mut inner));
+        let title = match inner.peek() {
+            Some(p) if p.as_rule() == Rule::string => Some(self.string(next(&mut inner))),
+            _ => None,
+        };
+        let settings = inner
+            .map(|p| {
+                let span = self.span(&p);
+                Spanned::new(self.stage_setting(p), span)
+            })
+            .collect();
+        Stage {
+            name,
+            title,
+            settings,
+            span,
+        }
+    }
+
+    fn stage_setting(&mut self, pair: Pair<Rule>) -> StageSetting {
+        match pair.as_rule() {
+            Rule::best_effort => StageSetting::BestEffort,
+            Rule::requires => StageSetting::Requires(self.names(pair.into_inner())),
+            Rule::when => StageSetting::When(self.when(pair)),
+            Rule::timeout => StageSetting::Timeout(self.duration(first(pair))),
+            Rule::on_failure => StageSetting::OnFailure(self.policy(first(pair))),
+            Rule::task => StageSetting::Task(self.task(pair)),
+            Rule::flow => StageSetting::Flow(
+                pair.into_inner()
+                    .map(|step| {
+                        let span = self.span(&step);
+                        Spanned::new(self.names(step.into_inner()), span)
+                    })
+                    .collect(),
+            ),
+            _ => StageSetting::Gate(self.gate(pair)),
+        }
+    }
+
+    fn when(&mut self, pair: Pair<Rule>) -> When {
+        let mut negated = false;
+        let mut days = None;
+        for p in pair.into_inner() {
+            if p.as_rule() == Rule::negation {
+                negated = true;
+            } else {
+                days = Some(self.name(p));
+            }
+        }
+        When {
+            negated,
+            days: days.unwrap_or_else(|| unreachable_name(self.file)),
+        }
+    }
+
+    fn task(&mut self, pair: Pair<Rule>) -> Task {
+        let span = self.span(&pair);
+        let text = pair.as_str();
+        let mut inner = pair.into_inner();
+        let name = self.name(next(&mut inner));
+        let settings: Vec<_> = inner
+            .map(|p| {
+                let span = self.span(&p);
+                Spanned::new(self.task_setting(p), span)
+            })
+            .collect();
+        // `task x {}` and `task x` mean the same but are kept apart for `fmt`.
+        let braces = text.trim_end().ends_with('}');
+        Task {
+            name,
+            settings: braces.then_some(settings),
+            span,
+        }
+    }
+
+    fn task_setting(&mut self, pair: Pair<Rule>) -> TaskSetting {
+        match pair.as_rule() {
+            Rule::run => {
+                let target = first(pair);
+                if target.as_rule() == Rule::run_pipeline {
+                    TaskSetting::RunPipeline(self.name(first(target)))
+                } else {
+                    TaskSetting::Run(self.name(target))
+                }
+            }
+            Rule::args => TaskSetting::Args(pair.into_inner().map(|p| self.string(p)).collect()),
+            Rule::after => TaskSetting::After(self.names(pair.into_inner())),
+            Rule::joins => TaskSetting::Joins(self.names(pair.into_inner())),
+            Rule::reads => TaskSetting::Reads(self.names(pair.into_inner())),
+            Rule::timeout => TaskSetting::Timeout(self.duration(first(pair))),
+            Rule::on_failure => TaskSetting::OnFailure(self.policy(first(pair))),
+            Rule::priority => TaskSetting::Priority(self.priority(first(pair))),
+            Rule::requires => TaskSetting::Requires(self.names(pair.into_inner())),
+            _ => TaskSetting::When(self.when(pair)),
+        }
+    }
+
+    fn gate(&mut self, pair: Pair<Rule>) -> Gate {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner().peekable();
+        let name = self.name(next(&mut inner));
+        let description = match inner.peek() {
+            Some(p) if p.as_rule() == Rule::string => Some(self.string(next(&mut inner))),
+            _ => None,
+        };
+        let expr = self.expr(next(&mut inner));
+        Gate {
+            name,
+            description,
+            expr,
+            span,
+        }
+    }
+
+    // ------------------------------------------------------------ triggers and sources
+
+    fn trigger(&mut self, pair: Pair<Rule>) -> Trigger {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner();
+        let name = self.name(next(&mut inner));
+        let settings = inner
+            .map(|p| {
+                let span = self.span(&p);
+                Spanned::new(self.trigger_setting(p), span)
+            })
+            .collect();
+        Trigger {
+            name,
+            settings,
+            span,
+        }
+    }
+
+    fn trigger_setting(&mut self, pair: Pair<Rule>) -> TriggerSetting {
+        match pair.as_rule() {
+            Rule::at => TriggerSetting::At(self.at(first(pair))),
+            Rule::every => {
+                let mut inner = pair.into_inner();
+                let interval = self.duration(next(&mut inner));
+                let window = next(&mut inner);
+                let states: Vec<Name> = window.into_inner().map(|p| self.name(p)).collect();
+                let from = states.first().cloned().unwrap_or_else(|| unreachable_name(self.file));
+                let to = states.get(1).cloned().unwrap_or_else(|| from.clone());
+                TriggerSetting::Every { interval, from, to }
+            }
+            Rule::cron => TriggerSetting::Cron(self.string(first(pair))),
+            Rule::in_zone => TriggerSetting::In(self.name(first(pair))),
+            Rule::on_days => TriggerSetting::On(self.names(pair.into_inner())),
+            Rule::stages => {
+                let body = first_or_all(pair);
+                TriggerSetting::Stages(match body {
+                    StagesBody::Range(range) => {
+                        let mut inner = range.into_inner();
+                        let from = self.name(next(&mut inner));
+                        let to = self.name(next(&mut inner));
+                        StageSelection::Range(from, to)
+                    }
+                    StagesBody::List(pairs) => StageSelection::List(self.names(pairs.into_iter())),
+                })
+            }
+            Rule::missed => {
+                let body = first(pair);
+                TriggerSetting::Missed(if body.as_rule() == Rule::missed_skip {
+                    Missed::Skip
+                } else {
+                    Missed::RunLate(self.duration(first(body)))
+                })
+            }
+            _ => TriggerSetting::Calendar(self.calendar(first(pair))),
+        }
+    }
+
+    fn at(&mut self, pair: Pair<Rule>) -> At {
+        if pair.as_rule() == Rule::time_of_day {
+            return At::Clock(self.time(pair));
+        }
+        let mut inner = pair.into_inner();
+        let anchor = next(&mut inner).as_str().to_string();
+        let mut offset: i64 = 0;
+        if let (Some(sign), Some(amount)) = (inner.next(), inner.next()) {
+            let millis = i64::try_from(self.duration(amount).node.millis).unwrap_or(i64::MAX);
+            offset = if sign.as_str() == "-" { -millis } else { millis };
+        }
+        if anchor == "open" {
+            At::Open(offset)
+        } else {
+            At::Close(offset)
+        }
+    }
+
+    fn source(&mut self, pair: Pair<Rule>) -> Source {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner();
+        let name = self.name(next(&mut inner));
+        let settings = inner
+            .map(|p| {
+                let span = self.span(&p);
+                let setting = match p.as_rule() {
+                    Rule::producer => SourceSetting::Producer(self.name(first(p))),
+                    Rule::green => SourceSetting::Green(self.age(first(p))),
+                    _ => SourceSetting::Yellow(self.age(first(p))),
+                };
+                Spanned::new(setting, span)
+            })
+            .collect();
+        Source {
+            name,
+            settings,
+            span,
+        }
+    }
+
+    fn age(&mut self, pair: Pair<Rule>) -> Spanned<Age> {
+        let span = self.span(&pair);
+        let age = if pair.as_rule() == Rule::sessions {
+            Age::Sessions(self.integer(first(pair)).node)
+        } else {
+            Age::Wall(self.duration(pair).node)
+        };
+        Spanned::new(age, span)
+    }
+
+    // ------------------------------------------------------------ expressions
+
+    fn expr(&mut self, pair: Pair<Rule>) -> Expr {
+        let file = self.file;
+        let expr = PRATT
+            .map_primary(|p| self.primary(p))
+            .map_prefix(|op, rhs| {
+                let span = Span::new(file, op.as_span().start(), op.as_span().end()).to(rhs.span);
+                let op = if op.as_rule() == Rule::not_op {
+                    UnaryOp::Not
+                } else {
+                    UnaryOp::Neg
+                };
+                Expr {
+                    kind: ExprKind::Unary(op, Box::new(rhs)),
+                    span,
+                }
+            })
+            .map_postfix(|lhs, op| {
+                let s = op.as_span();
+                let field_span = Span::new(file, s.start(), s.end());
+                let name = op.into_inner().next().map_or_else(
+                    || unreachable_name(file),
+                    |n| Name {
+                        text: n.as_str().to_string(),
+                        span: Span::new(file, n.as_span().start(), n.as_span().end()),
+                    },
+                );
+                let span = lhs.span.to(field_span);
+                Expr {
+                    kind: ExprKind::Field(Box::new(lhs), name),
+                    span,
+                }
+            })
+            .map_infix(|lhs, op, rhs| {
+                let op = match op.as_rule() {
+                    Rule::or_op => BinaryOp::Or,
+                    Rule::and_op => BinaryOp::And,
+                    Rule::eq_op => BinaryOp::Eq,
+                    Rule::ne_op => BinaryOp::Ne,
+                    Rule::lt_op => BinaryOp::Lt,
+                    Rule::le_op => BinaryOp::Le,
+                    Rule::gt_op => BinaryOp::Gt,
+                    Rule::ge_op => BinaryOp::Ge,
+                    Rule::in_op => BinaryOp::In,
+                    Rule::add_op => BinaryOp::Add,
+                    Rule::sub_op => BinaryOp::Sub,
+                    Rule::mul_op => BinaryOp::Mul,
+                    _ => BinaryOp::Div,
+                };
+                let span = lhs.span.to(rhs.span);
+                Expr {
+                    kind: ExprKind::Binary(op, Box::new(lhs), Box::new(rhs)),
+                    span,
+                }
+            })
+            .parse(pair.into_inner());
+        expr
+    }
+
+    fn primary(&mut self, pair: Pair<Rule>) -> Expr {
+        let span = self.span(&pair);
+        let kind = match pair.as_rule() {
+            Rule::expr => return self.expr(pair),
+            Rule::lambda => {
+                let mut inner = pair.into_inner();
+                let param = self.name(next(&mut inner));
+                ExprKind::Lambda(param, Box::new(self.expr(next(&mut inner))))
+            }
+            Rule::call => {
+                let mut inner = pair.into_inner();
+                let name = self.name(next(&mut inner));
+                ExprKind::Call(name, inner.map(|p| self.expr(p)).collect())
+            }
+            Rule::list => ExprKind::List(pair.into_inner().map(|p| self.expr(p)).collect()),
+            Rule::duration => ExprKind::Duration(self.duration(pair).node),
+            Rule::float => ExprKind::Float(self.float(&pair)),
+            Rule::integer => ExprKind::Int(self.signed(&pair)),
+            Rule::string => ExprKind::String(self.string(pair).node),
+            Rule::boolean => ExprKind::Bool(pair.as_str() == "true"),
+            Rule::null => ExprKind::Null,
+            _ => ExprKind::Name(pair.as_str().to_string()),
+        };
+        Expr { kind, span }
+    }
+
+    // ------------------------------------------------------------ tokens
+
+    fn name(&mut self, pair: Pair<Rule>) -> Name {
+        Name {
+            text: pair.as_str().to_string(),
+            span: self.span(&pair),
+        }
+    }
+
+    /// An object key: a bare name or a quoted string.
+    fn key(&mut self, pair: Pair<Rule>) -> Name {
+        if pair.as_rule() == Rule::string {
+            let s = self.string(pair);
+            Name {
+                text: s.node,
+                span: s.span,
+            }
+        } else {
+            self.name(pair)
+        }
+    }
+
+    fn names<'i>(&mut self, pairs: impl Iterator<Item = Pair<'i, Rule>>) -> Vec<Name> {
+        pairs.map(|p| self.name(p)).collect()
+    }
+
+    fn string(&mut self, pair: Pair<Rule>) -> Spanned<String> {
+        let span = self.span(&pair);
+        let inner = pair.into_inner().next().map_or("", |p| p.as_str());
+        let text = literal::string(inner).unwrap_or_else(|message| {
+            self.literal_error(Code::Syntax, span, message);
+            String::new()
+        });
+        Spanned::new(text, span)
+    }
+
+    fn integer(&mut self, pair: Pair<Rule>) -> Spanned<u64> {
+        let span = self.span(&pair);
+        let n = literal::integer(pair.as_str()).unwrap_or_else(|message| {
+            self.literal_error(Code::Syntax, span, message);
+            0
+        });
+        Spanned::new(n, span)
+    }
+
+    fn signed(&mut self, pair: &Pair<Rule>) -> i64 {
+        let span = self.span(pair);
+        pair.as_str().parse().unwrap_or_else(|_| {
+            self.literal_error(
+                Code::Syntax,
+                span,
+                format!("`{}` is too large a number", pair.as_str()),
+            );
+            0
+        })
+    }
+
+    fn float(&mut self, pair: &Pair<Rule>) -> f64 {
+        // The grammar admits only digits, a point and digits, which always parse.
+        pair.as_str().parse().unwrap_or(0.0)
+    }
+
+    fn duration(&mut self, pair: Pair<Rule>) -> Spanned<Duration> {
+        let span = self.span(&pair);
+        let d = literal::duration(pair.as_str()).unwrap_or_else(|message| {
+            self.literal_error(Code::DurationOutOfRange, span, message);
+            Duration { millis: 0 }
+        });
+        Spanned::new(d, span)
+    }
+
+    fn time(&mut self, pair: Pair<Rule>) -> Spanned<chrono::NaiveTime> {
+        let span = self.span(&pair);
+        let t = literal::time_of_day(pair.as_str()).unwrap_or_else(|message| {
+            self.literal_error(Code::TimeOutOfRange, span, message);
+            chrono::NaiveTime::MIN
+        });
+        Spanned::new(t, span)
+    }
+
+    fn date(&mut self, pair: Pair<Rule>) -> Spanned<chrono::NaiveDate> {
+        let span = self.span(&pair);
+        let d = literal::date(pair.as_str()).unwrap_or_else(|message| {
+            self.literal_error(Code::TimeOutOfRange, span, message);
+            chrono::NaiveDate::MIN
+        });
+        Spanned::new(d, span)
+    }
+}
+
+enum StagesBody<'i> {
+    Range(Pair<'i, Rule>),
+    List(Vec<Pair<'i, Rule>>),
+}
+
+fn first_or_all(pair: Pair<'_, Rule>) -> StagesBody<'_> {
+    let inner: Vec<_> = pair.into_inner().collect();
+    match inner.first() {
+        Some(p) if p.as_rule() == Rule::stage_range => StagesBody::Range(p.clone()),
+        _ => StagesBody::List(inner),
+    }
+}
+
+// The grammar guarantees the children these helpers take; an absent one would
+// be a grammar/parser mismatch, which the tests over every rule would catch.
+fn first(pair: Pair<Rule>) -> Pair<Rule> {
+    let text = pair.clone();
+    pair.into_inner().next().unwrap_or(text)
+}
+
+fn next<'i>(pairs: &mut impl Iterator<Item = Pair<'i, Rule>>) -> Pair<'i, Rule> {
+    pairs
+        .next()
+        .expect("the grammar guarantees this child; the parser and grammar disagree")
+}
+
+fn unreachable_name(file: FileId) -> Name {
+    Name {
+        text: String::new(),
+        span: Span::new(file, 0, 0),
+    }
+}
