@@ -1,7 +1,11 @@
 //! pipec: a compiler and interpreter for declarative trading-operations pipelines.
 #![doc = include_str!("../docs/architecture.md")]
 
+pub mod check;
+pub mod compile;
 pub mod diagnostic;
+pub mod ir;
+pub mod loader;
 pub mod source;
 pub mod span;
 pub mod syntax;

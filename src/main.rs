@@ -1,1 +1,7 @@
-fn main() {}
+//! The `pipec` binary: parses the command line and hands over to the library.
+
+mod cli;
+
+fn main() -> std::process::ExitCode {
+    cli::main()
+}

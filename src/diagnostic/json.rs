@@ -88,3 +88,23 @@ fn range_of(span: Span, sources: &SourceMap) -> JsonRange {
         end: file.position(span.end as usize),
     }
 }
+
+impl CheckReport {
+    /// One report for several checked files.
+    pub fn combine(reports: impl IntoIterator<Item = CheckReport>) -> CheckReport {
+        let mut all = CheckReport {
+            format_version: FORMAT_VERSION,
+            valid: true,
+            error_count: 0,
+            warning_count: 0,
+            diagnostics: Vec::new(),
+        };
+        for report in reports {
+            all.valid &= report.valid;
+            all.error_count += report.error_count;
+            all.warning_count += report.warning_count;
+            all.diagnostics.extend(report.diagnostics);
+        }
+        all
+    }
+}

@@ -12,7 +12,7 @@ pub struct Name {
 }
 
 /// Any node with its span.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Spanned<T> {
     pub node: T,
     pub span: Span,
@@ -92,6 +92,8 @@ pub enum Value {
     String(String),
     List(Vec<Spanned<Value>>),
     Object(Vec<(Name, Spanned<Value>)>),
+    /// Only as the argument of `builtin sleep`.
+    Duration(Duration),
 }
 
 // ---------------------------------------------------------------- day sets

@@ -18,7 +18,7 @@ pub fn syntax_error(error: &Error<Rule>, text: &str, file: FileId) -> Diagnostic
         for token in attempts.expected_tokens() {
             let token = token.to_string();
             // Character ranges and built-in rules say nothing a user can act on.
-            if !token.contains("..") && token != "BUILTIN_RULE" && !token.trim().is_empty() {
+            if !token.contains("..") && token != "BUILTIN_RULE" && token != "#" && !token.trim().is_empty() {
                 expected.insert(format!("`{token}`"));
             }
         }

@@ -190,6 +190,7 @@ impl Builder {
             Rule::integer => Value::Int(self.signed(&pair)),
             Rule::string => Value::String(self.string(pair).node),
             Rule::boolean => Value::Bool(pair.as_str() == "true"),
+            Rule::duration => Value::Duration(self.duration(pair).node),
             _ => Value::Null,
         };
         Spanned::new(value, span)

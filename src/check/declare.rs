@@ -1,0 +1,111 @@
+//! The program-wide names: handlers, day sets and pipelines from every loaded
+//! file. A name declared twice is reported once, at its second declaration.
+
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::loader::Loaded;
+use crate::span::{FileId, Span};
+use crate::syntax::ast;
+use std::collections::HashMap;
+
+/// A declaration and the file it came from.
+pub struct Declared<'a, T> {
+    pub node: &'a T,
+    pub file: FileId,
+}
+
+pub struct Scope<'a> {
+    pub handlers: Vec<Declared<'a, ast::Handler>>,
+    pub day_sets: Vec<Declared<'a, ast::Days>>,
+    pub pipelines: Vec<Declared<'a, ast::Pipeline>>,
+    handler_index: HashMap<&'a str, usize>,
+    day_set_index: HashMap<&'a str, usize>,
+    pipeline_index: HashMap<&'a str, usize>,
+}
+
+impl<'a> Scope<'a> {
+    pub fn handler(&self, name: &str) -> Option<usize> {
+        self.handler_index.get(name).copied()
+    }
+
+    pub fn day_set(&self, name: &str) -> Option<usize> {
+        self.day_set_index.get(name).copied()
+    }
+
+    pub fn pipeline(&self, name: &str) -> Option<usize> {
+        self.pipeline_index.get(name).copied()
+    }
+
+    pub fn handler_names(&self) -> Vec<&str> {
+        self.handlers.iter().map(|d| d.node.name.text.as_str()).collect()
+    }
+
+    pub fn day_set_names(&self) -> Vec<&str> {
+        self.day_sets.iter().map(|d| d.node.name.text.as_str()).collect()
+    }
+
+    pub fn pipeline_names(&self) -> Vec<&str> {
+        self.pipelines.iter().map(|d| d.node.name.text.as_str()).collect()
+    }
+}
+
+pub fn collect<'a>(loaded: &'a Loaded, diagnostics: &mut Diagnostics) -> Scope<'a> {
+    let mut scope = Scope {
+        handlers: Vec::new(),
+        day_sets: Vec::new(),
+        pipelines: Vec::new(),
+        handler_index: HashMap::new(),
+        day_set_index: HashMap::new(),
+        pipeline_index: HashMap::new(),
+    };
+    for (file, ast) in &loaded.files {
+        for item in &ast.items {
+            match item {
+                ast::Item::Handler(h) => {
+                    if declare(&mut scope.handler_index, &h.name, scope.handlers.len(), "handler", diagnostics, |i| scope.handlers[i].node.name.span) {
+                        scope.handlers.push(Declared { node: h, file: *file });
+                    }
+                }
+                ast::Item::Days(d) => {
+                    if declare(&mut scope.day_set_index, &d.name, scope.day_sets.len(), "day set", diagnostics, |i| scope.day_sets[i].node.name.span) {
+                        scope.day_sets.push(Declared { node: d, file: *file });
+                    }
+                }
+                ast::Item::Pipeline(p) => {
+                    if declare(&mut scope.pipeline_index, &p.name, scope.pipelines.len(), "pipeline", diagnostics, |i| scope.pipelines[i].node.name.span) {
+                        scope.pipelines.push(Declared { node: p, file: *file });
+                    }
+                }
+                ast::Item::Import(_) => {}
+            }
+        }
+    }
+    scope
+}
+
+/// Records `name` at `next`, or reports a duplicate and returns false.
+fn declare<'a>(
+    index: &mut HashMap<&'a str, usize>,
+    name: &'a ast::Name,
+    next: usize,
+    kind: &str,
+    diagnostics: &mut Diagnostics,
+    span_of: impl Fn(usize) -> Span,
+) -> bool {
+    if let Some(&first) = index.get(name.text.as_str()) {
+        diagnostics.push(duplicate(kind, name, span_of(first)));
+        return false;
+    }
+    index.insert(&name.text, next);
+    true
+}
+
+/// The diagnostic for a second declaration of a name.
+pub fn duplicate(kind: &str, name: &ast::Name, first: Span) -> Diagnostic {
+    Diagnostic::new(
+        Code::DuplicateName,
+        format!("the {kind} `{}` is declared twice", name.text),
+    )
+    .label(name.span, "declared again here")
+    .label(first, "first declared here")
+    .help(format!("rename one of them; {kind} names must be unique"))
+}

@@ -1,0 +1,265 @@
+//! Handlers, their shapes and day sets: AST to IR.
+
+use super::declare::Scope;
+use super::range;
+use super::suggest::did_you_mean;
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::ir::{Builtin, DaySet, Field, Handler, HandlerKind, Program, Shape, Work};
+use crate::loader::Loaded;
+use crate::span::Span;
+use crate::syntax::ast::{self, HandlerSetting, Spanned};
+use std::path::Path;
+
+pub const DEFAULT_MAX_OUTPUT: u64 = 1 << 20;
+const MAX_OUTPUT_LIMIT: u64 = 1 << 30;
+const BUILTINS: [&str; 5] = ["noop", "sleep", "fail", "emit", "flaky"];
+
+pub fn lower_all(scope: &Scope, loaded: &Loaded, diagnostics: &mut Diagnostics) -> Vec<Handler> {
+    scope
+        .handlers
+        .iter()
+        .map(|declared| {
+            let dir = loaded.sources.get(declared.file).path.parent().unwrap_or(Path::new(""));
+            lower(declared.node, dir, diagnostics)
+        })
+        .collect()
+}
+
+fn lower(decl: &ast::Handler, dir: &Path, diagnostics: &mut Diagnostics) -> Handler {
+    let mut kinds: Vec<(HandlerKind, Span)> = Vec::new();
+    let mut returns = None;
+    let mut env = Vec::new();
+    let mut max_output = None;
+    let mut seen = super::pipeline::Seen::default();
+    for setting in &decl.settings {
+        match &setting.node {
+            HandlerSetting::Exec(argv) => {
+                let mut argv = argv.iter().map(|a| a.node.clone());
+                let program = argv.next().unwrap_or_default();
+                kinds.push((HandlerKind::Exec { program, args: argv.collect() }, setting.span));
+            }
+            HandlerSetting::Shell(command) => {
+                kinds.push((HandlerKind::Shell { command: command.node.clone() }, setting.span));
+            }
+            HandlerSetting::Builtin { name, arg } => {
+                if let Some(b) = builtin(name, arg.as_ref(), diagnostics) {
+                    kinds.push((HandlerKind::Builtin(b), setting.span));
+                }
+            }
+            HandlerSetting::Returns(shape) => {
+                if seen.first("returns", setting.span, diagnostics) {
+                    returns = Some(lower_shape(&shape.node));
+                }
+            }
+            HandlerSetting::Env(entries) => {
+                env.extend(entries.iter().map(|(k, v)| (k.text.clone(), v.node.clone())));
+            }
+            HandlerSetting::MaxOutput(bytes) => {
+                if seen.first("max_output", setting.span, diagnostics)
+                    && range::number(bytes.node, 1, MAX_OUTPUT_LIMIT, "max_output", Code::SizeOutOfRange, bytes.span, diagnostics)
+                {
+                    max_output = Some(bytes.node);
+                }
+            }
+        }
+    }
+    let kind = match kinds.len() {
+        1 => kinds.remove(0).0,
+        0 => {
+            diagnostics.push(
+                Diagnostic::new(Code::HandlerWithoutCommand, format!("handler `{}` has nothing to run", decl.name.text))
+                    .label(decl.name.span, "declared here")
+                    .help("give it one of `exec \"program\" \"arg\"…`, `shell \"command\"` or `builtin noop`"),
+            );
+            HandlerKind::Builtin(Builtin::Noop)
+        }
+        _ => {
+            let mut d = Diagnostic::new(
+                Code::HandlerWithoutCommand,
+                format!("handler `{}` says more than one thing to run", decl.name.text),
+            );
+            for (_, span) in &kinds {
+                d = d.label(*span, "one of them");
+            }
+            diagnostics.push(d.help("keep exactly one of `exec`, `shell` or `builtin`"));
+            kinds.remove(0).0
+        }
+    };
+    if let HandlerKind::Builtin(Builtin::Emit { value }) = &kind {
+        if let Some(shape) = &returns {
+            if let Err(problem) = shape.check(value) {
+                diagnostics.push(
+                    Diagnostic::new(Code::BadBuiltin, "the emitted value does not fit the declared `returns`")
+                        .label(decl.name.span, problem),
+                );
+            }
+        }
+    }
+    Handler {
+        name: decl.name.text.clone(),
+        kind,
+        returns,
+        env,
+        max_output: max_output.unwrap_or(DEFAULT_MAX_OUTPUT),
+        base_dir: dir.to_path_buf(),
+        span: decl.name.span,
+    }
+}
+
+fn builtin(name: &ast::Name, arg: Option<&Spanned<ast::Value>>, diagnostics: &mut Diagnostics) -> Option<Builtin> {
+    let bad = |message: String, help: &str| {
+        Diagnostic::new(Code::BadBuiltin, message)
+            .label(arg.map_or(name.span, |a| a.span), "here")
+            .help(help.to_string())
+    };
+    let value = arg.map(|a| &a.node);
+    let result = match (name.text.as_str(), value) {
+        ("noop", None) => Ok(Builtin::Noop),
+        ("noop", Some(_)) => Err(bad("`noop` takes no argument".into(), "write `builtin noop`")),
+        ("sleep", Some(ast::Value::Duration(d))) if d.millis <= range::DAY_MILLIS => {
+            Ok(Builtin::Sleep { millis: d.millis })
+        }
+        ("sleep", _) => Err(bad(
+            "`sleep` takes a duration up to 1d".into(),
+            "write `builtin sleep 50ms`",
+        )),
+        ("fail", None) => Ok(Builtin::Fail { message: "failed on purpose".into() }),
+        ("fail", Some(ast::Value::String(m))) => Ok(Builtin::Fail { message: m.clone() }),
+        ("fail", Some(_)) => Err(bad("`fail` takes a message string".into(), "write `builtin fail \"why\"`")),
+        ("emit", Some(v @ ast::Value::Object(_))) => Ok(Builtin::Emit { value: value_to_json(v) }),
+        ("emit", _) => Err(bad("`emit` takes an object".into(), "write `builtin emit { key: \"value\" }`")),
+        ("flaky", Some(ast::Value::Int(n))) if (0..=100).contains(n) => Ok(Builtin::Flaky { failures: *n as u32 }),
+        ("flaky", _) => Err(bad(
+            "`flaky` takes how many attempts fail, 0 to 100".into(),
+            "write `builtin flaky 2`",
+        )),
+        (other, _) => Err(Diagnostic::new(Code::BadBuiltin, format!("unknown built-in handler `{other}`"))
+            .label(name.span, "not a built-in")
+            .help(did_you_mean(other, BUILTINS).unwrap_or_else(|| format!("built-ins are {}", BUILTINS.join(", "))))),
+    };
+    result.map_err(|d| diagnostics.push(d)).ok()
+}
+
+pub fn lower_shape(shape: &ast::Shape) -> Shape {
+    match shape {
+        ast::Shape::Prim(p) => match p {
+            ast::Prim::String => Shape::String,
+            ast::Prim::Int => Shape::Int,
+            ast::Prim::Float => Shape::Float,
+            ast::Prim::Bool => Shape::Bool,
+            ast::Prim::Timestamp => Shape::Timestamp,
+            ast::Prim::Any => Shape::Any,
+        },
+        ast::Shape::List(item) => Shape::List(Box::new(lower_shape(&item.node))),
+        ast::Shape::Object(fields) => Shape::Object(
+            fields
+                .iter()
+                .map(|f| Field {
+                    key: f.key.text.clone(),
+                    optional: f.optional,
+                    shape: lower_shape(&f.shape.node),
+                })
+                .collect(),
+        ),
+    }
+}
+
+pub fn value_to_json(value: &ast::Value) -> serde_json::Value {
+    use serde_json::Value as J;
+    match value {
+        ast::Value::Null => J::Null,
+        ast::Value::Bool(b) => J::Bool(*b),
+        ast::Value::Int(n) => J::from(*n),
+        ast::Value::Float(f) => serde_json::Number::from_f64(*f).map_or(J::Null, J::Number),
+        ast::Value::String(s) => J::String(s.clone()),
+        ast::Value::List(items) => J::Array(items.iter().map(|v| value_to_json(&v.node)).collect()),
+        ast::Value::Duration(d) => J::from(d.millis),
+        ast::Value::Object(fields) => J::Object(
+            fields
+                .iter()
+                .map(|(k, v)| (k.text.clone(), value_to_json(&v.node)))
+                .collect(),
+        ),
+    }
+}
+
+pub fn lower_day_sets(scope: &Scope, loaded: &Loaded, diagnostics: &mut Diagnostics) -> Vec<DaySet> {
+    scope
+        .day_sets
+        .iter()
+        .map(|declared| {
+            let decl = declared.node;
+            let dates = match &decl.source {
+                ast::DaysSource::List(dates) => dates.iter().map(|d| d.node).collect(),
+                ast::DaysSource::File(path) => {
+                    let dir = loaded.sources.get(declared.file).path.parent().unwrap_or(Path::new(""));
+                    read_date_file(&dir.join(&path.node), path.span, diagnostics)
+                }
+            };
+            DaySet {
+                name: decl.name.text.clone(),
+                dates,
+                span: decl.name.span,
+            }
+        })
+        .collect()
+}
+
+fn read_date_file(path: &Path, span: Span, diagnostics: &mut Diagnostics) -> Vec<chrono::NaiveDate> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(error) => {
+            diagnostics.push(
+                Diagnostic::new(Code::Io, format!("cannot read `{}`: {error}", path.display()))
+                    .label(span, "named here")
+                    .help("the path is relative to this file"),
+            );
+            return Vec::new();
+        }
+    };
+    let mut dates = Vec::new();
+    for (number, line) in text.lines().enumerate() {
+        let line = line.split('#').next().unwrap_or("").trim();
+        if line.is_empty() {
+            continue;
+        }
+        match chrono::NaiveDate::parse_from_str(line, "%Y-%m-%d") {
+            Ok(date) => dates.push(date),
+            Err(_) => diagnostics.push(
+                Diagnostic::new(
+                    Code::BadDateList,
+                    format!("{}:{}: `{line}` is not a date (YYYY-MM-DD)", path.display(), number + 1),
+                )
+                .label(span, "in the file named here"),
+            ),
+        }
+    }
+    dates.sort_unstable();
+    dates.dedup();
+    dates
+}
+
+/// A handler nothing runs is likely a typo or dead code.
+pub fn warn_unused(scope: &Scope, program: &Program, diagnostics: &mut Diagnostics) {
+    let mut used = vec![false; program.handlers.len()];
+    for pipeline in &program.pipelines {
+        for task in pipeline.dag.node_weights() {
+            if let Work::Handler(h) = task.work {
+                used[h.0 as usize] = true;
+            }
+        }
+        if let Some(h) = pipeline.cleanup {
+            used[h.0 as usize] = true;
+        }
+    }
+    for (i, declared) in scope.handlers.iter().enumerate() {
+        // Only the root file's handlers: a shared library of handlers is not dead code.
+        if !used[i] && declared.file.0 == 0 {
+            diagnostics.push(
+                Diagnostic::new(Code::UnusedHandler, format!("handler `{}` is never used", declared.node.name.text))
+                    .label(declared.node.name.span, "declared here")
+                    .help("remove it, or run it from a task with `run`"),
+            );
+        }
+    }
+}

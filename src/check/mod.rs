@@ -1,0 +1,53 @@
+//! The front end's second phase: bind names, fill defaults, check types and
+//! the task graph, and build the IR. Every problem is collected; the IR is
+//! returned only when there is no error.
+
+mod declare;
+mod dependencies;
+mod expr;
+mod handlers;
+mod merges;
+mod pipeline;
+mod policy;
+mod range;
+mod reachability;
+mod suggest;
+mod triggers;
+mod types;
+mod zones;
+
+use crate::diagnostic::Diagnostics;
+use crate::ir::Program;
+use crate::loader::Loaded;
+
+pub use suggest::nearest;
+
+/// Checks the loaded files and lowers them to IR. The IR is `None` when any
+/// error was found; warnings never withhold it.
+pub fn check(loaded: &Loaded, diagnostics: &mut Diagnostics) -> Option<Program> {
+    let scope = declare::collect(loaded, diagnostics);
+    let handlers = handlers::lower_all(&scope, loaded, diagnostics);
+    let day_sets = handlers::lower_day_sets(&scope, loaded, diagnostics);
+    let mut program = Program {
+        pipelines: Vec::new(),
+        handlers,
+        day_sets,
+    };
+    let mut lowered = Vec::new();
+    for (id, decl) in scope.pipelines.iter().enumerate() {
+        lowered.push(pipeline::lower(decl, id, &scope, &program, loaded, diagnostics));
+    }
+    program.pipelines = lowered;
+    pipeline::check_nesting(&mut program, diagnostics);
+    for index in 0..program.pipelines.len() {
+        let gates = pipeline::lower_gates(&scope.pipelines[index], index, &program, diagnostics);
+        for (stage, gate) in gates {
+            program.pipelines[index].stages[stage].gates.push(gate);
+        }
+        let pipeline = &program.pipelines[index];
+        merges::check(pipeline, &program, diagnostics);
+        reachability::check(pipeline, diagnostics);
+    }
+    handlers::warn_unused(&scope, &program, diagnostics);
+    (!diagnostics.has_errors()).then_some(program)
+}

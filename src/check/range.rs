@@ -1,0 +1,60 @@
+//! Limits on numbers the language accepts, each with its own code.
+
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::span::Span;
+
+pub const DAY_MILLIS: u64 = 86_400_000;
+
+/// Accepts a duration in `min..=max` milliseconds, otherwise reports it.
+pub fn duration(millis: u64, min: u64, max: u64, what: &str, span: Span, diagnostics: &mut Diagnostics) -> bool {
+    let ok = (min..=max).contains(&millis);
+    if !ok {
+        let (lo, hi, got) = (show_duration(min), show_duration(max), show_duration(millis));
+        diagnostics.push(out_of_range(Code::DurationOutOfRange, what, &lo, &hi, &got, span));
+    }
+    ok
+}
+
+/// Accepts a number in `min..=max`, otherwise reports it with `code`.
+pub fn number(value: u64, min: u64, max: u64, what: &str, code: Code, span: Span, diagnostics: &mut Diagnostics) -> bool {
+    let ok = (min..=max).contains(&value);
+    if !ok {
+        let (lo, hi, got) = (min.to_string(), max.to_string(), value.to_string());
+        diagnostics.push(out_of_range(code, what, &lo, &hi, &got, span));
+    }
+    ok
+}
+
+fn out_of_range(code: Code, what: &str, lo: &str, hi: &str, got: &str, span: Span) -> Diagnostic {
+    Diagnostic::new(code, format!("{what} out of range"))
+        .label(span, format!("this is {got}"))
+        .help(format!("a {what} must be from {lo} to {hi}"))
+}
+
+/// `90000` ms as `1m30s`: the way durations are written in `.pipe` files.
+pub fn show_duration(millis: u64) -> String {
+    if millis == 0 {
+        return "0s".into();
+    }
+    let mut out = String::new();
+    let mut rest = millis;
+    for (unit, size) in [("d", DAY_MILLIS), ("h", 3_600_000), ("m", 60_000), ("s", 1_000), ("ms", 1)] {
+        if rest >= size {
+            out.push_str(&format!("{}{unit}", rest / size));
+            rest %= size;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::show_duration;
+
+    #[test]
+    fn durations_print_as_written() {
+        assert_eq!(show_duration(90_000), "1m30s");
+        assert_eq!(show_duration(86_400_000), "1d");
+        assert_eq!(show_duration(1_500), "1s500ms");
+    }
+}

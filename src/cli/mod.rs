@@ -1,0 +1,38 @@
+//! The command line: one module per subcommand, each a thin client of the library.
+
+mod check;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// pipec: compile, check, draw and run trading-operations pipelines.
+#[derive(Debug, Parser)]
+#[command(name = "pipec", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check pipelines and report every problem (exit 1 on errors).
+    Check(check::Args),
+}
+
+/// Exit codes shared by every subcommand.
+pub mod exit {
+    /// Success; warnings allowed.
+    pub const OK: u8 = 0;
+    /// Errors found, or the run failed.
+    pub const FAILED: u8 = 1;
+    /// Bad usage or an I/O error.
+    pub const USAGE: u8 = 2;
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let code = match cli.command {
+        Command::Check(args) => check::run(&args),
+    };
+    ExitCode::from(code)
+}

@@ -1,0 +1,238 @@
+//! The intermediate representation: a checked program with every name bound and
+//! every default filled in. The interpreter, the graph back ends and the daemon
+//! read only this; nothing here can hold an unresolved name.
+//!
+//! Each pipeline's tasks are a petgraph DAG whose edges point from a dependency
+//! to its dependent.
+
+mod expr;
+mod policy;
+mod shape;
+mod trigger;
+
+pub use expr::{BinaryOp, Expr, ExprKind, Function, Type, UnaryOp};
+pub use policy::{Backoff, Policy};
+pub use shape::{Field, Shape};
+pub use trigger::{At, DayCondition, DayRef, Missed, Timing, Trigger};
+
+use crate::span::Span;
+use crate::time::market_state::MarketState;
+use petgraph::graph::{DiGraph, NodeIndex};
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+
+pub type TaskId = NodeIndex<u32>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct HandlerId(pub u32);
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct PipelineId(pub u32);
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct StageId(pub u32);
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct DaySetId(pub u32);
+
+/// Everything one compilation produced: the pipelines of the root file and of
+/// what it imports, and the handlers and day sets they share.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Program {
+    pub pipelines: Vec<Pipeline>,
+    pub handlers: Vec<Handler>,
+    pub day_sets: Vec<DaySet>,
+}
+
+impl Program {
+    pub fn handler(&self, id: HandlerId) -> &Handler {
+        &self.handlers[id.0 as usize]
+    }
+
+    pub fn pipeline(&self, id: PipelineId) -> &Pipeline {
+        &self.pipelines[id.0 as usize]
+    }
+
+    pub fn day_set(&self, id: DaySetId) -> &DaySet {
+        &self.day_sets[id.0 as usize]
+    }
+
+    pub fn find_pipeline(&self, name: &str) -> Option<PipelineId> {
+        self.pipelines
+            .iter()
+            .position(|p| p.name == name)
+            .map(|i| PipelineId(i as u32))
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Handler {
+    pub name: String,
+    pub kind: HandlerKind,
+    pub returns: Option<Shape>,
+    pub env: Vec<(String, String)>,
+    /// The most bytes of stdout kept; more fails the task.
+    pub max_output: u64,
+    /// The folder of the file that declares the handler: relative programs resolve here.
+    pub base_dir: PathBuf,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HandlerKind {
+    Exec { program: String, args: Vec<String> },
+    Shell { command: String },
+    Builtin(Builtin),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Builtin {
+    Noop,
+    Sleep { millis: u64 },
+    Fail { message: String },
+    Emit { value: serde_json::Value },
+    Flaky { failures: u32 },
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DaySet {
+    pub name: String,
+    pub dates: Vec<chrono::NaiveDate>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Pipeline {
+    pub name: String,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub calendar: Option<CalendarChoice>,
+    /// The IANA zone triggers use unless they name their own.
+    pub timezone: String,
+    pub concurrency: u32,
+    pub merge: MergeStrategy,
+    pub cleanup: Option<HandlerId>,
+    pub pre_open_millis: Option<u64>,
+    pub post_close_millis: Option<u64>,
+    pub stages: Vec<Stage>,
+    pub dag: DiGraph<Task, Dependency, u32>,
+    pub triggers: Vec<Trigger>,
+    pub sources: Vec<Source>,
+    /// The folder of the declaring file: handlers run from here.
+    pub base_dir: PathBuf,
+    pub span: Span,
+}
+
+impl Pipeline {
+    pub fn stage(&self, id: StageId) -> &Stage {
+        &self.stages[id.0 as usize]
+    }
+
+    pub fn task(&self, id: TaskId) -> &Task {
+        &self.dag[id]
+    }
+
+    pub fn find_task(&self, name: &str) -> Option<TaskId> {
+        self.dag.node_indices().find(|&i| self.dag[i].name == name)
+    }
+
+    /// The tasks a task waits for.
+    pub fn dependencies(&self, id: TaskId) -> impl Iterator<Item = TaskId> + '_ {
+        self.dag
+            .neighbors_directed(id, petgraph::Direction::Incoming)
+    }
+
+    /// The tasks waiting for this one.
+    pub fn dependents(&self, id: TaskId) -> impl Iterator<Item = TaskId> + '_ {
+        self.dag
+            .neighbors_directed(id, petgraph::Direction::Outgoing)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CalendarChoice {
+    Builtin(String),
+    File(PathBuf),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MergeStrategy {
+    /// Two branches writing the same non-list key is an error.
+    Error,
+    /// The later-declared branch wins.
+    LastWins,
+    /// The earlier-declared branch wins.
+    FirstWins,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Stage {
+    pub name: String,
+    pub title: Option<String>,
+    pub best_effort: bool,
+    /// Checked in order when the stage ends; all must hold.
+    pub gates: Vec<Gate>,
+    /// In declaration order, which is also branch-merge order.
+    pub tasks: Vec<TaskId>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Task {
+    pub name: String,
+    pub stage: StageId,
+    pub work: Work,
+    pub args: Vec<String>,
+    pub timeout_millis: u64,
+    pub policy: Policy,
+    /// 0 (optional) to 100 (critical).
+    pub priority: u8,
+    /// Market states the task may run in; empty means any.
+    pub requires: Vec<MarketState>,
+    /// Day conditions, all of which must hold for the task to run.
+    pub when: Vec<DayCondition>,
+    pub reads: Vec<String>,
+    /// Top-level context keys the task's output adds.
+    pub writes: Vec<String>,
+    /// A merge step: it receives the outputs of the tasks it joins apart.
+    pub joins: bool,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Work {
+    Handler(HandlerId),
+    Pipeline(PipelineId),
+}
+
+/// Why an edge exists, and where the user wrote it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Dependency {
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Gate {
+    pub name: String,
+    pub description: Option<String>,
+    pub expr: Expr,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Source {
+    pub name: String,
+    pub producer: TaskId,
+    pub green: Age,
+    pub yellow: Age,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Age {
+    Millis(u64),
+    Sessions(u32),
+}

@@ -1,0 +1,75 @@
+//! What the interpreter does when a task fails.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Policy {
+    Abort,
+    Fail,
+    Warn,
+    Skip,
+    Default {
+        value: serde_json::Value,
+    },
+    Retry {
+        /// Attempts after the first.
+        retries: u32,
+        backoff: Backoff,
+        then: Box<Policy>,
+    },
+}
+
+impl Policy {
+    /// The policy that applies once retries are used up.
+    pub fn terminal(&self) -> &Policy {
+        match self {
+            Policy::Retry { then, .. } => then.terminal(),
+            other => other,
+        }
+    }
+
+    pub fn name(&self) -> &'static str {
+        match self {
+            Policy::Abort => "abort",
+            Policy::Fail => "fail",
+            Policy::Warn => "warn",
+            Policy::Skip => "skip",
+            Policy::Default { .. } => "default",
+            Policy::Retry { .. } => "retry",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Backoff {
+    /// Waits in order; the last repeats.
+    Fixed { millis: Vec<u64> },
+    /// `base * 2^(n-1)`, capped; with jitter each wait is drawn from [half, all].
+    Exponential {
+        base_millis: u64,
+        max_millis: u64,
+        jitter: bool,
+    },
+}
+
+impl Backoff {
+    /// The wait before retry number `retry` (1-based), before any jitter.
+    pub fn wait_millis(&self, retry: u32) -> u64 {
+        match self {
+            Backoff::Fixed { millis } => {
+                let i = (retry.max(1) as usize - 1).min(millis.len().saturating_sub(1));
+                millis.get(i).copied().unwrap_or(0)
+            }
+            Backoff::Exponential {
+                base_millis,
+                max_millis,
+                ..
+            } => {
+                let factor = 1u64.checked_shl(retry.saturating_sub(1)).unwrap_or(u64::MAX);
+                base_millis.saturating_mul(factor).min(*max_millis)
+            }
+        }
+    }
+}

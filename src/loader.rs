@@ -1,0 +1,82 @@
+//! Reads a root file and everything it imports, parsing each once.
+
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::source::SourceMap;
+use crate::span::{FileId, Span};
+use crate::syntax::{self, ast};
+use std::path::{Path, PathBuf};
+
+/// The parsed files of one compilation, the root first.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub sources: SourceMap,
+    pub files: Vec<(FileId, ast::File)>,
+}
+
+/// Loads `root` and its imports, depth first. An unreadable root is an I/O
+/// error for the caller; an unreadable import is a diagnostic at the import.
+pub fn load(root: &Path, diagnostics: &mut Diagnostics) -> std::io::Result<Loaded> {
+    let text = std::fs::read_to_string(root)?;
+    let mut loaded = Loaded::default();
+    let id = loaded.sources.add(normalize(root), text);
+    let mut pending = vec![id];
+    while let Some(id) = pending.pop() {
+        let file = loaded.sources.get(id);
+        let (ast, found) = syntax::parse(&file.text, id);
+        diagnostics.extend(found);
+        let Some(ast) = ast else { continue };
+        let dir = file.path.parent().map(Path::to_path_buf).unwrap_or_default();
+        for item in &ast.items {
+            if let ast::Item::Import(import) = item {
+                if let Some(next) = import_file(&mut loaded, &dir, import.span, &import.node, diagnostics) {
+                    pending.push(next);
+                }
+            }
+        }
+        loaded.files.push((id, ast));
+    }
+    loaded.files.sort_by_key(|(id, _)| *id);
+    Ok(loaded)
+}
+
+/// Adds an imported file to the source map, once; `None` when it was already
+/// there or cannot be read.
+fn import_file(
+    loaded: &mut Loaded,
+    dir: &Path,
+    span: Span,
+    path: &str,
+    diagnostics: &mut Diagnostics,
+) -> Option<FileId> {
+    let full: PathBuf = normalize(&dir.join(path));
+    if loaded.sources.find(&full).is_some() {
+        return None;
+    }
+    match std::fs::read_to_string(&full) {
+        Ok(text) => Some(loaded.sources.add(full, text)),
+        Err(error) => {
+            diagnostics.push(
+                Diagnostic::new(Code::Io, format!("cannot read `{}`: {error}", full.display()))
+                    .label(span, "imported here")
+                    .help("import paths are relative to the importing file"),
+            );
+            None
+        }
+    }
+}
+
+/// `a/./b/../c` to `a/c`, without touching the file system, so one file
+/// imported along two routes is recognised as the same file.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir if out.file_name().is_some() => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
