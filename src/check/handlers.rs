@@ -31,6 +31,8 @@ fn lower(decl: &ast::Handler, dir: &Path, diagnostics: &mut Diagnostics) -> Hand
     let mut env = Vec::new();
     let mut max_output = None;
     let mut seen = super::pipeline::Seen::default();
+    // A builtin that was rejected still counts, so its handler is not also "empty".
+    let mut rejected_builtin = false;
     for setting in &decl.settings {
         match &setting.node {
             HandlerSetting::Exec(argv) => {
@@ -42,8 +44,9 @@ fn lower(decl: &ast::Handler, dir: &Path, diagnostics: &mut Diagnostics) -> Hand
                 kinds.push((HandlerKind::Shell { command: command.node.clone() }, setting.span));
             }
             HandlerSetting::Builtin { name, arg } => {
-                if let Some(b) = builtin(name, arg.as_ref(), diagnostics) {
-                    kinds.push((HandlerKind::Builtin(b), setting.span));
+                match builtin(name, arg.as_ref(), diagnostics) {
+                    Some(b) => kinds.push((HandlerKind::Builtin(b), setting.span)),
+                    None => rejected_builtin = true,
                 }
             }
             HandlerSetting::Returns(shape) => {
@@ -65,6 +68,7 @@ fn lower(decl: &ast::Handler, dir: &Path, diagnostics: &mut Diagnostics) -> Hand
     }
     let kind = match kinds.len() {
         1 => kinds.remove(0).0,
+        0 if rejected_builtin => HandlerKind::Builtin(Builtin::Noop),
         0 => {
             diagnostics.push(
                 Diagnostic::new(Code::HandlerWithoutCommand, format!("handler `{}` has nothing to run", decl.name.text))

@@ -38,13 +38,21 @@ pub fn syntax_error(error: &Error<Rule>, text: &str, file: FileId) -> Diagnostic
         Some(token) => format!("unexpected `{token}`"),
         None => "unexpected end of file".to_string(),
     };
-    let label_end = found.as_ref().map_or(end, |t| start + t.len()).max(end);
-    let span = Span::new(file, start, label_end);
+    let span = match &found {
+        Some(token) => Span::new(file, start, (start + token.len()).max(end)),
+        // Past the end there is nothing to underline: point at the last token.
+        None => {
+            let last = text.trim_end().len();
+            let before = text[..last].chars().next_back().map_or(0, char::len_utf8);
+            Span::new(file, last - before, last)
+        }
+    };
     let expected: Vec<String> = expected.into_iter().collect();
     let label = if expected.is_empty() {
         "not expected here".to_string()
     } else {
-        format!("expected {}", one_of(&expected))
+        let prefix = if found.is_none() { "the file ends here; " } else { "" };
+        format!("{prefix}expected {}", one_of(&expected))
     };
     let mut diagnostic = Diagnostic::new(Code::Syntax, message).label(span, label);
     if let Some(help) = hint(&found) {

@@ -1,0 +1,36 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use pipec::compile::{compile as compile_file, Compilation};
+use std::path::{Path, PathBuf};
+
+/// The repository root: paths in diagnostics and snapshots are relative to it.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `path` relative to the repository root, so snapshots do not depend on
+/// where the checkout is.
+pub fn relative(path: &Path) -> PathBuf {
+    path.strip_prefix(root()).map_or_else(|_| path.to_path_buf(), Path::to_path_buf)
+}
+
+pub fn compile(path: &Path) -> Compilation {
+    std::env::set_current_dir(root()).expect("the repository root exists");
+    compile_file(&relative(path)).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+}
+
+/// Snapshots live in the top-level `snapshots/` folder.
+pub fn settings() -> insta::Settings {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(root().join("snapshots"));
+    settings.set_prepend_module_to_snapshot(true);
+    settings
+}
+
+/// The binary under test.
+pub fn pipec() -> std::process::Command {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_pipec"));
+    command.current_dir(root()).env("NO_COLOR", "1");
+    command
+}

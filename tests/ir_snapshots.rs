@@ -1,0 +1,15 @@
+//! The IR of every clean case and example pipeline, as `pipec check --emit ir` prints it.
+
+mod common;
+
+#[test]
+fn ir_of_every_clean_file() {
+    insta::glob!("..", "tests/check/ok/*.pipe", |path| {
+        let compilation = common::compile(path);
+        let program = compilation
+            .program
+            .unwrap_or_else(|| panic!("{} should check clean", path.display()));
+        let json = serde_json::to_string_pretty(&program).expect("the IR serialises");
+        common::settings().bind(|| insta::assert_snapshot!(json));
+    });
+}
