@@ -6,6 +6,7 @@
 mod builtin;
 mod easter;
 mod equinox;
+mod file;
 mod japan;
 mod local;
 mod lunar;
@@ -20,5 +21,6 @@ mod xtks;
 
 pub use builtin::{builtin, BUILTIN_CODES};
 pub use easter::easter_sunday;
+pub use file::{parse_calendar_file, CalendarFileError};
 pub use local::{local_to_utc, start_of_day};
 pub use model::{Calendar, DayHours, DayOverride, ExtendedHours, HoursEra, WEEKEND_NAME};
