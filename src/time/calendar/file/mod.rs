@@ -65,6 +65,8 @@ struct Parser<'t> {
     zone: Option<Tz>,
     weekend: Option<[bool; 7]>,
     eras: Vec<(HoursEra, Place, Range<usize>)>,
+    /// Whether any `hours` line was written, valid or not.
+    hours_seen: bool,
     valid: Option<(i32, i32)>,
     pre_open: Option<Duration>,
     post_close: Option<Duration>,
@@ -83,6 +85,7 @@ impl<'t> Parser<'t> {
             zone: None,
             weekend: None,
             eras: Vec::new(),
+            hours_seen: false,
             valid: None,
             pre_open: None,
             post_close: None,
@@ -303,6 +306,7 @@ impl<'t> Parser<'t> {
 
     /// `hours HH:MM-HH:MM [lunch HH:MM-HH:MM] [early HH:MM] [from DATE]`
     fn hours(&mut self, place: Place, keyword: &Token, args: &[Token]) {
+        self.hours_seen = true;
         let Some((first, rest)) = args.split_first() else {
             self.error(
                 place,
@@ -682,7 +686,9 @@ impl<'t> Parser<'t> {
     fn finish(mut self) -> Result<Calendar, Vec<CalendarFileError>> {
         let top = Place { line: 1, start: 0 };
         let code = self.code.take();
-        if code.is_none() {
+        // A directive given but invalid has been reported already.
+        let given = |key: &str| self.singletons.contains_key(key);
+        if code.is_none() && !given("calendar") {
             self.error(
                 top,
                 0..0,
@@ -692,7 +698,7 @@ impl<'t> Parser<'t> {
         }
         let base = self.base;
         let tz = self.zone.or(base.map(|b| b.tz));
-        if tz.is_none() {
+        if tz.is_none() && !self.singletons.contains_key("zone") {
             self.error(
                 top,
                 0..0,
@@ -704,7 +710,7 @@ impl<'t> Parser<'t> {
             Some((era, _, _)) => vec![*era],
             None => base.map(|b| b.eras.clone()).unwrap_or_default(),
         };
-        if eras.is_empty() {
+        if eras.is_empty() && !self.hours_seen {
             self.error(
                 top,
                 0..0,
