@@ -339,3 +339,74 @@ fn never_panics_on_garbage() {
         assert!(result.is_err(), "{text:?} should not parse");
     }
 }
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    const WORDS: &[&str] = &[
+        "calendar",
+        "name",
+        "base",
+        "zone",
+        "weekend",
+        "hours",
+        "valid",
+        "pre-open",
+        "post-close",
+        "holiday",
+        "closed",
+        "early-close",
+        "session",
+        "open",
+        "lunch",
+        "early",
+        "from",
+        "XNYS",
+        "XHKG",
+        "UTC",
+        "Europe/London",
+        "sat",
+        "none",
+        "09:00-17:00",
+        "12:00-13:00",
+        "17:00-09:00",
+        "13:00",
+        "24:00",
+        "2026-01-01",
+        "2026-12-31..2026-01-01",
+        "2026-01-01..2026-01-05",
+        "2026..2027",
+        "01:30",
+        "\"name\"",
+        "\"",
+        "#",
+        "..",
+        "-",
+        "",
+    ];
+
+    proptest! {
+        /// Any arrangement of the format's own words, or any text at all,
+        /// parses or fails with errors on real lines; it never panics.
+        #[test]
+        fn never_panics_on_word_soup(lines in prop::collection::vec(prop::collection::vec(0..WORDS.len(), 0..6), 0..12)) {
+            let text: String = lines
+                .iter()
+                .map(|l| l.iter().map(|&i| WORDS[i]).collect::<Vec<_>>().join(" ") + "\n")
+                .collect();
+            if let Err(errors) = parse_calendar_file(&text) {
+                let line_count = text.lines().count().max(1);
+                for e in errors {
+                    prop_assert!(e.line >= 1 && e.line <= line_count);
+                    prop_assert!(e.span.end <= text.len());
+                }
+            }
+        }
+
+        #[test]
+        fn never_panics_on_any_text(text in "\\PC{0,200}") {
+            let _ = parse_calendar_file(&text);
+        }
+    }
+}

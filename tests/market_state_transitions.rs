@@ -363,3 +363,52 @@ fn follow_the_sun_lists_every_market() {
         assert_eq!(next, cal(snap.code).next_transition(instant).expect("same"));
     }
 }
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        /// Anywhere in 2000-2050, in every market: the next transition is
+        /// strictly later, changes the state, and `state_at` agrees with it.
+        #[test]
+        fn next_transition_agrees_with_state_at(secs in 946_684_800i64..2_556_144_000i64, which in 0usize..6) {
+            let code = pipec::time::calendar::BUILTIN_CODES[which];
+            let c = cal(code);
+            let t = Utc.timestamp_opt(secs, 0).single().expect("in range");
+            let now = c.state_at(t);
+            let next = c.next_transition(t).expect("a transition within 400 days");
+            prop_assert!(next.at > t);
+            prop_assert_ne!(next.state, now);
+            prop_assert_eq!(c.state_at(next.at), next.state);
+            prop_assert_eq!(c.state_at(next.at - Duration::seconds(1)), now);
+        }
+
+        /// Arbitrary windows never panic and keep states in order.
+        #[test]
+        fn arbitrary_windows_never_panic(pre in -100_000i64..100_000, post in -100_000i64..100_000, d in 0i64..3000) {
+            let c = cal("XHKG");
+            let hours = MarketHours::with_windows(
+                c,
+                ExtendedHours { pre_open: Duration::minutes(pre), post_close: Duration::minutes(post) },
+            );
+            let date = day(2020, 1, 1) + Duration::days(d);
+            let states = hours.day_states(date);
+            prop_assert!(!states.is_empty());
+            prop_assert!(states.windows(2).all(|w| w[0].0 < w[1].0 && w[0].1 != w[1].1));
+        }
+    }
+
+    #[test]
+    fn extreme_instants_do_not_panic() {
+        for code in pipec::time::calendar::BUILTIN_CODES {
+            let c = cal(code);
+            for t in [DateTime::<Utc>::MIN_UTC, DateTime::<Utc>::MAX_UTC] {
+                let _ = c.state_at(t);
+                let _ = c.next_transition(t);
+            }
+        }
+    }
+}

@@ -2,7 +2,7 @@
 
 use crate::time::calendar::{builtin, start_of_day, Calendar, ExtendedHours, BUILTIN_CODES};
 use crate::time::session::SessionCalendar;
-use chrono::{DateTime, Days, NaiveDate, Utc};
+use chrono::{DateTime, Days, Duration, NaiveDate, Offset, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -109,13 +109,23 @@ impl<'a> MarketHours<'a> {
             .succ_opt()
             .map(|next| start_of_day(tz, next))
             .unwrap_or(session.close);
-        let clip = |t: DateTime<Utc>| t.clamp(day_start, day_end.max(day_start));
+        let day_end = day_end.max(day_start);
+        let clip = |t: DateTime<Utc>| t.clamp(day_start, day_end);
+        // Negative or huge windows (possible through `with_windows`) clip to
+        // nothing or to the whole day rather than overflow.
+        let pre_open = self.windows.pre_open.max(Duration::zero());
+        let post_close = self.windows.post_close.max(Duration::zero());
+        let pre_start = session
+            .open
+            .checked_sub_signed(pre_open)
+            .unwrap_or(day_start);
+        let post_end = session
+            .close
+            .checked_add_signed(post_close)
+            .unwrap_or(day_end);
         let mut points = vec![
             (day_start, MarketState::Overnight),
-            (
-                clip(session.open - self.windows.pre_open),
-                MarketState::PreOpen,
-            ),
+            (clip(pre_start), MarketState::PreOpen),
             (clip(session.open), MarketState::Session),
         ];
         if let Some(lunch) = session.lunch {
@@ -123,10 +133,7 @@ impl<'a> MarketHours<'a> {
             points.push((clip(lunch.end), MarketState::Session));
         }
         points.push((clip(session.close), MarketState::PostClose));
-        points.push((
-            clip(session.close + self.windows.post_close),
-            MarketState::Overnight,
-        ));
+        points.push((clip(post_end), MarketState::Overnight));
 
         let mut states: Vec<(DateTime<Utc>, MarketState)> = Vec::with_capacity(points.len());
         for (at, state) in points {
@@ -147,7 +154,12 @@ impl<'a> MarketHours<'a> {
 
     /// The exchange-local date of `instant`.
     fn local_date(&self, instant: DateTime<Utc>) -> NaiveDate {
-        instant.with_timezone(&self.calendar.tz()).date_naive()
+        // `with_timezone(..).date_naive()` panics at the very ends of chrono's
+        // range; fall back to the UTC date there.
+        let utc = instant.naive_utc();
+        let offset = self.calendar.tz().offset_from_utc_datetime(&utc).fix();
+        utc.checked_add_offset(offset)
+            .map_or(utc.date(), |local| local.date())
     }
 }
 

@@ -15,7 +15,10 @@ pub fn local_to_utc(tz: Tz, date: NaiveDate, time: NaiveTime) -> DateTime<Utc> {
         match tz.from_local_datetime(&naive) {
             LocalResult::Single(t) => return t.with_timezone(&Utc),
             LocalResult::Ambiguous(first, _) => return first.with_timezone(&Utc),
-            LocalResult::None => naive += Duration::minutes(15),
+            LocalResult::None => match naive.checked_add_signed(Duration::minutes(15)) {
+                Some(later) => naive = later,
+                None => break,
+            },
         }
     }
     // No zone in the tz database has a day-long gap; read the wall clock as UTC

@@ -724,10 +724,10 @@ impl<'t> Parser<'t> {
         }
         eras.sort_by_key(|e| e.from);
 
-        let (Some(code), Some(tz), false) = (code, tz, eras.is_empty()) else {
+        let (Some(code), Some(tz), Some(first)) = (code, tz, eras.first().copied()) else {
             return Err(self.errors);
         };
-        let first_hours = eras[0].hours;
+        let first_hours = first.hours;
         let mut cal = match base {
             Some(b) => Calendar {
                 code: code.clone(),
