@@ -287,6 +287,16 @@ fn early_close_outside_that_days_hours() {
 }
 
 #[test]
+fn early_close_on_a_closed_day() {
+    // Saturday, and an exchange holiday inherited from the base.
+    let errors =
+        parse_err("calendar D\nbase XNYS\nearly-close 2026-11-28\nearly-close 2026-11-26 12:00\n");
+    let lines: Vec<usize> = errors.iter().map(|e| e.line).collect();
+    assert_eq!(lines, vec![3, 4]);
+    assert!(errors[1].message.contains("2026-11-26 is not a session"));
+}
+
+#[test]
 fn overlong_ranges_and_bad_values() {
     let e = one_error("calendar D\nzone UTC\nhours 09:00-17:00\nholiday 2026-01-01..2030-01-01\n");
     assert_eq!(e.line, 4);

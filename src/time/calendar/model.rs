@@ -82,7 +82,7 @@ impl Calendar {
             weekend: [false, false, false, false, false, true, true],
             eras: vec![HoursEra { from: None, hours }],
             days: BTreeMap::new(),
-            valid_years: 1900..=2200,
+            valid_years: 1..=9999,
             extended: ExtendedHours {
                 pre_open: Duration::minutes(60),
                 post_close: Duration::minutes(60),
