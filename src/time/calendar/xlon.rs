@@ -81,19 +81,20 @@ fn lon_year(year: i32, t: &mut DayTable) {
         boxing.filter(|d| d.weekday().num_days_from_monday() < 5),
         "Boxing Day",
     );
-    let weekend_days = [christmas, boxing]
-        .into_iter()
-        .flatten()
-        .filter(|d| d.weekday().num_days_from_monday() >= 5)
-        .count();
     let mut next = ymd(year, 12, 27);
-    for _ in 0..weekend_days {
+    for (day, name) in [
+        (christmas, "Christmas Day (substitute)"),
+        (boxing, "Boxing Day (substitute)"),
+    ] {
+        if !day.is_some_and(|d| d.weekday().num_days_from_monday() >= 5) {
+            continue;
+        }
         while let Some(d) =
             next.filter(|d| d.weekday().num_days_from_monday() >= 5 || t.is_closed(*d))
         {
             next = add_days(d, 1);
         }
-        t.holiday(next, "Christmas Day (substitute)");
+        t.holiday(next, name);
         next = next.and_then(|d| add_days(d, 1));
     }
 

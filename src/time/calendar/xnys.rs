@@ -56,7 +56,7 @@ const ONE_OFF_CLOSURES: &[(i32, u32, u32, &str)] = &[
 fn us_year(year: i32, t: &mut DayTable) {
     // NYSE Rule 7.2: a Saturday holiday is not moved to Friday when that Friday
     // ends a month or year, which only ever bites New Year's Day.
-    t.holiday(sunday_to_monday_only(year), "New Year's Day");
+    t.holiday(ymd(year, 1, 1).and_then(sunday_to_monday), "New Year's Day");
     t.holiday(
         nth_weekday(year, 1, Weekday::Mon, 3),
         "Martin Luther King Jr. Day",
@@ -106,7 +106,3 @@ fn us_year(year: i32, t: &mut DayTable) {
 
 /// One-off 13:00 closes (NYSE notices).
 const ADHOC_HALF_DAYS: &[(i32, u32, u32)] = &[(2003, 12, 26)];
-
-fn sunday_to_monday_only(year: i32) -> Option<chrono::NaiveDate> {
-    ymd(year, 1, 1).and_then(sunday_to_monday)
-}
