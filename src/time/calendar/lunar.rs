@@ -3,7 +3,7 @@
 //! There is no arithmetic rule for these: they follow the astronomical new
 //! moons and solar terms as published by the Hong Kong Observatory
 //! ("Gregorian-Lunar Calendar Conversion Table",
-//! https://www.hko.gov.hk/en/gts/time/conversion.htm). The values were
+//! <https://www.hko.gov.hk/en/gts/time/conversion.htm>). The values were
 //! transcribed from the PyPI package `holidays` 0.x
 //! (`holidays/calendars/chinese.py`, itself from the HKO tables) and agree with
 //! exchange_calendars 4.13.2 `lunisolar_holidays.py` for every year except
