@@ -292,9 +292,18 @@ fn session_search_helpers() {
 #[test]
 fn london_substitute_names() {
     // 2021: Christmas Saturday, Boxing Day Sunday.
-    assert_eq!(name("XLON", day(2021, 12, 27)), Some("Christmas Day (substitute)"));
-    assert_eq!(name("XLON", day(2021, 12, 28)), Some("Boxing Day (substitute)"));
+    assert_eq!(
+        name("XLON", day(2021, 12, 27)),
+        Some("Christmas Day (substitute)")
+    );
+    assert_eq!(
+        name("XLON", day(2021, 12, 28)),
+        Some("Boxing Day (substitute)")
+    );
     // 2020: Boxing Day Saturday only.
-    assert_eq!(name("XLON", day(2020, 12, 28)), Some("Boxing Day (substitute)"));
+    assert_eq!(
+        name("XLON", day(2020, 12, 28)),
+        Some("Boxing Day (substitute)")
+    );
     assert!(cal("XLON").is_session(day(2020, 12, 29)));
 }
