@@ -1,1 +1,28 @@
 //! Built-in exchange calendars and the calendar file format.
+//!
+//! See `docs/calendars.md` for the calendars' hours history, holiday sources
+//! and the file format.
+
+mod builtin;
+mod easter;
+mod equinox;
+mod file;
+mod japan;
+mod local;
+mod lunar;
+mod model;
+mod rules;
+mod table;
+mod view;
+mod xetr;
+mod xhkg;
+mod xlon;
+mod xnys;
+mod xtks;
+
+pub use builtin::{builtin, BUILTIN_CODES};
+pub use easter::easter_sunday;
+pub use file::{parse_calendar_file, CalendarFileError};
+pub use local::{local_to_utc, start_of_day};
+pub use model::{Calendar, DayHours, DayOverride, ExtendedHours, HoursEra, WEEKEND_NAME};
+pub use view::{month_view, DayKind, DayView, MonthView};
