@@ -35,7 +35,7 @@ pub fn compile(path: &Path) -> std::io::Result<Compilation> {
     let program = if diagnostics.has_errors() {
         None
     } else {
-        check::check(&loaded, &mut diagnostics)
+        check::check(&loaded, chrono::Utc::now().date_naive(), &mut diagnostics)
     };
     Ok(Compilation {
         sources: loaded.sources,

@@ -2,6 +2,7 @@
 //! the task graph, and build the IR. Every problem is collected; the IR is
 //! returned only when there is no error.
 
+mod calendar_range;
 mod declare;
 mod dependencies;
 mod expr;
@@ -23,8 +24,9 @@ use crate::loader::Loaded;
 pub use suggest::nearest;
 
 /// Checks the loaded files and lowers them to IR. The IR is `None` when any
-/// error was found; warnings never withhold it.
-pub fn check(loaded: &Loaded, diagnostics: &mut Diagnostics) -> Option<Program> {
+/// error was found; warnings never withhold it. `today` dates the checks that
+/// depend on it (a calendar's years).
+pub fn check(loaded: &Loaded, today: chrono::NaiveDate, diagnostics: &mut Diagnostics) -> Option<Program> {
     let scope = declare::collect(loaded, diagnostics);
     let handlers = handlers::lower_all(&scope, loaded, diagnostics);
     let day_sets = handlers::lower_day_sets(&scope, loaded, diagnostics);
@@ -47,6 +49,7 @@ pub fn check(loaded: &Loaded, diagnostics: &mut Diagnostics) -> Option<Program> 
         let pipeline = &program.pipelines[index];
         merges::check(pipeline, &program, diagnostics);
         reachability::check(pipeline, diagnostics);
+        calendar_range::check(pipeline, &program, today, diagnostics);
     }
     handlers::warn_unused(&scope, &program, diagnostics);
     (!diagnostics.has_errors()).then_some(program)

@@ -395,15 +395,33 @@ fn lower_calendar(calendar: &ast::CalendarRef, dir: &Path, diagnostics: &mut Dia
         }
         ast::CalendarRef::File(path) => {
             let full = dir.join(&path.node);
-            if full.is_file() {
-                Some(CalendarChoice::File(full))
-            } else {
-                diagnostics.push(
-                    Diagnostic::new(Code::Io, format!("cannot read calendar file `{}`", full.display()))
-                        .label(path.span, "named here")
-                        .help("the path is relative to this file"),
-                );
-                None
+            let text = match std::fs::read_to_string(&full) {
+                Ok(text) => text,
+                Err(error) => {
+                    diagnostics.push(
+                        Diagnostic::new(Code::Io, format!("cannot read calendar file `{}`: {error}", full.display()))
+                            .label(path.span, "named here")
+                            .help("the path is relative to this file"),
+                    );
+                    return None;
+                }
+            };
+            match crate::time::calendar::parse_calendar_file(&text) {
+                Ok(_) => Some(CalendarChoice::File(full)),
+                Err(errors) => {
+                    for error in errors {
+                        let mut d = Diagnostic::new(
+                            Code::BadCalendarFile,
+                            format!("{}:{}:{}: {}", full.display(), error.line, error.column, error.message),
+                        )
+                        .label(path.span, "in the calendar file named here");
+                        if let Some(help) = error.help {
+                            d = d.help(help);
+                        }
+                        diagnostics.push(d);
+                    }
+                    None
+                }
             }
         }
     }

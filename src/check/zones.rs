@@ -1,22 +1,15 @@
 //! Calendars and time zones a pipeline may name.
 
-// Until the calendar module lands on main: the codes and zones it will provide.
-const CALENDARS: [(&str, &str); 6] = [
-    ("XNYS", "America/New_York"),
-    ("XNAS", "America/New_York"),
-    ("XLON", "Europe/London"),
-    ("XETR", "Europe/Berlin"),
-    ("XTKS", "Asia/Tokyo"),
-    ("XHKG", "Asia/Hong_Kong"),
-];
+use crate::time::calendar;
+use crate::time::session::SessionCalendar;
 
 /// The IANA zone of a built-in calendar.
 pub fn calendar_zone(code: &str) -> Option<String> {
-    CALENDARS.iter().find(|(c, _)| *c == code).map(|(_, z)| z.to_string())
+    calendar::builtin(code).map(|c| c.tz().name().to_string())
 }
 
 pub fn calendar_codes() -> impl Iterator<Item = &'static str> + Clone {
-    CALENDARS.iter().map(|(c, _)| *c)
+    calendar::BUILTIN_CODES.iter().copied()
 }
 
 /// An IANA zone name (`America/New_York`, `UTC`).
