@@ -204,4 +204,28 @@ fn main() {
         "next_fire: {calls} next_after calls over 1000 mixed triggers, {found} found, {:.2} µs per call",
         elapsed.as_secs_f64() * 1e6 / calls as f64
     );
+    // Per kind, split into calls that find a firing and calls that exhaust the horizon.
+    for (kind, name) in ["at", "session_relative", "every", "cron"]
+        .iter()
+        .enumerate()
+    {
+        let mut timing = [(0u64, 0f64); 2];
+        for after in &starts {
+            for s in schedules.iter().skip(kind).step_by(4) {
+                let t = Instant::now();
+                let none = black_box(s.next_after(*after, &market, &market)).is_none();
+                let slot = &mut timing[usize::from(none)];
+                slot.0 += 1;
+                slot.1 += t.elapsed().as_secs_f64() * 1e6;
+            }
+        }
+        let avg = |(n, total): (u64, f64)| if n == 0 { 0.0 } else { total / n as f64 };
+        println!(
+            "  {name:<17} found: {:>6} calls {:>8.2} µs   none: {:>5} calls {:>8.2} µs",
+            timing[0].0,
+            avg(timing[0]),
+            timing[1].0,
+            avg(timing[1])
+        );
+    }
 }

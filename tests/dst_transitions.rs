@@ -241,3 +241,42 @@ fn zones_without_dst_fire_at_a_constant_utc_time() {
         }
     }
 }
+
+#[test]
+fn cron_counts_on_dst_days_follow_the_wall_clock() {
+    let ny = chrono_tz::America::New_York;
+    let market = FakeMarket::always_open(ny);
+    let day = |y, m, d| {
+        let start = resolve_local(ny, fake_market::d(y, m, d).and_hms_opt(0, 0, 0).expect("t"))
+            .expect("start");
+        let end = resolve_local(
+            ny,
+            fake_market::d(y, m, d + 1).and_hms_opt(0, 0, 0).expect("t"),
+        )
+        .expect("end");
+        start..end
+    };
+    let hourly = Schedule::Cron {
+        expr: CronExpr::parse("0 * * * *").expect("valid"),
+        zone: ny,
+    };
+    assert_eq!(
+        hourly.firings_in(day(2026, 3, 8), &market, &market).count(),
+        23
+    );
+    assert_eq!(
+        hourly
+            .firings_in(day(2026, 11, 1), &market, &market)
+            .count(),
+        24
+    );
+    // Four wall times inside the gap collapse into one firing at 03:00 EDT.
+    let in_gap = Schedule::Cron {
+        expr: CronExpr::parse("*/15 2 * * *").expect("valid"),
+        zone: ny,
+    };
+    let fires: Vec<_> = in_gap
+        .firings_in(day(2026, 3, 8), &market, &market)
+        .collect();
+    assert_eq!(fires, vec![fake_market::utc(2026, 3, 8, 7, 0)]);
+}

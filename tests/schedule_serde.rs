@@ -84,6 +84,19 @@ fn readable_form() {
 }
 
 #[test]
+fn readable_wall_clock_form() {
+    let s = Schedule::At {
+        time: NaiveTime::from_hms_opt(8, 0, 0).expect("time"),
+        zone: chrono_tz::America::New_York,
+        days: DaySet::Named(vec![Weekday::Sat, Weekday::Sun]),
+    };
+    assert_eq!(
+        serde_json::to_value(&s).expect("json"),
+        json!({"kind": "at", "time": "08:00:00", "zone": "America/New_York", "days": {"named": ["Sat", "Sun"]}})
+    );
+}
+
+#[test]
 fn an_invalid_cron_string_is_rejected_on_deserialization() {
     let text = r#"{"kind":"cron","expr":"61 * * * *","zone":"UTC"}"#;
     let err = serde_json::from_str::<Schedule>(text).expect_err("bad minute");

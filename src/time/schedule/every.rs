@@ -110,11 +110,16 @@ fn next_tick_in(
         // First grid tick at or after the segment start and strictly after `after`.
         let lower = segment.start.max(after);
         let since_start = (lower - window.start).num_nanoseconds()?;
+        let tick_at = |k: i64| {
+            window
+                .start
+                .checked_add_signed(Duration::nanoseconds(k.checked_mul(step)?))
+        };
         let mut k = since_start.div_euclid(step);
-        let mut tick = window.start + Duration::nanoseconds(k.checked_mul(step)?);
+        let mut tick = tick_at(k)?;
         while tick < segment.start || tick <= after {
             k += 1;
-            tick = window.start + Duration::nanoseconds(k.checked_mul(step)?);
+            tick = tick_at(k)?;
         }
         if tick < segment.end {
             return Some(tick);
