@@ -244,3 +244,20 @@ fn iteration_helpers_agree_with_next_after() {
     assert_eq!(just_after, n[3..6].to_vec());
     assert_eq!(s.firings(start, &m, &m).take(10).collect::<Vec<_>>(), n);
 }
+
+#[test]
+fn a_range_to_the_end_of_time_terminates() {
+    let closed = FakeMarket::never_open();
+    let s = Schedule::At {
+        time: t(8, 0),
+        zone: closed.tz,
+        days: DaySet::TradingDays,
+    };
+    let started = Instant::now();
+    assert!(!s.can_ever_fire(
+        &closed,
+        &closed,
+        utc(2026, 1, 1, 0, 0)..chrono::DateTime::<chrono::Utc>::MAX_UTC
+    ));
+    assert!(started.elapsed().as_secs() < 20);
+}

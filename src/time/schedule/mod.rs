@@ -33,6 +33,9 @@ use std::ops::Range;
 pub const HORIZON_DAYS: u64 = 2 * 366 + 1;
 /// Cron's horizon: eight years and a day, the longest gap between two February 29ths.
 pub const CRON_HORIZON_DAYS: u64 = 8 * 366 + 1;
+/// The longest stretch one `next_before` call scans (a century), so that a range
+/// ending at the end of time still terminates promptly on a trigger that never fires.
+pub const MAX_RANGE_DAYS: u64 = 100 * 366;
 
 /// One trigger's timing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -79,7 +82,8 @@ impl Schedule {
         self.next_within(after, horizon, cal, clock)
     }
 
-    /// The first firing strictly after `after` and strictly before `until`.
+    /// The first firing strictly after `after` and strictly before `until`, searching
+    /// at most [`MAX_RANGE_DAYS`] past `after`.
     pub fn next_before(
         &self,
         after: DateTime<Utc>,
@@ -91,7 +95,10 @@ impl Schedule {
             return None;
         }
         // One day of slack covers zones ahead of UTC; the instant check is exact.
-        let days = u64::try_from((until - after).num_days()).unwrap_or(0) + 2;
+        let days = u64::try_from((until - after).num_days())
+            .unwrap_or(0)
+            .saturating_add(2)
+            .min(MAX_RANGE_DAYS);
         self.next_within(after, days, cal, clock)
             .filter(|fire| *fire < until)
     }
