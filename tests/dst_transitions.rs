@@ -6,9 +6,9 @@
 #[path = "schedule_fake_market.rs"]
 mod fake_market;
 
-use chrono::{DateTime, Duration, NaiveDateTime, Offset, TimeZone, Timelike, Utc};
+use chrono::{DateTime, Duration, NaiveDateTime, Timelike, Utc};
 use chrono_tz::Tz;
-use fake_market::FakeMarket;
+use fake_market::{transitions, FakeMarket};
 use pipec::time::market_state::MarketState;
 use pipec::time::schedule::{resolve_local, CronExpr, DaySet, Schedule};
 
@@ -19,50 +19,6 @@ const ZONES: [Tz; 5] = [
     chrono_tz::Asia::Tokyo,
     chrono_tz::Asia::Hong_Kong,
 ];
-
-struct Transition {
-    at: DateTime<Utc>,
-    before: i64,
-    after: i64,
-}
-
-fn offset_seconds(zone: Tz, instant: DateTime<Utc>) -> i64 {
-    i64::from(
-        zone.offset_from_utc_datetime(&instant.naive_utc())
-            .fix()
-            .local_minus_utc(),
-    )
-}
-
-/// Every change of UTC offset in [2005, 2036), to the second.
-fn transitions(zone: Tz) -> Vec<Transition> {
-    let mut out = Vec::new();
-    let mut day = fake_market::utc(2005, 1, 1, 0, 0);
-    let end = fake_market::utc(2036, 1, 1, 0, 0);
-    while day < end {
-        let next = day + Duration::days(1);
-        let (before, after) = (offset_seconds(zone, day), offset_seconds(zone, next));
-        if before != after {
-            // Binary search the first second with the new offset.
-            let (mut lo, mut hi) = (day, next);
-            while hi - lo > Duration::seconds(1) {
-                let mid = lo + Duration::seconds((hi - lo).num_seconds() / 2);
-                if offset_seconds(zone, mid) == before {
-                    lo = mid;
-                } else {
-                    hi = mid;
-                }
-            }
-            out.push(Transition {
-                at: hi,
-                before,
-                after,
-            });
-        }
-        day = next;
-    }
-    out
-}
 
 fn wall(zone: Tz, instant: DateTime<Utc>) -> NaiveDateTime {
     instant.with_timezone(&zone).naive_local()

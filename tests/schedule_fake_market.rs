@@ -2,7 +2,7 @@
 //! with `#[path]`; its own tests pin down the behaviour the others rely on.
 #![allow(dead_code)]
 
-use chrono::{DateTime, Days, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, Days, Duration, NaiveDate, NaiveTime, Offset, TimeZone, Utc};
 use chrono_tz::Tz;
 use pipec::time::market_state::{MarketClock, MarketState, Transition};
 use pipec::time::schedule::resolve_local;
@@ -227,6 +227,51 @@ impl MarketClock for FakeMarket {
         }
         None
     }
+}
+
+/// A change of UTC offset: the first instant with the new offset, and both offsets in seconds.
+pub struct OffsetChange {
+    pub at: DateTime<Utc>,
+    pub before: i64,
+    pub after: i64,
+}
+
+pub fn offset_seconds(zone: Tz, instant: DateTime<Utc>) -> i64 {
+    i64::from(
+        zone.offset_from_utc_datetime(&instant.naive_utc())
+            .fix()
+            .local_minus_utc(),
+    )
+}
+
+/// Every change of UTC offset in [2005, 2036), to the second.
+pub fn transitions(zone: Tz) -> Vec<OffsetChange> {
+    let mut out = Vec::new();
+    let mut day = utc(2005, 1, 1, 0, 0);
+    let end = utc(2036, 1, 1, 0, 0);
+    while day < end {
+        let next = day + Duration::days(1);
+        let (before, after) = (offset_seconds(zone, day), offset_seconds(zone, next));
+        if before != after {
+            // Binary search the first second with the new offset.
+            let (mut lo, mut hi) = (day, next);
+            while hi - lo > Duration::seconds(1) {
+                let mid = lo + Duration::seconds((hi - lo).num_seconds() / 2);
+                if offset_seconds(zone, mid) == before {
+                    lo = mid;
+                } else {
+                    hi = mid;
+                }
+            }
+            out.push(OffsetChange {
+                at: hi,
+                before,
+                after,
+            });
+        }
+        day = next;
+    }
+    out
 }
 
 #[test]
