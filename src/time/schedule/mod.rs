@@ -215,10 +215,7 @@ impl Schedule {
                 // Firings before the transition share this state: skip to just
                 // before it so a firing exactly at the transition is still seen.
                 Some(t) if t.at > fire => {
-                    cursor = t.at - chrono::Duration::nanoseconds(1);
-                    if cursor < fire {
-                        cursor = fire;
-                    }
+                    cursor = (t.at - chrono::Duration::nanoseconds(1)).max(fire);
                 }
                 Some(_) => cursor = fire,
                 None => break,
