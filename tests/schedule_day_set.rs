@@ -177,3 +177,20 @@ fn date_list_collects_every_error_with_its_line() {
     .to_string();
     assert_eq!(shown, "line 2: x");
 }
+
+#[test]
+fn calendar_free_sets_are_recognised() {
+    assert!(DaySet::Named(vec![Weekday::Sat]).is_calendar_free());
+    assert!(DaySet::Not(Box::new(DaySet::Weekdays)).is_calendar_free());
+    assert!(!DaySet::AnyOf(vec![DaySet::Every, DaySet::TradingDays]).is_calendar_free());
+    assert!(!DaySet::MonthlyExpiration.is_calendar_free());
+    // A calendar-free set gives the same answer on any calendar.
+    let set = DaySet::AllOf(vec![
+        DaySet::Weekdays,
+        DaySet::Not(Box::new(DaySet::Named(vec![Weekday::Mon]))),
+    ]);
+    let (open, closed) = (FakeMarket::new_york(), FakeMarket::never_open());
+    for date in d(2026, 1, 1).iter_days().take(60) {
+        assert_eq!(set.contains(date, &open), set.contains(date, &closed));
+    }
+}

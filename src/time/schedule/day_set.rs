@@ -77,6 +77,19 @@ impl DaySet {
     }
 }
 
+impl DaySet {
+    /// Whether `contains` can be answered without asking the calendar; such sets are
+    /// checked before a session lookup, the others after it.
+    pub fn is_calendar_free(&self) -> bool {
+        match self {
+            DaySet::Every | DaySet::Weekdays | DaySet::Named(_) | DaySet::Dates(_) => true,
+            DaySet::Not(inner) => inner.is_calendar_free(),
+            DaySet::AllOf(sets) | DaySet::AnyOf(sets) => sets.iter().all(DaySet::is_calendar_free),
+            _ => false,
+        }
+    }
+}
+
 /// The monthly options expiration of `year`-`month`: the third Friday, or the last
 /// trading day before it (within the same week) when that Friday is a holiday.
 pub fn monthly_expiration(year: i32, month: u32, cal: &dyn SessionCalendar) -> Option<NaiveDate> {

@@ -47,9 +47,14 @@ pub fn next_session_relative(
         .iter_days()
         .take_while(|d| *d <= last_date)
         .filter_map(|date| {
+            // A cheap day set rejects most dates before the (possibly costly) session lookup.
+            let cheap = days.is_calendar_free();
+            if cheap && !days.contains(date, cal) {
+                return None;
+            }
             let session = cal.session(date)?;
             let fire = anchor.instant(&session).checked_add_signed(offset)?;
-            (fire > after && days.contains(date, cal)).then_some(fire)
+            (fire > after && (cheap || days.contains(date, cal))).then_some(fire)
         })
         .next()
 }
