@@ -12,7 +12,7 @@ awk -F, 'NR > 1 { sym[$2] = 1
   END { print "symbol,issue"
     for (s in sym) { if (!(s in today)) bad[s] = "missing day-0 bar"; if (s in bad) print s "," bad[s] } }' \
   "$W/prices.csv" > "$W/integrity.csv"
-symbols=$(awk -F, 'NR > 1 { s[$2] = 1 } END { print length(s) }' "$W/prices.csv")
+symbols=$(awk -F, 'NR > 1 && !($2 in s) { s[$2] = 1; n++ } END { print n + 0 }' "$W/prices.csv")
 issues=$(($(wc -l < "$W/integrity.csv") - 1))
 if [ "$issues" -gt 0 ]; then
   log "$issues integrity issue(s) in $symbols symbols:"

@@ -21,11 +21,11 @@ ctx_num() { printf '%s\n' "$CTX" | sed -n "s/.*\"$1\"[[:space:]]*:[[:space:]]*\(
 AWK_RNG='function rnd() { s = (s * 16807) % 2147483647; return s / 2147483647 }
 function gauss() { return (rnd() + rnd() + rnd() + rnd() - 2) * 1.7320508 }'
 
-# Universe of a market: "SYMBOL:base_price ..." (US by default).
+# Universe of a market: "SYMBOL:base_price ..." (US by default; EU is Xetra, ASIA is Tokyo).
 universe() {
   case ${1:-US} in
-    EU)   echo "SAP:215 ASML:680 SIE:190 MC:640 AZN:118 SHEL:27 NOVN:92 ALV:270 TTE:58 ULVR:45" ;;
-    ASIA) echo "7203:2900 6758:3400 9984:8800 8306:1800 6861:62000 0700:410 9988:82 1299:61 0005:72 2330:1010" ;;
+    EU)   echo "SAP:215 SIE:190 ALV:270 DTE:28 BAS:46 MBG:56 BMW:74 IFX:33 MUV2:470 ADS:215" ;;
+    ASIA) echo "7203:2900 6758:3400 9984:8800 8306:1800 6861:62000 9432:155 8035:24000 4063:5200 6501:3800 7974:8600" ;;
     *)    echo "AAPL:228 MSFT:415 NVDA:140 AMZN:205 GOOGL:172 META:560 JPM:238 XOM:118 UNH:560 LLY:770" ;;
   esac
 }
@@ -33,10 +33,11 @@ universe() {
 # gen_prices FILE [MARKET] [DAYS]: a synthetic daily close history, day -DAYS..0
 # (0 = as-of). One symbol, chosen by the seed, misses its day-0 bar: a vendor gap.
 gen_prices() {
-  universe "${2:-US}" | awk -v seed="$SEED" -v days="${3:-30}" "$AWK_RNG"'
+  salt=0; [ "${2:-US}" = US ] || salt=$(printf '%s' "$2" | cksum | cut -d' ' -f1)
+  universe "${2:-US}" | awk -v seed="$SEED" -v salt="$salt" -v days="${3:-30}" "$AWK_RNG"'
   { n = split($0, U, " "); for (i = 1; i <= n; i++) { split(U[i], p, ":"); S[i] = p[1]; px[i] = p[2] } }
   END {
-    s = seed % 2147483646 + 1; for (k = 0; k < 5; k++) rnd()
+    s = (seed + salt) % 2147483646 + 1; for (k = 0; k < 5; k++) rnd()
     gap = int(rnd() * n) + 1
     print "day,symbol,close,volume"
     for (d = -days; d <= 0; d++) {
@@ -49,6 +50,8 @@ gen_prices() {
     }
   }' > "$1"
 }
+# The market a market-DAG run is for, from its pipeline name (market_us, market_eu, ...).
+market() { case ${PIPEC_PIPELINE:-} in *_eu) echo EU ;; *_asia) echo ASIA ;; *) echo US ;; esac; }
 ensure_prices() { [ -s "$W/prices.csv" ] || gen_prices "$W/prices.csv" "${1:-US}"; }
 
 # csv_json FILE "name:t ...": a CSV (header skipped) as a JSON list of objects;
@@ -69,3 +72,6 @@ need() {
   log "no $f in the work dir: rebuilding it with $h $*"
   echo '{}' | PIPEC_TASK=$h sh "$HERE/$h.sh" "$@" > /dev/null
 }
+
+# audit: this step's entry for the shared audit trail, as a one-item JSON list.
+audit() { printf '[{"step":"%s","at":"%s"}]' "$TASK" "$(now)"; }

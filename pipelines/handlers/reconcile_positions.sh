@@ -5,7 +5,8 @@
 set -eu
 . "$(dirname "$0")/lib.sh"
 need positions.csv monitor_fills
-awk -F, 'FNR == NR { broker[$1] = $2; all[$1] = 1; next }
+touch "$W/broker_positions.csv"
+awk -F, -v broker_file="$W/broker_positions.csv" 'FILENAME == broker_file { broker[$1] = $2; all[$1] = 1; next }
   FNR > 1 { ours[$1] += $2; all[$1] = 1 }
   END { for (s in all) if (ours[s] + 0 != broker[s] + 0) printf "%s,%d,%d\n", s, ours[s], broker[s] }' \
   "$W/broker_positions.csv" "$W/positions.csv" | sort > "$W/breaks.body"

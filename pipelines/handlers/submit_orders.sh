@@ -9,8 +9,8 @@ set -eu
 need approved.csv approve_trades
 need indicators.csv indicator_precalc
 touch "$W/broker_fills.csv"
-awk -F, -v d="$SEED" -v fills="$W/broker_fills.csv" 'FILENAME == fills { seen[$1] = 1; next }
-  FNR == NR { if (FNR > 1) px[$1] = $5; next }
+awk -F, -v d="$SEED" -v fills="$W/broker_fills.csv" -v ind="$W/indicators.csv" 'FILENAME == fills { seen[$1] = 1; next }
+  FILENAME == ind { if (FNR > 1) px[$1] = $5; next }
   FNR > 1 { id = "C" d "-" $1; q = ($2 == "buy" ? $3 : -$3); printf "%s,%s,%s,%d\n", id, $1, $2, $3
     if (!(id in seen)) printf "%s,%s,%d,%.4f\n", id, $1, q, px[$1] * (1 + (q > 0 ? 2 : -2) / 10000) >> fills }' \
   "$W/broker_fills.csv" "$W/indicators.csv" "$W/approved.csv" > "$W/orders.body"
