@@ -221,30 +221,26 @@ fn read_date_file(path: &Path, span: Span, diagnostics: &mut Diagnostics) -> Vec
             return Vec::new();
         }
     };
-    let mut dates = Vec::new();
-    for (number, line) in text.lines().enumerate() {
-        let line = line.split('#').next().unwrap_or("").trim();
-        if line.is_empty() {
-            continue;
-        }
-        match chrono::NaiveDate::parse_from_str(line, "%Y-%m-%d") {
-            Ok(date) => dates.push(date),
-            Err(_) => diagnostics.push(
-                Diagnostic::new(
-                    Code::BadDateList,
-                    format!("{}:{}: `{line}` is not a date (YYYY-MM-DD)", path.display(), number + 1),
-                )
-                .label(span, "in the file named here"),
-            ),
+    match crate::time::schedule::parse_date_list(&text) {
+        Ok(dates) => dates.into_iter().collect(),
+        Err(errors) => {
+            for error in errors {
+                diagnostics.push(
+                    Diagnostic::new(Code::BadDateList, format!("{}:{}: {}", path.display(), error.line, error.message))
+                        .label(span, "in the file named here"),
+                );
+            }
+            Vec::new()
         }
     }
-    dates.sort_unstable();
-    dates.dedup();
-    dates
 }
 
 /// A handler nothing runs is likely a typo or dead code.
 pub fn warn_unused(scope: &Scope, program: &Program, diagnostics: &mut Diagnostics) {
+    // A file of shared handlers and no pipeline is a library: nothing in it is unused.
+    if !scope.pipelines.iter().any(|p| p.file.0 == 0) {
+        return;
+    }
     let mut used = vec![false; program.handlers.len()];
     for pipeline in &program.pipelines {
         for task in pipeline.dag.node_weights() {

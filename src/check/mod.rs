@@ -6,6 +6,7 @@ mod calendar_range;
 mod declare;
 mod dependencies;
 mod expr;
+mod firing;
 mod handlers;
 mod merges;
 mod pipeline;
@@ -50,6 +51,7 @@ pub fn check(loaded: &Loaded, today: chrono::NaiveDate, diagnostics: &mut Diagno
         merges::check(pipeline, &program, diagnostics);
         reachability::check(pipeline, diagnostics);
         calendar_range::check(pipeline, &program, today, diagnostics);
+        firing::check(pipeline, &program, today, diagnostics);
     }
     handlers::warn_unused(&scope, &program, diagnostics);
     (!diagnostics.has_errors()).then_some(program)

@@ -8,6 +8,7 @@ use super::zones;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::ir::{self, At, CalendarChoice, DayCondition, DayRef, Missed, Pipeline, StageId, Timing, Trigger};
 use crate::syntax::ast::{self, TriggerSetting};
+use crate::time::schedule::CronExpr;
 use std::path::Path;
 
 const WEEK_MILLIS: u64 = 7 * DAY_MILLIS;
@@ -58,10 +59,14 @@ pub fn lower(
                 }
             }
             TriggerSetting::Cron(expr) => {
-                if let Err(problem) = check_cron(&expr.node) {
+                if let Err(error) = CronExpr::parse(&expr.node) {
+                    let label = match error.field {
+                        Some(field) => format!("the {} field", field.name()),
+                        None => "here".to_string(),
+                    };
                     diagnostics.push(
-                        Diagnostic::new(Code::BadCron, format!("invalid cron expression: {problem}"))
-                            .label(expr.span, "here")
+                        Diagnostic::new(Code::BadCron, format!("invalid cron expression: {}", error.message))
+                            .label(expr.span, label)
                             .help("five fields: minute hour day-of-month month day-of-week, e.g. \"*/15 9-16 * * MON-FRI\""),
                     );
                     ok = false;
@@ -142,8 +147,28 @@ pub fn lower(
         );
         return None;
     }
-    if days.is_empty() && !matches!(timing, Timing::Cron { .. }) {
-        days.push(DayCondition { any_of: vec![DayRef::TradingDays], negated: false });
+    let has_calendar = calendar.is_some() || pipeline.calendar.is_some();
+    if matches!(timing, Timing::Cron { .. }) {
+        if let Some(on) = decl.settings.iter().find(|s| matches!(s.node, TriggerSetting::On(_))) {
+            diagnostics.push(
+                Diagnostic::new(Code::TriggerTiming, "a cron trigger takes its days from its own fields")
+                    .label(on.span, "`on` cannot be combined with `cron`")
+                    .help("put the days in the cron expression's day-of-month and day-of-week fields"),
+            );
+            return None;
+        }
+    } else if days.is_empty() {
+        let default = if has_calendar { DayRef::TradingDays } else { DayRef::Weekdays };
+        days.push(DayCondition { any_of: vec![default], negated: false });
+    }
+    let needs_calendar_days = days.iter().flat_map(|c| &c.any_of).any(DayRef::needs_calendar);
+    if !has_calendar && needs_calendar_days {
+        diagnostics.push(
+            Diagnostic::new(Code::UnknownCalendar, format!("trigger `{}` follows trading days but no calendar is named", decl.name.text))
+                .label(decl.name.span, "needs a calendar")
+                .help("add `calendar XNYS` to the pipeline or the trigger, or use `weekdays`"),
+        );
+        return None;
     }
     let zone = zone.unwrap_or_else(|| pipeline.timezone.clone());
     let stages = stages.unwrap_or_else(|| (0..pipeline.stages.len() as u32).map(StageId).collect());
@@ -207,14 +232,4 @@ fn lower_stages(selection: &ast::StageSelection, pipeline: &Pipeline, diagnostic
 
 fn find_quiet(pipeline: &Pipeline, name: &str) -> Option<usize> {
     pipeline.stages.iter().position(|s| s.name == name)
-}
-
-/// Until the schedule module lands: the shape of a five-field expression.
-fn check_cron(expr: &str) -> Result<(), String> {
-    let fields = expr.split_whitespace().count();
-    if fields == 5 {
-        Ok(())
-    } else {
-        Err(format!("it has {fields} fields, not 5"))
-    }
 }

@@ -6,10 +6,14 @@
 //! to its dependent.
 
 mod expr;
+mod market;
 mod policy;
+mod schedule;
 mod shape;
 mod trigger;
 
+pub use market::Market;
+pub use schedule::day_set;
 pub use expr::{BinaryOp, Expr, ExprKind, Function, Type, UnaryOp};
 pub use policy::{Backoff, Policy};
 pub use shape::{Field, Shape};

@@ -96,6 +96,14 @@ impl DayRef {
             .map(|(_, d)| d.clone())
     }
 
+    /// Whether the set depends on an exchange's sessions.
+    pub fn needs_calendar(&self) -> bool {
+        !matches!(
+            self,
+            DayRef::EveryDay | DayRef::Weekdays | DayRef::Weekday(_) | DayRef::Listed(_)
+        )
+    }
+
     pub fn builtin_names() -> impl Iterator<Item = &'static str> {
         DayRef::BUILTIN.iter().map(|(n, _)| *n)
     }

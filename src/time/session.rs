@@ -58,3 +58,33 @@ pub trait SessionCalendar {
             .find_map(|d| self.session(d))
     }
 }
+
+/// The calendar of a pipeline that follows no exchange: it has no sessions, so
+/// only day sets that need no calendar (weekdays, named days, listed dates)
+/// ever match, and its market is always HOLIDAY.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoExchange;
+
+impl SessionCalendar for NoExchange {
+    fn code(&self) -> &str {
+        "NONE"
+    }
+
+    fn tz(&self) -> Tz {
+        chrono_tz::UTC
+    }
+
+    fn session(&self, _date: NaiveDate) -> Option<Session> {
+        None
+    }
+}
+
+impl crate::time::market_state::MarketClock for NoExchange {
+    fn state_at(&self, _instant: DateTime<Utc>) -> crate::time::market_state::MarketState {
+        crate::time::market_state::MarketState::Holiday
+    }
+
+    fn next_transition(&self, _instant: DateTime<Utc>) -> Option<crate::time::market_state::Transition> {
+        None
+    }
+}

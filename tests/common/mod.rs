@@ -1,7 +1,7 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
-use pipec::compile::{compile as compile_file, Compilation};
+use pipec::compile::{compile_as_of, Compilation};
 use std::path::{Path, PathBuf};
 
 /// The repository root: paths in diagnostics and snapshots are relative to it.
@@ -15,9 +15,14 @@ pub fn relative(path: &Path) -> PathBuf {
     path.strip_prefix(root()).map_or_else(|_| path.to_path_buf(), Path::to_path_buf)
 }
 
+/// The day tests compile as of, so look-ahead checks do not drift with the clock.
+pub fn today() -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(2026, 11, 20).expect("a valid date")
+}
+
 pub fn compile(path: &Path) -> Compilation {
     std::env::set_current_dir(root()).expect("the repository root exists");
-    compile_file(&relative(path)).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+    compile_as_of(&relative(path), today()).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
 }
 
 /// Snapshots live in the top-level `snapshots/` folder.
