@@ -1,6 +1,10 @@
 //! The command line: one module per subcommand, each a thin client of the library.
 
+mod calendar;
 mod check;
+mod next;
+mod table;
+mod when;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -17,6 +21,17 @@ pub struct Cli {
 enum Command {
     /// Check pipelines and report every problem (exit 1 on errors).
     Check(check::Args),
+    /// Show an exchange calendar's month, or a market's state and next transition.
+    Calendar(calendar::Args),
+    /// List the coming firings of a pipeline's triggers, in market and local time.
+    Next(next::Args),
+}
+
+/// Output of the commands that print tables.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
 }
 
 /// Exit codes shared by every subcommand.
@@ -33,6 +48,8 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
         Command::Check(args) => check::run(&args),
+        Command::Calendar(args) => calendar::run(&args),
+        Command::Next(args) => next::run(&args),
     };
     ExitCode::from(code)
 }

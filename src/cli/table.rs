@@ -1,0 +1,47 @@
+//! Plain text tables for terminal output: columns padded to their widest cell.
+
+pub struct Table {
+    header: Vec<String>,
+    rows: Vec<Vec<String>>,
+}
+
+impl Table {
+    pub fn new(header: &[&str]) -> Table {
+        Table {
+            header: header.iter().map(|h| h.to_string()).collect(),
+            rows: Vec::new(),
+        }
+    }
+
+    pub fn row(&mut self, cells: Vec<String>) {
+        self.rows.push(cells);
+    }
+
+    pub fn render(&self) -> String {
+        let columns = self.header.len();
+        let mut widths: Vec<usize> = self.header.iter().map(|h| h.chars().count()).collect();
+        for row in &self.rows {
+            for (i, cell) in row.iter().enumerate().take(columns) {
+                widths[i] = widths[i].max(cell.chars().count());
+            }
+        }
+        let line = |cells: &[String]| {
+            let mut out = String::new();
+            for (i, cell) in cells.iter().enumerate().take(columns) {
+                if i + 1 == columns {
+                    out.push_str(cell);
+                } else {
+                    let pad = widths[i] - cell.chars().count();
+                    out.push_str(cell);
+                    out.push_str(&" ".repeat(pad + 2));
+                }
+            }
+            out.trim_end().to_string() + "\n"
+        };
+        let mut out = line(&self.header);
+        for row in &self.rows {
+            out.push_str(&line(row));
+        }
+        out
+    }
+}
