@@ -235,6 +235,13 @@ fn read_date_file(path: &Path, span: Span, diagnostics: &mut Diagnostics) -> Vec
     }
 }
 
+// During checking, a task whose handler did not resolve points nowhere.
+fn mark(used: &mut [bool], handler: crate::ir::HandlerId) {
+    if let Some(slot) = used.get_mut(handler.0 as usize) {
+        *slot = true;
+    }
+}
+
 /// A handler nothing runs is likely a typo or dead code.
 pub fn warn_unused(scope: &Scope, program: &Program, diagnostics: &mut Diagnostics) {
     // A file of shared handlers and no pipeline is a library: nothing in it is unused.
@@ -245,11 +252,11 @@ pub fn warn_unused(scope: &Scope, program: &Program, diagnostics: &mut Diagnosti
     for pipeline in &program.pipelines {
         for task in pipeline.dag.node_weights() {
             if let Work::Handler(h) = task.work {
-                used[h.0 as usize] = true;
+                mark(&mut used, h);
             }
         }
         if let Some(h) = pipeline.cleanup {
-            used[h.0 as usize] = true;
+            mark(&mut used, h);
         }
     }
     for (i, declared) in scope.handlers.iter().enumerate() {

@@ -29,7 +29,8 @@ pub fn task_output(program: &Program, pipeline: &Pipeline, task: TaskId) -> Vec<
 
 fn work_output(program: &Program, work: Work, visiting: &mut Vec<PipelineId>) -> Vec<(String, Type)> {
     match work {
-        Work::Handler(h) => match program.handler(h).returns.as_ref().map(shape_type) {
+        // During checking, a task whose handler did not resolve points nowhere.
+        Work::Handler(h) => match program.handlers.get(h.0 as usize).and_then(|h| h.returns.as_ref()).map(shape_type) {
             Some(Type::Object(fields)) => fields,
             _ => Vec::new(),
         },
