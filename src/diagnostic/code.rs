@@ -31,7 +31,6 @@ codes! {
     DuplicateName = "E010", "duplicate name";
     DuplicateSetting = "E011", "setting given twice";
     UnknownTask = "E012", "unknown task";
-    UnknownStage = "E013", "unknown stage";
     UnknownHandler = "E014", "handler used but not declared";
     UnknownCalendar = "E015", "unknown calendar";
     UnknownTimeZone = "E016", "unknown time zone";
