@@ -7,20 +7,33 @@ use crate::ir::{Dependency, Pipeline, TaskId};
 use crate::span::Span;
 use crate::syntax::ast::{self, StageSetting, TaskSetting};
 use petgraph::visit::EdgeRef;
+use std::collections::HashMap;
 
-pub fn lower(pipeline: &mut Pipeline, stages: &[&ast::Stage], diagnostics: &mut Diagnostics) {
+/// Task names to ids: looking names up by scanning the graph would make
+/// checking quadratic in the number of tasks.
+pub type TaskIndex = HashMap<String, TaskId>;
+
+pub fn task_index(pipeline: &Pipeline) -> TaskIndex {
+    pipeline
+        .dag
+        .node_indices()
+        .map(|id| (pipeline.dag[id].name.clone(), id))
+        .collect()
+}
+
+pub fn lower(pipeline: &mut Pipeline, stages: &[&ast::Stage], index: &TaskIndex, diagnostics: &mut Diagnostics) {
     for stage in stages {
         for setting in &stage.settings {
             match &setting.node {
                 StageSetting::Task(task) => {
-                    let Some(id) = pipeline.find_task(&task.name.text) else { continue };
+                    let Some(&id) = index.get(&task.name.text) else { continue };
                     if pipeline.dag[id].span != task.name.span {
                         continue; // a duplicate task, already reported
                     }
                     for s in task.settings.iter().flatten() {
                         if let TaskSetting::After(names) | TaskSetting::Joins(names) = &s.node {
                             for name in names {
-                                if let Some(dep) = resolve_task(name, pipeline, diagnostics) {
+                                if let Some(dep) = resolve_task(name, pipeline, index, diagnostics) {
                                     add_edge(pipeline, dep, id, name.span, diagnostics);
                                 }
                             }
@@ -33,7 +46,7 @@ pub fn lower(pipeline: &mut Pipeline, stages: &[&ast::Stage], diagnostics: &mut 
                         .map(|step| {
                             step.node
                                 .iter()
-                                .filter_map(|n| resolve_task(n, pipeline, diagnostics).map(|t| (t, n.span)))
+                                .filter_map(|n| resolve_task(n, pipeline, index, diagnostics).map(|t| (t, n.span)))
                                 .collect()
                         })
                         .collect();
@@ -52,8 +65,13 @@ pub fn lower(pipeline: &mut Pipeline, stages: &[&ast::Stage], diagnostics: &mut 
     report_cycles(pipeline, diagnostics);
 }
 
-pub fn resolve_task(name: &ast::Name, pipeline: &Pipeline, diagnostics: &mut Diagnostics) -> Option<TaskId> {
-    let found = pipeline.find_task(&name.text);
+pub fn resolve_task(
+    name: &ast::Name,
+    pipeline: &Pipeline,
+    index: &TaskIndex,
+    diagnostics: &mut Diagnostics,
+) -> Option<TaskId> {
+    let found = index.get(&name.text).copied();
     if found.is_none() {
         let mut d = Diagnostic::new(
             Code::UnknownTask,

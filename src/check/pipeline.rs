@@ -23,15 +23,16 @@ pub const DEFAULT_PRIORITY: u8 = 50;
 const MAX_CONCURRENCY: u64 = 1024;
 
 /// Remembers which single-valued settings a block has given, to report a second one.
+/// A block has a handful of settings, so a list beats a map (one per task).
 #[derive(Default)]
 pub struct Seen {
-    first: HashMap<&'static str, Span>,
+    first: Vec<(&'static str, Span)>,
 }
 
 impl Seen {
     /// True the first time `keyword` is seen; reports every later time.
     pub fn first(&mut self, keyword: &'static str, span: Span, diagnostics: &mut Diagnostics) -> bool {
-        if let Some(first) = self.first.get(keyword) {
+        if let Some((_, first)) = self.first.iter().find(|(k, _)| *k == keyword) {
             diagnostics.push(
                 Diagnostic::new(Code::DuplicateSetting, format!("`{keyword}` is given twice"))
                     .label(span, "given again here")
@@ -40,7 +41,7 @@ impl Seen {
             );
             return false;
         }
-        self.first.insert(keyword, span);
+        self.first.push((keyword, span));
         true
     }
 }
@@ -153,8 +154,8 @@ pub fn lower(
             _ => None,
         })
         .collect();
-    lower_stages(&mut pipeline, &stage_decls, &defaults, scope, program, diagnostics);
-    dependencies::lower(&mut pipeline, &stage_decls, diagnostics);
+    let index = lower_stages(&mut pipeline, &stage_decls, &defaults, scope, program, diagnostics);
+    dependencies::lower(&mut pipeline, &stage_decls, &index, diagnostics);
 
     for setting in &decl.settings {
         match &setting.node {
@@ -195,8 +196,8 @@ fn lower_stages(
     scope: &Scope,
     program: &Program,
     diagnostics: &mut Diagnostics,
-) {
-    let mut task_index: HashMap<String, TaskId> = HashMap::new();
+) -> dependencies::TaskIndex {
+    let mut task_index: dependencies::TaskIndex = HashMap::new();
     for stage in stages {
         if let Some(first) = pipeline.stages.iter().find(|s| s.name == stage.name.text) {
             diagnostics.push(duplicate("stage", &stage.name, first.span));
@@ -255,6 +256,7 @@ fn lower_stages(
             span: stage.name.span,
         });
     }
+    task_index
 }
 
 fn lower_task(
@@ -514,7 +516,7 @@ fn lower_source(decl: &ast::Source, pipeline: &Pipeline, diagnostics: &mut Diagn
     for setting in &decl.settings {
         match &setting.node {
             SourceSetting::Producer(name) if seen.first("producer", setting.span, diagnostics) => {
-                producer = dependencies::resolve_task(name, pipeline, diagnostics);
+                producer = dependencies::resolve_task(name, pipeline, &dependencies::task_index(pipeline), diagnostics);
             }
             SourceSetting::Green(age) if seen.first("green", setting.span, diagnostics) => green = Some(*age),
             SourceSetting::Yellow(age) if seen.first("yellow", setting.span, diagnostics) => yellow = Some(*age),

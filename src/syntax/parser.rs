@@ -16,7 +16,6 @@ use std::sync::LazyLock;
 /// Parses one file. A syntax error ends the parse (pest does not recover), so
 /// the AST is `None` and the one syntax diagnostic says where and what was expected.
 pub fn parse(text: &str, file: FileId) -> (Option<File>, Vec<Diagnostic>) {
-    pest::set_error_detail(true);
     match PipeParser::parse(Rule::file, text) {
         Ok(mut pairs) => {
             let mut builder = Builder {
@@ -26,8 +25,17 @@ pub fn parse(text: &str, file: FileId) -> (Option<File>, Vec<Diagnostic>) {
             let ast = pairs.next().map(|root| builder.file(root));
             (ast, builder.diagnostics)
         }
-        Err(error) => (None, vec![syntax_error(&error, text, file)]),
+        Err(error) => (None, vec![syntax_error(&detailed(error, text), text, file)]),
     }
+}
+
+/// pest lists what it expected only when it tracks every attempt, which makes
+/// parsing several times slower; so a failed parse is repeated with tracking on.
+/// Tracking is a process-wide switch and is never turned off again, so a
+/// parse on another thread can never lose the detail of its error.
+fn detailed(error: pest::error::Error<Rule>, text: &str) -> pest::error::Error<Rule> {
+    pest::set_error_detail(true);
+    PipeParser::parse(Rule::file, text).err().unwrap_or(error)
 }
 
 static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
