@@ -1,0 +1,96 @@
+//! Text and identifiers made safe for each output format.
+//!
+//! Labels are built as plain text lines (see `label`); each back end escapes every
+//! line with the function here and joins them with its own line break, so a name
+//! or description can never end a string, open a tag or inject a statement.
+
+/// A node or cluster identifier valid in both Mermaid and DOT.
+///
+/// `.pipe` names are already ASCII letters, digits and `_`, but the identifier is
+/// built defensively: anything else becomes `_`. Uniqueness does not rest on the
+/// name (`a_` + `_b` and `a` + `__b` would collide); callers prefix an index.
+pub fn ident(parts: &[&str]) -> String {
+    let mut out = String::new();
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            out.push('_');
+        }
+        out.extend(part.chars().map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        }));
+    }
+    out
+}
+
+/// One line of a Mermaid label, for use inside `"…"`.
+///
+/// Mermaid reads `#name;` and `#123;` as entity codes, so `#` itself must be
+/// coded, and its labels are HTML, so `<`, `>` and `&` are coded too (a bare `<`
+/// may be taken for a tag and dropped by the sanitiser). A `"` would end the
+/// string and a leading backtick would start a Markdown string. Control
+/// characters (a `\n` written in a description) become spaces: line breaks are
+/// the caller's to place.
+pub fn mermaid_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("#quot;"),
+            '#' => out.push_str("#35;"),
+            '&' => out.push_str("#amp;"),
+            '<' => out.push_str("#lt;"),
+            '>' => out.push_str("#gt;"),
+            '`' => out.push_str("#96;"),
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// One line of a DOT label, for use inside `"…"`.
+///
+/// In a DOT string only `"` and `\` are special, but `\` also starts label
+/// escapes (`\N`, `\G`, `\l`…), so it is doubled. Control characters become
+/// spaces for the same reason as in [`mermaid_text`].
+pub fn dot_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identifiers_keep_only_safe_characters() {
+        assert_eq!(ident(&["p0", "t3", "fetch_prices"]), "p0_t3_fetch_prices");
+        assert_eq!(ident(&["p0", "s1", "a-b é"]), "p0_s1_a_b__");
+    }
+
+    #[test]
+    fn mermaid_codes_everything_that_could_break_out() {
+        assert_eq!(
+            mermaid_text(r#"say "hi" <b>&#1;`"#),
+            "say #quot;hi#quot; #lt;b#gt;#amp;#35;1;#96;"
+        );
+        assert_eq!(mermaid_text("née ✓\nnext"), "née ✓ next");
+    }
+
+    #[test]
+    fn dot_escapes_quotes_and_backslashes() {
+        assert_eq!(dot_text(r#"a "b" \N <&>#"#), r#"a \"b\" \\N <&>#"#);
+        assert_eq!(dot_text("x\ty"), "x y");
+    }
+}
