@@ -11,6 +11,16 @@ globalThis.document = dom.window.document;
 const { default: mermaid } = await import('mermaid');
 mermaid.initialize({ startOnLoad: false });
 
+// A parser that accepts anything would pass every file: make sure this one
+// still rejects a label broken by an unescaped quote before trusting it.
+try {
+  await mermaid.parse('flowchart TD\n  a["x"]y"] --> b\n');
+  console.log('FAIL  mermaid.parse accepted a broken diagram: the validator is not working');
+  process.exit(2);
+} catch {
+  // expected
+}
+
 let failed = 0;
 for (const file of process.argv.slice(2)) {
   try {

@@ -53,15 +53,17 @@ pub fn mermaid_text(text: &str) -> String {
 
 /// One line of a DOT label, for use inside `"…"`.
 ///
-/// In a DOT string only `"` and `\` are special, but `\` also starts label
-/// escapes (`\N`, `\G`, `\l`…), so it is doubled. Control characters become
-/// spaces for the same reason as in [`mermaid_text`].
+/// In a DOT string `"` ends the string and `\` starts label escapes (`\N`, `\G`,
+/// `\l`…), so both are escaped. Graphviz also decodes entity references (`&amp;`,
+/// `&#35;`) in ordinary labels, so `&` is written as `&amp;` to stay literal.
+/// Control characters become spaces for the same reason as in [`mermaid_text`].
 pub fn dot_text(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
+            '&' => out.push_str("&amp;"),
             c if c.is_control() => out.push(' '),
             c => out.push(c),
         }
@@ -90,7 +92,8 @@ mod tests {
 
     #[test]
     fn dot_escapes_quotes_and_backslashes() {
-        assert_eq!(dot_text(r#"a "b" \N <&>#"#), r#"a \"b\" \\N <&>#"#);
+        assert_eq!(dot_text(r#"a "b" \N <&>#"#), r#"a \"b\" \\N <&amp;>#"#);
+        assert_eq!(dot_text("&amp;"), "&amp;amp;");
         assert_eq!(dot_text("x\ty"), "x y");
     }
 }

@@ -44,7 +44,8 @@ pub fn task(program: &Program, task: &Task) -> Vec<String> {
 pub fn gate(gate: &crate::ir::Gate) -> Vec<String> {
     let mut lines = vec![format!("gate {}", gate.name)];
     if let Some(description) = &gate.description {
-        lines.push(description.clone());
+        // A `\n` the author wrote in the description is a line break they meant.
+        lines.extend(description.lines().map(str::to_string));
     }
     lines
 }
