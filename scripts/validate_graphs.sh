@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Renders every .pipe under pipelines/ and tests/graph/ with `pipec graph --all`
 # in both formats and checks the output with the real tools:
-#   Mermaid  mermaid.parse() under node (scripts/mermaid: mermaid + jsdom, from npm)
+#   Mermaid  mermaid.parse() and mermaid.render() under node with jsdom, and every
+#            label must come out of the drawing as the text it encodes
+#            (scripts/mermaid/validate.mjs; mermaid + jsdom from npm)
 #   DOT      Graphviz `dot -Tsvg`; any warning it prints counts as a failure
 # Installs graphviz (apt) and the npm packages when they are missing.
 #
