@@ -4,7 +4,9 @@
 #   Mermaid  mermaid.parse() and mermaid.render() under node with jsdom, and every
 #            label must come out of the drawing as the text it encodes
 #            (scripts/mermaid/validate.mjs; mermaid + jsdom from npm)
-#   DOT      Graphviz `dot -Tsvg`; any warning it prints counts as a failure
+#   DOT      Graphviz `dot -Tsvg`; any warning it prints counts as a failure, and
+#            every label must be drawn as the text it encodes
+#            (scripts/mermaid/dot_labels.mjs, no dependencies)
 # Installs graphviz (apt) and the npm packages when they are missing.
 #
 # Usage: scripts/validate_graphs.sh [-k DIR] [FILE.pipe ...]
@@ -79,6 +81,8 @@ for file in "${files[@]}"; do
   fi
   if ! dot -Tsvg "$out/$name.dot" -o "$out/$name.svg" 2>"$out/$name.dot.log" || [[ -s "$out/$name.dot.log" ]]; then
     echo "FAIL  $file: Graphviz rejected the DOT"; cat "$out/$name.dot.log"; failed=1
+  elif ! node "$mermaid_dir/dot_labels.mjs" "$out/$name.dot" "$out/$name.svg"; then
+    failed=1
   else
     echo "ok    $file (dot)"
   fi

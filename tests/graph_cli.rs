@@ -79,19 +79,23 @@ fn output_file_instead_of_stdout() {
 fn first_pipeline_by_default_one_by_name_or_all() {
     let file = fixture_str("sub_pipelines.pipe");
     let first = stdout(&pipec(&["graph", &file]));
-    assert!(first.contains("subgraph p0_parent "));
-    assert!(!first.contains("subgraph p1_child "));
+    assert!(first.contains("subgraph p0_pipeline_parent "));
+    assert!(!first.contains("subgraph p1_pipeline_child "));
 
     let named = stdout(&pipec(&["graph", "--pipeline", "child", &file]));
-    assert!(named.contains("subgraph p1_child "));
-    assert!(!named.contains("subgraph p0_parent "));
+    assert!(named.contains("subgraph p1_pipeline_child "));
+    assert!(!named.contains("subgraph p0_pipeline_parent "));
 
     let all = stdout(&pipec(&["graph", "--all", &file]));
-    for id in ["p0_parent", "p1_child", "p2_grandchild"] {
+    for id in [
+        "p0_pipeline_parent",
+        "p1_pipeline_child",
+        "p2_pipeline_grandchild",
+    ] {
         assert!(all.contains(&format!("subgraph {id} ")), "{id} missing");
     }
     // Sub-pipeline tasks link to the cluster of the pipeline they run.
-    assert!(all.contains("p0_t0_refresh -.->|\"runs\"| p1_child"));
+    assert!(all.contains("p0_t0_refresh -.->|\"runs\"| p1_pipeline_child"));
 }
 
 #[test]
@@ -181,13 +185,15 @@ fn dot_ids(text: &str) -> Vec<String> {
 
 #[test]
 fn ids_are_unique_and_both_formats_draw_the_same_boxes() {
-    for name in [
-        "stages_and_gates.pipe",
-        "branches_and_merges.pipe",
-        "sub_pipelines.pipe",
-        "awkward_text.pipe",
-    ] {
-        let file = fixture_str(name);
+    let mut fixtures: Vec<PathBuf> = std::fs::read_dir(fixture(""))
+        .expect("tests/graph exists")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "pipe"))
+        .collect();
+    fixtures.sort();
+    assert!(!fixtures.is_empty());
+    for path in fixtures {
+        let file = path.display().to_string();
         let mermaid = mermaid_ids(&stdout(&pipec(&["graph", "--all", &file])));
         let dot = dot_ids(&stdout(&pipec(&[
             "graph", "--all", "--format", "dot", &file,
@@ -196,7 +202,7 @@ fn ids_are_unique_and_both_formats_draw_the_same_boxes() {
         assert_eq!(
             unique.len(),
             mermaid.len(),
-            "{name}: duplicate ids in {mermaid:?}"
+            "{file}: duplicate ids in {mermaid:?}"
         );
         for id in &mermaid {
             assert!(
@@ -204,7 +210,7 @@ fn ids_are_unique_and_both_formats_draw_the_same_boxes() {
             );
         }
         let dot: BTreeSet<&String> = dot.iter().collect();
-        assert_eq!(unique, dot, "{name}: Mermaid and DOT disagree");
+        assert_eq!(unique, dot, "{file}: Mermaid and DOT disagree");
     }
 }
 

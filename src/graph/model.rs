@@ -249,7 +249,10 @@ fn pipeline_box(
         }
     }
 
-    let id = ident(&[&prefix, &pipeline.name]);
+    // `p{i}_pipeline_…` cannot collide with the stage (`p{i}_s{j}_…`), task
+    // (`p{i}_t{j}_…`) or gate (`p{i}_g{j}_{k}_…`) ids of the same pipeline, whatever
+    // the names: a name never starts with a digit.
+    let id = ident(&[&prefix, "pipeline", &pipeline.name]);
     let legend_lines = label::triggers(program, pipeline);
     let legend = (!legend_lines.is_empty()).then(|| Node {
         id: format!("{id}_triggers"),
