@@ -121,27 +121,28 @@ pub fn build(program: &Program, selected: &[PipelineId]) -> Drawing {
         links: Vec::new(),
     };
     let mut task_ids: HashMap<(PipelineId, TaskId), String> = HashMap::new();
+    let mut drawn: Vec<(PipelineId, &Pipeline, Vec<TaskId>)> = Vec::new();
     for &pid in &ids {
         let Some(pipeline) = program.pipelines.get(pid.0 as usize) else {
             continue;
         };
-        let (boxed, links) = pipeline_box(program, pid, pipeline, &mut task_ids);
+        let (boxed, links, order) = pipeline_box(program, pid, pipeline, &mut task_ids);
         drawing.pipelines.push(boxed);
         drawing.links.extend(links);
+        drawn.push((pid, pipeline, order));
     }
     // Sub-pipeline links come last, once every drawn pipeline has its entry.
-    let entries: HashMap<PipelineId, (&str, &str)> = ids
+    let entries: HashMap<PipelineId, (&str, &str)> = drawn
         .iter()
         .zip(&drawing.pipelines)
-        .map(|(&pid, b)| (pid, (b.id.as_str(), b.entry.as_str())))
+        .map(|((pid, _, _), b)| (*pid, (b.id.as_str(), b.entry.as_str())))
         .collect();
     let mut runs = Vec::new();
-    for &pid in &ids {
-        let Some(pipeline) = program.pipelines.get(pid.0 as usize) else {
-            continue;
-        };
-        for task_id in ordered_tasks(pipeline) {
-            let Work::Pipeline(target) = pipeline.dag[task_id].work else {
+    for (pid, pipeline, order) in &drawn {
+        let pid = *pid;
+        for &task_id in order {
+            let Some(Work::Pipeline(target)) = pipeline.dag.node_weight(task_id).map(|t| t.work)
+            else {
                 continue;
             };
             if let (Some(from), Some((cluster, entry))) =
@@ -164,13 +165,17 @@ fn pipeline_box(
     pid: PipelineId,
     pipeline: &Pipeline,
     task_ids: &mut HashMap<(PipelineId, TaskId), String>,
-) -> (PipelineBox, Vec<Link>) {
+) -> (PipelineBox, Vec<Link>, Vec<TaskId>) {
     let prefix = format!("p{}", pid.0);
     let depths = depths(pipeline);
     let mut stages = Vec::new();
+    // Every task in drawing order, for the links.
+    let mut order = Vec::new();
     for (si, stage) in pipeline.stages.iter().enumerate() {
         let stage_id = ident(&[&prefix, &format!("s{si}"), &stage.name]);
-        let tasks: Vec<Node> = stage_order(stage, &depths)
+        let stage_tasks = stage_order(stage, &depths);
+        order.extend(stage_tasks.iter().map(|&(_, t)| t));
+        let tasks: Vec<Node> = stage_tasks
             .into_iter()
             .filter_map(|(depth, t)| {
                 let task = pipeline.dag.node_weight(t)?;
@@ -216,7 +221,7 @@ fn pipeline_box(
         });
     }
 
-    let mut links = task_links(pipeline, task_ids, pid);
+    let mut links = task_links(pipeline, &order, task_ids, pid);
     // The spine: each stage, then its gates in the order they are checked, then
     // the next stage; a stage without gates links straight to the next.
     let mut gates = Vec::new();
@@ -280,19 +285,7 @@ fn pipeline_box(
         placeholder,
         entry,
     };
-    (boxed, links)
-}
-
-/// Every task of the pipeline in drawing order: stage by stage, then by depth
-/// and declaration order (the order `pipeline_box` lays them out).
-fn ordered_tasks(pipeline: &Pipeline) -> Vec<TaskId> {
-    let depths = depths(pipeline);
-    pipeline
-        .stages
-        .iter()
-        .flat_map(|stage| stage_order(stage, &depths))
-        .map(|(_, t)| t)
-        .collect()
+    (boxed, links, order)
 }
 
 /// A stage's tasks with their depths, by depth then declaration order.
@@ -310,13 +303,13 @@ fn stage_order(stage: &Stage, depths: &HashMap<TaskId, usize>) -> Vec<(usize, Ta
 /// Dependencies as links, in drawing order of their targets then their sources.
 fn task_links(
     pipeline: &Pipeline,
+    order: &[TaskId],
     task_ids: &HashMap<(PipelineId, TaskId), String>,
     pid: PipelineId,
 ) -> Vec<Link> {
-    let order = ordered_tasks(pipeline);
     let position: HashMap<TaskId, usize> = order.iter().enumerate().map(|(i, &t)| (t, i)).collect();
     let mut links = Vec::new();
-    for &to in &order {
+    for &to in order {
         let mut from: Vec<TaskId> = pipeline.dependencies(to).collect();
         from.sort_by_key(|t| position.get(t).copied().unwrap_or(usize::MAX));
         from.dedup();
