@@ -90,6 +90,76 @@ mod tests {
         assert_eq!(mermaid_text("née ✓\nnext"), "née ✓ next");
     }
 
+    /// What Mermaid shows for an escaped line: entity codes decoded once.
+    fn mermaid_decode(text: &str) -> String {
+        let mut out = String::new();
+        let mut rest = text;
+        while let Some(i) = rest.find('#') {
+            out.push_str(&rest[..i]);
+            let after = &rest[i + 1..];
+            let end = after.find(';').unwrap_or(after.len());
+            let code = &after[..end];
+            out.push_str(&match code {
+                "quot" => "\"".to_string(),
+                "amp" => "&".to_string(),
+                "lt" => "<".to_string(),
+                "gt" => ">".to_string(),
+                n => n
+                    .parse::<u32>()
+                    .ok()
+                    .and_then(char::from_u32)
+                    .map(String::from)
+                    .unwrap_or_default(),
+            });
+            rest = after.get(end + 1..).unwrap_or("");
+        }
+        out.push_str(rest);
+        out
+    }
+
+    /// What Graphviz shows for an escaped line: `\x` is `x`, `&amp;` is `&`.
+    fn dot_decode(text: &str) -> String {
+        let mut out = String::new();
+        let mut chars = text.chars();
+        while let Some(c) = chars.next() {
+            if c == '\\' {
+                out.extend(chars.next());
+            } else {
+                out.push(c);
+            }
+        }
+        out.replace("&amp;", "&")
+    }
+
+    fn shown(text: &str) -> String {
+        text.chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect()
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn mermaid_text_is_inert_and_round_trips(text in "\\PC*|[\"#&<>`;:|\\[\\]{}()%\\\\a-z \n]*") {
+            let escaped = mermaid_text(&text);
+            proptest::prop_assert!(!escaped.contains(['"', '<', '>', '&', '`']));
+            proptest::prop_assert!(!escaped.chars().any(char::is_control));
+            proptest::prop_assert_eq!(mermaid_decode(&escaped), shown(&text));
+        }
+
+        #[test]
+        fn dot_text_is_inert_and_round_trips(text in "\\PC*|[\"#&<>;\\\\a-zNGl \n]*") {
+            let escaped = dot_text(&text);
+            // Every `"` is escaped: it is preceded by an odd run of backslashes.
+            let bytes = escaped.as_bytes();
+            for (i, _) in escaped.match_indices('"') {
+                let run = bytes[..i].iter().rev().take_while(|&&b| b == b'\\').count();
+                proptest::prop_assert!(run % 2 == 1);
+            }
+            proptest::prop_assert!(!escaped.chars().any(char::is_control));
+            proptest::prop_assert_eq!(dot_decode(&escaped), shown(&text));
+        }
+    }
+
     #[test]
     fn dot_escapes_quotes_and_backslashes() {
         assert_eq!(dot_text(r#"a "b" \N <&>#"#), r#"a \"b\" \\N <&amp;>#"#);
