@@ -228,8 +228,8 @@ fn output_is_deterministic() {
 fn parallel_branches_share_a_rank_and_merge_steps_are_marked() {
     let file = fixture_str("branches_and_merges.pipe");
     let dot = stdout(&pipec(&["graph", "--format", "dot", &file]));
-    assert!(dot.contains("{ rank=same; p0_t1_fetch_a; p0_t2_fetch_b; }"));
-    assert!(dot.contains("{ rank=same; p0_t4_model_x; p0_t5_model_y; }"));
+    assert!(dot.contains("{ rank=same; p0_t1_fetch_a -> p0_t2_fetch_b [style=invis]; }"));
+    assert!(dot.contains("{ rank=same; p0_t4_model_x -> p0_t5_model_y [style=invis]; }"));
     let mermaid = stdout(&pipec(&["graph", &file]));
     assert!(mermaid.contains("p0_t6_combine[/\"combine<br/>run combine<br/>fail · timeout 30s<br/>priority high<br/>merge step\"\\]"));
     // A dependency on an earlier stage is drawn dotted: data, not order.

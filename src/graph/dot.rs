@@ -92,7 +92,13 @@ fn write_stage(out: &mut String, stage: &StageBox) {
             break;
         }
         if level.len() > 1 {
-            let _ = writeln!(out, "      {{ rank=same; {}; }}", level.join("; "));
+            // The invisible chain keeps them left to right in declaration order;
+            // without it dot is free to (and does) reverse them.
+            let _ = writeln!(
+                out,
+                "      {{ rank=same; {} [style=invis]; }}",
+                level.join(" -> ")
+            );
         }
         depth += 1;
     }
