@@ -2,6 +2,7 @@
 
 mod calendar;
 mod check;
+mod graph;
 mod next;
 mod table;
 mod when;
@@ -21,6 +22,8 @@ pub struct Cli {
 enum Command {
     /// Check pipelines and report every problem (exit 1 on errors).
     Check(check::Args),
+    /// Draw pipelines as a Mermaid flowchart or a Graphviz DOT digraph.
+    Graph(graph::Args),
     /// Show an exchange calendar's month, or a market's state and next transition.
     Calendar(calendar::Args),
     /// List the coming firings of a pipeline's triggers, in market and local time.
@@ -48,6 +51,7 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
         Command::Check(args) => check::run(&args),
+        Command::Graph(args) => graph::run(&args),
         Command::Calendar(args) => calendar::run(&args),
         Command::Next(args) => next::run(&args),
     };
