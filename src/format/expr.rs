@@ -1,0 +1,200 @@
+//! Gate expressions with the fewest parentheses that keep their meaning. The
+//! AST has no parenthesis nodes; precedence comes from the parser's Pratt
+//! table, lowest first: `or`, `and`, `not`, comparisons and `in`, `+ -`,
+//! `* /`, unary `-`, field access.
+
+use super::literal;
+use crate::syntax::ast::{BinaryOp, Expr, ExprKind, UnaryOp};
+
+/// Binding strength, as in the parser's Pratt table. A lambda's body runs as
+/// far as it can, so it binds loosest of all.
+type Prec = u8;
+const LAMBDA: Prec = 0;
+const OR: Prec = 1;
+const AND: Prec = 2;
+const NOT: Prec = 3;
+const COMPARE: Prec = 4;
+const ADD: Prec = 5;
+const MUL: Prec = 6;
+const NEG: Prec = 7;
+const FIELD: Prec = 8;
+const ATOM: Prec = 9;
+
+pub fn binary_prec(op: BinaryOp) -> Prec {
+    match op {
+        BinaryOp::Or => OR,
+        BinaryOp::And => AND,
+        BinaryOp::Eq
+        | BinaryOp::Ne
+        | BinaryOp::Lt
+        | BinaryOp::Le
+        | BinaryOp::Gt
+        | BinaryOp::Ge
+        | BinaryOp::In => COMPARE,
+        BinaryOp::Add | BinaryOp::Sub => ADD,
+        BinaryOp::Mul | BinaryOp::Div => MUL,
+    }
+}
+
+/// A printed expression and what its neighbours must know about it.
+struct Printed {
+    text: String,
+    /// How tightly its outermost operator binds.
+    prec: Prec,
+    /// A prefix operator (or lambda) whose operand reaches the right edge of
+    /// the text: it would swallow any operator written after it that binds at
+    /// least as tightly as itself (`not a` followed by `== b` reads as
+    /// `not (a == b)`), so such an expression needs parentheses there.
+    open: Option<Prec>,
+}
+
+impl Printed {
+    fn atom(text: String) -> Printed {
+        Printed {
+            text,
+            prec: ATOM,
+            open: None,
+        }
+    }
+
+    fn parenthesized(self) -> Printed {
+        Printed::atom(format!("({})", self.text))
+    }
+
+    /// As the left operand of an operator of strength `prec` (or a postfix).
+    fn before(self, prec: Prec) -> Printed {
+        if self.prec < prec || self.open.is_some_and(|open| open <= prec) {
+            self.parenthesized()
+        } else {
+            self
+        }
+    }
+}
+
+/// The expression on one line.
+pub fn expr(e: &Expr) -> String {
+    print(e).text
+}
+
+fn print(e: &Expr) -> Printed {
+    match &e.kind {
+        ExprKind::Null => Printed::atom("null".to_string()),
+        ExprKind::Bool(b) => Printed::atom(b.to_string()),
+        ExprKind::Int(n) => Printed::atom(n.to_string()),
+        ExprKind::Float(f) => Printed::atom(literal::float(*f)),
+        ExprKind::String(s) => Printed::atom(literal::string(s)),
+        ExprKind::Duration(d) => Printed::atom(literal::duration(*d)),
+        ExprKind::Name(name) => Printed::atom(name.clone()),
+        ExprKind::Field(base, name) => {
+            let base = print(base).before(FIELD);
+            Printed {
+                text: format!("{}.{}", base.text, name.text),
+                prec: FIELD,
+                open: None,
+            }
+        }
+        ExprKind::Call(name, args) => {
+            let args: Vec<String> = args.iter().map(expr).collect();
+            Printed::atom(format!("{}({})", name.text, args.join(", ")))
+        }
+        ExprKind::List(items) => {
+            let items: Vec<String> = items.iter().map(expr).collect();
+            Printed::atom(format!("[{}]", items.join(", ")))
+        }
+        ExprKind::Lambda(param, body) => Printed {
+            text: format!("{} => {}", param.text, expr(body)),
+            prec: LAMBDA,
+            open: Some(LAMBDA),
+        },
+        ExprKind::Unary(op, operand) => unary(*op, operand),
+        ExprKind::Binary(op, lhs, rhs) => binary(*op, lhs, rhs),
+    }
+}
+
+fn unary(op: UnaryOp, operand: &Expr) -> Printed {
+    let (prec, symbol) = match op {
+        UnaryOp::Not => (NOT, "not "),
+        UnaryOp::Neg => (NEG, "-"),
+    };
+    let inner = print(operand);
+    // A prefix operator's operand is everything binding at least as tightly
+    // as the operator itself; a looser binary operator needs parentheses.
+    // Prefix operators and lambdas nest without them.
+    let inner = match &operand.kind {
+        ExprKind::Binary(..) | ExprKind::Field(..) if inner.prec < prec => inner.parenthesized(),
+        _ => inner,
+    };
+    Printed {
+        text: format!("{symbol}{}", inner.text),
+        prec,
+        open: Some(inner.open.map_or(prec, |open| open.min(prec))),
+    }
+}
+
+fn binary(op: BinaryOp, lhs: &Expr, rhs: &Expr) -> Printed {
+    let prec = binary_prec(op);
+    let left = print(lhs).before(prec);
+    let right = print(rhs);
+    // Operators are left-associative: an equal-strength binary operator on
+    // the right needs parentheses (`a - (b - c)`). A prefix operator or a
+    // lambda on the right needs none: nothing follows it inside this operand.
+    let right = match &rhs.kind {
+        ExprKind::Binary(..) if right.prec <= prec => right.parenthesized(),
+        _ => right,
+    };
+    Printed {
+        text: format!("{} {} {}", left.text, op.symbol(), right.text),
+        prec,
+        open: right.open,
+    }
+}
+
+/// The outermost `and`/`or` chain as the pieces of a gate broken over lines:
+/// the first operand, then `and operand` (or `or operand`) for each other one.
+/// Joined by spaces the pieces are exactly the one-line text, so breaking
+/// cannot change how the expression reads. `None` when `e` is not such a
+/// chain, or when an operand would swallow the operator after it (a lambda
+/// in the middle), where the one-line text has parentheses spanning operands.
+pub fn chain(e: &Expr) -> Option<Vec<(String, &Expr)>> {
+    let ExprKind::Binary(op @ (BinaryOp::And | BinaryOp::Or), _, _) = &e.kind else {
+        return None;
+    };
+    let mut operands = Vec::new();
+    collect(e, *op, &mut operands);
+    let prec = binary_prec(*op);
+    let last = operands.len() - 1;
+    let mut pieces = Vec::with_capacity(operands.len());
+    for (i, operand) in operands.into_iter().enumerate() {
+        let printed = print(operand);
+        let printed = if i == 0 {
+            printed.before(prec)
+        } else {
+            match &operand.kind {
+                ExprKind::Binary(..) if printed.prec <= prec => printed.parenthesized(),
+                _ => printed,
+            }
+        };
+        if i > 0 && i < last && printed.open.is_some_and(|open| open <= prec) {
+            return None;
+        }
+        let text = if i == 0 {
+            printed.text
+        } else {
+            format!("{} {}", op.symbol(), printed.text)
+        };
+        pieces.push((text, operand));
+    }
+    Some(pieces)
+}
+
+fn collect<'e>(e: &'e Expr, op: BinaryOp, out: &mut Vec<&'e Expr>) {
+    match &e.kind {
+        // Left-associative: the chain grows down the left; a same-operator
+        // node on the right was parenthesized and stays one operand.
+        ExprKind::Binary(inner, lhs, rhs) if *inner == op => {
+            collect(lhs, op, out);
+            out.push(rhs);
+        }
+        _ => out.push(e),
+    }
+}

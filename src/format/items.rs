@@ -1,0 +1,320 @@
+//! Files, items and blocks: which settings go where, and which blocks may
+//! sit on one line.
+
+use super::expr;
+use super::literal;
+use super::printer::Printer;
+use super::settings::{self, Piece};
+use crate::span::Span;
+use crate::syntax::ast::*;
+
+fn range(span: Span) -> (usize, usize) {
+    (span.start as usize, span.end as usize)
+}
+
+/// `keyword name` or `keyword name "title"`, and where its `{` is.
+fn header(
+    p: &Printer,
+    keyword: &str,
+    name: &Name,
+    title: Option<&Spanned<String>>,
+) -> (String, usize) {
+    match title {
+        Some(title) => (
+            format!("{keyword} {} {}", name.text, literal::string(&title.node)),
+            p.find(title.span.end as usize, b'{'),
+        ),
+        None => (
+            format!("{keyword} {}", name.text),
+            p.find(name.span.end as usize, b'{'),
+        ),
+    }
+}
+
+impl Printer<'_> {
+    pub fn file(&mut self, file: &File) {
+        self.sequence(&file.items, |p, item| p.item(item));
+    }
+
+    fn item(&mut self, item: &Item) -> bool {
+        match item {
+            Item::Import(path) => {
+                let (start, end) = range(path.span);
+                self.push(
+                    0,
+                    format!("import {}", literal::string(&path.node)),
+                    start,
+                    end,
+                );
+                false
+            }
+            Item::Handler(h) => {
+                self.handler(h);
+                true
+            }
+            Item::Days(d) => {
+                self.days(d);
+                true
+            }
+            Item::Pipeline(pipeline) => {
+                self.pipeline(pipeline);
+                true
+            }
+        }
+    }
+
+    /// A piece: its text, or its text followed by a value that may break.
+    fn piece(&mut self, indent: usize, span: Span, piece: &Piece) {
+        let (start, end) = range(span);
+        match piece.value {
+            Some(value) => self.value(indent, &piece.text, start, value, ""),
+            None => self.push(indent, piece.text.clone(), start, end),
+        }
+    }
+
+    fn handler(&mut self, h: &Handler) {
+        let (text, brace) = header(self, "handler", &h.name, None);
+        let (start, end) = range(h.span);
+        self.block(0, text, (start, brace, end), &h.settings, |p, indent, s| {
+            let (start, end) = range(s.span);
+            match &s.node {
+                HandlerSetting::Exec(args) => {
+                    p.push(
+                        indent,
+                        format!("exec {}", settings::strings(args)),
+                        start,
+                        end,
+                    );
+                }
+                HandlerSetting::Shell(command) => {
+                    p.push(
+                        indent,
+                        format!("shell {}", literal::string(&command.node)),
+                        start,
+                        end,
+                    );
+                }
+                HandlerSetting::Builtin { name, arg: None } => {
+                    p.push(indent, format!("builtin {}", name.text), start, end);
+                }
+                HandlerSetting::Builtin {
+                    name,
+                    arg: Some(arg),
+                } => {
+                    p.value(indent, &format!("builtin {} ", name.text), start, arg, "");
+                }
+                HandlerSetting::Returns(shape) => p.shape(indent, "returns ", start, shape, ""),
+                HandlerSetting::Env(entries) => p.env(indent, (start, end), entries),
+                HandlerSetting::MaxOutput(bytes) => {
+                    p.push(
+                        indent,
+                        format!("max_output {}", literal::size(bytes.node)),
+                        start,
+                        end,
+                    );
+                }
+            }
+            false
+        });
+    }
+
+    fn days(&mut self, d: &Days) {
+        let (start, end) = range(d.span);
+        let head = format!("days {} = dates ", d.name.text);
+        match &d.source {
+            DaysSource::File(path) => self.push(
+                0,
+                format!("{head}{}", literal::string(&path.node)),
+                start,
+                end,
+            ),
+            DaysSource::List(dates) => {
+                let texts: Vec<String> = dates.iter().map(|d| literal::date(d.node)).collect();
+                let inline = format!("{head}[{}]", texts.join(", "));
+                if self.one_line(0, &inline, (start, end)) {
+                    self.push(0, inline, start, end);
+                    return;
+                }
+                let bracket = self.find(d.name.span.end as usize, b'[');
+                self.open(0, format!("{head}["), start, bracket + 1);
+                self.sequence(dates, |p, date| {
+                    let (start, end) = range(date.span);
+                    p.push(1, format!("{},", literal::date(date.node)), start, end);
+                    false
+                });
+                self.close(0, "]".to_string(), end);
+            }
+        }
+    }
+
+    fn pipeline(&mut self, pipeline: &Pipeline) {
+        let (text, brace) = header(self, "pipeline", &pipeline.name, pipeline.title.as_ref());
+        let (start, end) = range(pipeline.span);
+        self.block(
+            0,
+            text,
+            (start, brace, end),
+            &pipeline.settings,
+            |p, indent, s| {
+                match &s.node {
+                    PipelineSetting::Stage(stage) => p.stage(indent, stage),
+                    PipelineSetting::Trigger(trigger) => p.trigger(indent, trigger),
+                    PipelineSetting::Source(source) => p.source(indent, source),
+                    other => {
+                        if let Some(piece) = settings::pipeline(other) {
+                            p.piece(indent, s.span, &piece);
+                        }
+                        return false;
+                    }
+                }
+                true
+            },
+        );
+    }
+
+    fn stage(&mut self, indent: usize, stage: &Stage) {
+        let (text, brace) = header(self, "stage", &stage.name, stage.title.as_ref());
+        let (start, end) = range(stage.span);
+        self.block(
+            indent,
+            text,
+            (start, brace, end),
+            &stage.settings,
+            |p, indent, s| {
+                match &s.node {
+                    StageSetting::Task(task) => p.task(indent, task),
+                    StageSetting::Gate(gate) => p.gate(indent, gate),
+                    other => {
+                        if let Some(piece) = settings::stage(other) {
+                            p.piece(indent, s.span, &piece);
+                        }
+                        return false;
+                    }
+                }
+                true
+            },
+        );
+    }
+
+    fn task(&mut self, indent: usize, task: &Task) {
+        let (start, end) = range(task.span);
+        let head = format!("task {}", task.name.text);
+        let Some(task_settings) = &task.settings else {
+            // `task x` with no body stays bodyless.
+            self.push(indent, head, start, end);
+            return;
+        };
+        let pieces: Vec<Piece> = task_settings
+            .iter()
+            .map(|s| settings::task(&s.node))
+            .collect();
+        let inline = pieces.iter().map(Piece::inline).collect();
+        if self.block_on_one_line(indent, &head, (start, end), Some(inline)) {
+            return;
+        }
+        let brace = self.find(task.name.span.end as usize, b'{');
+        let spans: Vec<(Span, Piece)> = task_settings.iter().map(|s| s.span).zip(pieces).collect();
+        self.block(
+            indent,
+            head,
+            (start, brace, end),
+            &spans,
+            |p, indent, (span, piece)| {
+                p.piece(indent, *span, piece);
+                false
+            },
+        );
+    }
+
+    fn trigger(&mut self, indent: usize, trigger: &Trigger) {
+        let (start, end) = range(trigger.span);
+        let head = format!("trigger {}", trigger.name.text);
+        let texts: Vec<String> = trigger
+            .settings
+            .iter()
+            .map(|s| settings::trigger(&s.node))
+            .collect();
+        self.simple_block(
+            indent,
+            &head,
+            (start, end),
+            &trigger.name,
+            trigger.settings.iter().map(|s| s.span),
+            texts,
+        );
+    }
+
+    fn source(&mut self, indent: usize, source: &Source) {
+        let (start, end) = range(source.span);
+        let head = format!("source {}", source.name.text);
+        let texts: Vec<String> = source
+            .settings
+            .iter()
+            .map(|s| settings::source(&s.node))
+            .collect();
+        self.simple_block(
+            indent,
+            &head,
+            (start, end),
+            &source.name,
+            source.settings.iter().map(|s| s.span),
+            texts,
+        );
+    }
+
+    /// A block whose settings are all one-line text: on one line if it fits.
+    fn simple_block(
+        &mut self,
+        indent: usize,
+        head: &str,
+        (start, end): (usize, usize),
+        name: &Name,
+        spans: impl Iterator<Item = Span>,
+        texts: Vec<String>,
+    ) {
+        if self.block_on_one_line(indent, head, (start, end), Some(texts.clone())) {
+            return;
+        }
+        let brace = self.find(name.span.end as usize, b'{');
+        let lines: Vec<(Span, String)> = spans.zip(texts).collect();
+        self.block(
+            indent,
+            head.to_string(),
+            (start, brace, end),
+            &lines,
+            |p, indent, (span, text)| {
+                let (start, end) = range(*span);
+                p.push(indent, text.clone(), start, end);
+                false
+            },
+        );
+    }
+
+    /// `gate name "what" { expr }` on one line by the rule of
+    /// [`Printer::one_line`]; otherwise the expression on its own line, and an
+    /// `and`/`or` chain that cannot stay on one line broken before each operator.
+    fn gate(&mut self, indent: usize, gate: &Gate) {
+        let (start, end) = range(gate.span);
+        let (head, brace) = header(self, "gate", &gate.name, gate.description.as_ref());
+        let one_line = expr::expr(&gate.expr);
+        let inline = format!("{head} {{ {one_line} }}");
+        if self.one_line(indent, &inline, (start, end)) {
+            self.push(indent, inline, start, end);
+            return;
+        }
+        self.open(indent, format!("{head} {{"), start, brace + 1);
+        let (expr_start, expr_end) = range(gate.expr.span);
+        let keep = self.one_line(indent + 1, &one_line, (expr_start, expr_end));
+        match expr::chain(&gate.expr).filter(|_| !keep) {
+            Some(pieces) => {
+                for (n, (text, operand)) in pieces.into_iter().enumerate() {
+                    let (start, end) = range(operand.span);
+                    let depth = if n == 0 { indent + 1 } else { indent + 2 };
+                    self.push(depth, text, start, end);
+                }
+            }
+            None => self.push(indent + 1, one_line, expr_start, expr_end),
+        }
+        self.close(indent, "}".to_string(), end);
+    }
+}
