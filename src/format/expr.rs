@@ -124,8 +124,14 @@ fn unary(op: UnaryOp, operand: &Expr) -> Printed {
         ExprKind::Binary(..) | ExprKind::Field(..) if inner.prec < prec => inner.parenthesized(),
         _ => inner,
     };
+    // `- -a`, not `--a`.
+    let space = if symbol == "-" && inner.text.starts_with('-') {
+        " "
+    } else {
+        ""
+    };
     Printed {
-        text: format!("{symbol}{}", inner.text),
+        text: format!("{symbol}{space}{}", inner.text),
         prec,
         open: Some(inner.open.map_or(prec, |open| open.min(prec))),
     }
@@ -149,21 +155,41 @@ fn binary(op: BinaryOp, lhs: &Expr, rhs: &Expr) -> Printed {
     }
 }
 
-/// The outermost `and`/`or` chain as the pieces of a gate broken over lines:
-/// the first operand, then `and operand` (or `or operand`) for each other one.
+/// One line of a gate broken over lines: its text, the operand it prints,
+/// and how many levels deeper than the first line it is indented.
+pub type Piece<'e> = (String, &'e Expr, usize);
+
+/// The outermost `and`/`or` chain as the lines of a gate broken over lines:
+/// the first operand, then `and operand` (or `or operand`) one level deeper.
+/// In an `or` chain, an `and` chain operand that `split_inner` says must break
+/// is split the same way one level deeper still, so depth follows binding.
 /// Joined by spaces the pieces are exactly the one-line text, so breaking
 /// cannot change how the expression reads. `None` when `e` is not such a
 /// chain, or when an operand would swallow the operator after it (a lambda
 /// in the middle), where the one-line text has parentheses spanning operands.
-pub fn chain(e: &Expr) -> Option<Vec<(String, &Expr)>> {
+pub fn chain<'e>(
+    e: &'e Expr,
+    split_inner: &dyn Fn(&Expr, &str, usize) -> bool,
+) -> Option<Vec<Piece<'e>>> {
     let ExprKind::Binary(op @ (BinaryOp::And | BinaryOp::Or), _, _) = &e.kind else {
         return None;
     };
+    let mut pieces = Vec::new();
+    split(e, *op, ("", 0), split_inner, &mut pieces)?;
+    Some(pieces)
+}
+
+fn split<'e>(
+    e: &'e Expr,
+    op: BinaryOp,
+    (lead, depth): (&str, usize),
+    split_inner: &dyn Fn(&Expr, &str, usize) -> bool,
+    out: &mut Vec<Piece<'e>>,
+) -> Option<()> {
     let mut operands = Vec::new();
-    collect(e, *op, &mut operands);
-    let prec = binary_prec(*op);
+    collect(e, op, &mut operands);
+    let prec = binary_prec(op);
     let last = operands.len() - 1;
-    let mut pieces = Vec::with_capacity(operands.len());
     for (i, operand) in operands.into_iter().enumerate() {
         let printed = print(operand);
         let printed = if i == 0 {
@@ -177,14 +203,25 @@ pub fn chain(e: &Expr) -> Option<Vec<(String, &Expr)>> {
         if i > 0 && i < last && printed.open.is_some_and(|open| open <= prec) {
             return None;
         }
-        let text = if i == 0 {
-            printed.text
+        let (lead, depth) = if i == 0 {
+            (lead.to_string(), depth)
         } else {
-            format!("{} {}", op.symbol(), printed.text)
+            (format!("{} ", op.symbol()), depth + 1)
         };
-        pieces.push((text, operand));
+        let text = format!("{lead}{}", printed.text);
+        if op == BinaryOp::Or && printed.prec == AND && split_inner(operand, &text, depth) {
+            let before = out.len();
+            split(operand, BinaryOp::And, (&lead, depth), split_inner, out)?;
+            // The `and` lines sit one level below the `or` lines.
+            let and_depth = if i == 0 { depth + 2 } else { depth + 1 };
+            for piece in out.iter_mut().skip(before + 1) {
+                piece.2 = and_depth;
+            }
+        } else {
+            out.push((text, operand, depth));
+        }
     }
-    Some(pieces)
+    Some(())
 }
 
 fn collect<'e>(e: &'e Expr, op: BinaryOp, out: &mut Vec<&'e Expr>) {

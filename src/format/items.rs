@@ -305,12 +305,20 @@ impl Printer<'_> {
         self.open(indent, format!("{head} {{"), start, brace + 1);
         let (expr_start, expr_end) = range(gate.expr.span);
         let keep = self.one_line(indent + 1, &one_line, (expr_start, expr_end));
-        match expr::chain(&gate.expr).filter(|_| !keep) {
+        let split_inner = |operand: &Expr, text: &str, depth: usize| {
+            let (start, end) = range(operand.span);
+            self.has_comments(start, end) || !self.fits(indent + 1 + depth, text)
+        };
+        let pieces = if keep {
+            None
+        } else {
+            expr::chain(&gate.expr, &split_inner)
+        };
+        match pieces {
             Some(pieces) => {
-                for (n, (text, operand)) in pieces.into_iter().enumerate() {
+                for (text, operand, depth) in pieces {
                     let (start, end) = range(operand.span);
-                    let depth = if n == 0 { indent + 1 } else { indent + 2 };
-                    self.push(depth, text, start, end);
+                    self.push(indent + 1 + depth, text, start, end);
                 }
             }
             None => self.push(indent + 1, one_line, expr_start, expr_end),

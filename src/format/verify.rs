@@ -4,6 +4,14 @@
 
 use crate::syntax::ast::File;
 
+/// The text of every comment of a `.pipe` source, in order.
+pub fn comment_texts(text: &str) -> Vec<String> {
+    super::comments::scan(text)
+        .into_iter()
+        .map(|c| c.text)
+        .collect()
+}
+
 /// The syntax tree with every span removed, as text. Spans print as
 /// `span: FILE:START-END` (see `Span`'s `Debug`); blanking them outside
 /// string literals leaves everything else the tree holds.
