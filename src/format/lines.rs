@@ -51,16 +51,26 @@ fn place<'c>(lines: &[Line], comments: &'c [Comment]) -> Result<Placement<'c>, U
         trailing: vec![None; lines.len()],
         at_end: Vec::new(),
     };
+    // The line before which the last comment went, when it went before one:
+    // a comment after it may not move up past it.
+    let mut last_leading = None;
     for comment in comments {
         // Lines are in source order: the last one starting before the comment
         // either contains it or is the code just before it.
         let before = lines.partition_point(|l| l.start < comment.start);
         let previous = before.checked_sub(1);
         let inside = previous.filter(|&i| lines[i].end > comment.start);
+        // A comment after code stays after that code, on the line that prints
+        // it; unless a comment on a line of its own came in between (code of
+        // no line of its own, such as a comma, before it), where it follows
+        // that comment instead.
+        let trails = inside
+            .or(previous)
+            .filter(|_| comment.trailing && (inside.is_some() || last_leading != Some(before)));
         if comment.trailing {
-            // A comment after code stays after that code, on the line that prints it.
-            let Some(target) = inside.or(previous) else {
+            let Some(target) = trails else {
                 push_leading(&mut placement, before, lines.len(), comment);
+                last_leading = Some(before);
                 continue;
             };
             if placement.trailing[target].replace(comment).is_some() {
@@ -77,6 +87,7 @@ fn place<'c>(lines: &[Line], comments: &'c [Comment]) -> Result<Placement<'c>, U
             });
         } else {
             push_leading(&mut placement, before, lines.len(), comment);
+            last_leading = Some(before);
         }
     }
     Ok(placement)
