@@ -135,3 +135,26 @@ fn a_missing_file_is_an_io_error() {
     let out = pipec(&["fmt", "/nonexistent/pipec/x.pipe"], None);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[cfg(unix)]
+#[test]
+fn a_symbolic_link_stays_a_link() {
+    let dir = scratch("symlink");
+    let real = dir.join("nested/real.pipe");
+    std::fs::write(&real, MESSY).expect("write");
+    let link = dir.join("link.pipe");
+    std::os::unix::fs::symlink(&real, &link).expect("symlink");
+    let out = pipec(&["fmt", arg(&link)], None);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(std::fs::symlink_metadata(&link)
+        .expect("stat")
+        .file_type()
+        .is_symlink());
+    assert_eq!(read(&real), TIDY);
+    let _ = std::fs::remove_dir_all(&dir);
+}

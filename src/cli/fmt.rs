@@ -185,6 +185,9 @@ fn formatted(path: &Path, text: &str) -> Option<String> {
 /// Writes a temporary file next to `path` and renames it over `path`, so a
 /// crash or a full disk leaves either the old text or the new, never half.
 fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
+    // Through a symbolic link, replace the file it points to, not the link.
+    let real = std::fs::canonicalize(path)?;
+    let path = real.as_path();
     let dir = path
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
