@@ -432,3 +432,60 @@ proptest! {
         }
     }
 }
+
+/// Applies a unified diff to `old`, as `patch` would.
+fn apply(old: &str, diff: &str) -> Vec<String> {
+    let old: Vec<&str> = old.lines().collect();
+    let mut out = Vec::new();
+    let mut at = 0;
+    for line in diff.lines().skip(2) {
+        if let Some(header) = line.strip_prefix("@@ -") {
+            let start: usize = header
+                .split(',')
+                .next()
+                .and_then(|n| n.parse().ok())
+                .expect("hunk start");
+            let count: usize = header
+                .split(',')
+                .nth(1)
+                .and_then(|n| n.split(' ').next())
+                .and_then(|n| n.parse().ok())
+                .expect("hunk length");
+            // An empty old side names the line before the hunk.
+            let first = if count == 0 { start } else { start - 1 };
+            out.extend(old[at..first].iter().map(|s| s.to_string()));
+            at = first;
+        } else if let Some(kept) = line.strip_prefix(' ') {
+            assert_eq!(old[at], kept, "context matches");
+            out.push(kept.to_string());
+            at += 1;
+        } else if let Some(removed) = line.strip_prefix('-') {
+            assert_eq!(old[at], removed, "removed line matches");
+            at += 1;
+        } else if let Some(added) = line.strip_prefix('+') {
+            out.push(added.to_string());
+        }
+    }
+    out.extend(old[at..].iter().map(|s| s.to_string()));
+    out
+}
+
+proptest! {
+    /// The `--check` diff turns the old text into the new one.
+    #[test]
+    fn the_check_diff_patches_old_into_new(
+        old in prop::collection::vec(prop::sample::select(vec!["a", "b", "c", "", "d"]), 0..40),
+        new in prop::collection::vec(prop::sample::select(vec!["a", "b", "c", "", "e"]), 0..40),
+    ) {
+        let old = old.iter().map(|l| format!("{l}\n")).collect::<String>();
+        let new = new.iter().map(|l| format!("{l}\n")).collect::<String>();
+        let diff = pipec::format::diff::unified("f", &old, &new);
+        if old == new {
+            prop_assert!(diff.is_empty());
+        } else {
+            let patched = apply(&old, &diff);
+            let expected: Vec<String> = new.lines().map(String::from).collect();
+            prop_assert_eq!(patched, expected, "diff:\n{}", diff);
+        }
+    }
+}

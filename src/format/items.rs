@@ -208,8 +208,8 @@ impl Printer<'_> {
             .iter()
             .map(|s| settings::task(&s.node))
             .collect();
-        let inline = pieces.iter().map(Piece::inline).collect();
-        if self.block_on_one_line(indent, &head, (start, end), Some(inline)) {
+        let inline: Vec<String> = pieces.iter().map(Piece::inline).collect();
+        if self.block_on_one_line(indent, &head, (start, end), &inline) {
             return;
         }
         let brace = self.find(task.name.span.end as usize, b'{');
@@ -272,7 +272,7 @@ impl Printer<'_> {
         spans: impl Iterator<Item = Span>,
         texts: Vec<String>,
     ) {
-        if self.block_on_one_line(indent, head, (start, end), Some(texts.clone())) {
+        if self.block_on_one_line(indent, head, (start, end), &texts) {
             return;
         }
         let brace = self.find(name.span.end as usize, b'{');

@@ -118,11 +118,8 @@ impl<'a> Printer<'a> {
         indent: usize,
         header: &str,
         (start, end): (usize, usize),
-        settings: Option<Vec<String>>,
+        settings: &[String],
     ) -> bool {
-        let Some(settings) = settings else {
-            return false;
-        };
         let text = format!("{header} {{ {} }}", settings.join("  "));
         if settings.is_empty() || !self.one_line(indent, &text, (start, end)) {
             return false;
