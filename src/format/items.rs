@@ -137,13 +137,34 @@ impl Printer<'_> {
                 }
                 let bracket = self.find(d.name.span.end as usize, b'[');
                 self.open(0, format!("{head}["), start, bracket + 1);
-                self.sequence(dates, |p, date| {
-                    let (start, end) = range(date.span);
-                    p.push(1, format!("{},", literal::date(date.node)), start, end);
-                    false
-                });
+                self.fill_dates(dates);
                 self.close(0, "]".to_string(), end);
             }
+        }
+    }
+
+    /// Dates spread out fill their lines, as many as fit in 100 columns; a
+    /// line ends early where a comment sits between two dates, so that the
+    /// comment keeps its place.
+    fn fill_dates(&mut self, dates: &[Spanned<chrono::NaiveDate>]) {
+        let mut line: Option<(String, usize, usize)> = None;
+        for date in dates {
+            let (start, end) = range(date.span);
+            let text = format!("{},", literal::date(date.node));
+            if let Some((current, first, last)) = line.take() {
+                let joined = format!("{current} {text}");
+                if self.has_comments(last, start) || !self.fits(1, &joined) {
+                    self.push_element(1, current, first, last);
+                    line = Some((text, start, end));
+                } else {
+                    line = Some((joined, first, end));
+                }
+            } else {
+                line = Some((text, start, end));
+            }
+        }
+        if let Some((current, first, last)) = line {
+            self.push_element(1, current, first, last);
         }
     }
 

@@ -56,6 +56,15 @@ impl<'a> Printer<'a> {
         });
     }
 
+    /// A line that starts an element of a sequence printed without
+    /// [`Printer::sequence`]: a blank line the user left before it is kept.
+    pub fn push_element(&mut self, indent: usize, text: String, start: usize, end: usize) {
+        self.push(indent, text, start, end);
+        if let Some(line) = self.lines.last_mut() {
+            line.blank_ok = true;
+        }
+    }
+
     /// A line ending with `{` or `[`: what follows is one level deeper.
     pub fn open(&mut self, indent: usize, text: String, start: usize, end: usize) {
         self.push(indent, text, start, end);
