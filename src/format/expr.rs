@@ -235,3 +235,93 @@ fn collect<'e>(e: &'e Expr, op: BinaryOp, out: &mut Vec<&'e Expr>) {
         _ => out.push(e),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::format::verify::fingerprint;
+    use crate::span::FileId;
+    use crate::syntax::ast::{Item, PipelineSetting, StageSetting};
+    use crate::syntax::parse;
+
+    fn file_with_gate(text: &str) -> crate::syntax::ast::File {
+        let source = format!("pipeline p {{ stage s {{ gate g {{ {text} }} }} }}");
+        parse(&source, FileId(0)).0.expect("the expression parses")
+    }
+
+    /// The gate expression of a one-gate file.
+    fn gate_expr(text: &str) -> Expr {
+        let file = file_with_gate(text);
+        let Some(Item::Pipeline(pipeline)) = file.items.into_iter().next() else {
+            panic!("a pipeline");
+        };
+        for setting in pipeline.settings {
+            if let PipelineSetting::Stage(stage) = setting.node {
+                for s in stage.settings {
+                    if let StageSetting::Gate(gate) = s.node {
+                        return gate.expr;
+                    }
+                }
+            }
+        }
+        panic!("a gate")
+    }
+
+    /// Printing keeps the tree and drops only the parentheses that do nothing.
+    #[test]
+    fn minimal_parentheses() {
+        let cases = [
+            ("((a))", "a"),
+            ("(a + b) * c", "(a + b) * c"),
+            ("a + (b * c)", "a + b * c"),
+            ("a - (b - c)", "a - (b - c)"),
+            ("(a - b) - c", "a - b - c"),
+            ("(not a) == b", "(not a) == b"),
+            ("not (a == b)", "not a == b"),
+            ("not (a and b)", "not (a and b)"),
+            ("(not a) and b", "not a and b"),
+            ("(a * not b) == c", "(a * not b) == c"),
+            ("a * (not b == c)", "a * not b == c"),
+            ("-(a.b)", "-a.b"),
+            ("(-a).b", "(-a).b"),
+            ("-(-a)", "- -a"),
+            ("-(a + b)", "-(a + b)"),
+            ("(-a) * b", "-a * b"),
+            (
+                "any(xs, x => x > 1) and ok(t)",
+                "any(xs, x => x > 1) and ok(t)",
+            ),
+            ("a or (b and c)", "a or b and c"),
+            ("(a or b) and c", "(a or b) and c"),
+            ("a in [1, (2 + 3)]", "a in [1, 2 + 3]"),
+            ("(a < b) < c", "a < b < c"),
+            ("a < (b < c)", "a < (b < c)"),
+        ];
+        for (input, expected) in cases {
+            let printed = expr(&gate_expr(input));
+            assert_eq!(printed, expected, "printing `{input}`");
+            assert_eq!(
+                fingerprint(&file_with_gate(&printed)),
+                fingerprint(&file_with_gate(input)),
+                "`{input}` reads the same"
+            );
+        }
+    }
+
+    #[test]
+    fn chains_break_before_operators() {
+        let tree = gate_expr("a and b or c and (d or e)");
+        let pieces = chain(&tree, &|_, _, _| true).expect("a chain");
+        let lines: Vec<(String, usize)> = pieces.into_iter().map(|(t, _, d)| (t, d)).collect();
+        assert_eq!(
+            lines,
+            [
+                ("a".to_string(), 0),
+                ("and b".to_string(), 2),
+                ("or c".to_string(), 1),
+                ("and (d or e)".to_string(), 2),
+            ]
+        );
+        assert!(chain(&gate_expr("a == b"), &|_, _, _| true).is_none());
+    }
+}
