@@ -5,6 +5,7 @@ use super::expr;
 use super::literal;
 use super::printer::Printer;
 use super::settings::{self, Piece};
+use super::value::{env_inline, shape_inline, value_inline};
 use crate::span::Span;
 use crate::syntax::ast::*;
 
@@ -28,6 +29,22 @@ fn header(
             format!("{keyword} {}", name.text),
             p.find(name.span.end as usize, b'{'),
         ),
+    }
+}
+
+/// A handler setting on one line.
+fn handler_setting(s: &HandlerSetting) -> String {
+    match s {
+        HandlerSetting::Exec(args) => format!("exec {}", settings::strings(args)),
+        HandlerSetting::Shell(command) => format!("shell {}", literal::string(&command.node)),
+        HandlerSetting::Builtin { name, arg: None } => format!("builtin {}", name.text),
+        HandlerSetting::Builtin {
+            name,
+            arg: Some(arg),
+        } => format!("builtin {} {}", name.text, value_inline(&arg.node)),
+        HandlerSetting::Returns(shape) => format!("returns {}", shape_inline(&shape.node)),
+        HandlerSetting::Env(entries) => env_inline(entries),
+        HandlerSetting::MaxOutput(bytes) => format!("max_output {}", literal::size(bytes.node)),
     }
 }
 
@@ -75,28 +92,17 @@ impl Printer<'_> {
     fn handler(&mut self, h: &Handler) {
         let (text, brace) = header(self, "handler", &h.name, None);
         let (start, end) = range(h.span);
+        let inline: Vec<String> = h
+            .settings
+            .iter()
+            .map(|s| handler_setting(&s.node))
+            .collect();
+        if self.block_on_one_line(0, &text, (start, end), &inline) {
+            return;
+        }
         self.block(0, text, (start, brace, end), &h.settings, |p, indent, s| {
             let (start, end) = range(s.span);
             match &s.node {
-                HandlerSetting::Exec(args) => {
-                    p.push(
-                        indent,
-                        format!("exec {}", settings::strings(args)),
-                        start,
-                        end,
-                    );
-                }
-                HandlerSetting::Shell(command) => {
-                    p.push(
-                        indent,
-                        format!("shell {}", literal::string(&command.node)),
-                        start,
-                        end,
-                    );
-                }
-                HandlerSetting::Builtin { name, arg: None } => {
-                    p.push(indent, format!("builtin {}", name.text), start, end);
-                }
                 HandlerSetting::Builtin {
                     name,
                     arg: Some(arg),
@@ -105,14 +111,7 @@ impl Printer<'_> {
                 }
                 HandlerSetting::Returns(shape) => p.shape(indent, "returns ", start, shape, ""),
                 HandlerSetting::Env(entries) => p.env(indent, (start, end), entries),
-                HandlerSetting::MaxOutput(bytes) => {
-                    p.push(
-                        indent,
-                        format!("max_output {}", literal::size(bytes.node)),
-                        start,
-                        end,
-                    );
-                }
+                other => p.push(indent, handler_setting(other), start, end),
             }
             false
         });
