@@ -157,7 +157,7 @@ fn formatted(path: &Path, text: &str) -> Option<String> {
             let style = Style::detect(stderr.is_terminal());
             eprint!("{}", render(&diagnostics, &sources, style, 100));
             eprintln!(
-                "error: `{}` was not formatted: it does not parse",
+                "error: `{}` was not formatted: it has syntax errors",
                 path.display()
             );
             None

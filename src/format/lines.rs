@@ -60,15 +60,14 @@ fn place<'c>(lines: &[Line], comments: &'c [Comment]) -> Result<Placement<'c>, U
         let before = lines.partition_point(|l| l.start < comment.start);
         let previous = before.checked_sub(1);
         let inside = previous.filter(|&i| lines[i].end > comment.start);
-        // A comment after code stays after that code, on the line that prints
-        // it; unless a comment on a line of its own came in between (code of
-        // no line of its own, such as a comma, before it), where it follows
-        // that comment instead.
-        let trails = inside
-            .or(previous)
-            .filter(|_| comment.trailing && (inside.is_some() || last_leading != Some(before)));
         if comment.trailing {
-            let Some(target) = trails else {
+            // A comment after code stays after that code, on the line that
+            // prints it; unless a comment on a line of its own came in between
+            // (only punctuation such as a comma before it on its line): then it
+            // follows that comment, or the order of the two would change.
+            let after_own_line_comment = inside.is_none() && last_leading == Some(before);
+            let target = inside.or(previous).filter(|_| !after_own_line_comment);
+            let Some(target) = target else {
                 push_leading(&mut placement, before, lines.len(), comment);
                 last_leading = Some(before);
                 continue;
