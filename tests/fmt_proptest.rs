@@ -35,8 +35,17 @@ fn commas(items: Vec<Tokens>) -> Tokens {
 }
 
 fn name() -> impl Strategy<Value = String> {
-    prop::sample::select(vec!["a", "b", "prices", "x1", "_y", "regime", "SESSION", "a_name_long_enough_to_push_lines_past_the_width_limit"])
-        .prop_map(String::from)
+    prop::sample::select(vec![
+        "a",
+        "b",
+        "prices",
+        "x1",
+        "_y",
+        "regime",
+        "SESSION",
+        "a_name_long_enough_to_push_lines_past_the_width_limit",
+    ])
+    .prop_map(String::from)
 }
 
 fn string() -> impl Strategy<Value = String> {

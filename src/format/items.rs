@@ -89,6 +89,21 @@ impl Printer<'_> {
         }
     }
 
+    /// `keyword "a" "b" …` with comments among the strings: the first on the
+    /// keyword's line, each other on a line of its own one level deeper, so
+    /// that a comment after any of them stays after it.
+    fn words(&mut self, indent: usize, keyword: &str, words: &[Spanned<String>], start: usize) {
+        let Some((first, rest)) = words.split_first() else {
+            return;
+        };
+        let text = format!("{keyword} {}", literal::string(&first.node));
+        self.push(indent, text, start, first.span.end as usize);
+        for word in rest {
+            let (start, end) = range(word.span);
+            self.push(indent + 1, literal::string(&word.node), start, end);
+        }
+    }
+
     fn handler(&mut self, h: &Handler) {
         let (text, brace) = header(self, "handler", &h.name, None);
         let (start, end) = range(h.span);
@@ -111,6 +126,9 @@ impl Printer<'_> {
                 }
                 HandlerSetting::Returns(shape) => p.shape(indent, "returns ", start, shape, ""),
                 HandlerSetting::Env(entries) => p.env(indent, (start, end), entries),
+                HandlerSetting::Exec(args) if p.has_comments(start, end) => {
+                    p.words(indent, "exec", args, start)
+                }
                 other => p.push(indent, handler_setting(other), start, end),
             }
             false
@@ -233,14 +251,21 @@ impl Printer<'_> {
             return;
         }
         let brace = self.find(task.name.span.end as usize, b'{');
-        let spans: Vec<(Span, Piece)> = task_settings.iter().map(|s| s.span).zip(pieces).collect();
+        let settings: Vec<(&Spanned<TaskSetting>, Piece)> =
+            task_settings.iter().zip(pieces).collect();
         self.block(
             indent,
             head,
             (start, brace, end),
-            &spans,
-            |p, indent, (span, piece)| {
-                p.piece(indent, *span, piece);
+            &settings,
+            |p, indent, (setting, piece)| {
+                let (start, end) = range(setting.span);
+                match &setting.node {
+                    TaskSetting::Args(args) if p.has_comments(start, end) => {
+                        p.words(indent, "args", args, start)
+                    }
+                    _ => p.piece(indent, setting.span, piece),
+                }
                 false
             },
         );
