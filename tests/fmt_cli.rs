@@ -117,13 +117,13 @@ fn syntax_errors_are_reported_and_the_file_is_left_alone() {
 fn an_unplaceable_comment_refuses_the_file() {
     let dir = scratch("comment");
     let file = dir.join("c.pipe");
-    let text = "pipeline p {\n  stage s {\n    flow a\n    # between steps\n      -> b\n  }\n}\n";
+    let text = "pipeline p {\n  on_failure retry 2\n    # inside a policy\n    then warn\n}\n";
     std::fs::write(&file, text).expect("write");
     let out = pipec(&["fmt", arg(&file)], None);
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("4:5"),
+        stderr.contains("3:5"),
         "says where the comment is: {stderr}"
     );
     assert_eq!(read(&file), text);

@@ -199,7 +199,7 @@ fn snapshots_of_formatted_fixtures() {
 
 #[test]
 fn refused_files_say_why() {
-    let text = std::fs::read_to_string(root().join("tests/fmt/refused/comment_inside_flow.pipe"))
+    let text = std::fs::read_to_string(root().join("tests/fmt/refused/comment_inside_policy.pipe"))
         .expect("read");
     match format(&text) {
         Err(FormatError::Comment { offset, .. }) => assert_eq!(&text[offset..offset + 6], "# this"),

@@ -89,19 +89,64 @@ impl Printer<'_> {
         }
     }
 
-    /// `keyword "a" "b" …` with comments among the strings: the first on the
-    /// keyword's line, each other on a line of its own one level deeper, so
-    /// that a comment after any of them stays after it.
-    fn words(&mut self, indent: usize, keyword: &str, words: &[Spanned<String>], start: usize) {
-        let Some((first, rest)) = words.split_first() else {
-            return;
-        };
-        let text = format!("{keyword} {}", literal::string(&first.node));
-        self.push(indent, text, start, first.span.end as usize);
-        for word in rest {
-            let (start, end) = range(word.span);
-            self.push(indent + 1, literal::string(&word.node), start, end);
+    /// A one-line setting with comments among its parts (`exec` strings,
+    /// `after` names, `flow` steps), spread out so that each comment keeps its
+    /// place: the keyword and the first part on one line, each other part on
+    /// a line of its own one level deeper. `parts` are the texts and source
+    /// ranges; the first line's range starts at `start`, the keyword.
+    fn spread(&mut self, indent: usize, keyword: &str, start: usize, parts: Vec<(String, Span)>) {
+        for (n, (text, span)) in parts.into_iter().enumerate() {
+            let (part_start, end) = range(span);
+            if n == 0 {
+                self.push(indent, format!("{keyword} {text}"), start, end);
+            } else {
+                self.push(indent + 1, text, part_start, end);
+            }
         }
+    }
+
+    /// `after a, b` and the like, spread: `a,` then `b` below it.
+    fn spread_names(&mut self, indent: usize, keyword: &str, start: usize, names: &[Name]) {
+        let last = names.len().saturating_sub(1);
+        let parts = names
+            .iter()
+            .enumerate()
+            .map(|(n, name)| {
+                let comma = if n < last { "," } else { "" };
+                (format!("{}{comma}", name.text), name.span)
+            })
+            .collect();
+        self.spread(indent, keyword, start, parts);
+    }
+
+    fn spread_strings(
+        &mut self,
+        indent: usize,
+        keyword: &str,
+        start: usize,
+        strings: &[Spanned<String>],
+    ) {
+        let parts = strings
+            .iter()
+            .map(|s| (literal::string(&s.node), s.span))
+            .collect();
+        self.spread(indent, keyword, start, parts);
+    }
+
+    /// `flow a -> b`, spread: `flow a` then `-> b` below it.
+    fn spread_flow(&mut self, indent: usize, start: usize, steps: &[Spanned<Vec<Name>>]) {
+        let parts = steps
+            .iter()
+            .enumerate()
+            .map(|(n, step)| {
+                let arrow = if n == 0 { "" } else { "-> " };
+                (
+                    format!("{arrow}{}", settings::flow_step(&step.node)),
+                    step.span,
+                )
+            })
+            .collect();
+        self.spread(indent, "flow", start, parts);
     }
 
     fn handler(&mut self, h: &Handler) {
@@ -127,7 +172,7 @@ impl Printer<'_> {
                 HandlerSetting::Returns(shape) => p.shape(indent, "returns ", start, shape, ""),
                 HandlerSetting::Env(entries) => p.env(indent, (start, end), entries),
                 HandlerSetting::Exec(args) if p.has_comments(start, end) => {
-                    p.words(indent, "exec", args, start)
+                    p.spread_strings(indent, "exec", start, args)
                 }
                 other => p.push(indent, handler_setting(other), start, end),
             }
@@ -219,9 +264,18 @@ impl Printer<'_> {
             (start, brace, end),
             &stage.settings,
             |p, indent, s| {
+                let (start, end) = range(s.span);
                 match &s.node {
                     StageSetting::Task(task) => p.task(indent, task),
                     StageSetting::Gate(gate) => p.gate(indent, gate),
+                    StageSetting::Flow(steps) if p.has_comments(start, end) => {
+                        p.spread_flow(indent, start, steps);
+                        return false;
+                    }
+                    StageSetting::Requires(names) if p.has_comments(start, end) => {
+                        p.spread_names(indent, "requires", start, names);
+                        return false;
+                    }
                     other => {
                         if let Some(piece) = settings::stage(other) {
                             p.piece(indent, s.span, &piece);
@@ -261,8 +315,13 @@ impl Printer<'_> {
             |p, indent, (setting, piece)| {
                 let (start, end) = range(setting.span);
                 match &setting.node {
-                    TaskSetting::Args(args) if p.has_comments(start, end) => {
-                        p.words(indent, "args", args, start)
+                    _ if !p.has_comments(start, end) => p.piece(indent, setting.span, piece),
+                    TaskSetting::Args(args) => p.spread_strings(indent, "args", start, args),
+                    TaskSetting::After(names) => p.spread_names(indent, "after", start, names),
+                    TaskSetting::Joins(names) => p.spread_names(indent, "joins", start, names),
+                    TaskSetting::Reads(names) => p.spread_names(indent, "reads", start, names),
+                    TaskSetting::Requires(names) => {
+                        p.spread_names(indent, "requires", start, names)
                     }
                     _ => p.piece(indent, setting.span, piece),
                 }

@@ -109,6 +109,14 @@ fn backoff(b: &Backoff) -> String {
     }
 }
 
+/// One step of a flow: a task, or parallel branches in brackets.
+pub fn flow_step(step: &[Name]) -> String {
+    match step {
+        [one] => one.text.clone(),
+        many => format!("[{}]", names(many)),
+    }
+}
+
 pub fn pipeline(s: &PipelineSetting) -> Option<Piece<'_>> {
     let d =
         |keyword: &str, d: &Spanned<Duration>| format!("{keyword} {}", literal::duration(d.node));
@@ -141,13 +149,7 @@ pub fn stage(s: &StageSetting) -> Option<Piece<'_>> {
         StageSetting::Timeout(t) => format!("timeout {}", literal::duration(t.node)),
         StageSetting::OnFailure(p) => return Some(on_failure(p)),
         StageSetting::Flow(steps) => {
-            let steps: Vec<String> = steps
-                .iter()
-                .map(|step| match step.node.as_slice() {
-                    [one] => one.text.clone(),
-                    many => format!("[{}]", names(many)),
-                })
-                .collect();
+            let steps: Vec<String> = steps.iter().map(|step| flow_step(&step.node)).collect();
             format!("flow {}", steps.join(" -> "))
         }
         StageSetting::Task(_) | StageSetting::Gate(_) => return None,
