@@ -498,3 +498,24 @@ proptest! {
         }
     }
 }
+
+/// Past the search limit the middle is replaced wholesale; the diff still
+/// patches old into new, quickly.
+#[test]
+fn large_diffs_stay_correct() {
+    let old: String = (0..3000).map(|i| format!("old {i}\n")).collect();
+    let new: String = (0..3000)
+        .map(|i| {
+            if i % 7 == 0 {
+                format!("old {i}\n")
+            } else {
+                format!("new {i}\n")
+            }
+        })
+        .collect();
+    let old = format!("same\n{old}same\n");
+    let new = format!("same\n{new}same\n");
+    let diff = pipec::format::diff::unified("f", &old, &new);
+    let expected: Vec<String> = new.lines().map(String::from).collect();
+    assert_eq!(apply(&old, &diff), expected);
+}

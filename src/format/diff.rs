@@ -33,15 +33,50 @@ pub fn unified(name: &str, old: &str, new: &str) -> String {
     out
 }
 
+/// Past this many differing lines, the middle of the texts is shown as
+/// replaced wholesale: Myers' trace grows with the square of the distance.
+const MAX_SEARCH: usize = 2000;
+
 fn shortest_edit(a: &[&str], b: &[&str]) -> Vec<Edit> {
+    // Equal lines at both ends are kept as they are; only the middle is searched.
+    let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let suffix = a[prefix..]
+        .iter()
+        .rev()
+        .zip(b[prefix..].iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    let (middle_a, middle_b) = (&a[prefix..a.len() - suffix], &b[prefix..b.len() - suffix]);
+    let mut edits: Vec<Edit> = (0..prefix).map(|i| Edit::Keep(i, i)).collect();
+    if middle_a.len() + middle_b.len() > MAX_SEARCH {
+        edits.extend((0..middle_a.len()).map(|i| Edit::Delete(prefix + i)));
+        edits.extend((0..middle_b.len()).map(|j| Edit::Insert(prefix + j)));
+    } else {
+        edits.extend(
+            myers(middle_a, middle_b)
+                .into_iter()
+                .map(|edit| match edit {
+                    Edit::Keep(i, j) => Edit::Keep(prefix + i, prefix + j),
+                    Edit::Delete(i) => Edit::Delete(prefix + i),
+                    Edit::Insert(j) => Edit::Insert(prefix + j),
+                }),
+        );
+    }
+    let (tail_a, tail_b) = (a.len() - suffix, b.len() - suffix);
+    edits.extend((0..suffix).map(|n| Edit::Keep(tail_a + n, tail_b + n)));
+    edits
+}
+
+fn myers(a: &[&str], b: &[&str]) -> Vec<Edit> {
     let (n, m) = (a.len() as isize, b.len() as isize);
     let max = n + m;
     let offset = max + 1;
     let index = |k: isize| (k + offset) as usize;
     let mut v = vec![0isize; 2 * (max as usize) + 3];
+    // The frontier before each step d, only its diagonals -d..=d.
     let mut trace: Vec<Vec<isize>> = Vec::new();
     'search: for d in 0..=max {
-        trace.push(v.clone());
+        trace.push(v[index(-d)..=index(d)].to_vec());
         let mut k = -d;
         while k <= d {
             let mut x = if k == -d || (k != d && v[index(k - 1)] < v[index(k + 1)]) {
@@ -64,15 +99,16 @@ fn shortest_edit(a: &[&str], b: &[&str]) -> Vec<Edit> {
     // Walk back from the end through the saved frontiers.
     let mut edits = Vec::new();
     let (mut x, mut y) = (n, m);
-    for (d, v) in trace.iter().enumerate().rev() {
+    for (d, frontier) in trace.iter().enumerate().rev() {
         let d = d as isize;
+        let at = |k: isize| frontier[(k + d) as usize];
         let k = x - y;
-        let previous_k = if k == -d || (k != d && v[index(k - 1)] < v[index(k + 1)]) {
+        let previous_k = if k == -d || (k != d && at(k - 1) < at(k + 1)) {
             k + 1
         } else {
             k - 1
         };
-        let previous_x = v[index(previous_k)];
+        let previous_x = if d == 0 { 0 } else { at(previous_k) };
         let previous_y = previous_x - previous_k;
         while x > previous_x && y > previous_y {
             x -= 1;
