@@ -105,10 +105,12 @@ fn file(path: &Path, check: bool) -> Outcome {
         return Outcome::Unchanged;
     }
     if check {
-        print!(
-            "{}",
-            diff::unified(&path.display().to_string(), &text, &formatted)
-        );
+        let diff = diff::unified(&path.display().to_string(), &text, &formatted);
+        // Not `print!`: it panics when stdout is closed (`fmt --check | head`).
+        if let Err(error) = std::io::stdout().lock().write_all(diff.as_bytes()) {
+            eprintln!("error: cannot write stdout: {error}");
+            return Outcome::Io;
+        }
         return Outcome::Changed;
     }
     match write_atomically(path, &formatted) {
