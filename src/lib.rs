@@ -5,6 +5,7 @@ pub mod check;
 pub mod compile;
 pub mod diagnostic;
 pub mod firings;
+pub mod format;
 pub mod graph;
 pub mod ir;
 pub mod loader;

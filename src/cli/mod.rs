@@ -2,6 +2,7 @@
 
 mod calendar;
 mod check;
+mod fmt;
 mod graph;
 mod next;
 mod table;
@@ -28,6 +29,8 @@ enum Command {
     Calendar(calendar::Args),
     /// List the coming firings of a pipeline's triggers, in market and local time.
     Next(next::Args),
+    /// Rewrite .pipe files in the canonical layout (--check: only show the diff).
+    Fmt(fmt::Args),
 }
 
 /// Output of the commands that print tables.
@@ -54,6 +57,7 @@ pub fn main() -> ExitCode {
         Command::Graph(args) => graph::run(&args),
         Command::Calendar(args) => calendar::run(&args),
         Command::Next(args) => next::run(&args),
+        Command::Fmt(args) => fmt::run(&args),
     };
     ExitCode::from(code)
 }

@@ -1,0 +1,84 @@
+//! `pipec fmt`: the canonical layout of a `.pipe` file.
+//!
+//! Formatting is two passes. The printer walks the syntax tree and lays the
+//! code out as lines, each remembering the source bytes it prints
+//! ([`items`], [`settings`], [`value`], [`expr`]); then every comment, which
+//! the parser dropped, is put back by position next to the code it was next
+//! to ([`comments`], [`lines`]). Before answering, the result is parsed again
+//! and must mean the same and hold the same comments ([`verify`]).
+
+mod comments;
+pub mod diff;
+mod expr;
+mod items;
+mod lines;
+mod literal;
+mod printer;
+mod settings;
+mod value;
+pub mod verify;
+
+use crate::diagnostic::Diagnostic;
+use crate::span::FileId;
+use crate::syntax;
+
+/// Why a file was left as it is.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FormatError {
+    /// It does not parse; the diagnostics say why.
+    Syntax(Vec<Diagnostic>),
+    /// A comment the formatter cannot keep in place; `offset` is its `#`.
+    Comment { offset: usize, reason: String },
+    /// A bug: the formatted text would mean something else or lose a
+    /// comment. The file is not touched.
+    Internal(String),
+}
+
+/// The canonical text of a `.pipe` file. `file` is the id its diagnostics
+/// carry.
+pub fn format_source(text: &str, file: FileId) -> Result<String, FormatError> {
+    let ast = parse_clean(text, file).map_err(FormatError::Syntax)?;
+    let comments = comments::Comments::new(text);
+    let mut printer = printer::Printer::new(text, &comments);
+    printer.file(&ast);
+    let formatted = lines::render(text, &printer.lines, &comments.list).map_err(|unplaced| {
+        FormatError::Comment {
+            offset: unplaced.offset,
+            reason: unplaced.reason.to_string(),
+        }
+    })?;
+    check_same(&ast, &comments, &formatted, file)?;
+    Ok(formatted)
+}
+
+/// The syntax tree, when the text parses without any error.
+fn parse_clean(text: &str, file: FileId) -> Result<syntax::ast::File, Vec<Diagnostic>> {
+    match syntax::parse(text, file) {
+        (Some(ast), diagnostics) if !diagnostics.iter().any(Diagnostic::is_error) => Ok(ast),
+        (_, diagnostics) => Err(diagnostics),
+    }
+}
+
+fn check_same(
+    ast: &syntax::ast::File,
+    comments: &comments::Comments,
+    formatted: &str,
+    file: FileId,
+) -> Result<(), FormatError> {
+    let again = parse_clean(formatted, file)
+        .map_err(|d| FormatError::Internal(format!("the formatted text does not parse: {d:?}")))?;
+    if verify::fingerprint(&again) != verify::fingerprint(ast) {
+        return Err(FormatError::Internal(
+            "the formatted text would mean something else".to_string(),
+        ));
+    }
+    let before: Vec<&str> = comments.list.iter().map(|c| c.text.as_str()).collect();
+    let after = comments::Comments::new(formatted);
+    let after: Vec<&str> = after.list.iter().map(|c| c.text.as_str()).collect();
+    if before != after {
+        return Err(FormatError::Internal(
+            "the formatted text would lose or reorder a comment".to_string(),
+        ));
+    }
+    Ok(())
+}
