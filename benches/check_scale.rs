@@ -15,17 +15,27 @@ fn generate(tasks: usize, per_task_settings: bool) -> String {
     let mut out = String::with_capacity(tasks * 80);
     out.push_str("handler work { builtin noop }\n");
     for s in 0..stages {
-        let _ = writeln!(out, "handler produce_{s} {{ builtin noop returns {{ count_{s}: int, items: [string] }} }}");
+        let _ = writeln!(
+            out,
+            "handler produce_{s} {{ builtin noop returns {{ count_{s}: int, items: [string] }} }}"
+        );
     }
     out.push_str("pipeline generated {\n  calendar XNYS\n  concurrency 8\n  timeout 10s\n  on_failure retry 2\n");
-    let settings = if per_task_settings { " timeout 10s on_failure retry 2" } else { "" };
+    let settings = if per_task_settings {
+        " timeout 10s on_failure retry 2"
+    } else {
+        ""
+    };
     for s in 0..stages {
         let _ = writeln!(out, "  stage s{s} {{");
         let _ = writeln!(out, "    task t{s}_0 {{ run produce_{s} }}");
         for t in 1..per_stage {
             // Layers of 10 parallel branches, each depending on one task of the layer before.
-            let dep = if t < 10 { 0 } else { t - 10 };
-            let _ = writeln!(out, "    task t{s}_{t} {{ run work after t{s}_{dep}{settings} }}");
+            let dep = t.saturating_sub(10);
+            let _ = writeln!(
+                out,
+                "    task t{s}_{t} {{ run work after t{s}_{dep}{settings} }}"
+            );
         }
         let _ = writeln!(out, "    gate g{s} {{ count_{s} > 0 and len(items) >= 0 }}");
         out.push_str("  }\n");
@@ -38,8 +48,16 @@ fn main() {
     let dir = std::env::temp_dir().join(format!("pipec-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("a temp folder");
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 20).expect("a date");
-    println!("{:>8} {:>9} {:>10} {:>12} {:>12}", "tasks", "settings", "bytes", "check ms", "µs/task");
-    for (tasks, per_task) in [(1_000, false), (10_000, false), (100_000, false), (100_000, true)] {
+    println!(
+        "{:>8} {:>9} {:>10} {:>12} {:>12}",
+        "tasks", "settings", "bytes", "check ms", "µs/task"
+    );
+    for (tasks, per_task) in [
+        (1_000, false),
+        (10_000, false),
+        (100_000, false),
+        (100_000, true),
+    ] {
         let path = dir.join(format!("generated_{tasks}.pipe"));
         let text = generate(tasks, per_task);
         std::fs::write(&path, &text).expect("write the pipeline");
@@ -48,11 +66,20 @@ fn main() {
             let start = Instant::now();
             let compilation = pipec::compile::compile_as_of(&path, today).expect("readable");
             let elapsed = start.elapsed().as_secs_f64();
-            assert!(!compilation.has_errors(), "the generated pipeline checks clean: {:?}", compilation.diagnostics.first());
+            assert!(
+                !compilation.has_errors(),
+                "the generated pipeline checks clean: {:?}",
+                compilation.diagnostics.first()
+            );
             best = best.min(elapsed);
         }
         let settings = if per_task { "per task" } else { "defaults" };
-        println!("{tasks:>8} {settings:>9} {:>10} {:>12.1} {:>12.2}", text.len(), best * 1e3, best * 1e6 / tasks as f64);
+        println!(
+            "{tasks:>8} {settings:>9} {:>10} {:>12.1} {:>12.2}",
+            text.len(),
+            best * 1e3,
+            best * 1e6 / tasks as f64
+        );
     }
     let _ = std::fs::remove_dir_all(&dir);
 }

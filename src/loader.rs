@@ -25,10 +25,16 @@ pub fn load(root: &Path, diagnostics: &mut Diagnostics) -> std::io::Result<Loade
         let (ast, found) = syntax::parse(&file.text, id);
         diagnostics.extend(found);
         let Some(ast) = ast else { continue };
-        let dir = file.path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let dir = file
+            .path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
         for item in &ast.items {
             if let ast::Item::Import(import) = item {
-                if let Some(next) = import_file(&mut loaded, &dir, import.span, &import.node, diagnostics) {
+                if let Some(next) =
+                    import_file(&mut loaded, &dir, import.span, &import.node, diagnostics)
+                {
                     pending.push(next);
                 }
             }
@@ -56,9 +62,12 @@ fn import_file(
         Ok(text) => Some(loaded.sources.add(full, text)),
         Err(error) => {
             diagnostics.push(
-                Diagnostic::new(Code::Io, format!("cannot read `{}`: {error}", full.display()))
-                    .label(span, "imported here")
-                    .help("import paths are relative to the importing file"),
+                Diagnostic::new(
+                    Code::Io,
+                    format!("cannot read `{}`: {error}", full.display()),
+                )
+                .label(span, "imported here")
+                .help("import paths are relative to the importing file"),
             );
             None
         }

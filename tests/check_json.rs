@@ -57,7 +57,10 @@ fn check_json(args: &[&str]) -> (Report, i32) {
         .output()
         .expect("pipec runs");
     let report: Report = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
-        panic!("stdout is not the JSON report ({e}):\n{}", String::from_utf8_lossy(&output.stdout))
+        panic!(
+            "stdout is not the JSON report ({e}):\n{}",
+            String::from_utf8_lossy(&output.stdout)
+        )
     });
     (report, output.status.code().unwrap_or(-1))
 }
@@ -84,6 +87,7 @@ fn errors_carry_code_severity_file_and_exact_spans() {
     assert_eq!((range.end.line, range.end.column), (6, 35));
     assert_eq!(d.labels[0].message, "unknown task");
     assert_eq!(d.labels[0].file, file);
+    assert_eq!((&d.labels[0].range.start, &d.labels[0].range.end), (&range.start, &range.end));
 }
 
 #[test]
@@ -97,8 +101,20 @@ fn one_run_reports_every_problem_of_every_file() {
     assert!(report.error_count >= 5, "{report:#?}");
     assert_eq!(report.warning_count, 1);
     let codes: Vec<&str> = report.diagnostics.iter().map(|d| d.code.as_str()).collect();
-    for expected in ["pipe::E015", "pipe::E064", "pipe::E063", "pipe::E012", "pipe::E014", "pipe::E040", "pipe::E070", "pipe::W004"] {
-        assert!(codes.contains(&expected), "{expected} missing from {codes:?}");
+    for expected in [
+        "pipe::E015",
+        "pipe::E064",
+        "pipe::E063",
+        "pipe::E012",
+        "pipe::E014",
+        "pipe::E040",
+        "pipe::E070",
+        "pipe::W004",
+    ] {
+        assert!(
+            codes.contains(&expected),
+            "{expected} missing from {codes:?}"
+        );
     }
 }
 
@@ -127,7 +143,10 @@ fn human_output_is_plain_without_a_terminal() {
         .output()
         .expect("pipec runs");
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(!stderr.contains('\u{1b}'), "no colour codes when piped:\n{stderr}");
+    assert!(
+        !stderr.contains('\u{1b}'),
+        "no colour codes when piped:\n{stderr}"
+    );
     assert!(stderr.contains("pipe::E012"));
     assert!(stderr.contains("checked 1 file: 1 error, 0 warnings"));
 }

@@ -3,9 +3,14 @@
 mod common;
 
 fn calendar(args: &[&str]) -> (String, i32) {
-    let output = common::pipec().arg("calendar").args(args).output().expect("pipec runs");
+    let output = common::pipec()
+        .arg("calendar")
+        .args(args)
+        .output()
+        .expect("pipec runs");
     (
-        String::from_utf8_lossy(&output.stdout).into_owned() + &String::from_utf8_lossy(&output.stderr),
+        String::from_utf8_lossy(&output.stdout).into_owned()
+            + &String::from_utf8_lossy(&output.stderr),
         output.status.code().unwrap_or(-1),
     )
 }
@@ -14,7 +19,10 @@ fn calendar(args: &[&str]) -> (String, i32) {
 fn month_view_names_holidays_and_early_closes() {
     let (out, code) = calendar(&["XNYS", "2026-11"]);
     assert_eq!(code, 0);
-    assert!(out.contains("2026-11-26  Thu  -      -      -            Thanksgiving Day"), "{out}");
+    assert!(
+        out.contains("2026-11-26  Thu  -      -      -            Thanksgiving Day"),
+        "{out}"
+    );
     assert!(out.contains("2026-11-27  Fri  09:30  13:00"), "{out}");
     common::settings().bind(|| insta::assert_snapshot!(out));
 }
@@ -37,10 +45,21 @@ fn state_and_next_transition_on_an_early_close() {
 
 #[test]
 fn follow_the_sun_lists_every_market() {
-    let (out, code) = calendar(&["--all-markets", "--state", "2026-11-20T09:00:00Z", "--format", "json"]);
+    let (out, code) = calendar(&[
+        "--all-markets",
+        "--state",
+        "2026-11-20T09:00:00Z",
+        "--format",
+        "json",
+    ]);
     assert_eq!(code, 0);
     let markets: Vec<serde_json::Value> = serde_json::from_str(&out).expect("JSON");
-    let state = |code: &str| markets.iter().find(|m| m["code"] == code).map(|m| m["state"].clone());
+    let state = |code: &str| {
+        markets
+            .iter()
+            .find(|m| m["code"] == code)
+            .map(|m| m["state"].clone())
+    };
     assert_eq!(markets.len(), 6);
     assert_eq!(state("XLON"), Some("SESSION".into()));
     assert_eq!(state("XNYS"), Some("PRE_OPEN".into()));

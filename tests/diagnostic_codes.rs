@@ -4,7 +4,8 @@
 use pipec::diagnostic::Code;
 
 fn doc() -> String {
-    std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/diagnostics.md")).expect("docs/diagnostics.md")
+    std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/diagnostics.md"))
+        .expect("docs/diagnostics.md")
 }
 
 #[test]
@@ -12,15 +13,25 @@ fn every_code_is_documented_under_its_title() {
     let doc = doc();
     for code in Code::ALL {
         let heading = format!("### {} {}", code.as_str(), code.title());
-        assert!(doc.contains(&heading), "docs/diagnostics.md lacks `{heading}`");
+        assert!(
+            doc.contains(&heading),
+            "docs/diagnostics.md lacks `{heading}`"
+        );
     }
 }
 
 #[test]
 fn the_documentation_names_no_code_that_does_not_exist() {
     for line in doc().lines().filter(|l| l.starts_with("### pipe::")) {
-        let code = line.trim_start_matches("### ").split(' ').next().unwrap_or_default();
-        assert!(Code::ALL.iter().any(|c| c.as_str() == code), "documented code {code} does not exist");
+        let code = line
+            .trim_start_matches("### ")
+            .split(' ')
+            .next()
+            .unwrap_or_default();
+        assert!(
+            Code::ALL.iter().any(|c| c.as_str() == code),
+            "documented code {code} does not exist"
+        );
     }
 }
 
@@ -35,7 +46,9 @@ fn every_code_has_an_example() {
     for code in Code::ALL {
         let short = code.as_str().trim_start_matches("pipe::");
         assert!(
-            names.iter().any(|n| n.starts_with(&format!("{short}_")) && n.ends_with(".pipe")),
+            names
+                .iter()
+                .any(|n| n.starts_with(&format!("{short}_")) && n.ends_with(".pipe")),
             "no example tests/check/err/{short}_*.pipe"
         );
     }

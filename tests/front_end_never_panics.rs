@@ -64,8 +64,11 @@ proptest! {
 
 #[test]
 fn every_prefix_of_a_real_file() {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/check/ok/every_construct.pipe"))
-        .expect("fixture");
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/check/ok/every_construct.pipe"
+    ))
+    .expect("fixture");
     for end in (0..text.len()).filter(|&i| text.is_char_boundary(i)) {
         front_end(&text[..end]);
     }

@@ -7,7 +7,12 @@ use crate::time::calendar;
 use chrono::Datelike;
 
 /// `today` is passed in so the check is deterministic in tests.
-pub fn check(pipeline: &Pipeline, program: &Program, today: chrono::NaiveDate, diagnostics: &mut Diagnostics) {
+pub fn check(
+    pipeline: &Pipeline,
+    program: &Program,
+    today: chrono::NaiveDate,
+    diagnostics: &mut Diagnostics,
+) {
     for trigger in &pipeline.triggers {
         let Some(cal) = trigger.calendar.as_deref().and_then(calendar::builtin) else {
             continue;
@@ -17,16 +22,24 @@ pub fn check(pipeline: &Pipeline, program: &Program, today: chrono::NaiveDate, d
             diagnostics.push(
                 Diagnostic::new(
                     Code::CalendarRangeExceeded,
-                    format!("calendar `{}` is known to be right only until {}", cal.name(), valid.end()),
+                    format!(
+                        "calendar `{}` is known to be right only until {}",
+                        cal.name(),
+                        valid.end()
+                    ),
                 )
                 .label(trigger.span, format!("fires in {}", today.year()))
                 .help("update pipec, or extend the calendar with a calendar file"),
             );
         }
-        let listed = trigger.days.iter().flat_map(|c| &c.any_of).filter_map(|d| match d {
-            DayRef::Listed(id) => Some(program.day_set(*id)),
-            _ => None,
-        });
+        let listed = trigger
+            .days
+            .iter()
+            .flat_map(|c| &c.any_of)
+            .filter_map(|d| match d {
+                DayRef::Listed(id) => Some(program.day_set(*id)),
+                _ => None,
+            });
         for set in listed {
             if let Some(late) = set.dates.iter().find(|d| !valid.contains(&d.year())) {
                 diagnostics.push(

@@ -36,15 +36,24 @@ impl<'a> Scope<'a> {
     }
 
     pub fn handler_names(&self) -> Vec<&str> {
-        self.handlers.iter().map(|d| d.node.name.text.as_str()).collect()
+        self.handlers
+            .iter()
+            .map(|d| d.node.name.text.as_str())
+            .collect()
     }
 
     pub fn day_set_names(&self) -> Vec<&str> {
-        self.day_sets.iter().map(|d| d.node.name.text.as_str()).collect()
+        self.day_sets
+            .iter()
+            .map(|d| d.node.name.text.as_str())
+            .collect()
     }
 
     pub fn pipeline_names(&self) -> Vec<&str> {
-        self.pipelines.iter().map(|d| d.node.name.text.as_str()).collect()
+        self.pipelines
+            .iter()
+            .map(|d| d.node.name.text.as_str())
+            .collect()
     }
 }
 
@@ -61,18 +70,48 @@ pub fn collect<'a>(loaded: &'a Loaded, diagnostics: &mut Diagnostics) -> Scope<'
         for item in &ast.items {
             match item {
                 ast::Item::Handler(h) => {
-                    if declare(&mut scope.handler_index, &h.name, scope.handlers.len(), "handler", diagnostics, |i| scope.handlers[i].node.name.span) {
-                        scope.handlers.push(Declared { node: h, file: *file });
+                    if declare(
+                        &mut scope.handler_index,
+                        &h.name,
+                        scope.handlers.len(),
+                        "handler",
+                        diagnostics,
+                        |i| scope.handlers[i].node.name.span,
+                    ) {
+                        scope.handlers.push(Declared {
+                            node: h,
+                            file: *file,
+                        });
                     }
                 }
                 ast::Item::Days(d) => {
-                    if declare(&mut scope.day_set_index, &d.name, scope.day_sets.len(), "day set", diagnostics, |i| scope.day_sets[i].node.name.span) {
-                        scope.day_sets.push(Declared { node: d, file: *file });
+                    if declare(
+                        &mut scope.day_set_index,
+                        &d.name,
+                        scope.day_sets.len(),
+                        "day set",
+                        diagnostics,
+                        |i| scope.day_sets[i].node.name.span,
+                    ) {
+                        scope.day_sets.push(Declared {
+                            node: d,
+                            file: *file,
+                        });
                     }
                 }
                 ast::Item::Pipeline(p) => {
-                    if declare(&mut scope.pipeline_index, &p.name, scope.pipelines.len(), "pipeline", diagnostics, |i| scope.pipelines[i].node.name.span) {
-                        scope.pipelines.push(Declared { node: p, file: *file });
+                    if declare(
+                        &mut scope.pipeline_index,
+                        &p.name,
+                        scope.pipelines.len(),
+                        "pipeline",
+                        diagnostics,
+                        |i| scope.pipelines[i].node.name.span,
+                    ) {
+                        scope.pipelines.push(Declared {
+                            node: p,
+                            file: *file,
+                        });
                     }
                 }
                 ast::Item::Import(_) => {}

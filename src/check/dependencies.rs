@@ -21,19 +21,27 @@ pub fn task_index(pipeline: &Pipeline) -> TaskIndex {
         .collect()
 }
 
-pub fn lower(pipeline: &mut Pipeline, stages: &[&ast::Stage], index: &TaskIndex, diagnostics: &mut Diagnostics) {
+pub fn lower(
+    pipeline: &mut Pipeline,
+    stages: &[&ast::Stage],
+    index: &TaskIndex,
+    diagnostics: &mut Diagnostics,
+) {
     for stage in stages {
         for setting in &stage.settings {
             match &setting.node {
                 StageSetting::Task(task) => {
-                    let Some(&id) = index.get(&task.name.text) else { continue };
+                    let Some(&id) = index.get(&task.name.text) else {
+                        continue;
+                    };
                     if pipeline.dag[id].span != task.name.span {
                         continue; // a duplicate task, already reported
                     }
                     for s in task.settings.iter().flatten() {
                         if let TaskSetting::After(names) | TaskSetting::Joins(names) = &s.node {
                             for name in names {
-                                if let Some(dep) = resolve_task(name, pipeline, index, diagnostics) {
+                                if let Some(dep) = resolve_task(name, pipeline, index, diagnostics)
+                                {
                                     add_edge(pipeline, dep, id, name.span, diagnostics);
                                 }
                             }
@@ -46,7 +54,10 @@ pub fn lower(pipeline: &mut Pipeline, stages: &[&ast::Stage], index: &TaskIndex,
                         .map(|step| {
                             step.node
                                 .iter()
-                                .filter_map(|n| resolve_task(n, pipeline, index, diagnostics).map(|t| (t, n.span)))
+                                .filter_map(|n| {
+                                    resolve_task(n, pipeline, index, diagnostics)
+                                        .map(|t| (t, n.span))
+                                })
                                 .collect()
                         })
                         .collect();
@@ -78,7 +89,10 @@ pub fn resolve_task(
             format!("pipeline `{}` has no task `{}`", pipeline.name, name.text),
         )
         .label(name.span, "unknown task");
-        if let Some(help) = did_you_mean(&name.text, pipeline.dag.node_weights().map(|t| t.name.as_str())) {
+        if let Some(help) = did_you_mean(
+            &name.text,
+            pipeline.dag.node_weights().map(|t| t.name.as_str()),
+        ) {
             d = d.help(help);
         }
         diagnostics.push(d);
@@ -86,7 +100,13 @@ pub fn resolve_task(
     found
 }
 
-fn add_edge(pipeline: &mut Pipeline, from: TaskId, to: TaskId, span: Span, diagnostics: &mut Diagnostics) {
+fn add_edge(
+    pipeline: &mut Pipeline,
+    from: TaskId,
+    to: TaskId,
+    span: Span,
+    diagnostics: &mut Diagnostics,
+) {
     let (from_stage, to_stage) = (pipeline.dag[from].stage, pipeline.dag[to].stage);
     if from_stage > to_stage {
         let later = &pipeline.stages[from_stage.0 as usize].name;
@@ -99,7 +119,10 @@ fn add_edge(pipeline: &mut Pipeline, from: TaskId, to: TaskId, span: Span, diagn
                 ),
             )
             .label(span, "this dependency runs backwards")
-            .label(pipeline.dag[from].span, format!("declared in stage `{later}`"))
+            .label(
+                pipeline.dag[from].span,
+                format!("declared in stage `{later}`"),
+            )
             .help("stages run in order: move one of the tasks, or reorder the stages"),
         );
         return;
@@ -113,7 +136,9 @@ fn add_edge(pipeline: &mut Pipeline, from: TaskId, to: TaskId, span: Span, diagn
 fn report_cycles(pipeline: &Pipeline, diagnostics: &mut Diagnostics) {
     let dag = &pipeline.dag;
     for component in petgraph::algo::tarjan_scc(dag) {
-        let Some(&start) = component.iter().min() else { continue };
+        let Some(&start) = component.iter().min() else {
+            continue;
+        };
         if component.len() == 1 && !dag.contains_edge(start, start) {
             continue;
         }
@@ -126,10 +151,14 @@ fn report_cycles(pipeline: &Pipeline, diagnostics: &mut Diagnostics) {
         for (i, &task) in path.iter().enumerate() {
             let next = path[(i + 1) % path.len()];
             if let Some(edge) = dag.find_edge(task, next) {
-                d = d.label(dag[edge].span, format!("`{}` waits for `{}`", dag[next].name, dag[task].name));
+                d = d.label(
+                    dag[edge].span,
+                    format!("`{}` waits for `{}`", dag[next].name, dag[task].name),
+                );
             }
         }
-        diagnostics.push(d.help("remove one of these dependencies so the tasks can run in some order"));
+        diagnostics
+            .push(d.help("remove one of these dependencies so the tasks can run in some order"));
     }
 }
 

@@ -3,7 +3,9 @@
 
 use super::suggest::did_you_mean;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
-use crate::ir::{BinaryOp, Expr, ExprKind, Function, Pipeline, Program, Stage, StageId, Type, UnaryOp};
+use crate::ir::{
+    BinaryOp, Expr, ExprKind, Function, Pipeline, Program, Stage, StageId, Type, UnaryOp,
+};
 use crate::span::Span;
 use crate::syntax::ast;
 use std::collections::BTreeMap;
@@ -34,7 +36,10 @@ pub fn lower_gate(
     if !matches!(checked.ty, Type::Bool | Type::Any) {
         env.diagnostics.push(
             Diagnostic::new(Code::GateNotBoolean, "a gate must be true or false")
-                .label(checked.span, format!("this is {}", checked.ty.with_article()))
+                .label(
+                    checked.span,
+                    format!("this is {}", checked.ty.with_article()),
+                )
                 .help("compare it with something, e.g. `len(signals) > 0`"),
         );
     }
@@ -70,12 +75,18 @@ pub fn check_reads(
             let mut parts = key.split('.');
             let head = parts.next().unwrap_or_default();
             let problem = match available.get(head) {
-                None => Some(format!("no upstream task of `{}` declares `{head}`", pipeline.task(task).name)),
+                None => Some(format!(
+                    "no upstream task of `{}` declares `{head}`",
+                    pipeline.task(task).name
+                )),
                 Some(ty) => field_path_problem(ty, parts),
             };
             if let Some(problem) = problem {
-                let mut d = Diagnostic::new(Code::UnknownContextKey, format!("`{}` reads `{key}`: {problem}", pipeline.task(task).name))
-                    .label(pipeline.task(task).span, "this task");
+                let mut d = Diagnostic::new(
+                    Code::UnknownContextKey,
+                    format!("`{}` reads `{key}`: {problem}", pipeline.task(task).name),
+                )
+                .label(pipeline.task(task).span, "this task");
                 d = d.help(did_you_mean(head, available.keys().map(String::as_str)).unwrap_or_else(|| {
                     "a key enters the context when an upstream handler declares it in `returns`".into()
                 }));
@@ -101,7 +112,14 @@ fn field_path_problem<'a>(ty: &Type, parts: impl Iterator<Item = &'a str>) -> Op
 }
 
 impl Env<'_> {
-    fn error(&mut self, code: Code, message: String, span: Span, label: String, help: Option<String>) {
+    fn error(
+        &mut self,
+        code: Code,
+        message: String,
+        span: Span,
+        label: String,
+        help: Option<String>,
+    ) {
         let mut d = Diagnostic::new(code, message).label(span, label);
         if let Some(help) = help {
             d = d.help(help);
@@ -116,7 +134,9 @@ impl Env<'_> {
             ast::ExprKind::Bool(b) => (ExprKind::Literal((*b).into()), Type::Bool),
             ast::ExprKind::Int(n) => (ExprKind::Literal((*n).into()), Type::Int),
             ast::ExprKind::Float(f) => (
-                ExprKind::Literal(serde_json::Number::from_f64(*f).map_or(serde_json::Value::Null, Into::into)),
+                ExprKind::Literal(
+                    serde_json::Number::from_f64(*f).map_or(serde_json::Value::Null, Into::into),
+                ),
                 Type::Float,
             ),
             ast::ExprKind::String(s) => (ExprKind::Literal(s.clone().into()), Type::String),
@@ -136,7 +156,11 @@ impl Env<'_> {
                             Code::TypeMismatch,
                             "a list's items must have one type".into(),
                             item.span,
-                            format!("this is {}, the first item {}", item.ty.with_article(), ty.with_article()),
+                            format!(
+                                "this is {}, the first item {}",
+                                item.ty.with_article(),
+                                ty.with_article()
+                            ),
                             None,
                         );
                     }
@@ -146,7 +170,10 @@ impl Env<'_> {
             ast::ExprKind::Lambda(param, _) => {
                 self.error(
                     Code::MisplacedLambda,
-                    format!("`{} => …` can only be an argument of any, all or count", param.text),
+                    format!(
+                        "`{} => …` can only be an argument of any, all or count",
+                        param.text
+                    ),
                     span,
                     "not allowed here".into(),
                     Some("write e.g. `any(signals, s => s.conf_score > 0.6)`".into()),
@@ -192,8 +219,11 @@ impl Env<'_> {
             .map(String::as_str)
             .chain(self.vars.iter().map(|(v, _)| v.as_str()))
             .collect();
-        let help = did_you_mean(name, candidates.iter().copied())
-            .or_else(|| Some("a key enters the context when an upstream handler declares it in `returns`".into()));
+        let help = did_you_mean(name, candidates.iter().copied()).or_else(|| {
+            Some(
+                "a key enters the context when an upstream handler declares it in `returns`".into(),
+            )
+        });
         let stage = &self.pipeline.stage(self.stage).name;
         self.error(
             Code::UnknownContextKey,
@@ -228,7 +258,8 @@ impl Env<'_> {
                     format!("{} has no fields", other.with_article()),
                     field.span,
                     format!("`.{}` on {}", field.text, other.with_article()),
-                    matches!(other, Type::List(_)).then(|| "use any(), all() or count() to look inside a list".into()),
+                    matches!(other, Type::List(_))
+                        .then(|| "use any(), all() or count() to look inside a list".into()),
                 );
                 Type::Any
             }
@@ -252,7 +283,8 @@ impl Env<'_> {
             Lt | Le | Gt | Ge => {
                 let ordered = (lhs.ty.is_numeric() && rhs.ty.is_numeric())
                     || matches!((&lhs.ty, &rhs.ty), (Type::Any, _) | (_, Type::Any))
-                    || (lhs.ty == rhs.ty && matches!(lhs.ty, Type::Duration | Type::String | Type::Timestamp));
+                    || (lhs.ty == rhs.ty
+                        && matches!(lhs.ty, Type::Duration | Type::String | Type::Timestamp));
                 if !ordered {
                     self.compare_error(op, lhs, rhs);
                 }
@@ -268,7 +300,11 @@ impl Env<'_> {
                 if !fits {
                     self.error(
                         Code::TypeMismatch,
-                        format!("cannot look for {} in {}", lhs.ty.with_article(), rhs.ty.with_article()),
+                        format!(
+                            "cannot look for {} in {}",
+                            lhs.ty.with_article(),
+                            rhs.ty.with_article()
+                        ),
                         lhs.span.to(rhs.span),
                         format!("{} in {}", lhs.ty, rhs.ty),
                         Some("`in` looks for an item in a list, or text in a string".into()),
@@ -285,12 +321,23 @@ impl Env<'_> {
             (Type::Any, _) | (_, Type::Any) => Type::Any,
             (Type::Int, Type::Int) if op != BinaryOp::Div => Type::Int,
             (a, b) if a.is_numeric() && b.is_numeric() => Type::Float,
-            (Type::Duration, Type::Duration) if matches!(op, BinaryOp::Add | BinaryOp::Sub) => Type::Duration,
-            (Type::Duration, b) if b.is_numeric() && matches!(op, BinaryOp::Mul | BinaryOp::Div) => Type::Duration,
+            (Type::Duration, Type::Duration) if matches!(op, BinaryOp::Add | BinaryOp::Sub) => {
+                Type::Duration
+            }
+            (Type::Duration, b)
+                if b.is_numeric() && matches!(op, BinaryOp::Mul | BinaryOp::Div) =>
+            {
+                Type::Duration
+            }
             (a, b) => {
                 self.error(
                     Code::TypeMismatch,
-                    format!("cannot apply `{}` to {} and {}", op.symbol(), a.with_article(), b.with_article()),
+                    format!(
+                        "cannot apply `{}` to {} and {}",
+                        op.symbol(),
+                        a.with_article(),
+                        b.with_article()
+                    ),
                     lhs.span.to(rhs.span),
                     format!("{a} {} {b}", op.symbol()),
                     Some("arithmetic works on numbers, and durations added or scaled".into()),
@@ -303,10 +350,17 @@ impl Env<'_> {
     fn compare_error(&mut self, op: BinaryOp, lhs: &Expr, rhs: &Expr) {
         self.error(
             Code::TypeMismatch,
-            format!("cannot compare {} with {}", lhs.ty.with_article(), rhs.ty.with_article()),
+            format!(
+                "cannot compare {} with {}",
+                lhs.ty.with_article(),
+                rhs.ty.with_article()
+            ),
             lhs.span.to(rhs.span),
             format!("{} {} {}", lhs.ty, op.symbol(), rhs.ty),
-            Some(format!("both sides of `{}` must have the same kind of value", op.symbol())),
+            Some(format!(
+                "both sides of `{}` must have the same kind of value",
+                op.symbol()
+            )),
         );
     }
 
@@ -372,7 +426,10 @@ impl Env<'_> {
                             format!("`age` needs a timestamp, not {}", arg.ty.with_article()),
                             arg.span,
                             format!("this is {}", arg.ty.with_article()),
-                            Some("declare the field as `timestamp` in the handler's `returns`".into()),
+                            Some(
+                                "declare the field as `timestamp` in the handler's `returns`"
+                                    .into(),
+                            ),
                         );
                     }
                 }
@@ -384,7 +441,11 @@ impl Env<'_> {
             }
             Function::Any | Function::All | Function::Count => {
                 let lowered = self.quantifier(name, args, span);
-                let ty = if function == Function::Count { Type::Int } else { Type::Bool };
+                let ty = if function == Function::Count {
+                    Type::Int
+                } else {
+                    Type::Bool
+                };
                 (lowered, ty)
             }
         };
@@ -418,12 +479,23 @@ impl Env<'_> {
                 "not a task name".into(),
                 None,
             );
-            return Expr { kind: ExprKind::Literal(serde_json::Value::Null), ty: Type::Any, span: arg.span };
+            return Expr {
+                kind: ExprKind::Literal(serde_json::Value::Null),
+                ty: Type::Any,
+                span: arg.span,
+            };
         };
         match self.pipeline.find_task(name) {
-            Some(task) => Expr { kind: ExprKind::Task(task), ty: Type::Task, span: arg.span },
+            Some(task) => Expr {
+                kind: ExprKind::Task(task),
+                ty: Type::Task,
+                span: arg.span,
+            },
             None => {
-                let help = did_you_mean(name, self.pipeline.dag.node_weights().map(|t| t.name.as_str()));
+                let help = did_you_mean(
+                    name,
+                    self.pipeline.dag.node_weights().map(|t| t.name.as_str()),
+                );
                 self.error(
                     Code::UnknownTask,
                     format!("pipeline `{}` has no task `{name}`", self.pipeline.name),
@@ -431,7 +503,11 @@ impl Env<'_> {
                     "unknown task".into(),
                     help,
                 );
-                Expr { kind: ExprKind::Literal(serde_json::Value::Null), ty: Type::Any, span: arg.span }
+                Expr {
+                    kind: ExprKind::Literal(serde_json::Value::Null),
+                    ty: Type::Any,
+                    span: arg.span,
+                }
             }
         }
     }
@@ -439,7 +515,11 @@ impl Env<'_> {
     /// `any(list, x => cond)`: the lambda's parameter is typed by the list's items.
     fn quantifier(&mut self, name: &ast::Name, args: &[ast::Expr], span: Span) -> Vec<Expr> {
         let [list, lambda] = args else {
-            self.arity(name, span, "a list and a condition, e.g. `any(signals, s => s.conf_score > 0.6)`");
+            self.arity(
+                name,
+                span,
+                "a list and a condition, e.g. `any(signals, s => s.conf_score > 0.6)`",
+            );
             return args.iter().map(|a| self.lower(a)).collect();
         };
         let list = self.lower(list);
@@ -454,7 +534,10 @@ impl Env<'_> {
         let ast::ExprKind::Lambda(param, body) = &lambda.kind else {
             self.error(
                 Code::TypeMismatch,
-                format!("the second argument of `{}` is a condition `x => …`", name.text),
+                format!(
+                    "the second argument of `{}` is a condition `x => …`",
+                    name.text
+                ),
                 lambda.span,
                 "not a condition".into(),
                 Some(format!("write `{}(list, x => x.field > 0)`", name.text)),

@@ -14,7 +14,12 @@ use std::ops::Range;
 /// special day (quarterly expirations, yearly holidays) at least once.
 const LOOKAHEAD_DAYS: u64 = 400;
 
-pub fn check(pipeline: &Pipeline, program: &Program, today: chrono::NaiveDate, diagnostics: &mut Diagnostics) {
+pub fn check(
+    pipeline: &Pipeline,
+    program: &Program,
+    today: chrono::NaiveDate,
+    diagnostics: &mut Diagnostics,
+) {
     let start = today.and_time(chrono::NaiveTime::MIN).and_utc();
     let Some(end) = start.checked_add_days(Days::new(LOOKAHEAD_DAYS)) else {
         return;
@@ -54,7 +59,9 @@ pub fn check(pipeline: &Pipeline, program: &Program, today: chrono::NaiveDate, d
             if task.requires.is_empty() || task.requires.iter().any(|s| states.contains(s)) {
                 continue;
             }
-            let names = |set: &mut dyn Iterator<Item = &MarketState>| set.map(|s| s.name()).collect::<Vec<_>>().join(", ");
+            let names = |set: &mut dyn Iterator<Item = &MarketState>| {
+                set.map(|s| s.name()).collect::<Vec<_>>().join(", ")
+            };
             diagnostics.push(
                 Diagnostic::new(
                     Code::TriggerNeverFires,

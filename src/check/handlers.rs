@@ -19,7 +19,12 @@ pub fn lower_all(scope: &Scope, loaded: &Loaded, diagnostics: &mut Diagnostics) 
         .handlers
         .iter()
         .map(|declared| {
-            let dir = loaded.sources.get(declared.file).path.parent().unwrap_or(Path::new(""));
+            let dir = loaded
+                .sources
+                .get(declared.file)
+                .path
+                .parent()
+                .unwrap_or(Path::new(""));
             lower(declared.node, dir, diagnostics)
         })
         .collect()
@@ -38,10 +43,21 @@ fn lower(decl: &ast::Handler, dir: &Path, diagnostics: &mut Diagnostics) -> Hand
             HandlerSetting::Exec(argv) => {
                 let mut argv = argv.iter().map(|a| a.node.clone());
                 let program = argv.next().unwrap_or_default();
-                kinds.push((HandlerKind::Exec { program, args: argv.collect() }, setting.span));
+                kinds.push((
+                    HandlerKind::Exec {
+                        program,
+                        args: argv.collect(),
+                    },
+                    setting.span,
+                ));
             }
             HandlerSetting::Shell(command) => {
-                kinds.push((HandlerKind::Shell { command: command.node.clone() }, setting.span));
+                kinds.push((
+                    HandlerKind::Shell {
+                        command: command.node.clone(),
+                    },
+                    setting.span,
+                ));
             }
             HandlerSetting::Builtin { name, arg } => {
                 match builtin(name, arg.as_ref(), diagnostics) {
@@ -55,11 +71,23 @@ fn lower(decl: &ast::Handler, dir: &Path, diagnostics: &mut Diagnostics) -> Hand
                 }
             }
             HandlerSetting::Env(entries) => {
-                env.extend(entries.iter().map(|(k, v)| (k.text.clone(), v.node.clone())));
+                env.extend(
+                    entries
+                        .iter()
+                        .map(|(k, v)| (k.text.clone(), v.node.clone())),
+                );
             }
             HandlerSetting::MaxOutput(bytes) => {
                 if seen.first("max_output", setting.span, diagnostics)
-                    && range::number(bytes.node, 1, MAX_OUTPUT_LIMIT, "max_output", Code::SizeOutOfRange, bytes.span, diagnostics)
+                    && range::number(
+                        bytes.node,
+                        1,
+                        MAX_OUTPUT_LIMIT,
+                        "max_output",
+                        Code::SizeOutOfRange,
+                        bytes.span,
+                        diagnostics,
+                    )
                 {
                     max_output = Some(bytes.node);
                 }
@@ -80,7 +108,10 @@ fn lower(decl: &ast::Handler, dir: &Path, diagnostics: &mut Diagnostics) -> Hand
         _ => {
             let mut d = Diagnostic::new(
                 Code::HandlerWithoutCommand,
-                format!("handler `{}` says more than one thing to run", decl.name.text),
+                format!(
+                    "handler `{}` says more than one thing to run",
+                    decl.name.text
+                ),
             );
             for (_, span) in &kinds {
                 d = d.label(*span, "one of them");
@@ -93,8 +124,11 @@ fn lower(decl: &ast::Handler, dir: &Path, diagnostics: &mut Diagnostics) -> Hand
         if let Some(shape) = &returns {
             if let Err(problem) = shape.check(value) {
                 diagnostics.push(
-                    Diagnostic::new(Code::BadBuiltin, "the emitted value does not fit the declared `returns`")
-                        .label(decl.name.span, problem),
+                    Diagnostic::new(
+                        Code::BadBuiltin,
+                        "the emitted value does not fit the declared `returns`",
+                    )
+                    .label(decl.name.span, problem),
                 );
             }
         }
@@ -110,7 +144,11 @@ fn lower(decl: &ast::Handler, dir: &Path, diagnostics: &mut Diagnostics) -> Hand
     }
 }
 
-fn builtin(name: &ast::Name, arg: Option<&Spanned<ast::Value>>, diagnostics: &mut Diagnostics) -> Option<Builtin> {
+fn builtin(
+    name: &ast::Name,
+    arg: Option<&Spanned<ast::Value>>,
+    diagnostics: &mut Diagnostics,
+) -> Option<Builtin> {
     let bad = |message: String, help: &str| {
         Diagnostic::new(Code::BadBuiltin, message)
             .label(arg.map_or(name.span, |a| a.span), "here")
@@ -119,7 +157,10 @@ fn builtin(name: &ast::Name, arg: Option<&Spanned<ast::Value>>, diagnostics: &mu
     let value = arg.map(|a| &a.node);
     let result = match (name.text.as_str(), value) {
         ("noop", None) => Ok(Builtin::Noop),
-        ("noop", Some(_)) => Err(bad("`noop` takes no argument".into(), "write `builtin noop`")),
+        ("noop", Some(_)) => Err(bad(
+            "`noop` takes no argument".into(),
+            "write `builtin noop`",
+        )),
         ("sleep", Some(ast::Value::Duration(d))) if d.millis <= range::DAY_MILLIS => {
             Ok(Builtin::Sleep { millis: d.millis })
         }
@@ -127,19 +168,37 @@ fn builtin(name: &ast::Name, arg: Option<&Spanned<ast::Value>>, diagnostics: &mu
             "`sleep` takes a duration up to 1d".into(),
             "write `builtin sleep 50ms`",
         )),
-        ("fail", None) => Ok(Builtin::Fail { message: "failed on purpose".into() }),
+        ("fail", None) => Ok(Builtin::Fail {
+            message: "failed on purpose".into(),
+        }),
         ("fail", Some(ast::Value::String(m))) => Ok(Builtin::Fail { message: m.clone() }),
-        ("fail", Some(_)) => Err(bad("`fail` takes a message string".into(), "write `builtin fail \"why\"`")),
-        ("emit", Some(v @ ast::Value::Object(_))) => Ok(Builtin::Emit { value: value_to_json(v) }),
-        ("emit", _) => Err(bad("`emit` takes an object".into(), "write `builtin emit { key: \"value\" }`")),
-        ("flaky", Some(ast::Value::Int(n))) if (0..=100).contains(n) => Ok(Builtin::Flaky { failures: *n as u32 }),
+        ("fail", Some(_)) => Err(bad(
+            "`fail` takes a message string".into(),
+            "write `builtin fail \"why\"`",
+        )),
+        ("emit", Some(v @ ast::Value::Object(_))) => Ok(Builtin::Emit {
+            value: value_to_json(v),
+        }),
+        ("emit", _) => Err(bad(
+            "`emit` takes an object".into(),
+            "write `builtin emit { key: \"value\" }`",
+        )),
+        ("flaky", Some(ast::Value::Int(n))) if (0..=100).contains(n) => Ok(Builtin::Flaky {
+            failures: *n as u32,
+        }),
         ("flaky", _) => Err(bad(
             "`flaky` takes how many attempts fail, 0 to 100".into(),
             "write `builtin flaky 2`",
         )),
-        (other, _) => Err(Diagnostic::new(Code::BadBuiltin, format!("unknown built-in handler `{other}`"))
-            .label(name.span, "not a built-in")
-            .help(did_you_mean(other, BUILTINS).unwrap_or_else(|| format!("built-ins are {}", BUILTINS.join(", "))))),
+        (other, _) => Err(Diagnostic::new(
+            Code::BadBuiltin,
+            format!("unknown built-in handler `{other}`"),
+        )
+        .label(name.span, "not a built-in")
+        .help(
+            did_you_mean(other, BUILTINS)
+                .unwrap_or_else(|| format!("built-ins are {}", BUILTINS.join(", "))),
+        )),
     };
     result.map_err(|d| diagnostics.push(d)).ok()
 }
@@ -187,7 +246,11 @@ pub fn value_to_json(value: &ast::Value) -> serde_json::Value {
     }
 }
 
-pub fn lower_day_sets(scope: &Scope, loaded: &Loaded, diagnostics: &mut Diagnostics) -> Vec<DaySet> {
+pub fn lower_day_sets(
+    scope: &Scope,
+    loaded: &Loaded,
+    diagnostics: &mut Diagnostics,
+) -> Vec<DaySet> {
     scope
         .day_sets
         .iter()
@@ -196,7 +259,12 @@ pub fn lower_day_sets(scope: &Scope, loaded: &Loaded, diagnostics: &mut Diagnost
             let dates = match &decl.source {
                 ast::DaysSource::List(dates) => dates.iter().map(|d| d.node).collect(),
                 ast::DaysSource::File(path) => {
-                    let dir = loaded.sources.get(declared.file).path.parent().unwrap_or(Path::new(""));
+                    let dir = loaded
+                        .sources
+                        .get(declared.file)
+                        .path
+                        .parent()
+                        .unwrap_or(Path::new(""));
                     read_date_file(&dir.join(&path.node), path.span, diagnostics)
                 }
             };
@@ -209,14 +277,21 @@ pub fn lower_day_sets(scope: &Scope, loaded: &Loaded, diagnostics: &mut Diagnost
         .collect()
 }
 
-fn read_date_file(path: &Path, span: Span, diagnostics: &mut Diagnostics) -> Vec<chrono::NaiveDate> {
+fn read_date_file(
+    path: &Path,
+    span: Span,
+    diagnostics: &mut Diagnostics,
+) -> Vec<chrono::NaiveDate> {
     let text = match std::fs::read_to_string(path) {
         Ok(text) => text,
         Err(error) => {
             diagnostics.push(
-                Diagnostic::new(Code::Io, format!("cannot read `{}`: {error}", path.display()))
-                    .label(span, "named here")
-                    .help("the path is relative to this file"),
+                Diagnostic::new(
+                    Code::Io,
+                    format!("cannot read `{}`: {error}", path.display()),
+                )
+                .label(span, "named here")
+                .help("the path is relative to this file"),
             );
             return Vec::new();
         }
@@ -226,8 +301,11 @@ fn read_date_file(path: &Path, span: Span, diagnostics: &mut Diagnostics) -> Vec
         Err(errors) => {
             for error in errors {
                 diagnostics.push(
-                    Diagnostic::new(Code::BadDateList, format!("{}:{}: {}", path.display(), error.line, error.message))
-                        .label(span, "in the file named here"),
+                    Diagnostic::new(
+                        Code::BadDateList,
+                        format!("{}:{}: {}", path.display(), error.line, error.message),
+                    )
+                    .label(span, "in the file named here"),
                 );
             }
             Vec::new()
@@ -263,9 +341,12 @@ pub fn warn_unused(scope: &Scope, program: &Program, diagnostics: &mut Diagnosti
         // Only the root file's handlers: a shared library of handlers is not dead code.
         if !used[i] && declared.file.0 == 0 {
             diagnostics.push(
-                Diagnostic::new(Code::UnusedHandler, format!("handler `{}` is never used", declared.node.name.text))
-                    .label(declared.node.name.span, "declared here")
-                    .help("remove it, or run it from a task with `run`"),
+                Diagnostic::new(
+                    Code::UnusedHandler,
+                    format!("handler `{}` is never used", declared.node.name.text),
+                )
+                .label(declared.node.name.span, "declared here")
+                .help("remove it, or run it from a task with `run`"),
             );
         }
     }

@@ -36,7 +36,11 @@ pub fn check(pipeline: &Pipeline, program: &Program, diagnostics: &mut Diagnosti
                 if reaches(pipeline, a, b) || joined(pipeline, a, b) {
                     continue;
                 }
-                let (first, second) = if pipeline.task(a).span <= pipeline.task(b).span { (a, b) } else { (b, a) };
+                let (first, second) = if pipeline.task(a).span <= pipeline.task(b).span {
+                    (a, b)
+                } else {
+                    (b, a)
+                };
                 diagnostics.push(
                     Diagnostic::new(
                         Code::ParallelWriteConflict,
@@ -77,5 +81,7 @@ fn reaches(pipeline: &Pipeline, from: TaskId, to: TaskId) -> bool {
 
 /// Whether a merge step receives both tasks' outputs apart.
 fn joined(pipeline: &Pipeline, a: TaskId, b: TaskId) -> bool {
-    pipeline.dependents(a).any(|j| pipeline.task(j).joins && pipeline.dependencies(j).any(|d| d == b))
+    pipeline
+        .dependents(a)
+        .any(|j| pipeline.task(j).joins && pipeline.dependencies(j).any(|d| d == b))
 }

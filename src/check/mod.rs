@@ -27,7 +27,11 @@ pub use suggest::nearest;
 /// Checks the loaded files and lowers them to IR. The IR is `None` when any
 /// error was found; warnings never withhold it. `today` dates the checks that
 /// depend on it (a calendar's years).
-pub fn check(loaded: &Loaded, today: chrono::NaiveDate, diagnostics: &mut Diagnostics) -> Option<Program> {
+pub fn check(
+    loaded: &Loaded,
+    today: chrono::NaiveDate,
+    diagnostics: &mut Diagnostics,
+) -> Option<Program> {
     let scope = declare::collect(loaded, diagnostics);
     let handlers = handlers::lower_all(&scope, loaded, diagnostics);
     let day_sets = handlers::lower_day_sets(&scope, loaded, diagnostics);
@@ -38,7 +42,14 @@ pub fn check(loaded: &Loaded, today: chrono::NaiveDate, diagnostics: &mut Diagno
     };
     let mut lowered = Vec::new();
     for (id, decl) in scope.pipelines.iter().enumerate() {
-        lowered.push(pipeline::lower(decl, id, &scope, &program, loaded, diagnostics));
+        lowered.push(pipeline::lower(
+            decl,
+            id,
+            &scope,
+            &program,
+            loaded,
+            diagnostics,
+        ));
     }
     program.pipelines = lowered;
     pipeline::check_nesting(&mut program, diagnostics);

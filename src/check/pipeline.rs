@@ -6,8 +6,8 @@ use super::suggest::did_you_mean;
 use super::{dependencies, expr, policy, triggers, types, zones};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::ir::{
-    Age, CalendarChoice, DayCondition, DayRef, Gate, HandlerId, MergeStrategy, Pipeline, PipelineId, Policy,
-    Program, Source, Stage, StageId, Task, TaskId, Type, Work,
+    Age, CalendarChoice, DayCondition, DayRef, Gate, HandlerId, MergeStrategy, Pipeline,
+    PipelineId, Policy, Program, Source, Stage, StageId, Task, TaskId, Type, Work,
 };
 use crate::loader::Loaded;
 use crate::span::Span;
@@ -31,13 +31,21 @@ pub struct Seen {
 
 impl Seen {
     /// True the first time `keyword` is seen; reports every later time.
-    pub fn first(&mut self, keyword: &'static str, span: Span, diagnostics: &mut Diagnostics) -> bool {
+    pub fn first(
+        &mut self,
+        keyword: &'static str,
+        span: Span,
+        diagnostics: &mut Diagnostics,
+    ) -> bool {
         if let Some((_, first)) = self.first.iter().find(|(k, _)| *k == keyword) {
             diagnostics.push(
-                Diagnostic::new(Code::DuplicateSetting, format!("`{keyword}` is given twice"))
-                    .label(span, "given again here")
-                    .label(*first, "first given here")
-                    .help(format!("keep one `{keyword}`")),
+                Diagnostic::new(
+                    Code::DuplicateSetting,
+                    format!("`{keyword}` is given twice"),
+                )
+                .label(span, "given again here")
+                .label(*first, "first given here")
+                .help(format!("keep one `{keyword}`")),
             );
             return false;
         }
@@ -63,7 +71,12 @@ pub fn lower(
     diagnostics: &mut Diagnostics,
 ) -> Pipeline {
     let decl = declared.node;
-    let dir = loaded.sources.get(declared.file).path.parent().unwrap_or(Path::new(""));
+    let dir = loaded
+        .sources
+        .get(declared.file)
+        .path
+        .parent()
+        .unwrap_or(Path::new(""));
     let mut seen = Seen::default();
     let mut pipeline = Pipeline {
         name: decl.name.text.clone(),
@@ -99,15 +112,32 @@ pub fn lower(
             PipelineSetting::Timezone(zone) if seen.first("timezone", span, diagnostics) => {
                 timezone = lower_zone(zone, diagnostics);
             }
-            PipelineSetting::Concurrency(n) if seen.first("concurrency", span, diagnostics) => {
-                if range::number(n.node, 1, MAX_CONCURRENCY, "concurrency", Code::ConcurrencyOutOfRange, n.span, diagnostics) {
-                    pipeline.concurrency = n.node as u32;
-                }
+            PipelineSetting::Concurrency(n)
+                if seen.first("concurrency", span, diagnostics)
+                    && range::number(
+                        n.node,
+                        1,
+                        MAX_CONCURRENCY,
+                        "concurrency",
+                        Code::ConcurrencyOutOfRange,
+                        n.span,
+                        diagnostics,
+                    ) =>
+            {
+                pipeline.concurrency = n.node as u32;
             }
-            PipelineSetting::Timeout(d) if seen.first("timeout", span, diagnostics) => {
-                if range::duration(d.node.millis, 1, DAY_MILLIS, "timeout", d.span, diagnostics) {
-                    timeout = d.node.millis;
-                }
+            PipelineSetting::Timeout(d)
+                if seen.first("timeout", span, diagnostics)
+                    && range::duration(
+                        d.node.millis,
+                        1,
+                        DAY_MILLIS,
+                        "timeout",
+                        d.span,
+                        diagnostics,
+                    ) =>
+            {
+                timeout = d.node.millis;
             }
             PipelineSetting::OnFailure(p) if seen.first("on_failure", span, diagnostics) => {
                 default_policy = Some(p.clone());
@@ -119,17 +149,34 @@ pub fn lower(
                 pipeline.merge = lower_merge(name, diagnostics);
             }
             PipelineSetting::Cleanup(name) if seen.first("cleanup", span, diagnostics) => {
-                pipeline.cleanup = resolve_handler(name, scope, diagnostics).map(|i| HandlerId(i as u32));
+                pipeline.cleanup =
+                    resolve_handler(name, scope, diagnostics).map(|i| HandlerId(i as u32));
             }
-            PipelineSetting::PreOpen(d) if seen.first("pre_open", span, diagnostics) => {
-                if range::duration(d.node.millis, 0, DAY_MILLIS, "pre-open window", d.span, diagnostics) {
-                    pipeline.pre_open_millis = Some(d.node.millis);
-                }
+            PipelineSetting::PreOpen(d)
+                if seen.first("pre_open", span, diagnostics)
+                    && range::duration(
+                        d.node.millis,
+                        0,
+                        DAY_MILLIS,
+                        "pre-open window",
+                        d.span,
+                        diagnostics,
+                    ) =>
+            {
+                pipeline.pre_open_millis = Some(d.node.millis);
             }
-            PipelineSetting::PostClose(d) if seen.first("post_close", span, diagnostics) => {
-                if range::duration(d.node.millis, 0, DAY_MILLIS, "post-close window", d.span, diagnostics) {
-                    pipeline.post_close_millis = Some(d.node.millis);
-                }
+            PipelineSetting::PostClose(d)
+                if seen.first("post_close", span, diagnostics)
+                    && range::duration(
+                        d.node.millis,
+                        0,
+                        DAY_MILLIS,
+                        "post-close window",
+                        d.span,
+                        diagnostics,
+                    ) =>
+            {
+                pipeline.post_close_millis = Some(d.node.millis);
             }
             _ => {}
         }
@@ -154,7 +201,14 @@ pub fn lower(
             _ => None,
         })
         .collect();
-    let index = lower_stages(&mut pipeline, &stage_decls, &defaults, scope, program, diagnostics);
+    let index = lower_stages(
+        &mut pipeline,
+        &stage_decls,
+        &defaults,
+        scope,
+        program,
+        diagnostics,
+    );
     dependencies::lower(&mut pipeline, &stage_decls, &index, diagnostics);
 
     for setting in &decl.settings {
@@ -215,7 +269,9 @@ fn lower_stages(
         for setting in &stage.settings {
             let span = setting.span;
             match &setting.node {
-                StageSetting::BestEffort => best_effort = seen.first("best_effort", span, diagnostics),
+                StageSetting::BestEffort => {
+                    best_effort = seen.first("best_effort", span, diagnostics)
+                }
                 StageSetting::Requires(states) if seen.first("requires", span, diagnostics) => {
                     stage_defaults.requires = lower_states(states, diagnostics);
                 }
@@ -224,10 +280,18 @@ fn lower_stages(
                         stage_defaults.when.push(c);
                     }
                 }
-                StageSetting::Timeout(d) if seen.first("timeout", span, diagnostics) => {
-                    if range::duration(d.node.millis, 1, DAY_MILLIS, "timeout", d.span, diagnostics) {
-                        stage_defaults.timeout = d.node.millis;
-                    }
+                StageSetting::Timeout(d)
+                    if seen.first("timeout", span, diagnostics)
+                        && range::duration(
+                            d.node.millis,
+                            1,
+                            DAY_MILLIS,
+                            "timeout",
+                            d.span,
+                            diagnostics,
+                        ) =>
+                {
+                    stage_defaults.timeout = d.node.millis;
                 }
                 StageSetting::OnFailure(p) if seen.first("on_failure", span, diagnostics) => {
                     stage_defaults.policy = Some(p.clone());
@@ -237,12 +301,22 @@ fn lower_stages(
         }
         let mut tasks = Vec::new();
         for setting in &stage.settings {
-            let StageSetting::Task(task) = &setting.node else { continue };
+            let StageSetting::Task(task) = &setting.node else {
+                continue;
+            };
             if let Some(&first) = task_index.get(&task.name.text) {
                 diagnostics.push(duplicate("task", &task.name, pipeline.dag[first].span));
                 continue;
             }
-            let lowered = lower_task(task, stage_id, &stage_defaults, defaults.priority, scope, program, diagnostics);
+            let lowered = lower_task(
+                task,
+                stage_id,
+                &stage_defaults,
+                defaults.priority,
+                scope,
+                program,
+                diagnostics,
+            );
             let id = pipeline.dag.add_node(lowered);
             task_index.insert(task.name.text.clone(), id);
             tasks.push(id);
@@ -290,20 +364,34 @@ fn lower_task(
         let span = setting.span;
         match &setting.node {
             TaskSetting::Run(name) if seen.first("run", span, diagnostics) => {
-                work = Some(resolve_handler(name, scope, diagnostics).map(|i| Work::Handler(HandlerId(i as u32))));
+                work = Some(
+                    resolve_handler(name, scope, diagnostics)
+                        .map(|i| Work::Handler(HandlerId(i as u32))),
+                );
             }
             TaskSetting::RunPipeline(name) if seen.first("run", span, diagnostics) => {
-                work = Some(resolve_pipeline(name, scope, diagnostics).map(|i| Work::Pipeline(PipelineId(i as u32))));
+                work = Some(
+                    resolve_pipeline(name, scope, diagnostics)
+                        .map(|i| Work::Pipeline(PipelineId(i as u32))),
+                );
             }
             TaskSetting::Args(args) if seen.first("args", span, diagnostics) => {
                 task.args = args.iter().map(|a| a.node.clone()).collect();
             }
             TaskSetting::Joins(_) => task.joins = true,
             TaskSetting::Reads(keys) => task.reads.extend(keys.iter().map(|k| k.text.clone())),
-            TaskSetting::Timeout(d) if seen.first("timeout", span, diagnostics) => {
-                if range::duration(d.node.millis, 1, DAY_MILLIS, "timeout", d.span, diagnostics) {
-                    task.timeout_millis = d.node.millis;
-                }
+            TaskSetting::Timeout(d)
+                if seen.first("timeout", span, diagnostics)
+                    && range::duration(
+                        d.node.millis,
+                        1,
+                        DAY_MILLIS,
+                        "timeout",
+                        d.span,
+                        diagnostics,
+                    ) =>
+            {
+                task.timeout_millis = d.node.millis;
             }
             TaskSetting::OnFailure(p) if seen.first("on_failure", span, diagnostics) => {
                 policy_decl = Some(p.clone());
@@ -337,41 +425,73 @@ fn lower_task(
 }
 
 /// `task x` with no `run` runs the handler named `x`.
-fn implicit_handler(decl: &ast::Task, scope: &Scope, diagnostics: &mut Diagnostics) -> Option<Work> {
+fn implicit_handler(
+    decl: &ast::Task,
+    scope: &Scope,
+    diagnostics: &mut Diagnostics,
+) -> Option<Work> {
     if let Some(i) = scope.handler(&decl.name.text) {
         return Some(Work::Handler(HandlerId(i as u32)));
     }
     let mut d = Diagnostic::new(
         Code::UnknownHandler,
-        format!("task `{}` runs handler `{}`, which is not declared", decl.name.text, decl.name.text),
+        format!(
+            "task `{}` runs handler `{}`, which is not declared",
+            decl.name.text, decl.name.text
+        ),
     )
-    .label(decl.name.span, "no `run`, so it runs the handler of its own name");
+    .label(
+        decl.name.span,
+        "no `run`, so it runs the handler of its own name",
+    );
     d = d.help(match did_you_mean(&decl.name.text, scope.handler_names()) {
         Some(near) => format!("{near} (write `run` with the handler's name)"),
-        None => format!("declare `handler {} {{ … }}` or give the task `run <handler>`", decl.name.text),
+        None => format!(
+            "declare `handler {} {{ … }}` or give the task `run <handler>`",
+            decl.name.text
+        ),
     });
     diagnostics.push(d);
     None
 }
 
-fn resolve_handler(name: &ast::Name, scope: &Scope, diagnostics: &mut Diagnostics) -> Option<usize> {
+fn resolve_handler(
+    name: &ast::Name,
+    scope: &Scope,
+    diagnostics: &mut Diagnostics,
+) -> Option<usize> {
     let found = scope.handler(&name.text);
     if found.is_none() {
-        let mut d = Diagnostic::new(Code::UnknownHandler, format!("handler `{}` is not declared", name.text))
-            .label(name.span, "used here");
-        d = d.help(did_you_mean(&name.text, scope.handler_names()).unwrap_or_else(|| {
-            format!("declare it: `handler {} {{ exec \"…\" }}`, here or in an imported file", name.text)
-        }));
+        let mut d = Diagnostic::new(
+            Code::UnknownHandler,
+            format!("handler `{}` is not declared", name.text),
+        )
+        .label(name.span, "used here");
+        d = d.help(
+            did_you_mean(&name.text, scope.handler_names()).unwrap_or_else(|| {
+                format!(
+                    "declare it: `handler {} {{ exec \"…\" }}`, here or in an imported file",
+                    name.text
+                )
+            }),
+        );
         diagnostics.push(d);
     }
     found
 }
 
-fn resolve_pipeline(name: &ast::Name, scope: &Scope, diagnostics: &mut Diagnostics) -> Option<usize> {
+fn resolve_pipeline(
+    name: &ast::Name,
+    scope: &Scope,
+    diagnostics: &mut Diagnostics,
+) -> Option<usize> {
     let found = scope.pipeline(&name.text);
     if found.is_none() {
-        let mut d = Diagnostic::new(Code::UnknownPipeline, format!("pipeline `{}` is not declared", name.text))
-            .label(name.span, "run here");
+        let mut d = Diagnostic::new(
+            Code::UnknownPipeline,
+            format!("pipeline `{}` is not declared", name.text),
+        )
+        .label(name.span, "run here");
         if let Some(help) = did_you_mean(&name.text, scope.pipeline_names()) {
             d = d.help(help);
         }
@@ -380,18 +500,30 @@ fn resolve_pipeline(name: &ast::Name, scope: &Scope, diagnostics: &mut Diagnosti
     found
 }
 
-fn lower_calendar(calendar: &ast::CalendarRef, dir: &Path, diagnostics: &mut Diagnostics) -> Option<CalendarChoice> {
+fn lower_calendar(
+    calendar: &ast::CalendarRef,
+    dir: &Path,
+    diagnostics: &mut Diagnostics,
+) -> Option<CalendarChoice> {
     match calendar {
         ast::CalendarRef::Builtin(code) => {
             if zones::calendar_zone(&code.text).is_some() {
                 return Some(CalendarChoice::Builtin(code.text.clone()));
             }
-            let mut d = Diagnostic::new(Code::UnknownCalendar, format!("unknown calendar `{}`", code.text))
-                .label(code.span, "not a built-in calendar");
-            d = d.help(did_you_mean(&code.text, zones::calendar_codes()).unwrap_or_else(|| {
-                let codes: Vec<_> = zones::calendar_codes().collect();
-                format!("built-in calendars are {}; or name a calendar file in quotes", codes.join(", "))
-            }));
+            let mut d = Diagnostic::new(
+                Code::UnknownCalendar,
+                format!("unknown calendar `{}`", code.text),
+            )
+            .label(code.span, "not a built-in calendar");
+            d = d.help(
+                did_you_mean(&code.text, zones::calendar_codes()).unwrap_or_else(|| {
+                    let codes: Vec<_> = zones::calendar_codes().collect();
+                    format!(
+                        "built-in calendars are {}; or name a calendar file in quotes",
+                        codes.join(", ")
+                    )
+                }),
+            );
             diagnostics.push(d);
             None
         }
@@ -401,9 +533,12 @@ fn lower_calendar(calendar: &ast::CalendarRef, dir: &Path, diagnostics: &mut Dia
                 Ok(text) => text,
                 Err(error) => {
                     diagnostics.push(
-                        Diagnostic::new(Code::Io, format!("cannot read calendar file `{}`: {error}", full.display()))
-                            .label(path.span, "named here")
-                            .help("the path is relative to this file"),
+                        Diagnostic::new(
+                            Code::Io,
+                            format!("cannot read calendar file `{}`: {error}", full.display()),
+                        )
+                        .label(path.span, "named here")
+                        .help("the path is relative to this file"),
                     );
                     return None;
                 }
@@ -414,7 +549,13 @@ fn lower_calendar(calendar: &ast::CalendarRef, dir: &Path, diagnostics: &mut Dia
                     for error in errors {
                         let mut d = Diagnostic::new(
                             Code::BadCalendarFile,
-                            format!("{}:{}:{}: {}", full.display(), error.line, error.column, error.message),
+                            format!(
+                                "{}:{}:{}: {}",
+                                full.display(),
+                                error.line,
+                                error.column,
+                                error.message
+                            ),
                         )
                         .label(path.span, "in the calendar file named here");
                         if let Some(help) = error.help {
@@ -432,11 +573,16 @@ fn lower_calendar(calendar: &ast::CalendarRef, dir: &Path, diagnostics: &mut Dia
 pub fn lower_zone(zone: &ast::Name, diagnostics: &mut Diagnostics) -> Option<String> {
     let found = zones::resolve_zone(&zone.text);
     if found.is_none() {
-        let mut d = Diagnostic::new(Code::UnknownTimeZone, format!("unknown time zone `{}`", zone.text))
-            .label(zone.span, "not an IANA time zone or calendar code");
+        let mut d = Diagnostic::new(
+            Code::UnknownTimeZone,
+            format!("unknown time zone `{}`", zone.text),
+        )
+        .label(zone.span, "not an IANA time zone or calendar code");
         d = d.help(
-            did_you_mean(&zone.text, zones::zone_suggestions())
-                .unwrap_or_else(|| "use an IANA name such as `America/New_York`, or a calendar code such as `XNYS`".into()),
+            did_you_mean(&zone.text, zones::zone_suggestions()).unwrap_or_else(|| {
+                "use an IANA name such as `America/New_York`, or a calendar code such as `XNYS`"
+                    .into()
+            }),
         );
         diagnostics.push(d);
     }
@@ -452,8 +598,11 @@ fn lower_merge(name: &ast::Name, diagnostics: &mut Diagnostics) -> MergeStrategy
     match STRATEGIES.iter().find(|(n, _)| *n == name.text) {
         Some((_, s)) => *s,
         None => {
-            let mut d = Diagnostic::new(Code::UnknownMergeStrategy, format!("unknown merge strategy `{}`", name.text))
-                .label(name.span, "not a merge strategy");
+            let mut d = Diagnostic::new(
+                Code::UnknownMergeStrategy,
+                format!("unknown merge strategy `{}`", name.text),
+            )
+            .label(name.span, "not a merge strategy");
             d = d.help(
                 did_you_mean(&name.text, STRATEGIES.iter().map(|(n, _)| *n))
                     .unwrap_or_else(|| "strategies are error, last_wins and first_wins".into()),
@@ -465,30 +614,46 @@ fn lower_merge(name: &ast::Name, diagnostics: &mut Diagnostics) -> MergeStrategy
 }
 
 pub fn lower_states(states: &[ast::Name], diagnostics: &mut Diagnostics) -> Vec<MarketState> {
-    states.iter().filter_map(|s| lower_state(s, diagnostics)).collect()
+    states
+        .iter()
+        .filter_map(|s| lower_state(s, diagnostics))
+        .collect()
 }
 
 pub fn lower_state(state: &ast::Name, diagnostics: &mut Diagnostics) -> Option<MarketState> {
     let found = MarketState::from_name(&state.text);
     if found.is_none() {
         let names = MarketState::ALL.map(MarketState::name);
-        let mut d = Diagnostic::new(Code::UnknownMarketState, format!("unknown market state `{}`", state.text))
-            .label(state.span, "not a market state");
-        d = d.help(did_you_mean(&state.text, names).unwrap_or_else(|| format!("market states are {}", names.join(", "))));
+        let mut d = Diagnostic::new(
+            Code::UnknownMarketState,
+            format!("unknown market state `{}`", state.text),
+        )
+        .label(state.span, "not a market state");
+        d = d.help(
+            did_you_mean(&state.text, names)
+                .unwrap_or_else(|| format!("market states are {}", names.join(", "))),
+        );
         diagnostics.push(d);
     }
     found
 }
 
-pub fn lower_day_ref(name: &ast::Name, scope: &Scope, diagnostics: &mut Diagnostics) -> Option<DayRef> {
+pub fn lower_day_ref(
+    name: &ast::Name,
+    scope: &Scope,
+    diagnostics: &mut Diagnostics,
+) -> Option<DayRef> {
     if let Some(i) = scope.day_set(&name.text) {
         return Some(DayRef::Listed(crate::ir::DaySetId(i as u32)));
     }
     if let Some(builtin) = DayRef::builtin(&name.text) {
         return Some(builtin);
     }
-    let mut d = Diagnostic::new(Code::UnknownDaySet, format!("unknown day set `{}`", name.text))
-        .label(name.span, "not a day set");
+    let mut d = Diagnostic::new(
+        Code::UnknownDaySet,
+        format!("unknown day set `{}`", name.text),
+    )
+    .label(name.span, "not a day set");
     d = d.help(
         did_you_mean(&name.text, {
             let mut names = scope.day_set_names();
@@ -497,54 +662,88 @@ pub fn lower_day_ref(name: &ast::Name, scope: &Scope, diagnostics: &mut Diagnost
             }
             names
         })
-            .unwrap_or_else(|| format!("declare it: `days {} = dates [2026-01-28]`", name.text)),
+        .unwrap_or_else(|| format!("declare it: `days {} = dates [2026-01-28]`", name.text)),
     );
     diagnostics.push(d);
     None
 }
 
-fn lower_when(when: &ast::When, scope: &Scope, diagnostics: &mut Diagnostics) -> Option<DayCondition> {
+fn lower_when(
+    when: &ast::When,
+    scope: &Scope,
+    diagnostics: &mut Diagnostics,
+) -> Option<DayCondition> {
     lower_day_ref(&when.days, scope, diagnostics).map(|day| DayCondition {
         any_of: vec![day],
         negated: when.negated,
     })
 }
 
-fn lower_source(decl: &ast::Source, pipeline: &Pipeline, diagnostics: &mut Diagnostics) -> Option<Source> {
+fn lower_source(
+    decl: &ast::Source,
+    pipeline: &Pipeline,
+    diagnostics: &mut Diagnostics,
+) -> Option<Source> {
     let mut seen = Seen::default();
     let (mut producer, mut green, mut yellow) = (None, None, None);
     for setting in &decl.settings {
         match &setting.node {
             SourceSetting::Producer(name) if seen.first("producer", setting.span, diagnostics) => {
-                producer = dependencies::resolve_task(name, pipeline, &dependencies::task_index(pipeline), diagnostics);
+                producer = dependencies::resolve_task(
+                    name,
+                    pipeline,
+                    &dependencies::task_index(pipeline),
+                    diagnostics,
+                );
             }
-            SourceSetting::Green(age) if seen.first("green", setting.span, diagnostics) => green = Some(*age),
-            SourceSetting::Yellow(age) if seen.first("yellow", setting.span, diagnostics) => yellow = Some(*age),
+            SourceSetting::Green(age) if seen.first("green", setting.span, diagnostics) => {
+                green = Some(*age)
+            }
+            SourceSetting::Yellow(age) if seen.first("yellow", setting.span, diagnostics) => {
+                yellow = Some(*age)
+            }
             _ => {}
         }
     }
     let (Some(green), Some(yellow)) = (green, yellow) else {
         diagnostics.push(
-            Diagnostic::new(Code::SourceWithoutProducer, format!("data source `{}` needs `green` and `yellow`", decl.name.text))
-                .label(decl.name.span, "declared here")
-                .help("write e.g. `green 5m yellow 15m`: green under 5m, yellow under 15m, red beyond"),
+            Diagnostic::new(
+                Code::SourceWithoutProducer,
+                format!(
+                    "data source `{}` needs `green` and `yellow`",
+                    decl.name.text
+                ),
+            )
+            .label(decl.name.span, "declared here")
+            .help("write e.g. `green 5m yellow 15m`: green under 5m, yellow under 15m, red beyond"),
         );
         return None;
     };
-    if producer.is_none() && !decl.settings.iter().any(|s| matches!(s.node, SourceSetting::Producer(_))) {
+    if producer.is_none()
+        && !decl
+            .settings
+            .iter()
+            .any(|s| matches!(s.node, SourceSetting::Producer(_)))
+    {
         diagnostics.push(
-            Diagnostic::new(Code::SourceWithoutProducer, format!("data source `{}` has no producer", decl.name.text))
-                .label(decl.name.span, "declared here")
-                .help("name the task that refreshes it: `producer fetch_prices`"),
+            Diagnostic::new(
+                Code::SourceWithoutProducer,
+                format!("data source `{}` has no producer", decl.name.text),
+            )
+            .label(decl.name.span, "declared here")
+            .help("name the task that refreshes it: `producer fetch_prices`"),
         );
     }
     let green_age = lower_age(green.node);
     let yellow_age = lower_age(yellow.node);
     if !age_before(green_age, yellow_age) {
         diagnostics.push(
-            Diagnostic::new(Code::DurationOutOfRange, "the yellow threshold must be longer than the green one")
-                .label(yellow.span, "not longer than green")
-                .label(green.span, "green"),
+            Diagnostic::new(
+                Code::DurationOutOfRange,
+                "the yellow threshold must be longer than the green one",
+            )
+            .label(yellow.span, "not longer than green")
+            .label(green.span, "green"),
         );
     }
     Some(Source {
@@ -575,7 +774,9 @@ fn age_before(green: Age, yellow: Age) -> bool {
 /// A pipeline that runs itself, directly or through others, would never end.
 pub fn check_nesting(program: &mut Program, diagnostics: &mut Diagnostics) {
     let mut graph = DiGraph::<usize, Span>::new();
-    let nodes: Vec<_> = (0..program.pipelines.len()).map(|i| graph.add_node(i)).collect();
+    let nodes: Vec<_> = (0..program.pipelines.len())
+        .map(|i| graph.add_node(i))
+        .collect();
     for (i, pipeline) in program.pipelines.iter().enumerate() {
         for task in pipeline.dag.node_weights() {
             if let Work::Pipeline(p) = task.work {
@@ -588,13 +789,22 @@ pub fn check_nesting(program: &mut Program, diagnostics: &mut Diagnostics) {
         if !looped {
             continue;
         }
-        let mut names: Vec<&str> = component.iter().map(|n| program.pipelines[graph[*n]].name.as_str()).collect();
+        let mut names: Vec<&str> = component
+            .iter()
+            .map(|n| program.pipelines[graph[*n]].name.as_str())
+            .collect();
         names.sort_unstable();
-        let mut d = Diagnostic::new(Code::PipelineCycle, format!("pipelines run each other in a loop: {}", names.join(", ")));
+        let mut d = Diagnostic::new(
+            Code::PipelineCycle,
+            format!("pipelines run each other in a loop: {}", names.join(", ")),
+        );
         for edge in graph.edge_indices() {
             if let Some((a, b)) = graph.edge_endpoints(edge) {
                 if component.contains(&a) && component.contains(&b) {
-                    d = d.label(graph[edge], format!("runs `{}`", program.pipelines[graph[b]].name));
+                    d = d.label(
+                        graph[edge],
+                        format!("runs `{}`", program.pipelines[graph[b]].name),
+                    );
                 }
             }
         }
@@ -626,7 +836,11 @@ pub fn lower_gates(
         _ => None,
     });
     for stage_decl in stage_decls {
-        let Some(stage_index) = pipeline.stages.iter().position(|s| s.name == stage_decl.name.text) else {
+        let Some(stage_index) = pipeline
+            .stages
+            .iter()
+            .position(|s| s.name == stage_decl.name.text)
+        else {
             continue;
         };
         let stage = &pipeline.stages[stage_index];
@@ -641,11 +855,20 @@ pub fn lower_gates(
         }
         for setting in &stage_decl.settings {
             if let StageSetting::Gate(gate) = &setting.node {
-                if let Some(first) = gates.iter().find(|(s, g): &&(usize, Gate)| *s == stage_index && g.name == gate.name.text) {
+                if let Some(first) = gates
+                    .iter()
+                    .find(|(s, g): &&(usize, Gate)| *s == stage_index && g.name == gate.name.text)
+                {
                     diagnostics.push(duplicate("gate", &gate.name, first.1.span));
                     continue;
                 }
-                let checked = expr::lower_gate(&gate.expr, pipeline, StageId(stage_index as u32), &context, diagnostics);
+                let checked = expr::lower_gate(
+                    &gate.expr,
+                    pipeline,
+                    StageId(stage_index as u32),
+                    &context,
+                    diagnostics,
+                );
                 gates.push((
                     stage_index,
                     Gate {

@@ -10,7 +10,11 @@ pub const MAX_RETRIES: u64 = 100;
 const DEFAULT_RETRY_WAIT_MILLIS: u64 = 1_000;
 
 /// The IR policy; `shape` is the handler's declared output, for `default`.
-pub fn lower(policy: &Spanned<ast::Policy>, shape: Option<&Shape>, diagnostics: &mut Diagnostics) -> Policy {
+pub fn lower(
+    policy: &Spanned<ast::Policy>,
+    shape: Option<&Shape>,
+    diagnostics: &mut Diagnostics,
+) -> Policy {
     match &policy.node {
         ast::Policy::Abort => Policy::Abort,
         ast::Policy::Fail => Policy::Fail,
@@ -21,10 +25,24 @@ pub fn lower(policy: &Spanned<ast::Policy>, shape: Option<&Shape>, diagnostics: 
             check_default(&json, value.span, shape, diagnostics);
             Policy::Default { value: json }
         }
-        ast::Policy::Retry { attempts, backoff, then } => {
-            range::number(attempts.node, 1, MAX_RETRIES, "retry count", Code::RetryOutOfRange, attempts.span, diagnostics);
+        ast::Policy::Retry {
+            attempts,
+            backoff,
+            then,
+        } => {
+            range::number(
+                attempts.node,
+                1,
+                MAX_RETRIES,
+                "retry count",
+                Code::RetryOutOfRange,
+                attempts.span,
+                diagnostics,
+            );
             let backoff = backoff.as_ref().map_or(
-                Backoff::Fixed { millis: vec![DEFAULT_RETRY_WAIT_MILLIS] },
+                Backoff::Fixed {
+                    millis: vec![DEFAULT_RETRY_WAIT_MILLIS],
+                },
                 |b| lower_backoff(b, diagnostics),
             );
             let then = match then {
@@ -46,16 +64,37 @@ fn lower_backoff(backoff: &Spanned<ast::Backoff>, diagnostics: &mut Diagnostics)
             millis: waits
                 .iter()
                 .map(|w| {
-                    range::duration(w.node.millis, 0, DAY_MILLIS, "backoff wait", w.span, diagnostics);
+                    range::duration(
+                        w.node.millis,
+                        0,
+                        DAY_MILLIS,
+                        "backoff wait",
+                        w.span,
+                        diagnostics,
+                    );
                     w.node.millis
                 })
                 .collect(),
         },
         ast::Backoff::Exponential { base, max, jitter } => {
-            range::duration(base.node.millis, 1, DAY_MILLIS, "backoff base", base.span, diagnostics);
+            range::duration(
+                base.node.millis,
+                1,
+                DAY_MILLIS,
+                "backoff base",
+                base.span,
+                diagnostics,
+            );
             let max_millis = match max {
                 Some(m) => {
-                    range::duration(m.node.millis, base.node.millis, DAY_MILLIS, "backoff cap", m.span, diagnostics);
+                    range::duration(
+                        m.node.millis,
+                        base.node.millis,
+                        DAY_MILLIS,
+                        "backoff cap",
+                        m.span,
+                        diagnostics,
+                    );
                     m.node.millis
                 }
                 None => DAY_MILLIS.min(base.node.millis.saturating_mul(64)),
@@ -71,15 +110,23 @@ fn lower_backoff(backoff: &Spanned<ast::Backoff>, diagnostics: &mut Diagnostics)
 
 /// A default stands in for the handler's output, so it must be an object that
 /// fits the declared shape.
-fn check_default(value: &serde_json::Value, span: crate::span::Span, shape: Option<&Shape>, diagnostics: &mut Diagnostics) {
+fn check_default(
+    value: &serde_json::Value,
+    span: crate::span::Span,
+    shape: Option<&Shape>,
+    diagnostics: &mut Diagnostics,
+) {
     let problem = match shape {
         Some(shape) => shape.check(value).err(),
         None if !value.is_object() => Some("a handler's output is an object".to_string()),
         None => None,
     };
     if let Some(problem) = problem {
-        let mut d = Diagnostic::new(Code::DefaultDoesNotFit, "the default value does not fit the handler's output")
-            .label(span, problem);
+        let mut d = Diagnostic::new(
+            Code::DefaultDoesNotFit,
+            "the default value does not fit the handler's output",
+        )
+        .label(span, problem);
         if let Some(shape) = shape {
             d = d.help(format!("the handler returns {}", shape.describe()));
         }
@@ -99,7 +146,15 @@ pub fn priority(value: &Spanned<ast::PriorityValue>, diagnostics: &mut Diagnosti
     ];
     match &value.node {
         ast::PriorityValue::Number(n) => {
-            if range::number(*n, 0, 100, "priority", Code::PriorityOutOfRange, value.span, diagnostics) {
+            if range::number(
+                *n,
+                0,
+                100,
+                "priority",
+                Code::PriorityOutOfRange,
+                value.span,
+                diagnostics,
+            ) {
                 *n as u8
             } else {
                 50
@@ -108,8 +163,9 @@ pub fn priority(value: &Spanned<ast::PriorityValue>, diagnostics: &mut Diagnosti
         ast::PriorityValue::Named(name) => match NAMED.iter().find(|(n, _)| n == name) {
             Some((_, p)) => *p,
             None => {
-                let mut d = Diagnostic::new(Code::UnknownPriority, format!("unknown priority `{name}`"))
-                    .label(value.span, "not a priority");
+                let mut d =
+                    Diagnostic::new(Code::UnknownPriority, format!("unknown priority `{name}`"))
+                        .label(value.span, "not a priority");
                 d = d.help(
                     super::suggest::did_you_mean(name, NAMED.iter().map(|(n, _)| *n))
                         .unwrap_or_else(|| "priorities are critical, high, standard, medium, low, optional or 0 to 100".into()),

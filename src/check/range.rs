@@ -6,17 +6,43 @@ use crate::span::Span;
 pub const DAY_MILLIS: u64 = 86_400_000;
 
 /// Accepts a duration in `min..=max` milliseconds, otherwise reports it.
-pub fn duration(millis: u64, min: u64, max: u64, what: &str, span: Span, diagnostics: &mut Diagnostics) -> bool {
+pub fn duration(
+    millis: u64,
+    min: u64,
+    max: u64,
+    what: &str,
+    span: Span,
+    diagnostics: &mut Diagnostics,
+) -> bool {
     let ok = (min..=max).contains(&millis);
     if !ok {
-        let (lo, hi, got) = (show_duration(min), show_duration(max), show_duration(millis));
-        diagnostics.push(out_of_range(Code::DurationOutOfRange, what, &lo, &hi, &got, span));
+        let (lo, hi, got) = (
+            show_duration(min),
+            show_duration(max),
+            show_duration(millis),
+        );
+        diagnostics.push(out_of_range(
+            Code::DurationOutOfRange,
+            what,
+            &lo,
+            &hi,
+            &got,
+            span,
+        ));
     }
     ok
 }
 
 /// Accepts a number in `min..=max`, otherwise reports it with `code`.
-pub fn number(value: u64, min: u64, max: u64, what: &str, code: Code, span: Span, diagnostics: &mut Diagnostics) -> bool {
+pub fn number(
+    value: u64,
+    min: u64,
+    max: u64,
+    what: &str,
+    code: Code,
+    span: Span,
+    diagnostics: &mut Diagnostics,
+) -> bool {
     let ok = (min..=max).contains(&value);
     if !ok {
         let (lo, hi, got) = (min.to_string(), max.to_string(), value.to_string());
@@ -38,7 +64,13 @@ pub fn show_duration(millis: u64) -> String {
     }
     let mut out = String::new();
     let mut rest = millis;
-    for (unit, size) in [("d", DAY_MILLIS), ("h", 3_600_000), ("m", 60_000), ("s", 1_000), ("ms", 1)] {
+    for (unit, size) in [
+        ("d", DAY_MILLIS),
+        ("h", 3_600_000),
+        ("m", 60_000),
+        ("s", 1_000),
+        ("ms", 1),
+    ] {
         if rest >= size {
             out.push_str(&format!("{}{unit}", rest / size));
             rest %= size;

@@ -6,7 +6,9 @@ use super::range::{self, DAY_MILLIS};
 use super::suggest::did_you_mean;
 use super::zones;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
-use crate::ir::{self, At, CalendarChoice, DayCondition, DayRef, Missed, Pipeline, StageId, Timing, Trigger};
+use crate::ir::{
+    self, At, CalendarChoice, DayCondition, DayRef, Missed, Pipeline, StageId, Timing, Trigger,
+};
 use crate::syntax::ast::{self, TriggerSetting};
 use crate::time::schedule::CronExpr;
 use std::path::Path;
@@ -39,21 +41,46 @@ pub fn lower(
                     ast::At::Clock(t) => At::Clock { time: t.node },
                     ast::At::Open(offset) | ast::At::Close(offset) => {
                         let magnitude = offset.unsigned_abs();
-                        ok &= range::duration(magnitude, 0, DAY_MILLIS, "session offset", span, diagnostics);
+                        ok &= range::duration(
+                            magnitude,
+                            0,
+                            DAY_MILLIS,
+                            "session offset",
+                            span,
+                            diagnostics,
+                        );
                         if matches!(at, ast::At::Open(_)) {
-                            At::Open { offset_millis: *offset }
+                            At::Open {
+                                offset_millis: *offset,
+                            }
                         } else {
-                            At::Close { offset_millis: *offset }
+                            At::Close {
+                                offset_millis: *offset,
+                            }
                         }
                     }
                 };
                 timings.push((Timing::At(at), span));
             }
             TriggerSetting::Every { interval, from, to } => {
-                ok &= range::duration(interval.node.millis, 1_000, DAY_MILLIS, "interval", interval.span, diagnostics);
+                ok &= range::duration(
+                    interval.node.millis,
+                    1_000,
+                    DAY_MILLIS,
+                    "interval",
+                    interval.span,
+                    diagnostics,
+                );
                 let (from, to) = (lower_state(from, diagnostics), lower_state(to, diagnostics));
                 if let (Some(from), Some(to)) = (from, to) {
-                    timings.push((Timing::Every { interval_millis: interval.node.millis, from, to }, span));
+                    timings.push((
+                        Timing::Every {
+                            interval_millis: interval.node.millis,
+                            from,
+                            to,
+                        },
+                        span,
+                    ));
                 } else {
                     ok = false;
                 }
@@ -71,16 +98,27 @@ pub fn lower(
                     );
                     ok = false;
                 }
-                timings.push((Timing::Cron { expr: expr.node.clone() }, span));
+                timings.push((
+                    Timing::Cron {
+                        expr: expr.node.clone(),
+                    },
+                    span,
+                ));
             }
             TriggerSetting::In(name) if seen.first("in", span, diagnostics) => {
                 zone = lower_zone(name, diagnostics);
                 ok &= zone.is_some();
             }
             TriggerSetting::On(names) if seen.first("on", span, diagnostics) => {
-                let refs: Vec<DayRef> = names.iter().filter_map(|n| lower_day_ref(n, scope, diagnostics)).collect();
+                let refs: Vec<DayRef> = names
+                    .iter()
+                    .filter_map(|n| lower_day_ref(n, scope, diagnostics))
+                    .collect();
                 ok &= refs.len() == names.len();
-                days.push(DayCondition { any_of: refs, negated: false });
+                days.push(DayCondition {
+                    any_of: refs,
+                    negated: false,
+                });
             }
             TriggerSetting::Stages(selection) if seen.first("stages", span, diagnostics) => {
                 stages = lower_stages(selection, pipeline, diagnostics);
@@ -90,17 +128,31 @@ pub fn lower(
                 missed = match m {
                     ast::Missed::Skip => Missed::Skip,
                     ast::Missed::RunLate(d) => {
-                        ok &= range::duration(d.node.millis, 1, WEEK_MILLIS, "late-run window", d.span, diagnostics);
-                        Missed::RunLate { within_millis: d.node.millis }
+                        ok &= range::duration(
+                            d.node.millis,
+                            1,
+                            WEEK_MILLIS,
+                            "late-run window",
+                            d.span,
+                            diagnostics,
+                        );
+                        Missed::RunLate {
+                            within_millis: d.node.millis,
+                        }
                     }
                 };
             }
-            TriggerSetting::Calendar(ast::CalendarRef::Builtin(code)) if seen.first("calendar", span, diagnostics) => {
+            TriggerSetting::Calendar(ast::CalendarRef::Builtin(code))
+                if seen.first("calendar", span, diagnostics) =>
+            {
                 if zones::calendar_zone(&code.text).is_some() {
                     calendar = Some(code.text.clone());
                 } else {
-                    let mut d = Diagnostic::new(Code::UnknownCalendar, format!("unknown calendar `{}`", code.text))
-                        .label(code.span, "not a built-in calendar");
+                    let mut d = Diagnostic::new(
+                        Code::UnknownCalendar,
+                        format!("unknown calendar `{}`", code.text),
+                    )
+                    .label(code.span, "not a built-in calendar");
                     if let Some(help) = did_you_mean(&code.text, zones::calendar_codes()) {
                         d = d.help(help);
                     }
@@ -123,50 +175,98 @@ pub fn lower(
         1 => timings.remove(0).0,
         0 => {
             diagnostics.push(
-                Diagnostic::new(Code::TriggerTiming, format!("trigger `{}` never says when it fires", decl.name.text))
-                    .label(decl.name.span, "no `at`, `every` or `cron`")
-                    .help("add e.g. `at 09:30`, `every 5m during SESSION` or `cron \"0 9 * * MON-FRI\"`"),
+                Diagnostic::new(
+                    Code::TriggerTiming,
+                    format!("trigger `{}` never says when it fires", decl.name.text),
+                )
+                .label(decl.name.span, "no `at`, `every` or `cron`")
+                .help(
+                    "add e.g. `at 09:30`, `every 5m during SESSION` or `cron \"0 9 * * MON-FRI\"`",
+                ),
             );
             return None;
         }
         _ => {
-            let mut d = Diagnostic::new(Code::TriggerTiming, format!("trigger `{}` says when it fires more than once", decl.name.text));
+            let mut d = Diagnostic::new(
+                Code::TriggerTiming,
+                format!(
+                    "trigger `{}` says when it fires more than once",
+                    decl.name.text
+                ),
+            );
             for (_, span) in &timings {
                 d = d.label(*span, "a timing");
             }
-            diagnostics.push(d.help("one trigger, one timing: declare a second trigger for the other time"));
+            diagnostics.push(
+                d.help("one trigger, one timing: declare a second trigger for the other time"),
+            );
             return None;
         }
     };
-    let needs_calendar = matches!(timing, Timing::Every { .. } | Timing::At(At::Open { .. } | At::Close { .. }));
-    if needs_calendar && calendar.is_none() && !matches!(pipeline.calendar, Some(CalendarChoice::File(_))) {
+    let needs_calendar = matches!(
+        timing,
+        Timing::Every { .. } | Timing::At(At::Open { .. } | At::Close { .. })
+    );
+    if needs_calendar
+        && calendar.is_none()
+        && !matches!(pipeline.calendar, Some(CalendarChoice::File(_)))
+    {
         diagnostics.push(
-            Diagnostic::new(Code::UnknownCalendar, format!("trigger `{}` follows the market but no calendar is named", decl.name.text))
-                .label(decl.name.span, "needs a calendar")
-                .help("add `calendar XNYS` to the pipeline or the trigger"),
+            Diagnostic::new(
+                Code::UnknownCalendar,
+                format!(
+                    "trigger `{}` follows the market but no calendar is named",
+                    decl.name.text
+                ),
+            )
+            .label(decl.name.span, "needs a calendar")
+            .help("add `calendar XNYS` to the pipeline or the trigger"),
         );
         return None;
     }
     let has_calendar = calendar.is_some() || pipeline.calendar.is_some();
     if matches!(timing, Timing::Cron { .. }) {
-        if let Some(on) = decl.settings.iter().find(|s| matches!(s.node, TriggerSetting::On(_))) {
+        if let Some(on) = decl
+            .settings
+            .iter()
+            .find(|s| matches!(s.node, TriggerSetting::On(_)))
+        {
             diagnostics.push(
-                Diagnostic::new(Code::TriggerTiming, "a cron trigger takes its days from its own fields")
-                    .label(on.span, "`on` cannot be combined with `cron`")
-                    .help("put the days in the cron expression's day-of-month and day-of-week fields"),
+                Diagnostic::new(
+                    Code::TriggerTiming,
+                    "a cron trigger takes its days from its own fields",
+                )
+                .label(on.span, "`on` cannot be combined with `cron`")
+                .help("put the days in the cron expression's day-of-month and day-of-week fields"),
             );
             return None;
         }
     } else if days.is_empty() {
-        let default = if has_calendar { DayRef::TradingDays } else { DayRef::Weekdays };
-        days.push(DayCondition { any_of: vec![default], negated: false });
+        let default = if has_calendar {
+            DayRef::TradingDays
+        } else {
+            DayRef::Weekdays
+        };
+        days.push(DayCondition {
+            any_of: vec![default],
+            negated: false,
+        });
     }
-    let needs_calendar_days = days.iter().flat_map(|c| &c.any_of).any(DayRef::needs_calendar);
+    let needs_calendar_days = days
+        .iter()
+        .flat_map(|c| &c.any_of)
+        .any(DayRef::needs_calendar);
     if !has_calendar && needs_calendar_days {
         diagnostics.push(
-            Diagnostic::new(Code::UnknownCalendar, format!("trigger `{}` follows trading days but no calendar is named", decl.name.text))
-                .label(decl.name.span, "needs a calendar")
-                .help("add `calendar XNYS` to the pipeline or the trigger, or use `weekdays`"),
+            Diagnostic::new(
+                Code::UnknownCalendar,
+                format!(
+                    "trigger `{}` follows trading days but no calendar is named",
+                    decl.name.text
+                ),
+            )
+            .label(decl.name.span, "needs a calendar")
+            .help("add `calendar XNYS` to the pipeline or the trigger, or use `weekdays`"),
         );
         return None;
     }
@@ -184,7 +284,11 @@ pub fn lower(
     })
 }
 
-fn lower_stages(selection: &ast::StageSelection, pipeline: &Pipeline, diagnostics: &mut Diagnostics) -> Option<Vec<StageId>> {
+fn lower_stages(
+    selection: &ast::StageSelection,
+    pipeline: &Pipeline,
+    diagnostics: &mut Diagnostics,
+) -> Option<Vec<StageId>> {
     let find = |name: &ast::Name, diagnostics: &mut Diagnostics| {
         let found = pipeline.stages.iter().position(|s| s.name == name.text);
         if found.is_none() {
@@ -193,10 +297,17 @@ fn lower_stages(selection: &ast::StageSelection, pipeline: &Pipeline, diagnostic
                 format!("pipeline `{}` has no stage `{}`", pipeline.name, name.text),
             )
             .label(name.span, "unknown stage");
-            d = d.help(did_you_mean(&name.text, pipeline.stages.iter().map(|s| s.name.as_str())).unwrap_or_else(|| {
-                let names: Vec<_> = pipeline.stages.iter().map(|s| format!("`{}`", s.name)).collect();
-                format!("stages are {}", names.join(", "))
-            }));
+            d = d.help(
+                did_you_mean(&name.text, pipeline.stages.iter().map(|s| s.name.as_str()))
+                    .unwrap_or_else(|| {
+                        let names: Vec<_> = pipeline
+                            .stages
+                            .iter()
+                            .map(|s| format!("`{}`", s.name))
+                            .collect();
+                        format!("stages are {}", names.join(", "))
+                    }),
+            );
             diagnostics.push(d);
         }
         found
@@ -207,9 +318,15 @@ fn lower_stages(selection: &ast::StageSelection, pipeline: &Pipeline, diagnostic
             let (a, b) = (a?, b?);
             if a > b {
                 diagnostics.push(
-                    Diagnostic::new(Code::TriggerStageRangeReversed, format!("stage range `{}..{}` runs backwards", from.text, to.text))
-                        .label(from.span.to(to.span), "the first stage comes after the last")
-                        .help(format!("write `{}..{}`", to.text, from.text)),
+                    Diagnostic::new(
+                        Code::TriggerStageRangeReversed,
+                        format!("stage range `{}..{}` runs backwards", from.text, to.text),
+                    )
+                    .label(
+                        from.span.to(to.span),
+                        "the first stage comes after the last",
+                    )
+                    .help(format!("write `{}..{}`", to.text, from.text)),
                 );
                 return None;
             }
@@ -222,7 +339,12 @@ fn lower_stages(selection: &ast::StageSelection, pipeline: &Pipeline, diagnostic
                 }
             }
             let found: Vec<Option<usize>> = names.iter().map(|n| find(n, diagnostics)).collect();
-            let mut ids: Vec<StageId> = found.into_iter().collect::<Option<Vec<_>>>()?.into_iter().map(|i| StageId(i as u32)).collect();
+            let mut ids: Vec<StageId> = found
+                .into_iter()
+                .collect::<Option<Vec<_>>>()?
+                .into_iter()
+                .map(|i| StageId(i as u32))
+                .collect();
             ids.sort_unstable();
             ids.dedup();
             Some(ids)

@@ -27,10 +27,19 @@ pub fn task_output(program: &Program, pipeline: &Pipeline, task: TaskId) -> Vec<
     work_output(program, pipeline.task(task).work, &mut Vec::new())
 }
 
-fn work_output(program: &Program, work: Work, visiting: &mut Vec<PipelineId>) -> Vec<(String, Type)> {
+fn work_output(
+    program: &Program,
+    work: Work,
+    visiting: &mut Vec<PipelineId>,
+) -> Vec<(String, Type)> {
     match work {
         // During checking, a task whose handler did not resolve points nowhere.
-        Work::Handler(h) => match program.handlers.get(h.0 as usize).and_then(|h| h.returns.as_ref()).map(shape_type) {
+        Work::Handler(h) => match program
+            .handlers
+            .get(h.0 as usize)
+            .and_then(|h| h.returns.as_ref())
+            .map(shape_type)
+        {
             Some(Type::Object(fields)) => fields,
             _ => Vec::new(),
         },

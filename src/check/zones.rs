@@ -28,5 +28,8 @@ pub fn resolve_zone(name: &str) -> Option<String> {
 
 /// Zone names to suggest from: the calendars' codes and zones.
 pub fn zone_suggestions() -> impl Iterator<Item = &'static str> + Clone {
-    chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name()).chain(calendar_codes())
+    chrono_tz::TZ_VARIANTS
+        .iter()
+        .map(|tz| tz.name())
+        .chain(calendar_codes())
 }

@@ -48,12 +48,25 @@ fn execute(args: &Args) -> Result<String, String> {
             Format::Table => {
                 let mut table = super::table::Table::new(&["MARKET", "STATE", "NEXT", "AT (UTC)"]);
                 for s in &snapshots {
-                    let (next, next_at) = s.next.map_or((String::from("-"), String::from("-")), |t| {
-                        (t.state.to_string(), t.at.format("%Y-%m-%d %H:%M").to_string())
-                    });
-                    table.row(vec![format!("{} {}", s.code, s.name), s.state.to_string(), next, next_at]);
+                    let (next, next_at) =
+                        s.next.map_or((String::from("-"), String::from("-")), |t| {
+                            (
+                                t.state.to_string(),
+                                t.at.format("%Y-%m-%d %H:%M").to_string(),
+                            )
+                        });
+                    table.row(vec![
+                        format!("{} {}", s.code, s.name),
+                        s.state.to_string(),
+                        next,
+                        next_at,
+                    ]);
                 }
-                Ok(format!("{} UTC\n{}", at.format("%Y-%m-%d %H:%M:%S"), table.render()))
+                Ok(format!(
+                    "{} UTC\n{}",
+                    at.format("%Y-%m-%d %H:%M:%S"),
+                    table.render()
+                ))
             }
         };
     }
@@ -113,14 +126,23 @@ fn state_view(cal: &Calendar, at: chrono::DateTime<Utc>, format: Format) -> Resu
     let view = StateView {
         calendar: cal.code().to_string(),
         at,
-        local: at.with_timezone(&tz).format("%Y-%m-%d %H:%M:%S %Z").to_string(),
+        local: at
+            .with_timezone(&tz)
+            .format("%Y-%m-%d %H:%M:%S %Z")
+            .to_string(),
         state: clock.state_at(at),
         next: clock.next_transition(at),
     };
     match format {
         Format::Json => to_json(&view),
         Format::Table => {
-            let mut out = format!("{} at {} ({})\n  state: {}\n", cal.name(), view.local, tz.name(), view.state);
+            let mut out = format!(
+                "{} at {} ({})\n  state: {}\n",
+                cal.name(),
+                view.local,
+                tz.name(),
+                view.state
+            );
             if let Some(next) = view.next {
                 let local = next.at.with_timezone(&tz).format("%Y-%m-%d %H:%M:%S %Z");
                 let wait = super::next::human_wait(next.at - at);

@@ -49,7 +49,11 @@ pub fn run(args: &Args) -> u8 {
     let written = match (args.emit, args.format) {
         (Some(emit), _) => emit_forms(&compilations, emit, &mut stdout),
         (None, Format::Json) => {
-            let report = CheckReport::combine(compilations.iter().map(|c| CheckReport::new(&c.diagnostics, &c.sources)));
+            let report = CheckReport::combine(
+                compilations
+                    .iter()
+                    .map(|c| CheckReport::new(&c.diagnostics, &c.sources)),
+            );
             serde_json::to_writer_pretty(&mut stdout, &report)
                 .map_err(std::io::Error::from)
                 .and_then(|()| writeln!(stdout))
@@ -88,7 +92,11 @@ fn human(compilations: &[Compilation]) -> std::io::Result<()> {
     )
 }
 
-fn emit_forms(compilations: &[Compilation], emit: Emit, out: &mut impl Write) -> std::io::Result<()> {
+fn emit_forms(
+    compilations: &[Compilation],
+    emit: Emit,
+    out: &mut impl Write,
+) -> std::io::Result<()> {
     for c in compilations {
         match emit {
             Emit::Ast => {

@@ -39,7 +39,10 @@ pub fn run(args: &Args) -> u8 {
     };
     let Some(program) = &compilation.program else {
         let style = Style::detect(std::io::stderr().is_terminal());
-        eprint!("{}", render(&compilation.diagnostics, &compilation.sources, style, 100));
+        eprint!(
+            "{}",
+            render(&compilation.diagnostics, &compilation.sources, style, 100)
+        );
         return exit::FAILED;
     };
     let ids: Vec<PipelineId> = match &args.pipeline {
@@ -60,7 +63,11 @@ pub fn run(args: &Args) -> u8 {
         .and_then(|id| program.pipeline(*id).timezone.parse().ok())
         .unwrap_or(chrono_tz::UTC);
     let now = Utc::now();
-    let parse = |text: &Option<String>| text.as_deref().map(|t| when::parse_instant(t, zone, now)).transpose();
+    let parse = |text: &Option<String>| {
+        text.as_deref()
+            .map(|t| when::parse_instant(t, zone, now))
+            .transpose()
+    };
     let (from, to) = match (parse(&args.from), parse(&args.to)) {
         (Ok(from), Ok(to)) => (from.unwrap_or(now), to),
         (Err(e), _) | (_, Err(e)) => {
@@ -87,12 +94,23 @@ pub fn run(args: &Args) -> u8 {
             }
         },
         Format::Table => {
-            let mut table = super::table::Table::new(&["WHEN (UTC)", "MARKET TIME", "LOCAL TIME", "PIPELINE", "TRIGGER", "RUNS"]);
+            let mut table = super::table::Table::new(&[
+                "WHEN (UTC)",
+                "MARKET TIME",
+                "LOCAL TIME",
+                "PIPELINE",
+                "TRIGGER",
+                "RUNS",
+            ]);
             for f in &firings {
                 table.row(vec![
                     f.at.format("%a %Y-%m-%d %H:%M:%S").to_string(),
-                    f.at.with_timezone(&f.zone).format("%H:%M:%S %Z").to_string(),
-                    f.at.with_timezone(&chrono::Local).format("%H:%M:%S %:z").to_string(),
+                    f.at.with_timezone(&f.zone)
+                        .format("%H:%M:%S %Z")
+                        .to_string(),
+                    f.at.with_timezone(&chrono::Local)
+                        .format("%H:%M:%S %:z")
+                        .to_string(),
                     f.pipeline.clone(),
                     f.trigger.clone(),
                     stage_summary(&f.stages),
@@ -111,7 +129,9 @@ fn stage_summary(stages: &[String]) -> String {
     match stages {
         [] => "-".into(),
         [one] => one.clone(),
-        [first, .., last] if stages.len() > 3 => format!("{first}..{last} ({} stages)", stages.len()),
+        [first, .., last] if stages.len() > 3 => {
+            format!("{first}..{last} ({} stages)", stages.len())
+        }
         _ => stages.join(", "),
     }
 }
@@ -119,7 +139,12 @@ fn stage_summary(stages: &[String]) -> String {
 /// `2h 5m`, `45s`: how long until something happens.
 pub fn human_wait(delta: chrono::Duration) -> String {
     let seconds = delta.num_seconds().max(0);
-    let (d, h, m, s) = (seconds / 86_400, seconds / 3600 % 24, seconds / 60 % 60, seconds % 60);
+    let (d, h, m, s) = (
+        seconds / 86_400,
+        seconds / 3600 % 24,
+        seconds / 60 % 60,
+        seconds % 60,
+    );
     match (d, h, m) {
         (0, 0, 0) => format!("{s}s"),
         (0, 0, _) => format!("{m}m {s}s"),
@@ -127,4 +152,3 @@ pub fn human_wait(delta: chrono::Duration) -> String {
         _ => format!("{d}d {h}h {m}m"),
     }
 }
-

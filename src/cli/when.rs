@@ -26,7 +26,10 @@ pub fn parse_instant(text: &str, zone: Tz, now: DateTime<Utc>) -> Result<DateTim
     // A local time in a DST gap does not exist; take the first instant after it.
     zone.from_local_datetime(&local)
         .earliest()
-        .or_else(|| zone.from_local_datetime(&(local + chrono::Duration::hours(1))).earliest())
+        .or_else(|| {
+            zone.from_local_datetime(&(local + chrono::Duration::hours(1)))
+                .earliest()
+        })
         .map(|t| t.with_timezone(&Utc))
         .ok_or_else(|| format!("`{text}` does not exist in {}", zone.name()))
 }

@@ -28,7 +28,12 @@ impl Style {
 }
 
 /// Renders every diagnostic, each followed by a blank line.
-pub fn render(diagnostics: &[Diagnostic], sources: &SourceMap, style: Style, width: usize) -> String {
+pub fn render(
+    diagnostics: &[Diagnostic],
+    sources: &SourceMap,
+    style: Style,
+    width: usize,
+) -> String {
     let theme = match style {
         Style::Fancy => GraphicalTheme::unicode(),
         Style::Plain => GraphicalTheme::none(),

@@ -19,7 +19,9 @@ pub struct Expr {
 #[serde(rename_all = "snake_case")]
 pub enum ExprKind {
     Literal(serde_json::Value),
-    Duration { millis: u64 },
+    Duration {
+        millis: u64,
+    },
     /// A top-level context key.
     Key(String),
     /// The parameter of the enclosing lambda.
@@ -170,4 +172,8 @@ macro_rules! op_serde {
 }
 
 op_serde!(unary_op, UnaryOp, [Not, Neg]);
-op_serde!(binary_op, BinaryOp, [Or, And, Eq, Ne, Lt, Le, Gt, Ge, In, Add, Sub, Mul, Div]);
+op_serde!(
+    binary_op,
+    BinaryOp,
+    [Or, And, Eq, Ne, Lt, Le, Gt, Ge, In, Add, Sub, Mul, Div]
+);

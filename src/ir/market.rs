@@ -31,10 +31,13 @@ impl Market {
         };
         let windows = calendar.as_ref().map(|c| {
             let defaults = c.extended_hours();
-            let millis = |m: u64| chrono::Duration::milliseconds(i64::try_from(m).unwrap_or(i64::MAX));
+            let millis =
+                |m: u64| chrono::Duration::milliseconds(i64::try_from(m).unwrap_or(i64::MAX));
             ExtendedHours {
                 pre_open: pipeline.pre_open_millis.map_or(defaults.pre_open, millis),
-                post_close: pipeline.post_close_millis.map_or(defaults.post_close, millis),
+                post_close: pipeline
+                    .post_close_millis
+                    .map_or(defaults.post_close, millis),
             }
         });
         Ok(Market { calendar, windows })
@@ -47,7 +50,9 @@ impl Market {
     /// Runs `f` with the calendar and market-state clock the time module needs.
     pub fn with_clock<R>(&self, f: impl FnOnce(&dyn SessionCalendar, &dyn MarketClock) -> R) -> R {
         match (&self.calendar, self.windows) {
-            (Some(calendar), Some(windows)) => f(calendar, &MarketHours::with_windows(calendar, windows)),
+            (Some(calendar), Some(windows)) => {
+                f(calendar, &MarketHours::with_windows(calendar, windows))
+            }
             (Some(calendar), None) => f(calendar, &MarketHours::new(calendar)),
             (None, _) => f(&NoExchange, &NoExchange),
         }

@@ -12,10 +12,10 @@ mod schedule;
 mod shape;
 mod trigger;
 
-pub use market::Market;
-pub use schedule::day_set;
 pub use expr::{BinaryOp, Expr, ExprKind, Function, Type, UnaryOp};
+pub use market::Market;
 pub use policy::{Backoff, Policy};
+pub use schedule::day_set;
 pub use shape::{Field, Shape};
 pub use trigger::{At, DayCondition, DayRef, Missed, Timing, Trigger};
 

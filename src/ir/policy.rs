@@ -67,7 +67,9 @@ impl Backoff {
                 max_millis,
                 ..
             } => {
-                let factor = 1u64.checked_shl(retry.saturating_sub(1)).unwrap_or(u64::MAX);
+                let factor = 1u64
+                    .checked_shl(retry.saturating_sub(1))
+                    .unwrap_or(u64::MAX);
                 base_millis.saturating_mul(factor).min(*max_millis)
             }
         }

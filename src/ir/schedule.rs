@@ -10,7 +10,11 @@ pub fn day_set(conditions: &[DayCondition], program: &Program) -> DaySet {
         .iter()
         .map(|c| {
             let mut any: Vec<DaySet> = c.any_of.iter().map(|d| day_ref(d, program)).collect();
-            let set = if any.len() == 1 { any.remove(0) } else { DaySet::AnyOf(any) };
+            let set = if any.len() == 1 {
+                any.remove(0)
+            } else {
+                DaySet::AnyOf(any)
+            };
             if c.negated {
                 DaySet::Not(Box::new(set))
             } else {
@@ -49,7 +53,11 @@ impl Trigger {
         let days = day_set(&self.days, program);
         let zone = self.zone.parse().ok()?;
         Some(match &self.timing {
-            Timing::At(At::Clock { time }) => Schedule::At { time: *time, zone, days },
+            Timing::At(At::Clock { time }) => Schedule::At {
+                time: *time,
+                zone,
+                days,
+            },
             Timing::At(At::Open { offset_millis }) => Schedule::SessionRelative {
                 anchor: Anchor::Open,
                 offset: offset_millis / 1000,
@@ -60,13 +68,20 @@ impl Trigger {
                 offset: offset_millis / 1000,
                 days,
             },
-            Timing::Every { interval_millis, from, to } => Schedule::Every {
+            Timing::Every {
+                interval_millis,
+                from,
+                to,
+            } => Schedule::Every {
                 interval: interval_millis / 1000,
                 from: *from,
                 to: *to,
                 days,
             },
-            Timing::Cron { expr } => Schedule::Cron { expr: CronExpr::parse(expr).ok()?, zone },
+            Timing::Cron { expr } => Schedule::Cron {
+                expr: CronExpr::parse(expr).ok()?,
+                zone,
+            },
         })
     }
 }

@@ -60,7 +60,13 @@ impl Shape {
 
     fn check_at(&self, value: &serde_json::Value, path: &str) -> Result<(), String> {
         use serde_json::Value as J;
-        let here = || if path.is_empty() { "the output".to_string() } else { format!("`{path}`") };
+        let here = || {
+            if path.is_empty() {
+                "the output".to_string()
+            } else {
+                format!("`{path}`")
+            }
+        };
         let fits = match (self, value) {
             (Shape::Any, _) => true,
             (Shape::String, J::String(_)) | (Shape::Bool, J::Bool(_)) => true,
@@ -92,8 +98,14 @@ impl Shape {
                     }
                 }
                 if let Some(extra) = map.keys().find(|k| fields.iter().all(|f| &f.key != *k)) {
-                    let sub = if path.is_empty() { extra.clone() } else { format!("{path}.{extra}") };
-                    return Err(format!("`{sub}` is not declared in the handler's `returns`"));
+                    let sub = if path.is_empty() {
+                        extra.clone()
+                    } else {
+                        format!("{path}.{extra}")
+                    };
+                    return Err(format!(
+                        "`{sub}` is not declared in the handler's `returns`"
+                    ));
                 }
                 true
             }

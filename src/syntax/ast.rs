@@ -51,7 +51,10 @@ pub struct Handler {
 pub enum HandlerSetting {
     Exec(Vec<Spanned<String>>),
     Shell(Spanned<String>),
-    Builtin { name: Name, arg: Option<Spanned<Value>> },
+    Builtin {
+        name: Name,
+        arg: Option<Spanned<Value>>,
+    },
     Returns(Spanned<Shape>),
     Env(Vec<(Name, Spanned<String>)>),
     MaxOutput(Spanned<u64>),

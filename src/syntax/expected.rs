@@ -18,7 +18,11 @@ pub fn syntax_error(error: &Error<Rule>, text: &str, file: FileId) -> Diagnostic
         for token in attempts.expected_tokens() {
             let token = token.to_string();
             // Character ranges and built-in rules say nothing a user can act on.
-            if !token.contains("..") && token != "BUILTIN_RULE" && token != "#" && !token.trim().is_empty() {
+            if !token.contains("..")
+                && token != "BUILTIN_RULE"
+                && token != "#"
+                && !token.trim().is_empty()
+            {
                 expected.insert(format!("`{token}`"));
             }
         }
@@ -29,7 +33,12 @@ pub fn syntax_error(error: &Error<Rule>, text: &str, file: FileId) -> Diagnostic
         }
     }
     if let pest::error::ErrorVariant::ParsingError { positives, .. } = &error.variant {
-        expected.extend(positives.iter().filter_map(|r| describe(*r)).map(String::from));
+        expected.extend(
+            positives
+                .iter()
+                .filter_map(|r| describe(*r))
+                .map(String::from),
+        );
     }
     let start = skip_blanks(text, start);
     let end = end.max(start);
@@ -51,7 +60,11 @@ pub fn syntax_error(error: &Error<Rule>, text: &str, file: FileId) -> Diagnostic
     let label = if expected.is_empty() {
         "not expected here".to_string()
     } else {
-        let prefix = if found.is_none() { "the file ends here; " } else { "" };
+        let prefix = if found.is_none() {
+            "the file ends here; "
+        } else {
+            ""
+        };
         format!("{prefix}expected {}", one_of(&expected))
     };
     let mut diagnostic = Diagnostic::new(Code::Syntax, message).label(span, label);

@@ -478,7 +478,10 @@ impl Builder {
                 let interval = self.duration(next(&mut inner));
                 let window = next(&mut inner);
                 let states: Vec<Name> = window.into_inner().map(|p| self.name(p)).collect();
-                let from = states.first().cloned().unwrap_or_else(|| unreachable_name(self.file));
+                let from = states
+                    .first()
+                    .cloned()
+                    .unwrap_or_else(|| unreachable_name(self.file));
                 let to = states.get(1).cloned().unwrap_or_else(|| from.clone());
                 TriggerSetting::Every { interval, from, to }
             }
@@ -518,7 +521,11 @@ impl Builder {
         let mut offset: i64 = 0;
         if let (Some(sign), Some(amount)) = (inner.next(), inner.next()) {
             let millis = i64::try_from(self.duration(amount).node.millis).unwrap_or(i64::MAX);
-            offset = if sign.as_str() == "-" { -millis } else { millis };
+            offset = if sign.as_str() == "-" {
+                -millis
+            } else {
+                millis
+            };
         }
         if anchor == "open" {
             At::Open(offset)

@@ -84,7 +84,10 @@ impl crate::time::market_state::MarketClock for NoExchange {
         crate::time::market_state::MarketState::Holiday
     }
 
-    fn next_transition(&self, _instant: DateTime<Utc>) -> Option<crate::time::market_state::Transition> {
+    fn next_transition(
+        &self,
+        _instant: DateTime<Utc>,
+    ) -> Option<crate::time::market_state::Transition> {
         None
     }
 }

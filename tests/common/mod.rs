@@ -12,7 +12,8 @@ pub fn root() -> PathBuf {
 /// `path` relative to the repository root, so snapshots do not depend on
 /// where the checkout is.
 pub fn relative(path: &Path) -> PathBuf {
-    path.strip_prefix(root()).map_or_else(|_| path.to_path_buf(), Path::to_path_buf)
+    path.strip_prefix(root())
+        .map_or_else(|_| path.to_path_buf(), Path::to_path_buf)
 }
 
 /// The day tests compile as of, so look-ahead checks do not drift with the clock.
@@ -22,7 +23,8 @@ pub fn today() -> chrono::NaiveDate {
 
 pub fn compile(path: &Path) -> Compilation {
     std::env::set_current_dir(root()).expect("the repository root exists");
-    compile_as_of(&relative(path), today()).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+    compile_as_of(&relative(path), today())
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
 }
 
 /// Snapshots live in the top-level `snapshots/` folder.
