@@ -57,26 +57,8 @@ fn out_of_range(code: Code, what: &str, lo: &str, hi: &str, got: &str, span: Spa
         .help(format!("a {what} must be from {lo} to {hi}"))
 }
 
-/// `90000` ms as `1m30s`: the way durations are written in `.pipe` files.
-pub fn show_duration(millis: u64) -> String {
-    if millis == 0 {
-        return "0s".into();
-    }
-    let mut out = String::new();
-    let mut rest = millis;
-    for (unit, size) in [
-        ("d", DAY_MILLIS),
-        ("h", 3_600_000),
-        ("m", 60_000),
-        ("s", 1_000),
-        ("ms", 1),
-    ] {
-        if rest >= size {
-            out.push_str(&format!("{}{unit}", rest / size));
-            rest %= size;
-        }
-    }
-    out
+fn show_duration(millis: u64) -> String {
+    crate::syntax::format_duration(millis)
 }
 
 #[cfg(test)]
@@ -86,7 +68,7 @@ mod tests {
     #[test]
     fn durations_print_as_written() {
         assert_eq!(show_duration(90_000), "1m30s");
-        assert_eq!(show_duration(86_400_000), "1d");
+        assert_eq!(show_duration(86_400_000), "24h");
         assert_eq!(show_duration(1_500), "1s500ms");
     }
 }

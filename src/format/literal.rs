@@ -25,21 +25,7 @@ pub fn string(text: &str) -> String {
 /// Durations are written largest unit first, hours at most: `90s` becomes
 /// `1m30s`, `2d` becomes `48h` (a `24h` freshness window reads better than `1d`).
 pub fn duration(d: Duration) -> String {
-    const UNITS: [(&str, u64); 4] = [("h", 3_600_000), ("m", 60_000), ("s", 1_000), ("ms", 1)];
-    if d.millis == 0 {
-        return "0s".to_string();
-    }
-    let mut rest = d.millis;
-    let mut out = String::new();
-    for (unit, size) in UNITS {
-        let count = rest / size;
-        if count > 0 {
-            out.push_str(&count.to_string());
-            out.push_str(unit);
-            rest -= count * size;
-        }
-    }
-    out
+    crate::syntax::format_duration(d.millis)
 }
 
 /// A byte count in the largest unit that divides it exactly: `1048576` is `1MB`.

@@ -232,24 +232,7 @@ pub fn priority(value: u8) -> String {
 
 /// Milliseconds written the way `.pipe` files write durations: `1m30s`.
 pub fn duration(millis: u64) -> String {
-    if millis == 0 {
-        return "0s".to_string();
-    }
-    let mut out = String::new();
-    let mut rest = millis;
-    for (unit, size) in [
-        ("d", 86_400_000),
-        ("h", 3_600_000),
-        ("m", 60_000),
-        ("s", 1_000),
-        ("ms", 1),
-    ] {
-        if rest >= size {
-            out.push_str(&format!("{}{unit}", rest / size));
-            rest %= size;
-        }
-    }
-    out
+    crate::syntax::format_duration(millis)
 }
 
 #[cfg(test)]

@@ -36,6 +36,27 @@ pub fn duration(text: &str) -> Result<Duration, String> {
     Ok(Duration { millis })
 }
 
+/// The canonical text of a duration, the inverse of [`duration`]: largest unit
+/// first, hours at most (`90s` is `1m30s`, `2d` is `48h`). Every place that
+/// shows a duration to a user (diagnostics, graphs, the formatter) uses it.
+pub fn format_duration(millis: u64) -> String {
+    const UNITS: [(&str, u64); 4] = [("h", 3_600_000), ("m", 60_000), ("s", 1_000), ("ms", 1)];
+    if millis == 0 {
+        return "0s".to_string();
+    }
+    let mut rest = millis;
+    let mut out = String::new();
+    for (unit, size) in UNITS {
+        let count = rest / size;
+        if count > 0 {
+            out.push_str(&count.to_string());
+            out.push_str(unit);
+            rest -= count * size;
+        }
+    }
+    out
+}
+
 /// `512KB`, `1MB`: sizes are powers of 1024.
 pub fn size(text: &str) -> Result<u64, String> {
     let digits = text.bytes().take_while(u8::is_ascii_digit).count();

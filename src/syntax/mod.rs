@@ -6,4 +6,5 @@ mod grammar;
 mod literal;
 mod parser;
 
+pub use literal::format_duration;
 pub use parser::parse;
