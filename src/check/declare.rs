@@ -11,6 +11,7 @@ use std::collections::HashMap;
 pub struct Declared<'a, T> {
     pub node: &'a T,
     pub file: FileId,
+    pub name: &'a ast::Name,
 }
 
 pub struct Scope<'a> {
@@ -69,51 +70,33 @@ pub fn collect<'a>(loaded: &'a Loaded, diagnostics: &mut Diagnostics) -> Scope<'
     for (file, ast) in &loaded.files {
         for item in &ast.items {
             match item {
-                ast::Item::Handler(h) => {
-                    if declare(
-                        &mut scope.handler_index,
-                        &h.name,
-                        scope.handlers.len(),
-                        "handler",
-                        diagnostics,
-                        |i| scope.handlers[i].node.name.span,
-                    ) {
-                        scope.handlers.push(Declared {
-                            node: h,
-                            file: *file,
-                        });
-                    }
-                }
-                ast::Item::Days(d) => {
-                    if declare(
-                        &mut scope.day_set_index,
-                        &d.name,
-                        scope.day_sets.len(),
-                        "day set",
-                        diagnostics,
-                        |i| scope.day_sets[i].node.name.span,
-                    ) {
-                        scope.day_sets.push(Declared {
-                            node: d,
-                            file: *file,
-                        });
-                    }
-                }
-                ast::Item::Pipeline(p) => {
-                    if declare(
-                        &mut scope.pipeline_index,
-                        &p.name,
-                        scope.pipelines.len(),
-                        "pipeline",
-                        diagnostics,
-                        |i| scope.pipelines[i].node.name.span,
-                    ) {
-                        scope.pipelines.push(Declared {
-                            node: p,
-                            file: *file,
-                        });
-                    }
-                }
+                ast::Item::Handler(h) => declare(
+                    &mut scope.handlers,
+                    &mut scope.handler_index,
+                    h,
+                    &h.name,
+                    *file,
+                    "handler",
+                    diagnostics,
+                ),
+                ast::Item::Days(d) => declare(
+                    &mut scope.day_sets,
+                    &mut scope.day_set_index,
+                    d,
+                    &d.name,
+                    *file,
+                    "day set",
+                    diagnostics,
+                ),
+                ast::Item::Pipeline(p) => declare(
+                    &mut scope.pipelines,
+                    &mut scope.pipeline_index,
+                    p,
+                    &p.name,
+                    *file,
+                    "pipeline",
+                    diagnostics,
+                ),
                 ast::Item::Import(_) => {}
             }
         }
@@ -121,21 +104,23 @@ pub fn collect<'a>(loaded: &'a Loaded, diagnostics: &mut Diagnostics) -> Scope<'
     scope
 }
 
-/// Records `name` at `next`, or reports a duplicate and returns false.
-fn declare<'a>(
+/// Adds a declaration, or reports a duplicate of an earlier one.
+fn declare<'a, T>(
+    list: &mut Vec<Declared<'a, T>>,
     index: &mut HashMap<&'a str, usize>,
+    node: &'a T,
     name: &'a ast::Name,
-    next: usize,
+    file: FileId,
     kind: &str,
     diagnostics: &mut Diagnostics,
-    span_of: impl Fn(usize) -> Span,
-) -> bool {
+) {
     if let Some(&first) = index.get(name.text.as_str()) {
-        diagnostics.push(duplicate(kind, name, span_of(first)));
-        return false;
+        let first_span = list[first].name.span;
+        diagnostics.push(duplicate(kind, name, first_span));
+        return;
     }
-    index.insert(&name.text, next);
-    true
+    index.insert(&name.text, list.len());
+    list.push(Declared { node, file, name });
 }
 
 /// The diagnostic for a second declaration of a name.
