@@ -11,7 +11,8 @@
 #
 # Usage: scripts/validate_graphs.sh [-k DIR] [FILE.pipe ...]
 #   -k DIR   keep the rendered .mmd, .dot and .svg files in DIR
-#   FILE     check these files instead of every .pipe under the two folders
+#   FILE     check these files instead of every .pipe directly in the two folders
+#            (pipelines/shared/ holds imported handlers, not pipelines)
 # Env: PIPEC=path/to/pipec to skip `cargo build`.
 # Exit: 0 when every file renders and parses, 1 on any failure, 2 on bad setup.
 set -uo pipefail
@@ -55,7 +56,7 @@ fi
 if [[ $# -gt 0 ]]; then
   files=("$@")
 else
-  mapfile -t files < <(cd "$root" && find pipelines tests/graph -name '*.pipe' -type f 2>/dev/null | LC_ALL=C sort)
+  mapfile -t files < <(cd "$root" && find pipelines tests/graph -maxdepth 1 -name '*.pipe' -type f 2>/dev/null | LC_ALL=C sort)
 fi
 if [[ ${#files[@]} -eq 0 ]]; then
   echo "error: no .pipe files found" >&2
