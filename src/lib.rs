@@ -6,6 +6,7 @@ pub mod compile;
 pub mod diagnostic;
 pub mod ir;
 pub mod loader;
+pub mod run;
 pub mod source;
 pub mod span;
 pub mod syntax;

@@ -1,6 +1,7 @@
 //! The command line: one module per subcommand, each a thin client of the library.
 
 mod check;
+mod run;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -17,6 +18,8 @@ pub struct Cli {
 enum Command {
     /// Check pipelines and report every problem (exit 1 on errors).
     Check(check::Args),
+    /// Run a pipeline now, or print its plan with --dry-run.
+    Run(run::Args),
 }
 
 /// Exit codes shared by every subcommand.
@@ -33,6 +36,7 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
         Command::Check(args) => check::run(&args),
+        Command::Run(args) => run::run(&args),
     };
     ExitCode::from(code)
 }
