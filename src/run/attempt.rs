@@ -115,7 +115,9 @@ async fn handler(
         HandlerKind::Exec { program, args } => {
             let path = PathBuf::from(program);
             let path = if program.contains('/') && path.is_relative() {
-                handler.base_dir.join(path)
+                // Absolute, since the child runs in the pipeline's folder.
+                let joined = handler.base_dir.join(path);
+                std::path::absolute(&joined).unwrap_or(joined)
             } else {
                 path
             };

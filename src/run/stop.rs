@@ -15,7 +15,7 @@ impl Stop {
         match self {
             Stop::Interrupted(why) => format!("interrupted ({why})"),
             Stop::Aborted { task, .. } => {
-                format!("cancelled: task `{task}` failed and its policy is abort")
+                format!("run aborted: task `{task}` failed and its policy is abort")
             }
         }
     }
