@@ -160,7 +160,12 @@ async fn handler(
     let spec = Spec {
         program,
         args,
-        cwd: call.pipeline.base_dir.clone(),
+        // A pipeline file named without a folder has an empty base_dir.
+        cwd: if call.pipeline.base_dir.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            call.pipeline.base_dir.clone()
+        },
         env,
         stdin: serde_json::to_vec(&**call.input).unwrap_or_else(|_| b"{}".to_vec()),
         max_output: handler.max_output,
