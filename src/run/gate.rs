@@ -142,7 +142,6 @@ fn describe(env: &Env, v: &V) -> String {
 pub fn duration_text(ms: i64) -> String {
     let (sign, ms) = if ms < 0 { ("-", -ms) } else { ("", ms) };
     let units = [
-        (86_400_000, "d"),
         (3_600_000, "h"),
         (60_000, "m"),
         (1000, "s"),
