@@ -55,8 +55,11 @@ impl Fixture {
             .arg(self.run_dir())
             .arg("--events")
             .arg(self.dir.join("events.jsonl"))
-            .args(["--view", "lines", "--grace-ms", "300"])
+            .args(["--grace-ms", "300"])
             .args(extra);
+        if !extra.contains(&"--view") {
+            cmd.args(["--view", "lines"]);
+        }
         cmd
     }
 
@@ -154,7 +157,7 @@ pub fn normalize(text: &str, fixture: &Fixture) -> String {
                     out.push_str(word);
                 }
             }
-            out
+            out.trim_end().to_string()
         })
         .collect::<Vec<_>>()
         .join("\n")
