@@ -37,24 +37,8 @@ pub enum Exit {
 const STDERR_TAIL: usize = 600;
 
 pub async fn run(spec: Spec, mut stop: StopReceiver) -> Exit {
-    let stdout_log = match std::fs::File::create(&spec.stdout_log) {
-        Ok(f) => f,
-        Err(e) => {
-            return Exit::Failed(format!(
-                "cannot create log `{}`: {e}",
-                spec.stdout_log.display()
-            ))
-        }
-    };
-    let stderr_log = match std::fs::File::create(&spec.stderr_log) {
-        Ok(f) => f,
-        Err(e) => {
-            return Exit::Failed(format!(
-                "cannot create log `{}`: {e}",
-                spec.stderr_log.display()
-            ))
-        }
-    };
+    let stdout_log = Log::new(spec.stdout_log.clone());
+    let stderr_log = Log::new(spec.stderr_log.clone());
     let mut command = Command::new(&spec.program);
     command
         .args(&spec.args)
@@ -85,18 +69,14 @@ pub async fn run(spec: Spec, mut stop: StopReceiver) -> Exit {
         }
     });
     let (over_tx, over_rx) = oneshot::channel();
-    let stdout = child.stdout.take().map(|s| {
-        tokio::spawn(keep_limited(
-            s,
-            spec.max_output,
-            tokio::fs::File::from_std(stdout_log),
-            over_tx,
-        ))
-    });
+    let stdout = child
+        .stdout
+        .take()
+        .map(|s| tokio::spawn(keep_limited(s, spec.max_output, stdout_log, over_tx)));
     let stderr = child
         .stderr
         .take()
-        .map(|s| tokio::spawn(keep_tail(s, tokio::fs::File::from_std(stderr_log))));
+        .map(|s| tokio::spawn(keep_tail(s, stderr_log)));
 
     enum Waited {
         Exited(std::io::Result<ExitStatus>),
@@ -194,50 +174,85 @@ async fn terminate_group(group: Option<Pid>, child: &mut tokio::process::Child, 
 async fn keep_limited(
     mut pipe: impl AsyncRead + Unpin,
     max: u64,
-    mut log: tokio::fs::File,
+    mut log: Log,
     over: oneshot::Sender<()>,
 ) -> (Vec<u8>, bool) {
     let limit = usize::try_from(max).unwrap_or(usize::MAX);
     let mut kept = Vec::new();
     let mut chunk = vec![0u8; 64 * 1024];
-    let mut logging = true;
     loop {
         let n = match pipe.read(&mut chunk).await {
             Ok(0) | Err(_) => break,
             Ok(n) => n,
         };
-        if logging && log.write_all(&chunk[..n]).await.is_err() {
-            logging = false;
-        }
+        log.write(&chunk[..n]);
         if kept.len() + n > limit {
             let _ = over.send(());
-            let _ = log.flush().await;
             return (Vec::new(), true);
         }
         kept.extend_from_slice(&chunk[..n]);
     }
-    let _ = log.flush().await;
     (kept, false)
 }
 
 /// Logs all of stderr, keeps its last bytes for the failure message.
-async fn keep_tail(mut pipe: impl AsyncRead + Unpin, mut log: tokio::fs::File) -> Vec<u8> {
+async fn keep_tail(mut pipe: impl AsyncRead + Unpin, mut log: Log) -> Vec<u8> {
     let mut tail = Vec::new();
     let mut chunk = vec![0u8; 16 * 1024];
-    let mut logging = true;
     loop {
         let n = match pipe.read(&mut chunk).await {
             Ok(0) | Err(_) => break,
             Ok(n) => n,
         };
-        if logging && log.write_all(&chunk[..n]).await.is_err() {
-            logging = false;
-        }
+        log.write(&chunk[..n]);
         tail.extend_from_slice(&chunk[..n]);
         if tail.len() > STDERR_TAIL * 2 {
             tail.drain(..tail.len() - STDERR_TAIL);
         }
     }
-    let _ = log.flush().await;
     tail
+}
+
+/// A log file created on the first byte: a silent command leaves no empty
+/// files behind, and file creation (slow on a busy disk) is skipped for it.
+/// Writes go straight to the page cache; a failing disk stops the logging,
+/// never the task.
+struct Log {
+    path: PathBuf,
+    file: Option<std::fs::File>,
+    broken: bool,
+}
+
+impl Log {
+    fn new(path: PathBuf) -> Self {
+        Self {
+            path,
+            file: None,
+            broken: false,
+        }
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        use std::io::Write;
+        if self.broken {
+            return;
+        }
+        if self.file.is_none() {
+            if let Some(dir) = self.path.parent() {
+                let _ = std::fs::create_dir_all(dir);
+            }
+            match std::fs::File::create(&self.path) {
+                Ok(f) => self.file = Some(f),
+                Err(_) => {
+                    self.broken = true;
+                    return;
+                }
+            }
+        }
+        if let Some(f) = self.file.as_mut() {
+            if f.write_all(bytes).is_err() {
+                self.broken = true;
+            }
+        }
+    }
 }

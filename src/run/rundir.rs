@@ -16,9 +16,9 @@ impl RunDir {
             std::fs::create_dir_all(&dir)
                 .map_err(|e| format!("cannot create `{}`: {e}", dir.display()))?;
         }
-        Ok(Self {
-            root: root.to_path_buf(),
-        })
+        // Absolute: handlers run in the pipeline's folder and get these paths.
+        let root = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
+        Ok(Self { root })
     }
 
     pub fn root(&self) -> &Path {
@@ -33,7 +33,8 @@ impl RunDir {
         self.root.join("events.jsonl")
     }
 
-    /// `logs/<pipeline>/<task>.<attempt>.stdout` and `.stderr`.
+    /// `logs/<pipeline>/<task>.<attempt>.stdout` and `.stderr`, created by
+    /// the first byte written (the folder too).
     pub fn logs(
         &self,
         pipeline: &str,
@@ -41,8 +42,6 @@ impl RunDir {
         attempt: u32,
     ) -> Result<(PathBuf, PathBuf), String> {
         let dir = self.root.join("logs").join(pipeline);
-        std::fs::create_dir_all(&dir)
-            .map_err(|e| format!("cannot create `{}`: {e}", dir.display()))?;
         Ok((
             dir.join(format!("{task}.{attempt}.stdout")),
             dir.join(format!("{task}.{attempt}.stderr")),

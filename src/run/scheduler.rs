@@ -68,11 +68,20 @@ pub(crate) fn run_pipeline(
     context: Map<String, Value>,
 ) -> Pin<Box<dyn Future<Output = PipelineOutcome> + Send>> {
     Box::pin(async move {
-        let count = shared.program.pipeline(pipeline).dag.node_count();
+        let p = shared.program.pipeline(pipeline);
+        let count = p.dag.node_count();
+        // Declaration order in its stage: the branch-merge order.
+        let mut order = vec![0u32; count];
+        for stage in &p.stages {
+            for (i, t) in stage.tasks.iter().enumerate() {
+                order[t.index()] = u32::try_from(i).unwrap_or(u32::MAX);
+            }
+        }
         let run = PipelineRun {
             shared,
             pid: pipeline,
             state: (0..count).map(|_| TaskState::default()).collect(),
+            order,
             context,
         };
         run.run(stages).await
@@ -144,6 +153,7 @@ struct PipelineRun {
     shared: Arc<Shared>,
     pid: PipelineId,
     state: Vec<TaskState>,
+    order: Vec<u32>,
     context: Map<String, Value>,
 }
 
@@ -553,12 +563,7 @@ impl PipelineRun {
         let task = p.task(t);
         let stage = p.stage(task.stage).name.clone();
         let name = task.name.clone();
-        let order = p
-            .stage(task.stage)
-            .tasks
-            .iter()
-            .position(|x| *x == t)
-            .unwrap_or(0) as u32;
+        let order = self.order[t.index()];
         let st = &mut self.state[t.index()];
         let elapsed = st.started.map(|s| s.elapsed()).unwrap_or_default();
         st.duration = Some(elapsed);
