@@ -77,7 +77,7 @@ fn seen(expr: &Expr, env: &Env) -> Vec<String> {
     collect(expr, &mut keys, &mut tasks);
     let mut out: Vec<String> = keys
         .iter()
-        .map(|k| match env.context.get(k.as_str()) {
+        .map(|k| match lookup(env.context, k) {
             Some(v) => format!("{k} = {}", summary(v)),
             None => format!("{k} is absent"),
         })
@@ -93,8 +93,13 @@ fn seen(expr: &Expr, env: &Env) -> Vec<String> {
 }
 
 fn collect(expr: &Expr, keys: &mut Vec<String>, tasks: &mut Vec<TaskId>) {
+    if let Some(path) = key_path(expr) {
+        if !keys.contains(&path) {
+            keys.push(path);
+        }
+        return;
+    }
     match &expr.kind {
-        ExprKind::Key(k) if !keys.contains(k) => keys.push(k.clone()),
         ExprKind::Task(t) if !tasks.contains(t) => tasks.push(*t),
         ExprKind::Field(e, _) | ExprKind::Lambda(_, e) | ExprKind::Unary(_, e) => {
             collect(e, keys, tasks)
@@ -108,6 +113,25 @@ fn collect(expr: &Expr, keys: &mut Vec<String>, tasks: &mut Vec<TaskId>) {
         }
         _ => {}
     }
+}
+
+/// `account.cash` for a field chain on a context key.
+fn key_path(expr: &Expr) -> Option<String> {
+    match &expr.kind {
+        ExprKind::Key(k) => Some(k.clone()),
+        ExprKind::Field(inner, field) => key_path(inner).map(|p| format!("{p}.{field}")),
+        _ => None,
+    }
+}
+
+/// The value at a dotted path of the context.
+fn lookup<'c>(context: &'c Map<String, Value>, path: &str) -> Option<&'c Value> {
+    let mut parts = path.split('.');
+    let mut value = context.get(parts.next()?)?;
+    for part in parts {
+        value = value.as_object()?.get(part)?;
+    }
+    Some(value)
 }
 
 /// A value in a few characters: lists and objects by size.

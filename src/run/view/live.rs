@@ -27,6 +27,7 @@ struct State {
     retries: usize,
     drawn_lines: usize,
     last: Vec<String>,
+    root: String,
 }
 
 pub struct LiveView {
@@ -80,8 +81,8 @@ impl LiveView {
                 .unwrap_or(width)
                 .min(width);
             lines.push(format!(
-                "{:<16} [{}{}] {:>4}/{:<4} {:>2} running {:>2} failed  {}",
-                truncate(&st.name, 16),
+                "{:<20} [{}{}] {:>4}/{:<4} {:>2} running {:>2} failed  {}",
+                truncate(&st.name, 20),
                 "#".repeat(filled),
                 "-".repeat(width - filled),
                 st.done,
@@ -100,8 +101,9 @@ impl LiveView {
             s.retries,
             duration(u64::try_from(self.started.elapsed().as_millis()).unwrap_or(0))
         ));
+        // One terminal line each, or moving the cursor back up goes wrong.
         for l in &s.last {
-            lines.push(format!("  {l}"));
+            lines.push(format!("  {}", truncate(l, 100)));
         }
         let mut err = std::io::stderr().lock();
         let mut frame = String::new();
@@ -130,13 +132,24 @@ fn truncate(s: &str, n: usize) -> String {
 impl Observer for LiveView {
     fn event(&self, event: &Event) {
         let Ok(mut s) = self.state.lock() else { return };
-        let key = |stage: &str| format!("{}/{stage}", event.pipeline);
+        // Sub-pipelines' stages are told apart by their pipeline's name.
+        let root = s.root.clone();
+        let key = |stage: &str| {
+            if event.pipeline == root || root.is_empty() {
+                stage.to_string()
+            } else {
+                format!("{}/{stage}", event.pipeline)
+            }
+        };
         let find = |s: &mut State, stage: &str| {
             let k = key(stage);
             s.stages.iter().position(|x| x.name == k)
         };
         match &event.kind {
-            EventKind::RunStarted { tasks, .. } => s.pending += tasks,
+            EventKind::RunStarted { tasks, .. } => {
+                s.pending += tasks;
+                s.root = event.pipeline.clone();
+            }
             EventKind::StageStarted { stage, tasks } => s.stages.push(StageLine {
                 name: key(stage),
                 total: *tasks,
