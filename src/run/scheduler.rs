@@ -316,8 +316,17 @@ impl PipelineRun {
             let msg = match rx.try_recv() {
                 Ok(msg) => msg,
                 Err(_) => {
-                    self.shared.emitter.flush();
-                    match rx.recv().await {
+                    // Idle: flush the observers once nothing happened for a
+                    // moment, so a burst of short tasks costs one write, not
+                    // one per event, and a long task never hides its events.
+                    let next = tokio::select! {
+                        msg = rx.recv() => msg,
+                        () = tokio::time::sleep(FLUSH_AFTER) => {
+                            self.shared.emitter.flush();
+                            rx.recv().await
+                        }
+                    };
+                    match next {
                         Some(msg) => msg,
                         None => break,
                     }
@@ -859,6 +868,9 @@ impl PipelineRun {
 }
 
 const CLEANUP_TIMEOUT_MILLIS: u64 = 30_000;
+
+/// How long the scheduler stays idle before it flushes events.
+const FLUSH_AFTER: Duration = Duration::from_millis(10);
 
 fn millis(d: Duration) -> u64 {
     u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
