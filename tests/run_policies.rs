@@ -190,6 +190,11 @@ pipeline p {{
     task trading {{ run noop when trading_days }}
     task not_fomc {{ run noop when not fomc }}
     task after_skipped {{ run noop after weekend_only }}
+    task opex {{ run noop when monthly_opex }}
+    task witching {{ run noop when triple_witching }}
+    task week_end {{ run noop when last_trading_day_of_week }}
+    task month_start {{ run noop when first_trading_day_of_month }}
+    task closed {{ run noop when market_closed }}
   }}
 }}"
         ),
@@ -211,6 +216,23 @@ pipeline p {{
         f.status("after_skipped"),
         "completed",
         "a day-skipped task does not block its dependents"
+    );
+    // 2026-11-20 is the third Friday of November: monthly expiration, not a
+    // quarterly one, the last trading day of its week, not the first of its month.
+    assert_eq!(f.status("opex"), "completed");
+    assert_eq!(f.status("witching"), "skipped");
+    assert_eq!(f.status("week_end"), "completed");
+    assert_eq!(f.status("month_start"), "skipped");
+    assert_eq!(f.status("closed"), "skipped");
+    let out = f.run(&["--as-of", "2026-12-01"]);
+    assert_eq!(code(&out), 0);
+    assert_eq!(f.status("month_start"), "completed", "Tuesday 1 December");
+    let out = f.run(&["--as-of", "2026-12-18"]);
+    assert_eq!(code(&out), 0);
+    assert_eq!(
+        f.status("witching"),
+        "completed",
+        "third Friday of December"
     );
 
     let out = f.run(&["--as-of", "2026-11-21"]);

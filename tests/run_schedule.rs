@@ -325,3 +325,61 @@ pipeline p {
     assert_eq!(code(&out), 2);
     assert!(text(&out.stderr).contains("pipeline `p` has no stage `nope` (stages: a, b, c)"));
 }
+
+#[test]
+fn after_a_merge_step_only_its_value_of_a_collided_key_remains() {
+    let f = Fixture::new(
+        "merge_step",
+        r#"
+handler one { builtin emit { x: 1, l: [1] } returns { x: int, l: [int] } }
+handler two { builtin emit { x: 2, l: [2] } returns { x: int, l: [int] } }
+handler merge { builtin emit { x: 3 } returns { x: int } }
+handler silent { builtin noop }
+pipeline p {
+  stage s1 { task a { run one } task b { run two } task combine { run merge joins a, b } }
+  stage s2 { task c { run one } task d { run two } task quiet { run silent joins c, d } }
+}"#,
+    );
+    let out = f.run(&["--stages", "s1"]);
+    assert_eq!(code(&out), 0, "{}{}", text(&out.stdout), text(&out.stderr));
+    assert_eq!(f.summary()["context"], json!({ "x": 3, "l": [1, 2] }));
+    let out = f.run(&["--stages", "s2"]);
+    assert_eq!(code(&out), 0, "{}{}", text(&out.stdout), text(&out.stderr));
+    assert_eq!(
+        f.summary()["context"],
+        json!({ "l": [1, 2] }),
+        "a merge step that writes no x drops it"
+    );
+}
+
+#[test]
+fn gate_expressions_evaluate_every_operator() {
+    let f = Fixture::new(
+        "operators",
+        r#"
+handler facts {
+  builtin emit {
+    symbols: ["AAPL", "MSFT"], name: "market open", at: "2026-11-20T10:00:00Z", same: "2026-11-20T05:00:00-05:00",
+    account: { cash: 1000.5, broker: "ib" }, n: 4, ratio: 0.5, flag: true, nothing: null
+  }
+  returns {
+    symbols: [string], name: string, at: timestamp, same: timestamp,
+    account: { cash: float, broker: string }, n: int, ratio: float, flag: bool, nothing?: any
+  }
+}
+pipeline p {
+  stage s {
+    task facts
+    gate membership { "AAPL" in symbols and not ("TSLA" in symbols) and "open" in name }
+    gate sizes { len(symbols) == 2 and len(name) == 11 }
+    gate arithmetic { n * 2 + 1 == 9 and n / 2 == 2 and n / 8 == ratio and -n < 0 and account.cash - 0.5 == 1000 }
+    gate times { at == same and age(at) > 1h and age(at) <= 2h + 30m }
+    gate fields { account.broker == "ib" and account.cash > 1000 and flag and nothing == null and exists(ratio) }
+    gate lists { [1, 2] == [1, 2] and count(symbols, s => s != "AAPL") == 1 and all(symbols, s => len(s) == 4) }
+  }
+}"#,
+    );
+    let out = f.run(&["--now", "2026-11-20T11:30:00Z"]);
+    assert_eq!(code(&out), 0, "{}{}", text(&out.stdout), text(&out.stderr));
+    assert_eq!(f.events_of("gate_passed").len(), 6);
+}
