@@ -186,3 +186,29 @@ fn compile_errors_are_printed_and_exit_2() {
         .unwrap();
     assert_eq!(code(&missing), 2);
 }
+
+#[test]
+fn a_full_disk_for_the_events_file_is_a_warning_not_a_failure() {
+    let f = fixture("full_disk");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_pipec"))
+        .current_dir(&f.dir)
+        .args([
+            "run",
+            "main.pipe",
+            "--view",
+            "quiet",
+            "--as-of",
+            "2026-11-20",
+        ])
+        .args(["--events", "/dev/full", "--run-dir"])
+        .arg(f.run_dir())
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("warning: cannot write `/dev/full`: No space left on device"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(f.run_dir().join("events.jsonl").exists());
+}
