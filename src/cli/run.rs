@@ -191,7 +191,8 @@ pub fn run(args: &Args) -> u8 {
         if let Some(l) = &live {
             options.observers.push(l.clone());
         } else if view == View::Lines {
-            let plain: Arc<dyn Observer> = Arc::new(PlainView::new(std::io::stderr()));
+            let plain: Arc<dyn Observer> =
+                Arc::new(PlainView::new(std::io::BufWriter::new(std::io::stderr())));
             options.observers.push(plain);
         }
         listen_for_signals(options.interrupt.clone());
