@@ -210,6 +210,9 @@ pub fn lower(
         diagnostics,
     );
     dependencies::lower(&mut pipeline, &stage_decls, &index, diagnostics);
+    if pipeline.calendar.is_none() {
+        require_calendar_for_days(&pipeline, diagnostics);
+    }
 
     for setting in &decl.settings {
         match &setting.node {
@@ -422,6 +425,31 @@ fn lower_task(
         task.work = work;
     }
     task
+}
+
+/// `when trading_days` and its kin ask an exchange calendar; without one they
+/// would never hold, silently.
+fn require_calendar_for_days(pipeline: &Pipeline, diagnostics: &mut Diagnostics) {
+    for task in pipeline.dag.node_weights() {
+        let needs = task
+            .when
+            .iter()
+            .flat_map(|c| &c.any_of)
+            .any(DayRef::needs_calendar);
+        if needs {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::UnknownCalendar,
+                    format!(
+                        "task `{}` runs on trading days but pipeline `{}` names no calendar",
+                        task.name, pipeline.name
+                    ),
+                )
+                .label(task.span, "its `when` needs an exchange calendar")
+                .help("add `calendar XNYS` (or another calendar) to the pipeline"),
+            );
+        }
+    }
 }
 
 /// `task x` with no `run` runs the handler named `x`.
