@@ -88,9 +88,10 @@ pipeline p {
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));
     let seen: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(f.work("seen.json")).unwrap()).unwrap();
-    // zeta is declared first: its list comes first although it finished last.
-    assert_eq!(seen, json!({ "signals": [1, 2], "a": 1, "b": 2 }));
-    assert_eq!(f.summary()["context"]["signals"], json!([1, 2]));
+    // Lists accumulate: root's item, then the branches' in declaration order;
+    // zeta is declared first, so its list comes first although it finished last.
+    assert_eq!(seen, json!({ "signals": [0, 1, 2], "a": 1, "b": 2 }));
+    assert_eq!(f.summary()["context"]["signals"], json!([0, 1, 2]));
 }
 
 #[test]
@@ -153,7 +154,7 @@ pipeline p {{
 }
 
 #[test]
-fn sequential_writes_replace() {
+fn sequential_writes_replace_values_and_append_lists() {
     let f = Fixture::new(
         "sequential",
         r#"
@@ -168,8 +169,8 @@ pipeline p {
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));
     assert_eq!(
         f.summary()["context"],
-        json!({ "x": 1, "l": [1] }),
-        "stage two's write replaces stage one's"
+        json!({ "x": 1, "l": [1, 2, 1] }),
+        "later writes replace a value and append to a list, within and across stages"
     );
 }
 

@@ -1,12 +1,13 @@
 //! The run context as it flows through a stage's graph.
 //!
 //! A task's view of the context is the stage's starting context plus what its
-//! upstream tasks (in the stage) wrote. For every key we keep the *latest*
-//! writers along the paths that reach the task: a writer that is an ancestor of
-//! another writer of the same key was superseded (sequential writes replace);
-//! writers that remain are parallel branches and are merged: lists append in
-//! declaration order, anything else collides unless the pipeline chose a
-//! strategy or the reader is a merge step.
+//! upstream tasks (in the stage) wrote. Lists accumulate, like an audit trail:
+//! every write of a list key is kept and the lists are appended in declaration
+//! order. For any other key we keep the *latest* writers along the paths that
+//! reach the task: a writer that is an ancestor of another writer of the same
+//! key was superseded (sequential writes replace); writers that remain are
+//! parallel branches and collide unless the pipeline chose a strategy or the
+//! reader is a merge step.
 
 use crate::ir::{MergeStrategy, Pipeline, TaskId};
 use serde_json::{Map, Value};
@@ -50,14 +51,24 @@ pub fn join(pipeline: &Pipeline, deps: &[&Delta]) -> Delta {
             }
             for writes in all.values_mut() {
                 if writes.len() > 1 {
-                    let superseded = superseded(pipeline, writes);
-                    writes.retain(|w| !superseded.contains(&w.task));
+                    // Lists accumulate: an earlier write of a list is never superseded.
+                    if !all_lists(writes) {
+                        let superseded = superseded(pipeline, writes);
+                        writes.retain(|w| !superseded.contains(&w.task));
+                    }
                     writes.sort_by_key(|w| w.order);
                 }
             }
             Delta(Arc::new(all))
         }
     }
+}
+
+/// Whether every write of a key is a list: such writes accumulate.
+fn all_lists(writes: &[Write]) -> bool {
+    writes
+        .iter()
+        .all(|w| w.value.as_deref().is_some_and(Value::is_array))
 }
 
 /// The writers that are ancestors of another writer of the same key: one
@@ -93,14 +104,20 @@ pub fn with_output(
     }
     let mut writes = (*base.0).clone();
     for (key, value) in output {
-        writes.insert(
-            key.clone(),
-            vec![Write {
-                task,
-                order,
-                value: Some(Arc::new(value.clone())),
-            }],
-        );
+        let write = Write {
+            task,
+            order,
+            value: Some(Arc::new(value.clone())),
+        };
+        match writes.get_mut(key) {
+            Some(earlier) if value.is_array() && all_lists(earlier) => {
+                earlier.push(write);
+                earlier.sort_by_key(|w| w.order);
+            }
+            _ => {
+                writes.insert(key.clone(), vec![write]);
+            }
+        }
     }
     for key in dropped {
         if !output.contains_key(key) {
@@ -177,20 +194,32 @@ pub fn resolve(
     Ok((merged, collided))
 }
 
-/// `base` with `merged` written over it.
+/// `base` with `merged` written over it; lists are appended to.
 pub fn overlay(base: &Map<String, Value>, merged: Map<String, Value>) -> Map<String, Value> {
     let mut out = base.clone();
     for (k, v) in merged {
-        out.insert(k, v);
+        match (out.get_mut(&k), v) {
+            (Some(Value::Array(earlier)), Value::Array(more)) => earlier.extend(more),
+            (_, v) => {
+                out.insert(k, v);
+            }
+        }
     }
     out
 }
 
-/// What a sub-pipeline added: keys new or changed relative to its input.
+/// What a sub-pipeline added: keys new or changed relative to its input, and
+/// for a list only the items it appended (they are appended again by its caller).
 pub fn added(input: &Map<String, Value>, output: &Map<String, Value>) -> Map<String, Value> {
     output
         .iter()
-        .filter(|(k, v)| input.get(*k) != Some(*v))
-        .map(|(k, v)| (k.clone(), v.clone()))
+        .filter_map(|(k, v)| match (input.get(k), v) {
+            (Some(Value::Array(before)), Value::Array(after)) if after.starts_with(before) => {
+                let appended = after[before.len()..].to_vec();
+                (!appended.is_empty()).then(|| (k.clone(), Value::Array(appended)))
+            }
+            (Some(old), new) if old == new => None,
+            _ => Some((k.clone(), v.clone())),
+        })
         .collect()
 }

@@ -745,9 +745,7 @@ impl PipelineRun {
             .collect();
         let all = context::join(p, &sinks);
         let (merged, _) = context::resolve(p, &all, p.merge, false).map_err(|c| c.message())?;
-        for (k, v) in merged {
-            self.context.insert(k, v);
-        }
+        self.context = context::overlay(&self.context, merged);
         Ok(())
     }
 
