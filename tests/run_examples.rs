@@ -1,0 +1,110 @@
+//! Every bundled pipeline runs end to end with its shell handlers, and the
+//! trading day shows each failure policy firing on its synthetic data.
+
+mod common;
+
+use serde_json::Value;
+use std::path::Path;
+
+/// Runs an example into a fresh run folder; the exit code and `summary.json`.
+fn run_example(file: &str, dir: &Path) -> (i32, Value) {
+    let output = common::pipec()
+        .args([
+            "run",
+            file,
+            "--as-of",
+            "2026-11-20",
+            "--view",
+            "lines",
+            "--run-dir",
+        ])
+        .arg(dir)
+        .output()
+        .expect("pipec runs");
+    let summary = std::fs::read_to_string(dir.join("summary.json")).unwrap_or_else(|e| {
+        panic!(
+            "{file}: no summary ({e}):\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        )
+    });
+    (
+        output.status.code().unwrap_or(-1),
+        serde_json::from_str(&summary).expect("summary.json is JSON"),
+    )
+}
+
+fn task<'a>(summary: &'a Value, name: &str) -> &'a Value {
+    summary["tasks"]
+        .as_array()
+        .and_then(|tasks| tasks.iter().find(|t| t["task"] == name))
+        .unwrap_or_else(|| panic!("no task {name} in {summary:#}"))
+}
+
+fn temp_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("pipec-example-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+#[test]
+fn the_trading_day_runs_and_every_policy_fires() {
+    let dir = temp_dir("trading_day");
+    let (code, summary) = run_example("pipelines/trading_day.pipe", &dir);
+    assert_eq!(code, 0, "{summary:#}");
+    // retry: the broker session token is stale on the first attempt.
+    assert_eq!(task(&summary, "broker_connect")["status"], "completed");
+    assert_eq!(task(&summary, "broker_connect")["attempts"], 2);
+    // warn: one symbol's bar is missing; the gate accepts the warning.
+    assert_eq!(task(&summary, "data_integrity")["status"], "warned");
+    // default: too few symbols to call a regime, so the declared neutral regime stands.
+    assert_eq!(task(&summary, "detect_regime")["status"], "defaulted");
+    assert_eq!(summary["context"]["regime"], "neutral");
+    // skip: no API key for the optional sentiment feed.
+    assert_eq!(task(&summary, "social_sentiment")["status"], "skipped");
+    assert_eq!(task(&summary, "reconcile_positions")["status"], "completed");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_gate_stops_the_day() {
+    let dir = temp_dir("gate");
+    let (code, summary) = run_example("pipelines/gate_stops_day.pipe", &dir);
+    assert_eq!(code, 1);
+    let reason = summary["reason"].as_str().unwrap_or_default();
+    assert!(reason.contains("gate `no_blockers` failed"), "{reason}");
+    assert_eq!(task(&summary, "submit_orders")["status"], "skipped");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn the_other_examples_run_clean() {
+    for example in ["master", "alpha_manifest", "agent_workflow", "market_dag"] {
+        let dir = temp_dir(example);
+        let (code, summary) = run_example(&format!("pipelines/{example}.pipe"), &dir);
+        assert_eq!(code, 0, "{example}: {summary:#}");
+        assert_eq!(summary["status"], "succeeded", "{example}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
+
+#[test]
+fn the_manifest_audit_trail_lists_every_step() {
+    let dir = temp_dir("alpha");
+    let (_, summary) = run_example("pipelines/alpha_manifest.pipe", &dir);
+    let steps: Vec<&str> = summary["context"]["audit"]
+        .as_array()
+        .expect("an audit list")
+        .iter()
+        .filter_map(|a| a["step"].as_str())
+        .collect();
+    for step in [
+        "ingest",
+        "inference_model_a",
+        "inference_model_b",
+        "ensemble",
+        "publish",
+    ] {
+        assert!(steps.contains(&step), "{step} missing from {steps:?}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
