@@ -9,6 +9,7 @@ pub mod format;
 pub mod graph;
 pub mod ir;
 pub mod loader;
+pub mod run;
 pub mod source;
 pub mod span;
 pub mod syntax;

@@ -5,6 +5,7 @@ mod check;
 mod fmt;
 mod graph;
 mod next;
+mod run;
 mod table;
 mod when;
 
@@ -23,6 +24,8 @@ pub struct Cli {
 enum Command {
     /// Check pipelines and report every problem (exit 1 on errors).
     Check(check::Args),
+    /// Run a pipeline now, or print its plan with --dry-run.
+    Run(run::Args),
     /// Draw pipelines as a Mermaid flowchart or a Graphviz DOT digraph.
     Graph(graph::Args),
     /// Show an exchange calendar's month, or a market's state and next transition.
@@ -58,6 +61,7 @@ pub fn main() -> ExitCode {
         Command::Calendar(args) => calendar::run(&args),
         Command::Next(args) => next::run(&args),
         Command::Fmt(args) => fmt::run(&args),
+        Command::Run(args) => run::run(&args),
     };
     ExitCode::from(code)
 }

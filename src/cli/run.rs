@@ -1,0 +1,261 @@
+//! `pipec run`: runs a pipeline now, or prints its plan.
+
+use super::exit;
+use chrono::{DateTime, NaiveDate, Utc};
+use clap::ValueEnum;
+use pipec::compile::compile;
+use pipec::diagnostic::render::{render, Style};
+use pipec::run::view::{summary_table, LiveView, PlainView};
+use pipec::run::{
+    self as interp, Clock, FixedClock, JsonlWriter, Observer, RunOptions, RunStatus, SystemClock,
+};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Interrupted by Ctrl-C or SIGTERM.
+pub const INTERRUPTED: u8 = 130;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The `.pipe` file.
+    file: PathBuf,
+    /// The pipeline to run (default: the file's first).
+    #[arg(long)]
+    pipeline: Option<String>,
+    /// Run only the stages this trigger runs.
+    #[arg(long, conflicts_with = "stages")]
+    trigger: Option<String>,
+    /// Run only these stages: `a..b`, `a,b` or `all`.
+    #[arg(long)]
+    stages: Option<String>,
+    /// The date day conditions and handlers see (YYYY-MM-DD; default today, UTC).
+    #[arg(long, value_parser = parse_date)]
+    as_of: Option<NaiveDate>,
+    /// Freeze the clock gates read (`age`) at this RFC 3339 instant.
+    #[arg(long, value_parser = parse_instant)]
+    now: Option<DateTime<Utc>>,
+    /// Print the plan and run nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Also write every event as a JSON line to this file.
+    #[arg(long)]
+    events: Option<PathBuf>,
+    /// The run folder (default: `.pipec/runs/<run_id>/` beside the pipeline file).
+    #[arg(long)]
+    run_dir: Option<PathBuf>,
+    /// Milliseconds between SIGTERM and SIGKILL when stopping a task's processes.
+    #[arg(long, default_value_t = 2000)]
+    grace_ms: u64,
+    /// How to show progress.
+    #[arg(long, value_enum, default_value_t = View::Auto)]
+    view: View,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum View {
+    /// Live on a terminal, lines otherwise.
+    Auto,
+    Live,
+    Lines,
+    /// Only the summary.
+    Quiet,
+}
+
+fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|e| format!("`{s}` is not a YYYY-MM-DD date: {e}"))
+}
+
+fn parse_instant(s: &str) -> Result<DateTime<Utc>, String> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|d| d.with_timezone(&Utc))
+        .map_err(|e| format!("`{s}` is not an RFC 3339 instant: {e}"))
+}
+
+pub fn run(args: &Args) -> u8 {
+    let compilation = match compile(&args.file) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: cannot read `{}`: {e}", args.file.display());
+            return exit::USAGE;
+        }
+    };
+    let Some(program) = compilation
+        .program
+        .filter(|_| !compilation.diagnostics.iter().any(|d| d.is_error()))
+    else {
+        let style = Style::detect(std::io::stderr().is_terminal());
+        eprint!(
+            "{}",
+            render(&compilation.diagnostics, &compilation.sources, style, 100)
+        );
+        eprintln!(
+            "error: `{}` does not compile; nothing ran",
+            args.file.display()
+        );
+        return exit::USAGE;
+    };
+    let pipeline_id = match &args.pipeline {
+        Some(name) => match program.find_pipeline(name) {
+            Some(id) => id,
+            None => {
+                let known: Vec<&str> = program.pipelines.iter().map(|p| p.name.as_str()).collect();
+                eprintln!(
+                    "error: no pipeline `{name}` (pipelines: {})",
+                    known.join(", ")
+                );
+                return exit::USAGE;
+            }
+        },
+        None => match root_pipeline(&program, &args.file) {
+            Some(id) => id,
+            None => {
+                eprintln!("error: `{}` declares no pipeline", args.file.display());
+                return exit::USAGE;
+            }
+        },
+    };
+    let pipeline = program.pipeline(pipeline_id);
+    let stages = match (&args.trigger, &args.stages) {
+        (Some(t), _) => interp::plan::trigger_stages(pipeline, t),
+        (None, Some(s)) => interp::plan::select_stages(pipeline, s),
+        (None, None) => interp::plan::select_stages(pipeline, "all"),
+    };
+    let stages = match stages {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return exit::USAGE;
+        }
+    };
+    let clock: Arc<dyn Clock> = match args.now {
+        Some(now) => Arc::new(FixedClock(now)),
+        None => Arc::new(SystemClock),
+    };
+    let as_of = args.as_of.unwrap_or_else(|| clock.now().date_naive());
+    if args.dry_run {
+        print!(
+            "{}",
+            interp::plan::render(&program, pipeline, &stages, as_of)
+        );
+        return exit::OK;
+    }
+    let run_id = interp::new_run_id(&*clock);
+    let run_dir = args.run_dir.clone().unwrap_or_else(|| {
+        let base = args
+            .file
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(std::path::Path::new("."));
+        base.join(".pipec").join("runs").join(&run_id)
+    });
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return exit::USAGE;
+        }
+    };
+    runtime.block_on(async {
+        let mut options = RunOptions::new(pipeline_id, run_dir);
+        options.stages = Some(stages);
+        options.as_of = Some(as_of);
+        options.clock = clock;
+        options.run_id = Some(run_id);
+        options.grace = Duration::from_millis(args.grace_ms);
+        let mut events_file = None;
+        if let Some(path) = &args.events {
+            match JsonlWriter::create(path) {
+                Ok(w) => {
+                    let w = Arc::new(w);
+                    events_file = Some(w.clone());
+                    options.observers.push(w);
+                }
+                Err(e) => {
+                    eprintln!("error: cannot create `{}`: {e}", path.display());
+                    return exit::USAGE;
+                }
+            }
+        }
+        let view = match args.view {
+            View::Auto if std::io::stderr().is_terminal() => View::Live,
+            View::Auto => View::Lines,
+            other => other,
+        };
+        let live = (view == View::Live).then(LiveView::start);
+        if let Some(l) = &live {
+            options.observers.push(l.clone());
+        } else if view == View::Lines {
+            let plain: Arc<dyn Observer> = Arc::new(PlainView::new(std::io::stderr()));
+            options.observers.push(plain);
+        }
+        listen_for_signals(options.interrupt.clone());
+        let report = interp::execute(Arc::new(program), options).await;
+        if let Some(l) = &live {
+            l.finish();
+        }
+        let report = match report {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return exit::USAGE;
+            }
+        };
+        let mut stdout = std::io::stdout().lock();
+        let _ = stdout.write_all(summary_table(&report).as_bytes());
+        let _ = stdout.flush();
+        if let Some(e) = events_file.and_then(|w| w.error()) {
+            eprintln!("warning: {e}");
+        }
+        match report.status {
+            RunStatus::Succeeded => exit::OK,
+            RunStatus::Failed => exit::FAILED,
+            RunStatus::Interrupted => INTERRUPTED,
+        }
+    })
+}
+
+/// The first pipeline declared in the file itself (imports come after it in
+/// the program only when they declare pipelines too).
+fn root_pipeline(
+    program: &pipec::ir::Program,
+    file: &std::path::Path,
+) -> Option<pipec::ir::PipelineId> {
+    let dir = std::fs::canonicalize(file)
+        .ok()
+        .and_then(|f| f.parent().map(std::path::Path::to_path_buf));
+    program
+        .pipelines
+        .iter()
+        .position(|p| {
+            dir.as_ref()
+                .is_some_and(|d| std::fs::canonicalize(&p.base_dir).ok().as_ref() == Some(d))
+        })
+        .or((!program.pipelines.is_empty()).then_some(0))
+        .map(|i| pipec::ir::PipelineId(i as u32))
+}
+
+/// Ctrl-C and SIGTERM stop the run: no new tasks, running ones get the grace
+/// period, the run ends interrupted (exit 130).
+fn listen_for_signals(interrupt: interp::Interrupt) {
+    use tokio::signal::unix::{signal, SignalKind};
+    for (kind, name) in [
+        (SignalKind::interrupt(), "SIGINT"),
+        (SignalKind::terminate(), "SIGTERM"),
+    ] {
+        let Ok(mut stream) = signal(kind) else {
+            continue;
+        };
+        let interrupt = interrupt.clone();
+        tokio::spawn(async move {
+            if stream.recv().await.is_some() {
+                interrupt.interrupt(name);
+            }
+        });
+    }
+}

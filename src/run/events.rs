@@ -1,0 +1,254 @@
+//! Lifecycle events: the public contract of `--events` (one JSON object a line).
+//! The schema is documented in `docs/execution.md`; add fields, never rename.
+
+use super::clock::Clock;
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+/// One event. `span_id` is the attempt's span for task attempt events and the
+/// run's root span otherwise.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    /// 0, 1, 2 … in emission order.
+    pub seq: u64,
+    pub time: DateTime<Utc>,
+    pub run_id: String,
+    pub trace_id: String,
+    pub span_id: String,
+    /// The pipeline the event is about: the run's, or a sub-pipeline's.
+    pub pipeline: String,
+    #[serde(flatten)]
+    pub kind: EventKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum EventKind {
+    RunStarted {
+        as_of: NaiveDate,
+        stages: Vec<String>,
+        tasks: usize,
+        run_dir: PathBuf,
+    },
+    RunCompleted {
+        duration_ms: u64,
+    },
+    RunFailed {
+        reason: String,
+        duration_ms: u64,
+    },
+    RunInterrupted {
+        reason: String,
+        interrupted: Vec<String>,
+        duration_ms: u64,
+    },
+    StageStarted {
+        stage: String,
+        tasks: usize,
+    },
+    StageCompleted {
+        stage: String,
+        duration_ms: u64,
+    },
+    StageFailed {
+        stage: String,
+        reason: String,
+        best_effort: bool,
+        duration_ms: u64,
+    },
+    StageSkipped {
+        stage: String,
+        reason: String,
+    },
+    GatePassed {
+        stage: String,
+        gate: String,
+    },
+    GateFailed {
+        stage: String,
+        gate: String,
+        message: String,
+    },
+    TaskQueued {
+        stage: String,
+        task: String,
+        priority: u8,
+    },
+    TaskStarted {
+        stage: String,
+        task: String,
+        attempt: u32,
+    },
+    TaskRetrying {
+        stage: String,
+        task: String,
+        attempt: u32,
+        error: String,
+        wait_ms: u64,
+    },
+    TaskCompleted {
+        stage: String,
+        task: String,
+        attempt: u32,
+        duration_ms: u64,
+    },
+    TaskWarned {
+        stage: String,
+        task: String,
+        attempt: u32,
+        error: String,
+        duration_ms: u64,
+    },
+    TaskDefaulted {
+        stage: String,
+        task: String,
+        attempt: u32,
+        error: String,
+        duration_ms: u64,
+    },
+    TaskFailed {
+        stage: String,
+        task: String,
+        attempt: u32,
+        error: String,
+        duration_ms: u64,
+    },
+    TaskTimedOut {
+        stage: String,
+        task: String,
+        attempt: u32,
+        timeout_ms: u64,
+        duration_ms: u64,
+    },
+    TaskSkipped {
+        stage: String,
+        task: String,
+        reason: String,
+    },
+    TaskCancelled {
+        stage: String,
+        task: String,
+        attempt: u32,
+        reason: String,
+        duration_ms: u64,
+    },
+    CleanupStarted {
+        handler: String,
+    },
+    CleanupFinished {
+        handler: String,
+        error: Option<String>,
+    },
+}
+
+/// Receives every event, in order, from the scheduler's thread. Keep it cheap:
+/// it is called inline. `flush` is called whenever the scheduler goes idle.
+pub trait Observer: Send + Sync {
+    fn event(&self, event: &Event);
+    fn flush(&self) {}
+}
+
+/// Writes events as JSON lines. A write error (full disk) stops the writing and
+/// is kept for `error()`, so a broken events file never breaks the run.
+pub struct JsonlWriter {
+    path: PathBuf,
+    state: Mutex<(Option<BufWriter<File>>, Option<String>)>,
+}
+
+impl JsonlWriter {
+    pub fn create(path: &Path) -> std::io::Result<Self> {
+        let file = File::create(path)?;
+        Ok(Self {
+            path: path.to_path_buf(),
+            state: Mutex::new((Some(BufWriter::new(file)), None)),
+        })
+    }
+
+    /// The first write error, if any.
+    pub fn error(&self) -> Option<String> {
+        self.state.lock().ok().and_then(|s| s.1.clone())
+    }
+
+    fn with(&self, f: impl FnOnce(&mut BufWriter<File>) -> std::io::Result<()>) {
+        let Ok(mut state) = self.state.lock() else {
+            return;
+        };
+        let (writer, error) = &mut *state;
+        if let Some(w) = writer.as_mut() {
+            if let Err(e) = f(w) {
+                *error = Some(format!("cannot write `{}`: {e}", self.path.display()));
+                *writer = None;
+            }
+        }
+    }
+}
+
+impl Observer for JsonlWriter {
+    fn event(&self, event: &Event) {
+        self.with(|w| {
+            serde_json::to_writer(&mut *w, event)?;
+            w.write_all(b"\n")
+        });
+    }
+
+    fn flush(&self) {
+        self.with(|w| w.flush());
+    }
+}
+
+/// Stamps and numbers events and hands them to the observers.
+pub(crate) struct Emitter {
+    pub run_id: String,
+    pub trace_id: String,
+    pub root_span: String,
+    seq: AtomicU64,
+    clock: Arc<dyn Clock>,
+    observers: Vec<Arc<dyn Observer>>,
+}
+
+impl Emitter {
+    pub fn new(
+        run_id: String,
+        trace_id: String,
+        clock: Arc<dyn Clock>,
+        observers: Vec<Arc<dyn Observer>>,
+    ) -> Self {
+        Self {
+            run_id,
+            trace_id,
+            root_span: super::ids::span_id(),
+            seq: AtomicU64::new(0),
+            clock,
+            observers,
+        }
+    }
+
+    pub fn emit(&self, pipeline: &str, span: Option<&str>, kind: EventKind) {
+        if self.observers.is_empty() {
+            return;
+        }
+        let event = Event {
+            seq: self.seq.fetch_add(1, Ordering::Relaxed),
+            time: self.clock.now(),
+            run_id: self.run_id.clone(),
+            trace_id: self.trace_id.clone(),
+            span_id: span.unwrap_or(&self.root_span).to_string(),
+            pipeline: pipeline.to_string(),
+            kind,
+        };
+        for o in &self.observers {
+            o.event(&event);
+        }
+    }
+
+    pub fn flush(&self) {
+        for o in &self.observers {
+            o.flush();
+        }
+    }
+}

@@ -1,0 +1,203 @@
+//! `pipec run`: the interpreter. It executes a checked [`Program`] on tokio:
+//! stages in order, tasks as their dependencies allow, handlers as child
+//! processes (one process group each), built-ins and registered Rust functions
+//! in-process. The semantics are in `docs/execution.md`.
+//!
+//! ```no_run
+//! # async fn demo(program: pipec::ir::Program) {
+//! use pipec::run::{execute, Registry, RunOptions};
+//! let pipeline = program.find_pipeline("trading_day").unwrap();
+//! let mut options = RunOptions::new(pipeline, "/tmp/run-1");
+//! options.registry.register("fetch_prices", |ctx| async move {
+//!     Ok(serde_json::json!({ "prices": [], "as_of": format!("{}T00:00:00Z", ctx.as_of) }))
+//! });
+//! let report = execute(std::sync::Arc::new(program), options).await.unwrap();
+//! println!("{:?}", report.status);
+//! # }
+//! ```
+
+mod attempt;
+mod builtin;
+mod clock;
+mod context;
+mod days;
+pub mod events;
+mod gate;
+mod ids;
+mod output;
+pub mod plan;
+mod process;
+mod registry;
+mod report;
+mod rundir;
+mod scheduler;
+mod status;
+mod stop;
+pub mod view;
+
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use days::is_trading_day;
+pub use events::{Event, EventKind, JsonlWriter, Observer};
+pub use registry::{HandlerContext, HandlerFuture, HandlerResult, Registry};
+pub use report::{RunReport, TaskReport};
+pub use scheduler::wait_millis;
+pub use status::{RunStatus, TaskStatus};
+pub use stop::Interrupt;
+
+use crate::ir::{PipelineId, Program, StageId};
+use chrono::NaiveDate;
+use events::Emitter;
+use rundir::RunDir;
+use scheduler::{run_pipeline, Shared};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// How to run: which pipeline and stages, on which date, where to keep things.
+pub struct RunOptions {
+    pub pipeline: PipelineId,
+    /// `None`: every stage.
+    pub stages: Option<Vec<StageId>>,
+    /// The date `when` conditions and handlers (`PIPEC_AS_OF`) see; default: the clock's date (UTC).
+    pub as_of: Option<NaiveDate>,
+    pub clock: Arc<dyn Clock>,
+    /// Default: generated from the clock.
+    pub run_id: Option<String>,
+    /// The run folder itself (created): logs, events, captures, `work/`.
+    pub run_dir: PathBuf,
+    /// Between SIGTERM and SIGKILL when a process group is stopped.
+    pub grace: Duration,
+    pub registry: Registry,
+    /// Besides `events.jsonl` in the run folder, which is always written.
+    pub observers: Vec<Arc<dyn Observer>>,
+    /// Fire it to stop the run (what Ctrl-C does).
+    pub interrupt: Interrupt,
+}
+
+impl RunOptions {
+    pub fn new(pipeline: PipelineId, run_dir: impl Into<PathBuf>) -> Self {
+        Self {
+            pipeline,
+            stages: None,
+            as_of: None,
+            clock: Arc::new(SystemClock),
+            run_id: None,
+            run_dir: run_dir.into(),
+            grace: Duration::from_secs(2),
+            registry: Registry::new(),
+            observers: Vec::new(),
+            interrupt: Interrupt::new(),
+        }
+    }
+}
+
+/// A new run id from the clock: sortable by start time.
+pub fn new_run_id(clock: &dyn Clock) -> String {
+    ids::run_id(clock.now())
+}
+
+/// Runs a pipeline to the end. `Err` only when the run cannot start (the run
+/// folder cannot be created); everything after that is in the report.
+pub async fn execute(program: Arc<Program>, options: RunOptions) -> Result<RunReport, String> {
+    let started = Instant::now();
+    let Some(pipeline) = program.pipelines.get(options.pipeline.0 as usize) else {
+        return Err(format!("no pipeline #{}", options.pipeline.0));
+    };
+    let pipeline_name = pipeline.name.clone();
+    let stages = options.stages.clone().unwrap_or_else(|| {
+        (0..pipeline.stages.len())
+            .map(|i| StageId(i as u32))
+            .collect()
+    });
+    let as_of = options
+        .as_of
+        .unwrap_or_else(|| options.clock.now().date_naive());
+    let run_id = options
+        .run_id
+        .clone()
+        .unwrap_or_else(|| new_run_id(&*options.clock));
+    let rundir = RunDir::create(&options.run_dir)?;
+    let events_file = Arc::new(
+        JsonlWriter::create(&rundir.events())
+            .map_err(|e| format!("cannot create `{}`: {e}", rundir.events().display()))?,
+    );
+    let mut observers: Vec<Arc<dyn Observer>> = vec![events_file.clone()];
+    observers.extend(options.observers.iter().cloned());
+    let emitter = Emitter::new(
+        run_id.clone(),
+        ids::trace_id(),
+        options.clock.clone(),
+        observers,
+    );
+    let shared = Arc::new(Shared {
+        program: program.clone(),
+        registry: options.registry,
+        emitter,
+        rundir: rundir.clone(),
+        as_of,
+        clock: options.clock.clone(),
+        grace: options.grace,
+        stop: options.interrupt.clone(),
+        reports: Mutex::new(Vec::new()),
+        notes: Mutex::new(Vec::new()),
+    });
+    shared.emitter.emit(
+        &pipeline_name,
+        None,
+        EventKind::RunStarted {
+            as_of,
+            stages: stages
+                .iter()
+                .map(|s| pipeline.stage(*s).name.clone())
+                .collect(),
+            tasks: stages.iter().map(|s| pipeline.stage(*s).tasks.len()).sum(),
+            run_dir: rundir.root().to_path_buf(),
+        },
+    );
+    let outcome = run_pipeline(
+        shared.clone(),
+        options.pipeline,
+        stages,
+        serde_json::Map::new(),
+    )
+    .await;
+    let duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+    let tasks = shared.reports.lock().map(|r| r.clone()).unwrap_or_default();
+    let mut warnings = outcome.warnings;
+    warnings.extend(shared.notes.lock().map(|n| n.clone()).unwrap_or_default());
+    let mut report = RunReport {
+        run_id,
+        trace_id: shared.emitter.trace_id.clone(),
+        pipeline: pipeline_name.clone(),
+        as_of,
+        status: outcome.status,
+        reason: outcome.reason,
+        warnings,
+        tasks,
+        context: serde_json::Value::Object(outcome.context),
+        run_dir: rundir.root().to_path_buf(),
+        duration_ms,
+    };
+    let reason = report.reason.clone().unwrap_or_default();
+    let end = match report.status {
+        RunStatus::Succeeded => EventKind::RunCompleted { duration_ms },
+        RunStatus::Failed => EventKind::RunFailed {
+            reason,
+            duration_ms,
+        },
+        RunStatus::Interrupted => EventKind::RunInterrupted {
+            reason,
+            interrupted: report.interrupted(),
+            duration_ms,
+        },
+    };
+    shared.emitter.emit(&pipeline_name, None, end);
+    shared.emitter.flush();
+    if let Some(e) = events_file.error() {
+        report.warnings.push(e);
+    }
+    if let Err(e) = rundir.write_json(&rundir.root().join("summary.json"), &report) {
+        report.warnings.push(e);
+    }
+    Ok(report)
+}

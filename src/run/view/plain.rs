@@ -1,0 +1,172 @@
+//! One line per event, for logs and pipes.
+
+use super::duration;
+use crate::run::events::{Event, EventKind, Observer};
+use std::io::Write;
+use std::sync::Mutex;
+use std::time::Instant;
+
+pub struct PlainView<W: Write + Send> {
+    out: Mutex<W>,
+    started: Instant,
+}
+
+impl<W: Write + Send> PlainView<W> {
+    pub fn new(out: W) -> Self {
+        Self {
+            out: Mutex::new(out),
+            started: Instant::now(),
+        }
+    }
+}
+
+/// The line for an event, or `None` for events not worth a line (queued).
+pub fn line(event: &Event) -> Option<String> {
+    let p = &event.pipeline;
+    Some(match &event.kind {
+        EventKind::RunStarted {
+            as_of,
+            tasks,
+            stages,
+            run_dir,
+        } => format!(
+            "run {} of `{p}` as of {as_of}: {tasks} tasks in {} stages (run folder {})",
+            event.run_id,
+            stages.len(),
+            run_dir.display()
+        ),
+        EventKind::RunCompleted { duration_ms } => {
+            format!("run succeeded in {}", duration(*duration_ms))
+        }
+        EventKind::RunFailed {
+            reason,
+            duration_ms,
+        } => format!("run failed after {}: {reason}", duration(*duration_ms)),
+        EventKind::RunInterrupted {
+            reason,
+            interrupted,
+            ..
+        } => {
+            format!(
+                "run {reason}; interrupted: {}",
+                if interrupted.is_empty() {
+                    "none".into()
+                } else {
+                    interrupted.join(", ")
+                }
+            )
+        }
+        EventKind::StageStarted { stage, tasks } => {
+            format!("{p}/{stage}: stage started ({tasks} tasks)")
+        }
+        EventKind::StageCompleted { stage, duration_ms } => {
+            format!("{p}/{stage}: stage completed in {}", duration(*duration_ms))
+        }
+        EventKind::StageFailed {
+            reason,
+            best_effort,
+            ..
+        } => {
+            format!(
+                "{p}: {reason}{}",
+                if *best_effort { " (best effort)" } else { "" }
+            )
+        }
+        EventKind::StageSkipped { stage, reason } => {
+            format!("{p}/{stage}: stage skipped: {reason}")
+        }
+        EventKind::GatePassed { stage, gate } => format!("{p}/{stage}: gate `{gate}` passed"),
+        EventKind::GateFailed { stage, message, .. } => format!("{p}/{stage}: {message}"),
+        EventKind::TaskQueued { .. } => return None,
+        EventKind::TaskStarted {
+            stage,
+            task,
+            attempt,
+        } => format!("{p}/{stage}/{task}: started (attempt {attempt})"),
+        EventKind::TaskRetrying {
+            stage,
+            task,
+            attempt,
+            error,
+            wait_ms,
+        } => {
+            format!(
+                "{p}/{stage}/{task}: attempt {attempt} failed: {error}; retrying in {}",
+                duration(*wait_ms)
+            )
+        }
+        EventKind::TaskCompleted {
+            stage,
+            task,
+            duration_ms,
+            ..
+        } => {
+            format!(
+                "{p}/{stage}/{task}: completed in {}",
+                duration(*duration_ms)
+            )
+        }
+        EventKind::TaskWarned {
+            stage, task, error, ..
+        } => format!("{p}/{stage}/{task}: warned: {error}"),
+        EventKind::TaskDefaulted {
+            stage, task, error, ..
+        } => format!("{p}/{stage}/{task}: defaulted: {error}"),
+        EventKind::TaskFailed {
+            stage, task, error, ..
+        } => format!("{p}/{stage}/{task}: failed: {error}"),
+        EventKind::TaskTimedOut {
+            stage,
+            task,
+            timeout_ms,
+            ..
+        } => {
+            format!(
+                "{p}/{stage}/{task}: timed out after {}",
+                duration(*timeout_ms)
+            )
+        }
+        EventKind::TaskSkipped {
+            stage,
+            task,
+            reason,
+        } => format!("{p}/{stage}/{task}: skipped: {reason}"),
+        EventKind::TaskCancelled {
+            stage,
+            task,
+            reason,
+            ..
+        } => format!("{p}/{stage}/{task}: cancelled: {reason}"),
+        EventKind::CleanupStarted { handler } => format!("{p}: cleanup `{handler}` started"),
+        EventKind::CleanupFinished {
+            handler,
+            error: None,
+        } => format!("{p}: cleanup `{handler}` done"),
+        EventKind::CleanupFinished {
+            handler,
+            error: Some(e),
+        } => format!("{p}: cleanup `{handler}` failed: {e}"),
+    })
+}
+
+impl<W: Write + Send> Observer for PlainView<W> {
+    fn event(&self, event: &Event) {
+        let Some(text) = line(event) else { return };
+        let elapsed = self.started.elapsed();
+        if let Ok(mut out) = self.out.lock() {
+            // A closed terminal or pipe must not stop the run.
+            let _ = writeln!(
+                out,
+                "[{:>4}.{:03}] {text}",
+                elapsed.as_secs(),
+                elapsed.subsec_millis()
+            );
+        }
+    }
+
+    fn flush(&self) {
+        if let Ok(mut out) = self.out.lock() {
+            let _ = out.flush();
+        }
+    }
+}

@@ -1,0 +1,164 @@
+//! Shared by the `run_*` integration tests: a folder with a pipeline file, a
+//! way to run the real `pipec` on it, and readers for what the run left.
+#![allow(dead_code)]
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+pub struct Fixture {
+    pub dir: PathBuf,
+}
+
+impl Fixture {
+    /// A fresh folder holding `main.pipe`.
+    pub fn new(name: &str, pipe: &str) -> Self {
+        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join("run-tests")
+            .join(format!("{name}-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("main.pipe"), pipe).unwrap();
+        Self { dir }
+    }
+
+    /// Writes an executable script (or any file) under the fixture.
+    pub fn script(&self, rel: &str, text: &str) -> &Self {
+        use std::os::unix::fs::PermissionsExt;
+        let path = self.dir.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, text).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+        self
+    }
+
+    pub fn run_dir(&self) -> PathBuf {
+        self.dir.join("run")
+    }
+
+    pub fn work(&self, rel: &str) -> PathBuf {
+        self.run_dir().join("work").join(rel)
+    }
+
+    /// `pipec run main.pipe --run-dir run --events events.jsonl --view lines <extra>`.
+    pub fn command(&self, extra: &[&str]) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_pipec"));
+        cmd.current_dir(&self.dir)
+            .arg("run")
+            .arg("main.pipe")
+            .arg("--run-dir")
+            .arg(self.run_dir())
+            .arg("--events")
+            .arg(self.dir.join("events.jsonl"))
+            .args(["--grace-ms", "300"])
+            .args(extra);
+        if !extra.contains(&"--view") {
+            cmd.args(["--view", "lines"]);
+        }
+        cmd
+    }
+
+    pub fn run(&self, extra: &[&str]) -> Output {
+        self.command(extra).output().unwrap()
+    }
+
+    pub fn events(&self) -> Vec<Value> {
+        read_lines(&self.dir.join("events.jsonl"))
+    }
+
+    pub fn summary(&self) -> Value {
+        let text = std::fs::read_to_string(self.run_dir().join("summary.json")).unwrap();
+        serde_json::from_str(&text).unwrap()
+    }
+
+    /// The report row of a task.
+    pub fn task(&self, name: &str) -> Value {
+        self.summary()["tasks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["task"] == name)
+            .cloned()
+            .unwrap_or_else(|| panic!("no task {name} in the summary"))
+    }
+
+    pub fn status(&self, name: &str) -> String {
+        self.task(name)["status"].as_str().unwrap().to_string()
+    }
+
+    pub fn message(&self, name: &str) -> String {
+        self.task(name)["message"].as_str().unwrap_or("").to_string()
+    }
+
+    /// The events of one kind, in order.
+    pub fn events_of(&self, kind: &str) -> Vec<Value> {
+        self.events().into_iter().filter(|e| e["event"] == kind).collect()
+    }
+}
+
+pub fn read_lines(path: &Path) -> Vec<Value> {
+    std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("bad event line {l}: {e}")))
+        .collect()
+}
+
+pub fn code(output: &Output) -> i32 {
+    output.status.code().unwrap_or(-1)
+}
+
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// Waits (bounded) until `check` holds.
+pub fn wait_until(what: &str, limit: Duration, mut check: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !check() {
+        assert!(start.elapsed() < limit, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// Whether a process is gone (or a zombie nobody reaped: it runs nothing).
+pub fn process_gone(pid: u32) -> bool {
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        Err(_) => true,
+        Ok(stat) => stat.rsplit(')').next().is_some_and(|rest| rest.trim_start().starts_with('Z')),
+    }
+}
+
+/// Durations, run ids and the run folder replaced, so tables can be snapshots.
+pub fn normalize(text: &str, fixture: &Fixture) -> String {
+    let dir = fixture.dir.display().to_string();
+    text.lines()
+        .map(|line| {
+            let line = line.replace(&dir, "<dir>");
+            let mut out = String::new();
+            for (i, word) in line.split(' ').enumerate() {
+                if i > 0 {
+                    out.push(' ');
+                }
+                let is_ms = word.strip_suffix("ms").is_some_and(|d| !d.is_empty() && d.chars().all(|c| c.is_ascii_digit()));
+                let is_s = word
+                    .strip_suffix('s')
+                    .is_some_and(|d| d.contains('.') && d.chars().all(|c| c.is_ascii_digit() || c == '.'));
+                if is_ms || is_s {
+                    out.push_str(&format!("{:<width$}", "<d>", width = word.len()));
+                } else if word.len() == 23 && word.starts_with("20") && word.contains('T') {
+                    out.push_str("<run-id>");
+                } else {
+                    out.push_str(word);
+                }
+            }
+            out.trim_end().to_string()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
