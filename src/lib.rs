@@ -12,5 +12,6 @@ pub mod loader;
 pub mod run;
 pub mod source;
 pub mod span;
+pub mod store;
 pub mod syntax;
 pub mod time;

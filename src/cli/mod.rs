@@ -2,6 +2,7 @@
 
 mod calendar;
 mod check;
+mod durable;
 mod fmt;
 mod graph;
 mod next;
