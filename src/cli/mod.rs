@@ -7,6 +7,7 @@ mod fmt;
 mod graph;
 mod next;
 mod run;
+mod status;
 mod table;
 mod when;
 
@@ -33,6 +34,8 @@ enum Command {
     Calendar(calendar::Args),
     /// List the coming firings of a pipeline's triggers, in market and local time.
     Next(next::Args),
+    /// Show recorded runs, their states and the tasks that failed and why.
+    Status(status::Args),
     /// Rewrite .pipe files in the canonical layout (--check: only show the diff).
     Fmt(fmt::Args),
 }
@@ -63,6 +66,7 @@ pub fn main() -> ExitCode {
         Command::Next(args) => next::run(&args),
         Command::Fmt(args) => fmt::run(&args),
         Command::Run(args) => run::run(&args),
+        Command::Status(args) => status::run(&args),
     };
     ExitCode::from(code)
 }

@@ -14,7 +14,7 @@ mod stats;
 pub use error::StoreError;
 pub use plan::{plan_of, Plan, PlanDiff};
 pub use record::Recorder;
-pub use runs::{Begin, RunKey, RunRow, TaskRow};
+pub use runs::{AttemptRow, Begin, RunKey, RunRow, TaskRow};
 pub use stats::TaskStats;
 
 use chrono::{DateTime, SecondsFormat, Utc};

@@ -330,3 +330,34 @@ pub(crate) fn describe_key(key: &RunKey) -> String {
     };
     format!("{} ({trigger}) as of {}", key.pipeline, key.as_of)
 }
+
+/// One task attempt as recorded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttemptRow {
+    pub pipeline: String,
+    pub task: String,
+    pub attempt: i64,
+    pub status: String,
+    pub error: Option<String>,
+    pub exit_code: Option<i64>,
+}
+
+impl Store {
+    pub fn attempts(&self, run_id: &str) -> Result<Vec<AttemptRow>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT pipeline, task, attempt, status, error, exit_code FROM attempts \
+             WHERE run_id = ?1 ORDER BY id",
+        )?;
+        let rows = stmt.query_map([run_id], |r| {
+            Ok(AttemptRow {
+                pipeline: r.get(0)?,
+                task: r.get(1)?,
+                attempt: r.get(2)?,
+                status: r.get(3)?,
+                error: r.get(4)?,
+                exit_code: r.get(5)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}
