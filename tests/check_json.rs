@@ -87,7 +87,10 @@ fn errors_carry_code_severity_file_and_exact_spans() {
     assert_eq!((range.end.line, range.end.column), (6, 35));
     assert_eq!(d.labels[0].message, "unknown task");
     assert_eq!(d.labels[0].file, file);
-    assert_eq!((&d.labels[0].range.start, &d.labels[0].range.end), (&range.start, &range.end));
+    assert_eq!(
+        (&d.labels[0].range.start, &d.labels[0].range.end),
+        (&range.start, &range.end)
+    );
 }
 
 #[test]

@@ -32,14 +32,24 @@ fn killed_at_any_point_the_run_resumes_and_completed_tasks_never_run_twice() {
         resumed += usize::from(kill_and_resume(i, Duration::from_millis(delay)));
     }
     eprintln!("{POINTS} kill points over {span} ms; {resumed} left a run to resume");
-    assert!(resumed > POINTS as usize / 2, "most kill points should interrupt a started run");
+    assert!(
+        resumed > POINTS as usize / 2,
+        "most kill points should interrupt a started run"
+    );
 }
 
 /// Returns whether the kill left a recorded run (that was then resumed).
 fn kill_and_resume(point: u64, delay: Duration) -> bool {
     let f = Fixture::new(&format!("kill-{point}"), TEN_TASKS);
     let mut child = f
-        .command(&["run", "main.pipe", "--as-of", "2026-11-20", "--view", "quiet"])
+        .command(&[
+            "run",
+            "main.pipe",
+            "--as-of",
+            "2026-11-20",
+            "--view",
+            "quiet",
+        ])
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn()
@@ -69,7 +79,11 @@ fn kill_and_resume(point: u64, delay: Duration) -> bool {
         (false, Vec::new())
     };
     for t in &completed {
-        assert_eq!(f.count(t), 1, "{ctx}: `{t}` recorded completed must have run once");
+        assert_eq!(
+            f.count(t),
+            1,
+            "{ctx}: `{t}` recorded completed must have run once"
+        );
     }
 
     let out = f.run(&[]);
@@ -77,7 +91,11 @@ fn kill_and_resume(point: u64, delay: Duration) -> bool {
 
     let db = f.store();
     let runs = db.runs(None, 10).unwrap();
-    assert_eq!(runs.len(), 1, "{ctx}: one run for the key, resumed, not a second one");
+    assert_eq!(
+        runs.len(),
+        1,
+        "{ctx}: one run for the key, resumed, not a second one"
+    );
     let run = &runs[0];
     assert_eq!(run.status, "succeeded", "{ctx}");
     assert_eq!(run.resumes, i64::from(existed), "{ctx}");
@@ -90,7 +108,11 @@ fn kill_and_resume(point: u64, delay: Duration) -> bool {
         assert!(f.count(t) >= 1, "{ctx}: `{t}` never ran");
     }
     for t in &completed {
-        assert_eq!(f.count(t), 1, "{ctx}: `{t}` completed before the kill and ran again");
+        assert_eq!(
+            f.count(t),
+            1,
+            "{ctx}: `{t}` completed before the kill and ran again"
+        );
     }
     let attempts = db.attempts(&run.run_id).unwrap();
     assert!(
@@ -102,7 +124,10 @@ fn kill_and_resume(point: u64, delay: Duration) -> bool {
             .iter()
             .filter(|a| a.task == t && a.status == "completed")
             .count();
-        assert_eq!(ok, 1, "{ctx}: `{t}` has {ok} completed attempts: {attempts:?}");
+        assert_eq!(
+            ok, 1,
+            "{ctx}: `{t}` has {ok} completed attempts: {attempts:?}"
+        );
     }
     existed
 }

@@ -30,7 +30,10 @@ pipeline other { stage only { task x { run noop } } }
 
 fn fixture(name: &str) -> Fixture {
     let f = Fixture::new(name, PIPE);
-    f.script("bin/prices.sh", "#!/bin/sh\ncat >/dev/null\necho '{\"n\": 3}'\n");
+    f.script(
+        "bin/prices.sh",
+        "#!/bin/sh\ncat >/dev/null\necho '{\"n\": 3}'\n",
+    );
     f
 }
 
@@ -50,7 +53,15 @@ fn dry_run_prints_the_plan_and_runs_nothing() {
     });
     let other = std::process::Command::new(env!("CARGO_BIN_EXE_pipec"))
         .current_dir(&f.dir)
-        .args(["run", "--dry-run", "main.pipe", "--pipeline", "other", "--as-of", "2026-11-20"])
+        .args([
+            "run",
+            "--dry-run",
+            "main.pipe",
+            "--pipeline",
+            "other",
+            "--as-of",
+            "2026-11-20",
+        ])
         .output()
         .unwrap();
     assert!(text(&other.stdout).starts_with("plan: pipeline `other`"));
@@ -74,7 +85,10 @@ fn events_follow_the_documented_schema() {
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));
     let events = f.events();
     let copy = read_lines(&f.run_dir().join("events.jsonl"));
-    assert_eq!(events, copy, "--events and the run folder's copy are the same");
+    assert_eq!(
+        events, copy,
+        "--events and the run folder's copy are the same"
+    );
     let trace = events[0]["trace_id"].as_str().unwrap();
     assert_eq!(trace.len(), 32);
     for (i, e) in events.iter().enumerate() {
@@ -83,18 +97,39 @@ fn events_follow_the_documented_schema() {
         assert_eq!(e["span_id"].as_str().unwrap().len(), 16);
         assert!(chrono::DateTime::parse_from_rfc3339(e["time"].as_str().unwrap()).is_ok());
         let typed: pipec::run::Event = serde_json::from_value(e.clone()).unwrap();
-        assert_eq!(serde_json::to_value(&typed).unwrap(), *e, "the serde types round-trip");
+        assert_eq!(
+            serde_json::to_value(&typed).unwrap(),
+            *e,
+            "the serde types round-trip"
+        );
     }
-    let kinds: Vec<&str> = events.iter().map(|e| e["event"].as_str().unwrap()).collect();
+    let kinds: Vec<&str> = events
+        .iter()
+        .map(|e| e["event"].as_str().unwrap())
+        .collect();
     assert_eq!(kinds.first(), Some(&"run_started"));
     assert_eq!(kinds.last(), Some(&"run_completed"));
-    for kind in ["stage_started", "stage_completed", "task_queued", "task_started", "task_completed", "task_retrying", "task_skipped", "gate_passed"] {
+    for kind in [
+        "stage_started",
+        "stage_completed",
+        "task_queued",
+        "task_started",
+        "task_completed",
+        "task_retrying",
+        "task_skipped",
+        "gate_passed",
+    ] {
         assert!(kinds.contains(&kind), "no {kind} event");
     }
     // Line-per-event output when not on a terminal.
     let stderr = text(&out.stderr);
     assert!(stderr.contains("day/system/broker: attempt 1 failed: flaky: attempt 1 fails (the first 1 do); retrying in 10ms"), "{stderr}");
-    assert!(stderr.contains("day/data/macro: skipped: `when not fomc` does not hold on 2026-11-20 (Friday)"), "{stderr}");
+    assert!(
+        stderr.contains(
+            "day/data/macro: skipped: `when not fomc` does not hold on 2026-11-20 (Friday)"
+        ),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -106,11 +141,23 @@ fn the_default_run_folder_is_beside_the_pipeline_file() {
         .output()
         .unwrap();
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));
-    let runs: Vec<_> = std::fs::read_dir(f.dir.join(".pipec/runs")).unwrap().collect();
+    let runs: Vec<_> = std::fs::read_dir(f.dir.join(".pipec/runs"))
+        .unwrap()
+        .collect();
     assert_eq!(runs.len(), 1);
     let run = runs[0].as_ref().unwrap().path();
-    for part in ["events.jsonl", "summary.json", "logs/day/fetch.1.stdout", "logs/day/fetch.1.stderr", "work"] {
-        assert!(run.join(part).exists(), "{part} missing in {}", run.display());
+    for part in [
+        "events.jsonl",
+        "summary.json",
+        "logs/day/fetch.1.stdout",
+        "logs/day/fetch.1.stderr",
+        "work",
+    ] {
+        assert!(
+            run.join(part).exists(),
+            "{part} missing in {}",
+            run.display()
+        );
     }
     // Handlers run in the pipeline's folder even when pipec runs elsewhere.
     assert!(f.dir.join("ran.txt").exists());
@@ -118,7 +165,10 @@ fn the_default_run_folder_is_beside_the_pipeline_file() {
 
 #[test]
 fn compile_errors_are_printed_and_exit_2() {
-    let f = Fixture::new("broken", "handler h { builtin noop }\npipeline p { stage s { task t { run h timeout forever } } }");
+    let f = Fixture::new(
+        "broken",
+        "handler h { builtin noop }\npipeline p { stage s { task t { run h timeout forever } } }",
+    );
     let out = f.run(&[]);
     assert_eq!(code(&out), 2);
     let stderr = text(&out.stderr);
@@ -127,6 +177,9 @@ fn compile_errors_are_printed_and_exit_2() {
     assert!(!f.run_dir().exists());
     let out = f.run(&["--pipeline", "nope"]);
     assert_eq!(code(&out), 2);
-    let missing = std::process::Command::new(env!("CARGO_BIN_EXE_pipec")).args(["run", "/nonexistent/x.pipe"]).output().unwrap();
+    let missing = std::process::Command::new(env!("CARGO_BIN_EXE_pipec"))
+        .args(["run", "/nonexistent/x.pipe"])
+        .output()
+        .unwrap();
     assert_eq!(code(&missing), 2);
 }

@@ -1,13 +1,17 @@
 //! The executor as a library: Rust handlers from a registry, an injected
 //! clock, observers and interrupting from outside.
 
-use pipec::run::{execute, Event, EventKind, FixedClock, Observer, RunOptions, RunStatus, TaskStatus};
+use pipec::run::{
+    execute, Event, EventKind, FixedClock, Observer, RunOptions, RunStatus, TaskStatus,
+};
 use serde_json::json;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 fn program(name: &str, text: &str) -> (Arc<pipec::ir::Program>, PathBuf) {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("run-lib").join(format!("{name}-{}", std::process::id()));
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join("run-lib")
+        .join(format!("{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("main.pipe");
@@ -58,10 +62,18 @@ async fn registered_rust_handlers_replace_declared_ones() {
     options.observers.push(events.clone());
     let report = execute(program, options).await.unwrap();
     assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.reason);
-    assert_eq!(report.context, json!({ "prices": [1.5, 2.5], "as_of": "2026-11-20T09:00:00Z", "score": 1.0 }));
+    assert_eq!(
+        report.context,
+        json!({ "prices": [1.5, 2.5], "as_of": "2026-11-20T09:00:00Z", "score": 1.0 })
+    );
     let events = events.0.lock().unwrap();
-    assert!(matches!(events.last().unwrap().kind, EventKind::RunCompleted { .. }));
-    assert!(events.iter().any(|e| matches!(&e.kind, EventKind::GatePassed { gate, .. } if gate == "fresh")));
+    assert!(matches!(
+        events.last().unwrap().kind,
+        EventKind::RunCompleted { .. }
+    ));
+    assert!(events
+        .iter()
+        .any(|e| matches!(&e.kind, EventKind::GatePassed { gate, .. } if gate == "fresh")));
 }
 
 #[tokio::test]
@@ -71,8 +83,12 @@ async fn rust_handler_output_is_checked_and_the_clock_drives_age() {
     let mut options = RunOptions::new(pipeline, dir.join("run"));
     // Two days after the data: the gate must fail on age.
     options.clock = Arc::new(FixedClock("2026-11-22T12:00:00Z".parse().unwrap()));
-    options.registry.register("fetch_prices", |_| async { Ok(json!({ "prices": [1], "as_of": "2026-11-20T09:00:00Z" })) });
-    options.registry.register("score", |_| async { Ok(json!({ "score": "high" })) });
+    options.registry.register("fetch_prices", |_| async {
+        Ok(json!({ "prices": [1], "as_of": "2026-11-20T09:00:00Z" }))
+    });
+    options
+        .registry
+        .register("score", |_| async { Ok(json!({ "score": "high" })) });
     let report = execute(program, options).await.unwrap();
     assert_eq!(report.status, RunStatus::Failed);
     let score = report.task("score").unwrap();
@@ -108,7 +124,11 @@ async fn an_interrupt_from_outside_stops_the_run() {
 fn backoff_jitter_stays_in_half_to_all() {
     let policy = pipec::ir::Policy::Retry {
         retries: 5,
-        backoff: pipec::ir::Backoff::Exponential { base_millis: 100, max_millis: 1000, jitter: true },
+        backoff: pipec::ir::Backoff::Exponential {
+            base_millis: 100,
+            max_millis: 1000,
+            jitter: true,
+        },
         then: Box::new(pipec::ir::Policy::Fail),
     };
     for _ in 0..200 {

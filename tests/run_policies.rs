@@ -40,7 +40,9 @@ pipeline p {{
     assert_eq!(f.message("c"), "dependency `b` skipped");
     assert_eq!(f.status("side"), "completed");
     assert_eq!(f.status("later"), "skipped");
-    assert!(f.message("later").contains("stage `one` failed: task `a` failed: boom"));
+    assert!(f
+        .message("later")
+        .contains("stage `one` failed: task `a` failed: boom"));
     assert_eq!(f.summary()["status"], "failed");
     assert_eq!(f.events_of("stage_skipped").len(), 1);
     // The forensic capture of the failed task.
@@ -65,11 +67,19 @@ pipeline p {{
     );
     let start = Instant::now();
     let out = f.run(&[]);
-    assert!(start.elapsed() < Duration::from_secs(10), "abort must not wait for the 20s task");
+    assert!(
+        start.elapsed() < Duration::from_secs(10),
+        "abort must not wait for the 20s task"
+    );
     assert_eq!(code(&out), 1);
     assert_eq!(f.status("a"), "failed");
     assert_eq!(f.status("s"), "cancelled");
-    assert!(f.message("s").contains("run aborted: task `a` failed and its policy is abort"), "{}", f.message("s"));
+    assert!(
+        f.message("s")
+            .contains("run aborted: task `a` failed and its policy is abort"),
+        "{}",
+        f.message("s")
+    );
     assert_eq!(f.status("later"), "skipped");
     assert_eq!(f.events_of("task_cancelled").len(), 1);
 }
@@ -140,13 +150,30 @@ pipeline p {{
     let jitter = waits("jittery");
     assert_eq!(jitter.len(), 3);
     for (w, full) in jitter.iter().zip([40u64, 80, 160]) {
-        assert!(*w >= full / 2 && *w <= full, "jittered wait {w} outside [{}, {full}]", full / 2);
+        assert!(
+            *w >= full / 2 && *w <= full,
+            "jittered wait {w} outside [{}, {full}]",
+            full / 2
+        );
     }
     assert_eq!(f.status("jittery"), "skipped");
     // Every attempt has its own span; retries are announced with the failed attempt's.
-    let starts: Vec<_> = f.events_of("task_started").into_iter().filter(|e| e["task"] == "recovers").collect();
-    assert_eq!(starts.iter().map(|e| e["attempt"].as_u64().unwrap()).collect::<Vec<_>>(), vec![1, 2, 3, 4]);
-    let spans: std::collections::HashSet<_> = starts.iter().map(|e| e["span_id"].as_str().unwrap().to_string()).collect();
+    let starts: Vec<_> = f
+        .events_of("task_started")
+        .into_iter()
+        .filter(|e| e["task"] == "recovers")
+        .collect();
+    assert_eq!(
+        starts
+            .iter()
+            .map(|e| e["attempt"].as_u64().unwrap())
+            .collect::<Vec<_>>(),
+        vec![1, 2, 3, 4]
+    );
+    let spans: std::collections::HashSet<_> = starts
+        .iter()
+        .map(|e| e["span_id"].as_str().unwrap().to_string())
+        .collect();
     assert_eq!(spans.len(), 4);
 }
 
@@ -170,11 +197,21 @@ pipeline p {{
     let out = f.run(&["--as-of", "2026-11-20"]);
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));
     assert_eq!(f.status("weekend_only"), "skipped");
-    assert_eq!(f.message("weekend_only"), "`when saturday` does not hold on 2026-11-20 (Friday)");
+    assert_eq!(
+        f.message("weekend_only"),
+        "`when saturday` does not hold on 2026-11-20 (Friday)"
+    );
     assert_eq!(f.status("trading"), "completed");
     assert_eq!(f.status("not_fomc"), "skipped");
-    assert_eq!(f.message("not_fomc"), "`when not fomc` does not hold on 2026-11-20 (Friday)");
-    assert_eq!(f.status("after_skipped"), "completed", "a day-skipped task does not block its dependents");
+    assert_eq!(
+        f.message("not_fomc"),
+        "`when not fomc` does not hold on 2026-11-20 (Friday)"
+    );
+    assert_eq!(
+        f.status("after_skipped"),
+        "completed",
+        "a day-skipped task does not block its dependents"
+    );
 
     let out = f.run(&["--as-of", "2026-11-21"]);
     assert_eq!(code(&out), 0);
@@ -200,13 +237,26 @@ pipeline p {{
     let out = f.run(&[]);
     assert_eq!(code(&out), 1);
     assert_eq!(f.status("r"), "failed");
-    assert_eq!(f.status("x"), "defaulted", "a failed best-effort stage does not stop the next");
+    assert_eq!(
+        f.status("x"),
+        "defaulted",
+        "a failed best-effort stage does not stop the next"
+    );
     let summary = f.summary();
-    assert!(summary["warnings"][0].as_str().unwrap().contains("best effort"), "{summary}");
+    assert!(
+        summary["warnings"][0]
+            .as_str()
+            .unwrap()
+            .contains("best effort"),
+        "{summary}"
+    );
     // The cleanup handler received the context at the failure.
     let cleanup = std::fs::read_to_string(f.work("cleanup.json")).unwrap();
     assert!(cleanup.contains("\"regime\":\"calm\""), "{cleanup}");
-    assert_eq!(f.events_of("cleanup_finished")[0]["error"], serde_json::Value::Null);
+    assert_eq!(
+        f.events_of("cleanup_finished")[0]["error"],
+        serde_json::Value::Null
+    );
     assert!(f.run_dir().join("forensics/p.run.json").exists());
 
     let ok = Fixture::new(
@@ -221,5 +271,9 @@ pipeline p {{
     );
     let out = ok.run(&[]);
     assert_eq!(code(&out), 0, "best-effort failures are warnings");
-    assert!(text(&out.stdout).contains("succeeded with 1 warning(s)"), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stdout).contains("succeeded with 1 warning(s)"),
+        "{}",
+        text(&out.stdout)
+    );
 }

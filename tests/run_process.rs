@@ -52,17 +52,42 @@ echo '{"seen": 2}'
         format!("PIPEC_TRACE_ID={}", summary["trace_id"].as_str().unwrap()),
         format!("PIPEC_WORK_DIR={}", f.run_dir().join("work").display()),
     ] {
-        assert!(env.lines().any(|l| l == expected), "missing {expected} in\n{env}");
+        assert!(
+            env.lines().any(|l| l == expected),
+            "missing {expected} in\n{env}"
+        );
     }
     // The span in the environment is the attempt's span in the events.
-    let started = f.events_of("task_started").into_iter().find(|e| e["task"] == "probe").unwrap();
-    assert!(env.contains(&format!("PIPEC_SPAN_ID={}", started["span_id"].as_str().unwrap())));
-    assert_eq!(std::fs::read_to_string(f.work("args.txt")).unwrap().trim(), "fixed --extra");
-    assert_eq!(std::fs::read_to_string(f.work("pwd.txt")).unwrap().trim(), f.dir.canonicalize().unwrap().display().to_string());
-    assert_eq!(std::fs::read_to_string(f.work("shell.txt")).unwrap().trim(), "shelly:first");
+    let started = f
+        .events_of("task_started")
+        .into_iter()
+        .find(|e| e["task"] == "probe")
+        .unwrap();
+    assert!(env.contains(&format!(
+        "PIPEC_SPAN_ID={}",
+        started["span_id"].as_str().unwrap()
+    )));
+    assert_eq!(
+        std::fs::read_to_string(f.work("args.txt")).unwrap().trim(),
+        "fixed --extra"
+    );
+    assert_eq!(
+        std::fs::read_to_string(f.work("pwd.txt")).unwrap().trim(),
+        f.dir.canonicalize().unwrap().display().to_string()
+    );
+    assert_eq!(
+        std::fs::read_to_string(f.work("shell.txt")).unwrap().trim(),
+        "shelly:first"
+    );
     let logs = f.run_dir().join("logs/p");
-    assert_eq!(std::fs::read_to_string(logs.join("probe.1.stderr")).unwrap(), "to stderr\n");
-    assert_eq!(std::fs::read_to_string(logs.join("probe.1.stdout")).unwrap(), "{\"seen\": 2}\n");
+    assert_eq!(
+        std::fs::read_to_string(logs.join("probe.1.stderr")).unwrap(),
+        "to stderr\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(logs.join("probe.1.stdout")).unwrap(),
+        "{\"seen\": 2}\n"
+    );
     assert_eq!(summary["context"]["seen"], 2);
 }
 
@@ -91,13 +116,25 @@ pipeline p {
     assert_eq!(code(&out), 1);
     assert_eq!(f.status("tree"), "timed_out");
     assert_eq!(f.message("tree"), "timed out after 200ms");
-    assert_eq!(f.status("stubborn"), "warned", "a timeout under `warn` is a warning");
+    assert_eq!(
+        f.status("stubborn"),
+        "warned",
+        "a timeout under `warn` is a warning"
+    );
     let timed_out = f.events_of("task_timed_out");
     assert_eq!(timed_out.len(), 1);
     assert_eq!(timed_out[0]["timeout_ms"], 200);
     for file in ["grandchild.pid", "child.pid", "stubborn.pid"] {
-        let pid: u32 = std::fs::read_to_string(f.work(file)).unwrap().trim().parse().unwrap();
-        wait_until(&format!("{file} {pid} to die"), Duration::from_secs(3), || process_gone(pid));
+        let pid: u32 = std::fs::read_to_string(f.work(file))
+            .unwrap()
+            .trim()
+            .parse()
+            .unwrap();
+        wait_until(
+            &format!("{file} {pid} to die"),
+            Duration::from_secs(3),
+            || process_gone(pid),
+        );
     }
 }
 
@@ -112,9 +149,20 @@ pipeline p { stage one { task bg } }"#,
     let start = Instant::now();
     let out = f.run(&[]);
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));
-    assert!(start.elapsed() < Duration::from_secs(10), "the leftover must not hold stdout open");
-    let pid: u32 = std::fs::read_to_string(f.work("bg.pid")).unwrap().trim().parse().unwrap();
-    wait_until("the background sleep to die", Duration::from_secs(3), || process_gone(pid));
+    assert!(
+        start.elapsed() < Duration::from_secs(10),
+        "the leftover must not hold stdout open"
+    );
+    let pid: u32 = std::fs::read_to_string(f.work("bg.pid"))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    wait_until(
+        "the background sleep to die",
+        Duration::from_secs(3),
+        || process_gone(pid),
+    );
 }
 
 #[test]
@@ -141,9 +189,22 @@ pipeline p {
     );
     let out = f.run(&[]);
     assert_eq!(code(&out), 1);
-    assert!(f.message("not_json").starts_with("the output is not JSON ("), "{}", f.message("not_json"));
-    assert!(f.message("not_json").ends_with("it starts with `hello world`"), "{}", f.message("not_json"));
-    assert_eq!(f.message("a_list"), "the output is a list, not a JSON object");
+    assert!(
+        f.message("not_json")
+            .starts_with("the output is not JSON ("),
+        "{}",
+        f.message("not_json")
+    );
+    assert!(
+        f.message("not_json")
+            .ends_with("it starts with `hello world`"),
+        "{}",
+        f.message("not_json")
+    );
+    assert_eq!(
+        f.message("a_list"),
+        "the output is a list, not a JSON object"
+    );
     assert_eq!(
         f.message("too_large"),
         "the output is larger than the handler's max_output (1024 bytes); reading stopped there"
@@ -152,11 +213,21 @@ pipeline p {
         f.message("wrong_shape"),
         "the output does not match the `returns` of handler `wrong_shape`: `signals[0].conf_score` should be float but is the string \"high\""
     );
-    assert_eq!(f.message("missing"), "the output does not match the `returns` of handler `missing`: `n` is missing");
-    assert!(f.message("undeclared").contains("`extra` is not declared"), "{}", f.message("undeclared"));
+    assert_eq!(
+        f.message("missing"),
+        "the output does not match the `returns` of handler `missing`: `n` is missing"
+    );
+    assert!(
+        f.message("undeclared").contains("`extra` is not declared"),
+        "{}",
+        f.message("undeclared")
+    );
     assert_eq!(f.message("exit3"), "exited with status 3: broker said no");
     assert_eq!(f.status("no_returns"), "completed");
-    assert!(f.summary()["context"].get("ignored").is_none(), "no `returns`: nothing enters the context");
+    assert!(
+        f.summary()["context"].get("ignored").is_none(),
+        "no `returns`: nothing enters the context"
+    );
 }
 
 #[test]
@@ -171,8 +242,14 @@ pipeline p {
   stage two { task later { run noop } }
 }"#,
     );
-    let child = f.command(&[]).stdout(std::process::Stdio::piped()).spawn().unwrap();
-    wait_until("the task to start", Duration::from_secs(10), || f.work("started").exists());
+    let child = f
+        .command(&[])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_until("the task to start", Duration::from_secs(10), || {
+        f.work("started").exists()
+    });
     let pid = nix::unistd::Pid::from_raw(child.id() as i32);
     nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGTERM).unwrap();
     let start = Instant::now();
@@ -187,6 +264,12 @@ pipeline p {
     assert_eq!(end.len(), 1);
     assert_eq!(end[0]["interrupted"], serde_json::json!(["p/long"]));
     assert_eq!(f.summary()["status"], "interrupted");
-    let sleeper: u32 = std::fs::read_to_string(f.work("sleep.pid")).unwrap().trim().parse().unwrap();
-    wait_until("the task's sleep to die", Duration::from_secs(3), || process_gone(sleeper));
+    let sleeper: u32 = std::fs::read_to_string(f.work("sleep.pid"))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    wait_until("the task's sleep to die", Duration::from_secs(3), || {
+        process_gone(sleeper)
+    });
 }

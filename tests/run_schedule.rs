@@ -26,9 +26,15 @@ pipeline p {
     );
     let out = f.run(&[]);
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));
-    let order: Vec<String> =
-        f.events_of("task_started").iter().map(|e| e["task"].as_str().unwrap().to_string()).collect();
-    assert_eq!(order, ["first", "b_crit", "e_num", "c_high", "a_std", "d_std", "a_low"]);
+    let order: Vec<String> = f
+        .events_of("task_started")
+        .iter()
+        .map(|e| e["task"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        order,
+        ["first", "b_crit", "e_num", "c_high", "a_std", "d_std", "a_low"]
+    );
 }
 
 #[test]
@@ -80,7 +86,8 @@ pipeline p {
     );
     let out = f.run(&[]);
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));
-    let seen: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(f.work("seen.json")).unwrap()).unwrap();
+    let seen: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(f.work("seen.json")).unwrap()).unwrap();
     // zeta is declared first: its list comes first although it finished last.
     assert_eq!(seen, json!({ "signals": [1, 2], "a": 1, "b": 2 }));
     assert_eq!(f.summary()["context"]["signals"], json!([1, 2]));
@@ -106,15 +113,22 @@ pipeline p {
     );
     let out = f.run(&[]);
     assert_eq!(code(&out), 1);
-    let merge: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(f.work("merge.json")).unwrap()).unwrap();
-    assert_eq!(merge, json!({ "branches": { "a": { "x": 1 }, "b": { "x": 2 } } }));
+    let merge: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(f.work("merge.json")).unwrap()).unwrap();
+    assert_eq!(
+        merge,
+        json!({ "branches": { "a": { "x": 1 }, "b": { "x": 2 } } })
+    );
     assert_eq!(f.status("combine"), "completed");
     assert_eq!(f.status("naive"), "failed");
     assert_eq!(
         f.message("naive"),
         "context collision: parallel branches `a` and `b` all write `x` (pipeline `merge error`); order them, choose `merge last_wins`/`first_wins`, or join them in a merge step"
     );
-    assert!(!f.work("reader.json").exists(), "the colliding reader never ran");
+    assert!(
+        !f.work("reader.json").exists(),
+        "the colliding reader never ran"
+    );
 }
 
 #[test]
@@ -152,7 +166,11 @@ pipeline p {
     );
     let out = f.run(&[]);
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));
-    assert_eq!(f.summary()["context"], json!({ "x": 1, "l": [1] }), "stage two's write replaces stage one's");
+    assert_eq!(
+        f.summary()["context"],
+        json!({ "x": 1, "l": [1] }),
+        "stage two's write replaces stage one's"
+    );
 }
 
 #[test]
@@ -181,7 +199,10 @@ pipeline p {
     assert_eq!(passed[0]["gate"], "counted");
     let failed = f.events_of("gate_failed");
     assert_eq!(failed.len(), 1);
-    assert_eq!(failed[0]["message"], "gate `has_signal` failed: any(signals, …) was false; signals = [..3 items]");
+    assert_eq!(
+        failed[0]["message"],
+        "gate `has_signal` failed: any(signals, …) was false; signals = [..3 items]"
+    );
     assert_eq!(f.status("later"), "skipped");
     assert_eq!(
         f.summary()["reason"],
@@ -258,10 +279,14 @@ pipeline child {
     );
     let out = f.run(&[]);
     assert_eq!(code(&out), 0, "{}{}", text(&out.stdout), text(&out.stderr));
-    let child: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(f.work("child.json")).unwrap()).unwrap();
+    let child: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(f.work("child.json")).unwrap()).unwrap();
     assert_eq!(child, json!({ "region": "US" }));
     assert_eq!(f.summary()["context"], json!({ "region": "US", "y": 7 }));
-    assert!(f.events().iter().any(|e| e["pipeline"] == "child" && e["event"] == "task_completed"));
+    assert!(f
+        .events()
+        .iter()
+        .any(|e| e["pipeline"] == "child" && e["event"] == "task_completed"));
     assert!(text(&out.stdout).contains("child/child_work"));
 }
 
@@ -280,11 +305,21 @@ pipeline p {
     );
     let out = f.run(&["--stages", "a..b"]);
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));
-    let names: Vec<String> = f.summary()["tasks"].as_array().unwrap().iter().map(|t| t["task"].as_str().unwrap().into()).collect();
+    let names: Vec<String> = f.summary()["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["task"].as_str().unwrap().into())
+        .collect();
     assert_eq!(names, ["ta", "tb"]);
     let out = f.run(&["--trigger", "LATE"]);
     assert_eq!(code(&out), 0);
-    let names: Vec<String> = f.summary()["tasks"].as_array().unwrap().iter().map(|t| t["task"].as_str().unwrap().into()).collect();
+    let names: Vec<String> = f.summary()["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["task"].as_str().unwrap().into())
+        .collect();
     assert_eq!(names, ["tb", "tc"]);
     let out = f.run(&["--stages", "nope"]);
     assert_eq!(code(&out), 2);

@@ -33,7 +33,9 @@ pub struct Durable {
 }
 
 pub fn state_path(args: &DurableArgs, file: &Path) -> PathBuf {
-    args.state.clone().unwrap_or_else(|| store::default_path(file))
+    args.state
+        .clone()
+        .unwrap_or_else(|| store::default_path(file))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -54,9 +56,10 @@ pub fn begin(
     let ctx = |e: store::StoreError| e.context_string(&path);
     let (begin, as_of) = match &args.resume {
         Some(id) => {
-            let run = db.run(id).map_err(ctx)?.ok_or_else(|| {
-                format!("no run `{id}` in the state store `{}`", path.display())
-            })?;
+            let run = db
+                .run(id)
+                .map_err(ctx)?
+                .ok_or_else(|| format!("no run `{id}` in the state store `{}`", path.display()))?;
             if run.pipeline != name {
                 return Err(format!(
                     "run `{id}` is of pipeline `{}`; add --pipeline {}",
@@ -72,7 +75,10 @@ pub fn begin(
                 return Err(format!("run `{id}` ran other stages; use {how}"));
             }
             let as_of = run.as_of.parse().unwrap_or(as_of);
-            (db.resume(id, &plan, false, clock.now()).map_err(ctx)?, as_of)
+            (
+                db.resume(id, &plan, false, clock.now()).map_err(ctx)?,
+                as_of,
+            )
         }
         None => {
             let key = RunKey {

@@ -28,7 +28,10 @@ pub fn run(args: &Args) -> u8 {
         None => PathBuf::from(".pipec").join("state.db"),
     });
     if !path.exists() {
-        eprintln!("no state store at `{}`: nothing has run with it yet", path.display());
+        eprintln!(
+            "no state store at `{}`: nothing has run with it yet",
+            path.display()
+        );
         return exit::OK;
     }
     match show(args, &path) {
@@ -110,7 +113,11 @@ fn table(views: &[(store::RunRow, Vec<store::TaskRow>)]) -> String {
         rows.push([
             r.run_id.clone(),
             r.pipeline.clone(),
-            if r.trigger.is_empty() { "-".into() } else { r.trigger.clone() },
+            if r.trigger.is_empty() {
+                "-".into()
+            } else {
+                r.trigger.clone()
+            },
             r.as_of.clone(),
             r.status.clone(),
             format!("{done}/{} completed", tasks.len()),
@@ -133,7 +140,12 @@ fn table(views: &[(store::RunRow, Vec<store::TaskRow>)]) -> String {
     for (r, tasks) in views {
         let bad: Vec<&store::TaskRow> = tasks
             .iter()
-            .filter(|t| matches!(t.status.as_str(), "failed" | "timed_out" | "cancelled" | "interrupted"))
+            .filter(|t| {
+                matches!(
+                    t.status.as_str(),
+                    "failed" | "timed_out" | "cancelled" | "interrupted"
+                )
+            })
             .collect();
         if r.status == "succeeded" && bad.is_empty() {
             continue;

@@ -141,12 +141,7 @@ fn describe(env: &Env, v: &V) -> String {
 
 pub fn duration_text(ms: i64) -> String {
     let (sign, ms) = if ms < 0 { ("-", -ms) } else { ("", ms) };
-    let units = [
-        (3_600_000, "h"),
-        (60_000, "m"),
-        (1000, "s"),
-        (1, "ms"),
-    ];
+    let units = [(3_600_000, "h"), (60_000, "m"), (1000, "s"), (1, "ms")];
     let mut left = ms;
     let mut out = String::new();
     for (size, name) in units {

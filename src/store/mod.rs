@@ -15,6 +15,7 @@ pub use error::StoreError;
 pub use plan::{plan_of, Plan, PlanDiff};
 pub use record::Recorder;
 pub use runs::{AttemptRow, Begin, RunKey, RunRow, TaskRow};
+pub use schema::VERSION as SCHEMA_VERSION;
 pub use stats::TaskStats;
 
 use chrono::{DateTime, SecondsFormat, Utc};
@@ -32,9 +33,8 @@ impl Store {
     /// Opens (creating it and its folder if needed) and migrates the database.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| {
-                StoreError::new(format!("cannot create `{}`: {e}", dir.display()))
-            })?;
+            std::fs::create_dir_all(dir)
+                .map_err(|e| StoreError::new(format!("cannot create `{}`: {e}", dir.display())))?;
         }
         let conn = Connection::open(path).map_err(|e| StoreError::at(path, e))?;
         let mut store = Store {
@@ -44,6 +44,28 @@ impl Store {
         store.configure().map_err(|e| e.context(path))?;
         schema::migrate(&mut store.conn).map_err(|e| e.context(path))?;
         Ok(store)
+    }
+
+    /// `wal` once opened.
+    pub fn journal_mode(&self) -> Result<String, StoreError> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))?)
+    }
+
+    pub fn schema_version(&self) -> Result<i64, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT MAX(version) FROM schema_version", [], |r| r.get(0))?)
+    }
+
+    /// A run's gate evaluations in order: (stage, gate, passed).
+    pub fn gates(&self, run_id: &str) -> Result<Vec<(String, String, bool)>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT stage, gate, passed FROM gates WHERE run_id = ?1 ORDER BY id")?;
+        let rows = stmt.query_map([run_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     pub fn path(&self) -> &Path {

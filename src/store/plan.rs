@@ -36,7 +36,11 @@ impl PlanDiff {
                 Some(_) => {}
             }
         }
-        d.removed = old.keys().filter(|k| !new.contains_key(*k)).cloned().collect();
+        d.removed = old
+            .keys()
+            .filter(|k| !new.contains_key(*k))
+            .cloned()
+            .collect();
         d
     }
 

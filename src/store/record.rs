@@ -146,17 +146,23 @@ fn write(
                 params![run, p, stage, now],
             )?;
         }
-        EventKind::StageCompleted { stage, .. } => end_stage(tx, run, p, stage, "completed", None, &now)?,
+        EventKind::StageCompleted { stage, .. } => {
+            end_stage(tx, run, p, stage, "completed", None, &now)?
+        }
         EventKind::StageFailed { stage, reason, .. } => {
             end_stage(tx, run, p, stage, "failed", Some(reason), &now)?
         }
         EventKind::StageSkipped { stage, reason } => {
             end_stage(tx, run, p, stage, "skipped", Some(reason), &now)?
         }
-        EventKind::GatePassed { stage, gate } => gate_row(tx, run, p, stage, gate, true, None, &now)?,
-        EventKind::GateFailed { stage, gate, message } => {
-            gate_row(tx, run, p, stage, gate, false, Some(message), &now)?
+        EventKind::GatePassed { stage, gate } => {
+            gate_row(tx, run, p, stage, gate, true, None, &now)?
         }
+        EventKind::GateFailed {
+            stage,
+            gate,
+            message,
+        } => gate_row(tx, run, p, stage, gate, false, Some(message), &now)?,
         EventKind::TaskQueued { stage, task, .. } => {
             // A task completed earlier in this run stays completed: it is about
             // to be restored, not run.
@@ -166,7 +172,11 @@ fn write(
                 params![run, p, stage, task],
             )?;
         }
-        EventKind::TaskStarted { stage, task, attempt } => {
+        EventKind::TaskStarted {
+            stage,
+            task,
+            attempt,
+        } => {
             tx.execute(
                 "INSERT INTO tasks (run_id, pipeline, stage, task, status, attempts, started_at) \
                  VALUES (?1, ?2, ?3, ?4, 'running', ?5, ?6) \
@@ -183,21 +193,63 @@ fn write(
                 stats::started(tx, p, task, &now)?;
             }
         }
-        EventKind::TaskRetrying { stage: _, task, error, .. } => {
+        EventKind::TaskRetrying {
+            stage: _,
+            task,
+            error,
+            ..
+        } => {
             end_attempt(tx, run, p, task, "failed", Some(error), None, &now)?;
             tx.execute(
                 "UPDATE tasks SET status = 'retrying', message = ?4 WHERE run_id = ?1 AND pipeline = ?2 AND task = ?3",
                 params![run, p, task, error],
             )?;
         }
-        EventKind::TaskCompleted { task, duration_ms, .. } => {
-            let output = outputs.remove(&(p.clone(), task.clone())).unwrap_or_default();
+        EventKind::TaskCompleted {
+            task, duration_ms, ..
+        } => {
+            let output = outputs
+                .remove(&(p.clone(), task.clone()))
+                .unwrap_or_default();
             let text = Value::Object(output.clone()).to_string();
-            end_attempt(tx, run, p, task, "completed", None, Some(*duration_ms), &now)?;
-            end_task(tx, run, p, task, "completed", None, Some(*duration_ms), Some(&text), &now)?;
+            end_attempt(
+                tx,
+                run,
+                p,
+                task,
+                "completed",
+                None,
+                Some(*duration_ms),
+                &now,
+            )?;
+            end_task(
+                tx,
+                run,
+                p,
+                task,
+                "completed",
+                None,
+                Some(*duration_ms),
+                Some(&text),
+                &now,
+            )?;
             let records = output.get("records").and_then(Value::as_i64);
-            stats::ended(tx, p, task, Ended::Success { output: &text, records }, *duration_ms, &now)?;
-            for source in sources.get(&(p.clone(), task.clone())).into_iter().flatten() {
+            stats::ended(
+                tx,
+                p,
+                task,
+                Ended::Success {
+                    output: &text,
+                    records,
+                },
+                *duration_ms,
+                &now,
+            )?;
+            for source in sources
+                .get(&(p.clone(), task.clone()))
+                .into_iter()
+                .flatten()
+            {
                 tx.execute(
                     "INSERT INTO freshness (pipeline, source, producer, produced_at, run_id) VALUES (?1, ?2, ?3, ?4, ?5)",
                     params![p, source, task, now, run],
@@ -205,24 +257,66 @@ fn write(
             }
         }
         EventKind::TaskRestored { .. } => {}
-        EventKind::TaskWarned { task, error, duration_ms, .. } => {
-            failed(tx, run, p, task, "warned", error, *duration_ms, &now)?
-        }
-        EventKind::TaskDefaulted { task, error, duration_ms, .. } => {
-            failed(tx, run, p, task, "defaulted", error, *duration_ms, &now)?
-        }
-        EventKind::TaskFailed { task, error, duration_ms, .. } => {
-            failed(tx, run, p, task, "failed", error, *duration_ms, &now)?
-        }
-        EventKind::TaskTimedOut { task, timeout_ms, duration_ms, .. } => {
+        EventKind::TaskWarned {
+            task,
+            error,
+            duration_ms,
+            ..
+        } => failed(tx, run, p, task, "warned", error, *duration_ms, &now)?,
+        EventKind::TaskDefaulted {
+            task,
+            error,
+            duration_ms,
+            ..
+        } => failed(tx, run, p, task, "defaulted", error, *duration_ms, &now)?,
+        EventKind::TaskFailed {
+            task,
+            error,
+            duration_ms,
+            ..
+        } => failed(tx, run, p, task, "failed", error, *duration_ms, &now)?,
+        EventKind::TaskTimedOut {
+            task,
+            timeout_ms,
+            duration_ms,
+            ..
+        } => {
             let error = format!("timed out after {timeout_ms} ms");
             failed(tx, run, p, task, "timed_out", &error, *duration_ms, &now)?
         }
-        EventKind::TaskCancelled { task, reason, duration_ms, .. } => {
-            end_attempt(tx, run, p, task, "cancelled", Some(reason), Some(*duration_ms), &now)?;
-            end_task(tx, run, p, task, "cancelled", Some(reason), Some(*duration_ms), None, &now)?;
+        EventKind::TaskCancelled {
+            task,
+            reason,
+            duration_ms,
+            ..
+        } => {
+            end_attempt(
+                tx,
+                run,
+                p,
+                task,
+                "cancelled",
+                Some(reason),
+                Some(*duration_ms),
+                &now,
+            )?;
+            end_task(
+                tx,
+                run,
+                p,
+                task,
+                "cancelled",
+                Some(reason),
+                Some(*duration_ms),
+                None,
+                &now,
+            )?;
         }
-        EventKind::TaskSkipped { stage, task, reason } => {
+        EventKind::TaskSkipped {
+            stage,
+            task,
+            reason,
+        } => {
             // Skipped by its policy after failing: an attempt ran and failed.
             let ran = end_attempt(tx, run, p, task, "failed", Some(reason), None, &now)?;
             tx.execute(
@@ -232,7 +326,17 @@ fn write(
                 params![run, p, stage, task, reason, now],
             )?;
             if ran {
-                stats::ended(tx, p, task, Ended::Failure { error: reason, exit_code: exit_code(reason) }, 0, &now)?;
+                stats::ended(
+                    tx,
+                    p,
+                    task,
+                    Ended::Failure {
+                        error: reason,
+                        exit_code: exit_code(reason),
+                    },
+                    0,
+                    &now,
+                )?;
             }
         }
         EventKind::CleanupStarted { .. } | EventKind::CleanupFinished { .. } => {}
@@ -253,19 +357,57 @@ fn failed(
 ) -> rusqlite::Result<()> {
     let code = exit_code(error);
     let message = error.to_string();
-    end_attempt(tx, run, p, task, status, Some(&message), Some(duration_ms), now)?;
-    end_task(tx, run, p, task, status, Some(&message), Some(duration_ms), None, now)?;
-    stats::ended(tx, p, task, Ended::Failure { error, exit_code: code }, duration_ms, now)
+    end_attempt(
+        tx,
+        run,
+        p,
+        task,
+        status,
+        Some(&message),
+        Some(duration_ms),
+        now,
+    )?;
+    end_task(
+        tx,
+        run,
+        p,
+        task,
+        status,
+        Some(&message),
+        Some(duration_ms),
+        None,
+        now,
+    )?;
+    stats::ended(
+        tx,
+        p,
+        task,
+        Ended::Failure {
+            error,
+            exit_code: code,
+        },
+        duration_ms,
+        now,
+    )
 }
 
 /// The exit status in the interpreter's "exited with status N" message.
 fn exit_code(error: &str) -> Option<i64> {
     let rest = error.split("exited with status ").nth(1)?;
-    let digits: String = rest.chars().take_while(|c| c.is_ascii_digit() || *c == '-').collect();
+    let digits: String = rest
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == '-')
+        .collect();
     digits.parse().ok()
 }
 
-fn end_run(tx: &Transaction, run: &str, status: &str, reason: Option<&String>, now: &str) -> rusqlite::Result<()> {
+fn end_run(
+    tx: &Transaction,
+    run: &str,
+    status: &str,
+    reason: Option<&String>,
+    now: &str,
+) -> rusqlite::Result<()> {
     tx.execute(
         "UPDATE runs SET status = ?2, reason = ?3, ended_at = ?4 WHERE run_id = ?1",
         params![run, status, reason, now],

@@ -180,13 +180,18 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Begin, StoreError> {
         let Some(run) = self.run(run_id)? else {
-            return Err(StoreError::new(format!("no run `{run_id}` in the state store")));
+            return Err(StoreError::new(format!(
+                "no run `{run_id}` in the state store"
+            )));
         };
         let key = RunKey {
             pipeline: run.pipeline.clone(),
             trigger: run.trigger.clone(),
             as_of: run.as_of.parse().map_err(|_| {
-                StoreError::new(format!("run `{run_id}` has a malformed as-of date `{}`", run.as_of))
+                StoreError::new(format!(
+                    "run `{run_id}` has a malformed as-of date `{}`",
+                    run.as_of
+                ))
             })?,
         };
         if force {

@@ -10,11 +10,22 @@ use rusqlite::{params, OptionalExtension, Transaction};
 use serde::Serialize;
 
 pub(crate) enum Ended<'a> {
-    Success { output: &'a str, records: Option<i64> },
-    Failure { error: &'a str, exit_code: Option<i64> },
+    Success {
+        output: &'a str,
+        records: Option<i64>,
+    },
+    Failure {
+        error: &'a str,
+        exit_code: Option<i64>,
+    },
 }
 
-pub(crate) fn started(tx: &Transaction, pipeline: &str, task: &str, now: &str) -> rusqlite::Result<()> {
+pub(crate) fn started(
+    tx: &Transaction,
+    pipeline: &str,
+    task: &str,
+    now: &str,
+) -> rusqlite::Result<()> {
     tx.execute(
         "INSERT INTO task_stats (pipeline, task, last_start) VALUES (?1, ?2, ?3) \
          ON CONFLICT DO UPDATE SET last_start = ?3",
@@ -116,7 +127,11 @@ impl Store {
     }
 
     /// When `source` of `pipeline` was last produced (its producer's last success).
-    pub fn last_produced(&self, pipeline: &str, source: &str) -> Result<Option<String>, StoreError> {
+    pub fn last_produced(
+        &self,
+        pipeline: &str,
+        source: &str,
+    ) -> Result<Option<String>, StoreError> {
         Ok(self.conn.query_row(
             "SELECT MAX(produced_at) FROM freshness WHERE pipeline = ?1 AND source = ?2",
             params![pipeline, source],

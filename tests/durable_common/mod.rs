@@ -40,7 +40,8 @@ pipeline ten {
 }
 "#;
 
-pub const STEP: &str = "#!/bin/sh\nsleep 0.03\necho \"$PIPEC_TASK\" >> ran.txt\necho '{\"records\": 3}'\n";
+pub const STEP: &str =
+    "#!/bin/sh\nsleep 0.03\necho \"$PIPEC_TASK\" >> ran.txt\necho '{\"records\": 3}'\n";
 
 pub const TASKS: [&str; 10] = ["a1", "a2", "a3", "b1", "b2", "b3", "b4", "c1", "c2", "c3"];
 
@@ -86,7 +87,14 @@ impl Fixture {
 
     /// `pipec run main.pipe --as-of 2026-11-20 --view quiet <extra>`.
     pub fn run(&self, extra: &[&str]) -> Output {
-        let mut args = vec!["run", "main.pipe", "--as-of", "2026-11-20", "--view", "quiet"];
+        let mut args = vec![
+            "run",
+            "main.pipe",
+            "--as-of",
+            "2026-11-20",
+            "--view",
+            "quiet",
+        ];
         args.extend_from_slice(extra);
         self.command(&args).output().unwrap()
     }

@@ -92,12 +92,18 @@ impl Fixture {
     }
 
     pub fn message(&self, name: &str) -> String {
-        self.task(name)["message"].as_str().unwrap_or("").to_string()
+        self.task(name)["message"]
+            .as_str()
+            .unwrap_or("")
+            .to_string()
     }
 
     /// The events of one kind, in order.
     pub fn events_of(&self, kind: &str) -> Vec<Value> {
-        self.events().into_iter().filter(|e| e["event"] == kind).collect()
+        self.events()
+            .into_iter()
+            .filter(|e| e["event"] == kind)
+            .collect()
     }
 }
 
@@ -130,7 +136,10 @@ pub fn wait_until(what: &str, limit: Duration, mut check: impl FnMut() -> bool) 
 pub fn process_gone(pid: u32) -> bool {
     match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
         Err(_) => true,
-        Ok(stat) => stat.rsplit(')').next().is_some_and(|rest| rest.trim_start().starts_with('Z')),
+        Ok(stat) => stat
+            .rsplit(')')
+            .next()
+            .is_some_and(|rest| rest.trim_start().starts_with('Z')),
     }
 }
 
@@ -145,10 +154,12 @@ pub fn normalize(text: &str, fixture: &Fixture) -> String {
                 if i > 0 {
                     out.push(' ');
                 }
-                let is_ms = word.strip_suffix("ms").is_some_and(|d| !d.is_empty() && d.chars().all(|c| c.is_ascii_digit()));
-                let is_s = word
-                    .strip_suffix('s')
-                    .is_some_and(|d| d.contains('.') && d.chars().all(|c| c.is_ascii_digit() || c == '.'));
+                let is_ms = word
+                    .strip_suffix("ms")
+                    .is_some_and(|d| !d.is_empty() && d.chars().all(|c| c.is_ascii_digit()));
+                let is_s = word.strip_suffix('s').is_some_and(|d| {
+                    d.contains('.') && d.chars().all(|c| c.is_ascii_digit() || c == '.')
+                });
                 if is_ms || is_s {
                     out.push_str(&format!("{:<width$}", "<d>", width = word.len()));
                 } else if word.len() == 23 && word.starts_with("20") && word.contains('T') {
