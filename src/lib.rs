@@ -7,6 +7,7 @@ pub mod diagnostic;
 pub mod firings;
 pub mod format;
 pub mod graph;
+pub mod health;
 pub mod ir;
 pub mod loader;
 pub mod run;

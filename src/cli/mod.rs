@@ -5,6 +5,7 @@ mod check;
 mod durable;
 mod fmt;
 mod graph;
+mod health;
 mod next;
 mod run;
 mod status;
@@ -36,6 +37,8 @@ enum Command {
     Next(next::Args),
     /// Show recorded runs, their states and the tasks that failed and why.
     Status(status::Args),
+    /// Each data source green, yellow or red by its age (exit 1 when any is red).
+    Health(health::Args),
     /// Rewrite .pipe files in the canonical layout (--check: only show the diff).
     Fmt(fmt::Args),
 }
@@ -67,6 +70,7 @@ pub fn main() -> ExitCode {
         Command::Fmt(args) => fmt::run(&args),
         Command::Run(args) => run::run(&args),
         Command::Status(args) => status::run(&args),
+        Command::Health(args) => health::run(&args),
     };
     ExitCode::from(code)
 }

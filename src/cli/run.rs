@@ -144,16 +144,40 @@ pub fn run(args: &Args) -> u8 {
         );
         return exit::OK;
     }
+    let stale =
+        match super::durable::stale(&args.durable, &args.file, &program, pipeline_id, &*clock) {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return exit::USAGE;
+            }
+        };
+    let stages = match &stale {
+        Some(s) if s.producers.is_empty() => {
+            eprintln!("nothing is stale: no producer to run");
+            return exit::OK;
+        }
+        Some(s) => {
+            eprintln!("stale: {}", s.sources.join(", "));
+            s.stages.clone()
+        }
+        None => stages,
+    };
     let interrupt = interp::Interrupt::new();
     let durable = match super::durable::begin(
         &args.durable,
         &args.file,
         &program,
         pipeline_id,
-        super::durable::trigger_label(args.trigger.as_deref(), args.stages.as_deref()),
+        super::durable::trigger_label(
+            args.trigger.as_deref(),
+            args.stages.as_deref(),
+            args.durable.stale,
+        ),
         as_of,
         &*clock,
         interrupt.clone(),
+        stale.as_ref(),
     ) {
         Ok(d) => d,
         Err(e) => {
@@ -195,7 +219,7 @@ pub fn run(args: &Args) -> u8 {
         options.clock = clock;
         options.run_id = Some(run_id);
         options.interrupt = interrupt;
-        options.memo = Some(durable.recorder.clone());
+        options.memo = Some(durable.memo.clone());
         options.observers.push(durable.recorder.clone());
         options.grace = Duration::from_millis(args.grace_ms);
         let mut events_file = None;

@@ -256,7 +256,24 @@ fn write(
                 )?;
             }
         }
-        EventKind::TaskRestored { .. } => {}
+        EventKind::TaskRestored { stage, task } => {
+            // Completed earlier in this run: its row already says so. Restored
+            // from another run (`--stale`): say where its output came from.
+            tx.execute(
+                "INSERT INTO tasks (run_id, pipeline, stage, task, status, message, ended_at) \
+                 VALUES (?1, ?2, ?3, ?4, 'restored', ?5, ?6) \
+                 ON CONFLICT DO UPDATE SET status = 'restored', message = ?5, ended_at = ?6 \
+                 WHERE status <> 'completed'",
+                params![
+                    run,
+                    p,
+                    stage,
+                    task,
+                    "output restored from its last success",
+                    now
+                ],
+            )?;
+        }
         EventKind::TaskWarned {
             task,
             error,
