@@ -3,6 +3,7 @@
 
 pub mod check;
 pub mod compile;
+pub mod daemon;
 pub mod diagnostic;
 pub mod firings;
 pub mod format;

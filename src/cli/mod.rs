@@ -2,6 +2,7 @@
 
 mod calendar;
 mod check;
+mod daemon;
 mod durable;
 mod fmt;
 mod graph;
@@ -39,6 +40,8 @@ enum Command {
     Status(status::Args),
     /// Each data source green, yellow or red by its age (exit 1 when any is red).
     Health(health::Args),
+    /// Fire the triggers of pipeline files in market time until SIGTERM.
+    Daemon(daemon::Args),
     /// Rewrite .pipe files in the canonical layout (--check: only show the diff).
     Fmt(fmt::Args),
 }
@@ -71,6 +74,7 @@ pub fn main() -> ExitCode {
         Command::Run(args) => run::run(&args),
         Command::Status(args) => status::run(&args),
         Command::Health(args) => health::run(&args),
+        Command::Daemon(args) => daemon::run(&args),
     };
     ExitCode::from(code)
 }

@@ -5,6 +5,7 @@
 //! transaction per state change. See `docs/durability.md`.
 
 mod error;
+mod firings;
 pub mod plan;
 mod record;
 mod runs;
@@ -12,9 +13,10 @@ mod schema;
 mod stats;
 
 pub use error::StoreError;
+pub use firings::FiringRow;
 pub use plan::{plan_of, Plan, PlanDiff};
 pub use record::Recorder;
-pub use runs::{AttemptRow, Begin, RunKey, RunRow, TaskRow};
+pub use runs::{alive as process_alive, AttemptRow, Begin, RunKey, RunRow, TaskRow};
 pub use schema::VERSION as SCHEMA_VERSION;
 pub use stats::TaskStats;
 
@@ -93,7 +95,7 @@ impl Store {
 
 /// Instants are stored as RFC 3339 UTC text with milliseconds: readable, and
 /// they sort as text in time order.
-pub(crate) fn stamp(t: DateTime<Utc>) -> String {
+pub fn stamp(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 

@@ -86,7 +86,7 @@ fn run_row(r: &Row) -> rusqlite::Result<RunRow> {
 }
 
 /// Is process `pid` alive? (Signal 0 checks without sending anything.)
-pub(crate) fn alive(pid: i64) -> bool {
+pub fn alive(pid: i64) -> bool {
     let Ok(pid) = i32::try_from(pid) else {
         return false;
     };
