@@ -1,5 +1,7 @@
 //! One daemon per state store: a lock file beside the database holding the
-//! daemon's pid, created exclusively (`O_EXCL`). A lock left by a dead
+//! daemon's pid, created atomically with its content (written to a private
+//! file, then hard-linked into place, which fails when the lock exists), so
+//! nobody ever reads a lock without its pid. A lock left by a dead
 //! process (kill -9, power cut) is taken over; a live one is refused.
 
 use std::io::Write;

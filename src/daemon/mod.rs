@@ -42,8 +42,11 @@ pub struct DaemonOptions {
     /// Send `true` to stop (SIGTERM).
     pub stop: watch::Receiver<bool>,
     /// Told each firing as it is handled: (firing, status).
-    pub on_firing: Option<Arc<dyn Fn(&Firing, &str) + Send + Sync>>,
+    pub on_firing: Option<OnFiring>,
 }
+
+/// Told each firing as it is handled, with its status.
+pub type OnFiring = Arc<dyn Fn(&Firing, &str) + Send + Sync>;
 
 /// What a daemon did before it stopped.
 #[derive(Debug, Default, Clone)]
