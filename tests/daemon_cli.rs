@@ -25,7 +25,7 @@ fn sigterm_stops_the_daemon_and_a_second_one_is_refused() {
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("main.pipe"), NOOP).unwrap();
     let pipec = env!("CARGO_BIN_EXE_pipec");
-    let mut first = Command::new(pipec)
+    let first = Command::new(pipec)
         .current_dir(&dir)
         .args(["daemon", "main.pipe", "--dry-run"])
         .stderr(Stdio::piped())
