@@ -262,3 +262,64 @@ fn one_daemon_per_store() {
     drop(held);
     assert!(!DaemonLock::path_for(&state).exists());
 }
+
+const SLOW: &str = r#"
+handler slow { shell "touch started; sleep 30" }
+pipeline daily {
+  calendar XNYS
+  stage morning {
+    task wait { run slow }
+  }
+  trigger MORNING { at 09:00 stages morning }
+}
+"#;
+
+#[test]
+fn stopping_interrupts_the_runs_in_flight_and_records_it() {
+    let dir = folder("stop");
+    let file = dir.join("main.pipe");
+    std::fs::write(&file, SLOW).unwrap();
+    let state = dir.join("state.db");
+    let program = Arc::new(program(&file));
+    let (tx, rx) = tokio::sync::watch::channel(false);
+    let options = DaemonOptions {
+        state: state.clone(),
+        timer: Arc::new(VirtualTimer::new(at("2026-11-23T00:00:00Z"))),
+        dry_run: false,
+        until: Some(at("2026-11-23T23:00:00Z")),
+        stop: rx,
+        on_firing: None,
+    };
+    let targets = vec![Target {
+        file: file.clone(),
+        program,
+        pipelines: vec![PipelineId(0)],
+    }];
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let started = dir.join("started");
+    rt.block_on(async move {
+        let daemon = tokio::spawn(run_daemon(targets, options));
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while !started.exists() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the firing never started its task"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        tx.send(true).unwrap();
+        daemon.await.unwrap().unwrap();
+    });
+    let db = Store::open(&state).unwrap();
+    let runs = db.runs(None, 10).unwrap();
+    assert_eq!(runs.len(), 1);
+    assert_eq!(runs[0].status, "interrupted", "{runs:?}");
+    let firings = db.firings().unwrap();
+    assert_eq!(firings.len(), 1);
+    assert_eq!(firings[0].status, "interrupted");
+    assert!(!DaemonLock::path_for(&state).exists());
+}

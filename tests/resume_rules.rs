@@ -174,3 +174,37 @@ fn the_same_key_never_runs_twice_at_once() {
     // The first run, stopped by SIGTERM, recorded itself interrupted.
     assert_eq!(f.store().runs(None, 1).unwrap()[0].status, "interrupted");
 }
+
+#[test]
+fn status_shows_a_killed_run_as_interrupted() {
+    let slow = TEN_TASKS.replace("task a1 { run step }", "task a1 { run slow }")
+        + "handler slow {\n  shell \"touch started; sleep 30\"\n}\n";
+    let f = Fixture::new("killed-status", &slow);
+    let mut child = f
+        .command(&[
+            "run",
+            "main.pipe",
+            "--as-of",
+            "2026-11-20",
+            "--view",
+            "quiet",
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !f.dir.join("started").exists() {
+        assert!(Instant::now() < deadline, "a1 never started");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let out = f.command(&["status", "main.pipe"]).output().unwrap();
+    let s = String::from_utf8_lossy(&out.stdout);
+    assert!(s.contains("interrupted: the pipec process died"), "{s}");
+    assert!(
+        s.contains("ten/one/a1 interrupted after 1 attempt(s)"),
+        "{s}"
+    );
+}

@@ -156,15 +156,23 @@ pub async fn run_daemon(
         cursor = at;
     }
 
-    // Stopping: interrupt what runs, and wait until each has recorded it.
-    if *options.stop.borrow() {
-        if let Ok(all) = interrupts.lock() {
-            for i in all.values() {
-                i.interrupt("the daemon is stopping");
+    // Wait for the runs in flight; told to stop (now or while waiting),
+    // interrupt them and wait until each has recorded it.
+    let mut interrupted = false;
+    loop {
+        if !interrupted && *options.stop.borrow() {
+            interrupted = true;
+            if let Ok(all) = interrupts.lock() {
+                for i in all.values() {
+                    i.interrupt("the daemon is stopping");
+                }
             }
         }
+        tokio::select! {
+            done = runs.join_next() => if done.is_none() { break },
+            _ = options.stop.wait_for(|s| *s), if !interrupted => {}
+        }
     }
-    while runs.join_next().await.is_some() {}
     Ok(report)
 }
 
