@@ -323,3 +323,68 @@ fn stopping_interrupts_the_runs_in_flight_and_records_it() {
     assert_eq!(firings[0].status, "interrupted");
     assert!(!DaemonLock::path_for(&state).exists());
 }
+
+/// A clock that always wakes 90 minutes late (a machine that slept).
+struct Oversleeper(Mutex<DateTime<Utc>>);
+
+impl pipec::daemon::Timer for Oversleeper {
+    fn now(&self) -> DateTime<Utc> {
+        *self.0.lock().unwrap()
+    }
+    fn sleep_until(
+        &self,
+        at: DateTime<Utc>,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>> {
+        let mut t = self.0.lock().unwrap();
+        *t = (*t).max(at + chrono::Duration::minutes(90));
+        Box::pin(async {})
+    }
+    fn clock(&self) -> Arc<dyn pipec::run::Clock> {
+        Arc::new(pipec::run::FixedClock(self.now()))
+    }
+}
+
+#[test]
+fn waking_late_applies_the_missed_firing_policy() {
+    let dir = folder("late");
+    let file = dir.join("main.pipe");
+    std::fs::write(&file, NOOP).unwrap();
+    let program = Arc::new(program(&file));
+    let seen: Seen = Arc::default();
+    let sink = seen.clone();
+    let (_tx, rx) = tokio::sync::watch::channel(false);
+    let options = DaemonOptions {
+        state: dir.join("state.db"),
+        timer: Arc::new(Oversleeper(Mutex::new(at("2026-11-23T00:00:00Z")))),
+        dry_run: true,
+        until: Some(at("2026-11-23T23:00:00Z")),
+        stop: rx,
+        on_firing: Some(Arc::new(move |f: &Firing, s: &str| {
+            sink.lock().unwrap().push((f.clone(), s.to_string()));
+        })),
+    };
+    let targets = vec![Target {
+        file,
+        program,
+        pipelines: vec![PipelineId(0)],
+    }];
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(run_daemon(targets, options)).unwrap();
+    let got: Vec<(String, String)> = seen
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|(f, s)| (f.trigger.clone(), s.clone()))
+        .collect();
+    // MORNING (skip) 90 minutes late is missed; EVENING (run_late within 2h) runs.
+    assert_eq!(
+        got,
+        vec![
+            ("MORNING".into(), "missed".into()),
+            ("EVENING".into(), "dry".into())
+        ]
+    );
+}

@@ -47,3 +47,26 @@ pub fn missed_firings(
     }
     Ok(out)
 }
+
+/// Whether a firing `late` past its instant still runs under its trigger's policy.
+pub fn runs_late(
+    program: &Program,
+    pid: PipelineId,
+    firing: &Firing,
+    late: chrono::Duration,
+) -> bool {
+    let p = program.pipeline(pid);
+    match p
+        .triggers
+        .iter()
+        .find(|t| t.name == firing.trigger)
+        .map(|t| &t.missed)
+    {
+        Some(Missed::RunLate { within_millis }) => {
+            late <= chrono::Duration::milliseconds(
+                i64::try_from(*within_millis).unwrap_or(i64::MAX),
+            )
+        }
+        _ => false,
+    }
+}

@@ -56,6 +56,9 @@ pub struct DaemonReport {
     pub overlapped: usize,
 }
 
+/// How late a firing may start and still count as on time.
+const LATE_TOLERANCE: Duration = Duration::seconds(60);
+
 type InFlight = Arc<Mutex<HashSet<(String, String, String)>>>;
 /// The interrupt of each run in flight, by run key.
 type Interrupts = Arc<Mutex<HashMap<(String, String, String), Interrupt>>>;
@@ -139,6 +142,16 @@ pub async fn run_daemon(
                 let Some(pid) = t.program.find_pipeline(&f.pipeline) else {
                     continue;
                 };
+                // Woken long after the instant (the machine slept, the process
+                // was stopped): the firing was missed, and its policy decides.
+                let late = options.timer.now() - f.at;
+                if late > LATE_TOLERANCE && !missed::runs_late(&t.program, pid, &f, late) {
+                    db.record_firing(&f.pipeline, &f.trigger, f.at, None, "missed")
+                        .map_err(|e| e.to_string())?;
+                    tell(&f, "missed");
+                    report.missed += 1;
+                    continue;
+                }
                 fire(
                     t,
                     pid,
