@@ -12,6 +12,9 @@ mod runs;
 mod schema;
 mod stats;
 
+#[cfg(test)]
+mod full_disk_test;
+
 pub use error::StoreError;
 pub use firings::FiringRow;
 pub use plan::{plan_of, Plan, PlanDiff};
