@@ -1,7 +1,8 @@
 //! The plan hash: what a run key's work is, so a resume never mixes two plans.
 //! The pipeline's IR is serialized to JSON with every `span` removed (spans move
-//! when comments change) and without triggers, sources and titles (they do not
-//! change the work), then hashed with SHA-256. Each task also gets its own hash
+//! when comments change) and every `base_dir` (moving the project keeps the
+//! plan), without triggers, sources and titles (they do not change the work),
+//! then hashed with SHA-256. Each task also gets its own hash
 //! (its IR, its handler's IR, its dependencies' names, and a sub-pipeline's
 //! plan hash), so a refusal can say which tasks changed.
 
@@ -97,7 +98,7 @@ fn plan_inner(program: &Program, id: PipelineId, depth: u32) -> Plan {
     }
     let mut whole = to_clean_json(p);
     if let Value::Object(m) = &mut whole {
-        for k in ["triggers", "sources", "title", "description", "base_dir"] {
+        for k in ["triggers", "sources", "title", "description"] {
             m.remove(k);
         }
     }
@@ -115,6 +116,8 @@ fn strip_spans(v: &mut Value) {
     match v {
         Value::Object(m) => {
             m.remove("span");
+            // Where the project lives is not what it does: moving it keeps the plan.
+            m.remove("base_dir");
             m.values_mut().for_each(strip_spans);
         }
         Value::Array(a) => a.iter_mut().for_each(strip_spans),
