@@ -3,14 +3,17 @@
 
 pub mod check;
 pub mod compile;
+pub mod daemon;
 pub mod diagnostic;
 pub mod firings;
 pub mod format;
 pub mod graph;
+pub mod health;
 pub mod ir;
 pub mod loader;
 pub mod run;
 pub mod source;
 pub mod span;
+pub mod store;
 pub mod syntax;
 pub mod time;

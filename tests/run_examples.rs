@@ -6,7 +6,8 @@ mod common;
 use serde_json::Value;
 use std::path::Path;
 
-/// Runs an example into a fresh run folder; the exit code and `summary.json`.
+/// Runs an example into a fresh run folder and state store, so no earlier run
+/// of the same day is resumed; the exit code and `summary.json`.
 fn run_example(file: &str, dir: &Path) -> (i32, Value) {
     let output = common::pipec()
         .args([
@@ -19,6 +20,8 @@ fn run_example(file: &str, dir: &Path) -> (i32, Value) {
             "--run-dir",
         ])
         .arg(dir)
+        .arg("--state")
+        .arg(dir.with_extension("db"))
         .output()
         .expect("pipec runs");
     let summary = std::fs::read_to_string(dir.join("summary.json")).unwrap_or_else(|e| {
@@ -42,8 +45,16 @@ fn task<'a>(summary: &'a Value, name: &str) -> &'a Value {
 
 fn temp_dir(name: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("pipec-example-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
+    cleanup(&dir);
     dir
+}
+
+/// The run folder and the state store beside it.
+fn cleanup(dir: &Path) {
+    let _ = std::fs::remove_dir_all(dir);
+    for suffix in ["db", "db-wal", "db-shm", "db.daemon.lock"] {
+        let _ = std::fs::remove_file(dir.with_extension(suffix));
+    }
 }
 
 #[test]
@@ -62,7 +73,7 @@ fn the_trading_day_runs_and_every_policy_fires() {
     // skip: no API key for the optional sentiment feed.
     assert_eq!(task(&summary, "social_sentiment")["status"], "skipped");
     assert_eq!(task(&summary, "reconcile_positions")["status"], "completed");
-    let _ = std::fs::remove_dir_all(&dir);
+    cleanup(&dir);
 }
 
 #[test]
@@ -73,7 +84,7 @@ fn a_gate_stops_the_day() {
     let reason = summary["reason"].as_str().unwrap_or_default();
     assert!(reason.contains("gate `no_blockers` failed"), "{reason}");
     assert_eq!(task(&summary, "submit_orders")["status"], "skipped");
-    let _ = std::fs::remove_dir_all(&dir);
+    cleanup(&dir);
 }
 
 #[test]
@@ -83,7 +94,7 @@ fn the_other_examples_run_clean() {
         let (code, summary) = run_example(&format!("pipelines/{example}.pipe"), &dir);
         assert_eq!(code, 0, "{example}: {summary:#}");
         assert_eq!(summary["status"], "succeeded", "{example}");
-        let _ = std::fs::remove_dir_all(&dir);
+        cleanup(&dir);
     }
 }
 
@@ -106,5 +117,5 @@ fn the_manifest_audit_trail_lists_every_step() {
     ] {
         assert!(steps.contains(&step), "{step} missing from {steps:?}");
     }
-    let _ = std::fs::remove_dir_all(&dir);
+    cleanup(&dir);
 }

@@ -2,10 +2,14 @@
 
 mod calendar;
 mod check;
+mod daemon;
+mod durable;
 mod fmt;
 mod graph;
+mod health;
 mod next;
 mod run;
+mod status;
 mod table;
 mod when;
 
@@ -32,6 +36,12 @@ enum Command {
     Calendar(calendar::Args),
     /// List the coming firings of a pipeline's triggers, in market and local time.
     Next(next::Args),
+    /// Show recorded runs, their states and the tasks that failed and why.
+    Status(status::Args),
+    /// Each data source green, yellow or red by its age (exit 1 when any is red).
+    Health(health::Args),
+    /// Fire the triggers of pipeline files in market time until SIGTERM.
+    Daemon(daemon::Args),
     /// Rewrite .pipe files in the canonical layout (--check: only show the diff).
     Fmt(fmt::Args),
 }
@@ -62,6 +72,9 @@ pub fn main() -> ExitCode {
         Command::Next(args) => next::run(&args),
         Command::Fmt(args) => fmt::run(&args),
         Command::Run(args) => run::run(&args),
+        Command::Status(args) => status::run(&args),
+        Command::Health(args) => health::run(&args),
+        Command::Daemon(args) => daemon::run(&args),
     };
     ExitCode::from(code)
 }

@@ -51,6 +51,8 @@ pub struct Args {
     /// How to show progress.
     #[arg(long, value_enum, default_value_t = View::Auto)]
     view: View,
+    #[command(flatten)]
+    durable: super::durable::DurableArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -142,14 +144,63 @@ pub fn run(args: &Args) -> u8 {
         );
         return exit::OK;
     }
-    let run_id = interp::new_run_id(&*clock);
+    let stale =
+        match super::durable::stale(&args.durable, &args.file, &program, pipeline_id, &*clock) {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return exit::USAGE;
+            }
+        };
+    let stages = match &stale {
+        Some(s) if s.producers.is_empty() => {
+            eprintln!("nothing is stale: no producer to run");
+            return exit::OK;
+        }
+        Some(s) => {
+            eprintln!("stale: {}", s.sources.join(", "));
+            s.stages.clone()
+        }
+        None => stages,
+    };
+    let interrupt = interp::Interrupt::new();
+    let durable = match super::durable::begin(
+        &args.durable,
+        &args.file,
+        &program,
+        pipeline_id,
+        super::durable::trigger_label(
+            args.trigger.as_deref(),
+            args.stages.as_deref(),
+            args.durable.stale,
+        ),
+        as_of,
+        &*clock,
+        interrupt.clone(),
+        stale.as_ref(),
+    ) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return exit::USAGE;
+        }
+    };
+    if let Some(note) = &durable.note {
+        eprintln!("{note}");
+    }
+    let as_of = durable.as_of;
+    let run_id = durable.run_id.clone();
+    let folder = match durable.resumes {
+        0 => run_id.clone(),
+        n => format!("{run_id}.resume-{n}"),
+    };
     let run_dir = args.run_dir.clone().unwrap_or_else(|| {
         let base = args
             .file
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(std::path::Path::new("."));
-        base.join(".pipec").join("runs").join(&run_id)
+        base.join(".pipec").join("runs").join(&folder)
     });
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -167,6 +218,9 @@ pub fn run(args: &Args) -> u8 {
         options.as_of = Some(as_of);
         options.clock = clock;
         options.run_id = Some(run_id);
+        options.interrupt = interrupt;
+        options.memo = Some(durable.memo.clone());
+        options.observers.push(durable.recorder.clone());
         options.grace = Duration::from_millis(args.grace_ms);
         let mut events_file = None;
         if let Some(path) = &args.events {
@@ -212,6 +266,10 @@ pub fn run(args: &Args) -> u8 {
         let _ = stdout.flush();
         if let Some(e) = events_file.and_then(|w| w.error()) {
             eprintln!("warning: {e}");
+        }
+        if let Some(e) = durable.recorder.error() {
+            eprintln!("error: cannot record the run: {e}");
+            return exit::USAGE;
         }
         match report.status {
             RunStatus::Succeeded => exit::OK,

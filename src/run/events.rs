@@ -130,6 +130,12 @@ pub enum EventKind {
         task: String,
         reason: String,
     },
+    /// Completed earlier for the same run key (a resumed run): not run again,
+    /// its recorded output restored into the context.
+    TaskRestored {
+        stage: String,
+        task: String,
+    },
     TaskCancelled {
         stage: String,
         task: String,

@@ -24,6 +24,7 @@ mod days;
 pub mod events;
 mod gate;
 mod ids;
+mod memo;
 mod output;
 pub mod plan;
 mod process;
@@ -37,6 +38,7 @@ pub mod view;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use events::{Event, EventKind, JsonlWriter, Observer};
+pub use memo::Memo;
 pub use registry::{HandlerContext, HandlerFuture, HandlerResult, Registry};
 pub use report::{RunReport, TaskReport};
 pub use scheduler::wait_millis;
@@ -71,6 +73,8 @@ pub struct RunOptions {
     pub observers: Vec<Arc<dyn Observer>>,
     /// Fire it to stop the run (what Ctrl-C does).
     pub interrupt: Interrupt,
+    /// Durable runs: tasks already completed for this run key are restored, not re-run.
+    pub memo: Option<Arc<dyn Memo>>,
 }
 
 impl RunOptions {
@@ -86,6 +90,7 @@ impl RunOptions {
             registry: Registry::new(),
             observers: Vec::new(),
             interrupt: Interrupt::new(),
+            memo: None,
         }
     }
 }
@@ -137,6 +142,7 @@ pub async fn execute(program: Arc<Program>, options: RunOptions) -> Result<RunRe
         clock: options.clock.clone(),
         grace: options.grace,
         stop: options.interrupt.clone(),
+        memo: options.memo.clone(),
         reports: Mutex::new(Vec::new()),
         notes: Mutex::new(Vec::new()),
     });

@@ -39,6 +39,7 @@ pub(crate) struct Shared {
     pub clock: Arc<dyn Clock>,
     pub grace: Duration,
     pub stop: Interrupt,
+    pub memo: Option<Arc<dyn super::memo::Memo>>,
     /// Finished tasks, stage by stage in plan order.
     pub reports: Mutex<Vec<TaskReport>>,
     /// Problems that did not fail the run (captures that could not be written, …).
@@ -142,6 +143,8 @@ enum Outcome {
         attempts: u32,
         span: Option<String>,
     },
+    /// Completed earlier for the same run key (see `Memo`).
+    Restored { output: Map<String, Value> },
 }
 
 enum Started {
@@ -487,6 +490,11 @@ impl PipelineRun {
         let st = &mut self.state[t.index()];
         st.joined = Some(joined);
         st.dropped = dropped;
+        let restored = self.shared.memo.as_ref();
+        if let Some(output) = restored.and_then(|m| m.restore(&p.name, &task.name)) {
+            self.finish(p, t, Outcome::Restored { output });
+            return Started::Done;
+        }
         let program = &self.shared.program;
         // Built-ins that answer at once run inline: no task to spawn, no slot held.
         if let Work::Handler(h) = task.work {
@@ -586,6 +594,9 @@ impl PipelineRun {
             } => {
                 st.status = TaskStatus::Completed;
                 st.attempts = attempts;
+                if let Some(memo) = &self.shared.memo {
+                    memo.output(&p.name, &name, &output);
+                }
                 st.out = context::with_output(&joined, t, order, &output, &st.dropped);
                 st.own = Some(Arc::new(output));
                 self.emit(
@@ -597,6 +608,12 @@ impl PipelineRun {
                         duration_ms,
                     },
                 );
+            }
+            Outcome::Restored { output } => {
+                st.status = TaskStatus::Completed;
+                st.out = context::with_output(&joined, t, order, &output, &st.dropped);
+                st.own = Some(Arc::new(output));
+                self.emit(None, EventKind::TaskRestored { stage, task: name });
             }
             Outcome::Cancelled {
                 reason,

@@ -200,6 +200,9 @@ impl Observer for LiveView {
                 let had_started = reason.starts_with("failed, skipped by its policy");
                 finished(&mut s, stage, &key(stage), false, had_started);
             }
+            EventKind::TaskRestored { stage, .. } => {
+                finished(&mut s, stage, &key(stage), false, false);
+            }
             _ => {}
         }
     }

@@ -131,6 +131,9 @@ pub fn line(event: &Event) -> Option<String> {
             task,
             reason,
         } => format!("{p}/{stage}/{task}: skipped: {reason}"),
+        EventKind::TaskRestored { stage, task } => {
+            format!("{p}/{stage}/{task}: already run for this run key, output restored")
+        }
         EventKind::TaskCancelled {
             stage,
             task,

@@ -1,0 +1,231 @@
+//! `pipec run`'s durable side: the run key, the state store, resume and
+//! `--force`. The interpreter stays store-agnostic; this wires a `Recorder`
+//! into it as observer and memo.
+
+use chrono::NaiveDate;
+use pipec::health::{Level, StaleOnly};
+use pipec::ir::{PipelineId, Program, StageId};
+use pipec::run::{Clock, Interrupt, Memo};
+use pipec::store::{self, Begin, Recorder, RunKey, Store};
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+#[derive(Debug, clap::Args)]
+pub struct DurableArgs {
+    /// The state database (default: `.pipec/state.db` beside the pipeline file).
+    #[arg(long, value_name = "PATH")]
+    pub state: Option<PathBuf>,
+    /// Run everything again as a new run, even if this run key already ran or its plan changed.
+    #[arg(long)]
+    pub force: bool,
+    /// Continue this run: its completed tasks are restored, the rest run.
+    #[arg(long, value_name = "RUN_ID", conflicts_with_all = ["force", "as_of"])]
+    pub resume: Option<String>,
+    /// Re-run only the producers of stale data sources (see `pipec health`); the other tasks of their stages are restored from their last success.
+    #[arg(long, conflicts_with_all = ["resume", "trigger", "stages"])]
+    pub stale: bool,
+    /// With --stale: the least staleness that counts.
+    #[arg(long, value_enum, default_value_t = Level::Yellow, requires = "stale")]
+    pub min_staleness: Level,
+}
+
+/// What `--stale` runs.
+pub struct Stale {
+    pub stages: Vec<StageId>,
+    /// The producers to run again (of the run's pipeline).
+    pub producers: HashSet<String>,
+    /// `source (level, producer)` for the message.
+    pub sources: Vec<String>,
+}
+
+/// `None` without `--stale`.
+pub fn stale(
+    args: &DurableArgs,
+    file: &Path,
+    program: &Program,
+    pipeline: PipelineId,
+    clock: &dyn Clock,
+) -> Result<Option<Stale>, String> {
+    if !args.stale {
+        return Ok(None);
+    }
+    let p = program.pipeline(pipeline);
+    let path = state_path(args, file);
+    let db = Store::open(&path).map_err(|e| e.to_string())?;
+    let all = pipec::health::assess(program, &db, Some(&p.name), clock.now())?;
+    let mut stages = Vec::new();
+    let mut producers = HashSet::new();
+    let mut sources = Vec::new();
+    for (s, h) in p.sources.iter().zip(&all) {
+        if h.level < args.min_staleness {
+            continue;
+        }
+        let stage = p.task(s.producer).stage;
+        if !stages.contains(&stage) {
+            stages.push(stage);
+        }
+        producers.insert(h.producer.clone());
+        sources.push(format!(
+            "{} ({}, producer {})",
+            h.source,
+            h.level.label(),
+            h.producer
+        ));
+    }
+    stages.sort();
+    Ok(Some(Stale {
+        stages,
+        producers,
+        sources,
+    }))
+}
+
+pub struct Durable {
+    pub run_id: String,
+    pub as_of: NaiveDate,
+    /// 0 for a new run.
+    pub resumes: i64,
+    pub recorder: Arc<Recorder>,
+    /// What restores completed tasks: the recorder, or `--stale`'s wrapper of it.
+    pub memo: Arc<dyn Memo>,
+    /// What to tell the user before the run starts.
+    pub note: Option<String>,
+}
+
+pub fn state_path(args: &DurableArgs, file: &Path) -> PathBuf {
+    args.state
+        .clone()
+        .unwrap_or_else(|| store::default_path(file))
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn begin(
+    args: &DurableArgs,
+    file: &Path,
+    program: &Program,
+    pipeline: PipelineId,
+    trigger: String,
+    as_of: NaiveDate,
+    clock: &dyn Clock,
+    interrupt: Interrupt,
+    stale: Option<&Stale>,
+) -> Result<Durable, String> {
+    let path = state_path(args, file);
+    let mut db = Store::open(&path).map_err(|e| e.to_string())?;
+    let plan = store::plan_of(program, pipeline);
+    let name = program.pipeline(pipeline).name.clone();
+    let ctx = |e: store::StoreError| e.context_string(&path);
+    let (begin, as_of) = match &args.resume {
+        Some(id) => {
+            let run = db
+                .run(id)
+                .map_err(ctx)?
+                .ok_or_else(|| format!("no run `{id}` in the state store `{}`", path.display()))?;
+            if run.pipeline != name {
+                return Err(format!(
+                    "run `{id}` is of pipeline `{}`; add --pipeline {}",
+                    run.pipeline, run.pipeline
+                ));
+            }
+            if run.trigger != trigger {
+                let how = match run.trigger.strip_prefix("stages:") {
+                    Some(s) => format!("--stages {s}"),
+                    None if run.trigger.is_empty() => "neither --trigger nor --stages".into(),
+                    None => format!("--trigger {}", run.trigger),
+                };
+                return Err(format!("run `{id}` ran other stages; use {how}"));
+            }
+            let as_of = run.as_of.parse().unwrap_or(as_of);
+            (
+                db.resume(id, &plan, false, clock.now()).map_err(ctx)?,
+                as_of,
+            )
+        }
+        None => {
+            let key = RunKey {
+                pipeline: name,
+                trigger,
+                as_of,
+            };
+            let new_id = pipec::run::new_run_id(clock);
+            // A `--stale` run is about now, not about a day's work: always new.
+            let force = args.force || stale.is_some();
+            (
+                db.begin(&key, &plan, force, &new_id, clock.now())
+                    .map_err(ctx)?,
+                as_of,
+            )
+        }
+    };
+    let (resumes, note) = match &begin {
+        Begin::New { .. } => (0, None),
+        Begin::Resume {
+            run_id,
+            resumes,
+            previous,
+        } => {
+            let note = if previous == "succeeded" {
+                format!("already run: run `{run_id}` succeeded for this key; completed tasks are restored, not re-run (--force runs everything again)")
+            } else {
+                format!("resuming run `{run_id}` ({previous}): completed tasks are restored, the rest run")
+            };
+            (*resumes, Some(note))
+        }
+    };
+    let run_id = begin.run_id().to_string();
+    let previous = match stale {
+        Some(_) => last_outputs(&db, program, pipeline).map_err(ctx)?,
+        None => HashMap::new(),
+    };
+    let recorder = Arc::new(Recorder::new(db, &run_id, program, interrupt));
+    let memo: Arc<dyn Memo> = match stale {
+        Some(s) => Arc::new(StaleOnly::new(
+            recorder.clone(),
+            &program.pipeline(pipeline).name,
+            s.producers.clone(),
+            previous,
+        )),
+        None => recorder.clone(),
+    };
+    Ok(Durable {
+        run_id,
+        as_of,
+        resumes,
+        recorder,
+        memo,
+        note,
+    })
+}
+
+/// (pipeline, task) → an output.
+type Outputs = HashMap<(String, String), serde_json::Map<String, serde_json::Value>>;
+
+/// Each task's last successful output, for `--stale` to restore.
+fn last_outputs(
+    db: &Store,
+    program: &Program,
+    pipeline: PipelineId,
+) -> Result<Outputs, store::StoreError> {
+    let p = program.pipeline(pipeline);
+    let mut out = HashMap::new();
+    for t in p.dag.node_indices() {
+        let name = &p.task(t).name;
+        if let Some(stats) = db.task_stats(&p.name, name)? {
+            if let Some(serde_json::Value::Object(m)) = stats.last_output {
+                out.insert((p.name.clone(), name.clone()), m);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The run key's trigger part: how the stages were chosen.
+pub fn trigger_label(trigger: Option<&str>, stages: Option<&str>, stale: bool) -> String {
+    match (trigger, stages) {
+        _ if stale => "stale".to_string(),
+        (Some(t), _) => t.to_string(),
+        (None, Some(s)) if s != "all" => format!("stages:{s}"),
+        _ => String::new(),
+    }
+}

@@ -1,0 +1,171 @@
+//! `pipec status`: the runs the state store knows, their states, and the tasks
+//! that failed and why.
+
+use super::{exit, Format};
+use pipec::store::{self, Store};
+use std::path::PathBuf;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The `.pipe` file whose state to show (its store is `.pipec/state.db` beside it).
+    file: Option<PathBuf>,
+    /// Only this pipeline's runs.
+    #[arg(long)]
+    pipeline: Option<String>,
+    /// The state database (default: beside FILE, or `.pipec/state.db` here).
+    #[arg(long, value_name = "PATH")]
+    state: Option<PathBuf>,
+    /// How many runs to show, newest first.
+    #[arg(short = 'n', long, default_value_t = 10)]
+    limit: usize,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+}
+
+pub fn run(args: &Args) -> u8 {
+    let path = args.state.clone().unwrap_or_else(|| match &args.file {
+        Some(f) => store::default_path(f),
+        None => PathBuf::from(".pipec").join("state.db"),
+    });
+    if !path.exists() {
+        eprintln!(
+            "no state store at `{}`: nothing has run with it yet",
+            path.display()
+        );
+        return exit::OK;
+    }
+    match show(args, &path) {
+        Ok(text) => {
+            print!("{text}");
+            exit::OK
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            exit::USAGE
+        }
+    }
+}
+
+fn show(args: &Args, path: &std::path::Path) -> Result<String, String> {
+    let mut db = Store::open(path).map_err(|e| e.to_string())?;
+    // Runs whose process died still say `running`: settle them first, so
+    // what is shown is true.
+    db.reap_dead(chrono::Utc::now())
+        .map_err(|e| e.context_string(path))?;
+    let runs = db
+        .runs(args.pipeline.as_deref(), args.limit)
+        .map_err(|e| e.context_string(path))?;
+    let mut views = Vec::new();
+    for run in runs {
+        let tasks = db.tasks(&run.run_id).map_err(|e| e.context_string(path))?;
+        views.push((run, tasks));
+    }
+    match args.format {
+        Format::Json => {
+            let json: Vec<serde_json::Value> = views
+                .iter()
+                .map(|(r, tasks)| {
+                    serde_json::json!({
+                        "run_id": r.run_id,
+                        "pipeline": r.pipeline,
+                        "trigger": r.trigger,
+                        "as_of": r.as_of,
+                        "status": r.status,
+                        "reason": r.reason,
+                        "started_at": r.started_at,
+                        "ended_at": r.ended_at,
+                        "resumes": r.resumes,
+                        "plan_hash": r.plan_hash,
+                        "tasks": tasks.iter().map(|t| serde_json::json!({
+                            "pipeline": t.pipeline,
+                            "stage": t.stage,
+                            "task": t.task,
+                            "status": t.status,
+                            "attempts": t.attempts,
+                            "message": t.message,
+                        })).collect::<Vec<_>>(),
+                    })
+                })
+                .collect();
+            serde_json::to_string_pretty(&json)
+                .map(|s| s + "\n")
+                .map_err(|e| e.to_string())
+        }
+        Format::Table => Ok(table(&views)),
+    }
+}
+
+fn table(views: &[(store::RunRow, Vec<store::TaskRow>)]) -> String {
+    if views.is_empty() {
+        return "no runs recorded\n".into();
+    }
+    let mut rows = vec![[
+        "RUN".to_string(),
+        "PIPELINE".into(),
+        "TRIGGER".into(),
+        "AS OF".into(),
+        "STATUS".into(),
+        "TASKS".into(),
+        "STARTED".into(),
+    ]];
+    for (r, tasks) in views {
+        let done = tasks.iter().filter(|t| t.status == "completed").count();
+        rows.push([
+            r.run_id.clone(),
+            r.pipeline.clone(),
+            if r.trigger.is_empty() {
+                "-".into()
+            } else {
+                r.trigger.clone()
+            },
+            r.as_of.clone(),
+            r.status.clone(),
+            format!("{done}/{} completed", tasks.len()),
+            r.started_at.clone(),
+        ]);
+    }
+    let widths: Vec<usize> = (0..7)
+        .map(|i| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0))
+        .collect();
+    let mut out = String::new();
+    for r in &rows {
+        let line: Vec<String> = r
+            .iter()
+            .zip(&widths)
+            .map(|(c, w)| format!("{c:<w$}"))
+            .collect();
+        out.push_str(line.join("  ").trim_end());
+        out.push('\n');
+    }
+    for (r, tasks) in views {
+        let bad: Vec<&store::TaskRow> = tasks
+            .iter()
+            .filter(|t| {
+                matches!(
+                    t.status.as_str(),
+                    "failed" | "timed_out" | "cancelled" | "interrupted"
+                )
+            })
+            .collect();
+        if r.status == "succeeded" && bad.is_empty() {
+            continue;
+        }
+        out.push_str(&format!("\n{} {}", r.run_id, r.status));
+        if let Some(reason) = &r.reason {
+            out.push_str(&format!(": {reason}"));
+        }
+        out.push('\n');
+        for t in bad {
+            out.push_str(&format!(
+                "  {}/{}/{} {} after {} attempt(s): {}\n",
+                t.pipeline,
+                t.stage,
+                t.task,
+                t.status,
+                t.attempts,
+                t.message.as_deref().unwrap_or("-")
+            ));
+        }
+    }
+    out
+}

@@ -1,0 +1,118 @@
+//! The state store: every run, stage, task attempt, gate evaluation and data
+//! freshness mark in one embedded SQLite database (`.pipec/state.db` beside the
+//! pipeline by default). Written so that a crash or `kill -9` at any instant
+//! loses nothing that was reported done: WAL journal, `synchronous=FULL`, one
+//! transaction per state change. See `docs/durability.md`.
+
+mod error;
+mod firings;
+pub mod plan;
+mod record;
+mod runs;
+mod schema;
+mod stats;
+
+#[cfg(test)]
+mod full_disk_test;
+
+pub use error::StoreError;
+pub use firings::FiringRow;
+pub use plan::{plan_of, Plan, PlanDiff};
+pub use record::Recorder;
+pub use runs::{alive as process_alive, AttemptRow, Begin, RunKey, RunRow, TaskRow};
+pub use schema::VERSION as SCHEMA_VERSION;
+pub use stats::TaskStats;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use rusqlite::Connection;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// An open state database.
+pub struct Store {
+    pub(crate) conn: Connection,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens (creating it and its folder if needed) and migrates the database.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| StoreError::new(format!("cannot create `{}`: {e}", dir.display())))?;
+        }
+        let conn = Connection::open(path).map_err(|e| StoreError::at(path, e))?;
+        let mut store = Store {
+            conn,
+            path: path.to_path_buf(),
+        };
+        store.configure().map_err(|e| e.context(path))?;
+        schema::migrate(&mut store.conn).map_err(|e| e.context(path))?;
+        Ok(store)
+    }
+
+    /// `wal` once opened.
+    pub fn journal_mode(&self) -> Result<String, StoreError> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))?)
+    }
+
+    pub fn schema_version(&self) -> Result<i64, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT MAX(version) FROM schema_version", [], |r| r.get(0))?)
+    }
+
+    /// A run's gate evaluations in order: (stage, gate, passed).
+    pub fn gates(&self, run_id: &str) -> Result<Vec<(String, String, bool)>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT stage, gate, passed FROM gates WHERE run_id = ?1 ORDER BY id")?;
+        let rows = stmt.query_map([run_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn configure(&self) -> Result<(), StoreError> {
+        // Another process holding the write lock (a daemon and a manual run)
+        // waits its turn instead of failing at once.
+        self.conn.busy_timeout(Duration::from_secs(10))?;
+        // WAL: readers (`pipec status`) never block the run; FULL: a commit is
+        // on disk before it returns, so "done" survives a power cut too.
+        let mode: String = self
+            .conn
+            .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(StoreError::new(format!(
+                "cannot switch the journal to WAL (got `{mode}`)"
+            )));
+        }
+        self.conn.execute_batch("PRAGMA synchronous=FULL;")?;
+        Ok(())
+    }
+}
+
+/// Instants are stored as RFC 3339 UTC text with milliseconds: readable, and
+/// they sort as text in time order.
+pub fn stamp(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+pub fn parse_stamp(s: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s)
+        .ok()
+        .map(|d| d.with_timezone(&Utc))
+}
+
+/// The default database: `.pipec/state.db` beside the pipeline file.
+pub fn default_path(pipeline_file: &Path) -> PathBuf {
+    let base = pipeline_file
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    base.join(".pipec").join("state.db")
+}

@@ -1,0 +1,510 @@
+//! Recording a run: an `Observer` that writes every lifecycle event into the
+//! store, one transaction each, before the scheduler moves on (observers are
+//! called inline), and the `Memo` that restores completed tasks on resume.
+//!
+//! A write that fails (full disk, corrupt file) interrupts the run: going on
+//! would report work as done that the store does not know about.
+
+use super::stats::{self, Ended};
+use super::{stamp, Store, StoreError};
+use crate::ir::Program;
+use crate::run::{Event, EventKind, Interrupt, Memo, Observer};
+use rusqlite::{params, OptionalExtension, Transaction};
+use serde_json::{Map, Value};
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+pub struct Recorder {
+    inner: Mutex<Inner>,
+    run_id: String,
+    interrupt: Interrupt,
+}
+
+struct Inner {
+    store: Store,
+    /// Outputs handed to `Memo::output`, written with their completion event.
+    outputs: HashMap<(String, String), Map<String, Value>>,
+    /// (pipeline, producer task) → the sources it produces.
+    sources: HashMap<(String, String), Vec<String>>,
+    error: Option<StoreError>,
+}
+
+impl Recorder {
+    pub fn new(store: Store, run_id: &str, program: &Program, interrupt: Interrupt) -> Self {
+        let mut sources: HashMap<(String, String), Vec<String>> = HashMap::new();
+        for p in &program.pipelines {
+            for s in &p.sources {
+                let producer = p.task(s.producer).name.clone();
+                sources
+                    .entry((p.name.clone(), producer))
+                    .or_default()
+                    .push(s.name.clone());
+            }
+        }
+        Self {
+            inner: Mutex::new(Inner {
+                store,
+                outputs: HashMap::new(),
+                sources,
+                error: None,
+            }),
+            run_id: run_id.to_string(),
+            interrupt,
+        }
+    }
+
+    /// The first write error, if any (the run was interrupted because of it).
+    pub fn error(&self) -> Option<StoreError> {
+        self.inner.lock().ok().and_then(|i| i.error.clone())
+    }
+
+    pub fn run_id(&self) -> &str {
+        &self.run_id
+    }
+
+    /// Hands the store back (for the daemon, which records firings after a run).
+    pub fn into_store(self) -> Option<Store> {
+        self.inner.into_inner().ok().map(|i| i.store)
+    }
+}
+
+impl Observer for Recorder {
+    fn event(&self, event: &Event) {
+        let Ok(mut guard) = self.inner.lock() else {
+            return;
+        };
+        let inner = &mut *guard;
+        if inner.error.is_some() {
+            return;
+        }
+        let result = (|| -> Result<(), StoreError> {
+            let tx = inner.store.conn.transaction()?;
+            write(&tx, event, &mut inner.outputs, &inner.sources)?;
+            tx.commit()?;
+            Ok(())
+        })();
+        if let Err(e) = result {
+            let e = e.context(inner.store.path());
+            self.interrupt
+                .interrupt(format!("cannot record the run: {e}"));
+            inner.error = Some(e);
+        }
+    }
+}
+
+impl Memo for Recorder {
+    fn restore(&self, pipeline: &str, task: &str) -> Option<Map<String, Value>> {
+        let guard = self.inner.lock().ok()?;
+        let output: String = guard
+            .store
+            .conn
+            .query_row(
+                "SELECT output FROM tasks WHERE run_id = ?1 AND pipeline = ?2 AND task = ?3 \
+                 AND status = 'completed'",
+                params![self.run_id, pipeline, task],
+                |r| r.get(0),
+            )
+            .optional()
+            .ok()
+            .flatten()
+            .flatten()?;
+        match serde_json::from_str::<Value>(&output) {
+            Ok(Value::Object(m)) => Some(m),
+            _ => None,
+        }
+    }
+
+    fn output(&self, pipeline: &str, task: &str, output: &Map<String, Value>) {
+        if let Ok(mut guard) = self.inner.lock() {
+            guard
+                .outputs
+                .insert((pipeline.to_string(), task.to_string()), output.clone());
+        }
+    }
+}
+
+fn write(
+    tx: &Transaction,
+    event: &Event,
+    outputs: &mut HashMap<(String, String), Map<String, Value>>,
+    sources: &HashMap<(String, String), Vec<String>>,
+) -> Result<(), StoreError> {
+    let run = &event.run_id;
+    let p = &event.pipeline;
+    let now = stamp(event.time);
+    match &event.kind {
+        EventKind::RunStarted { .. } => {}
+        EventKind::RunCompleted { .. } => end_run(tx, run, "succeeded", None, &now)?,
+        EventKind::RunFailed { reason, .. } => end_run(tx, run, "failed", Some(reason), &now)?,
+        EventKind::RunInterrupted { reason, .. } => {
+            end_run(tx, run, "interrupted", Some(reason), &now)?
+        }
+        EventKind::StageStarted { stage, .. } => {
+            tx.execute(
+                "INSERT INTO stages (run_id, pipeline, stage, status, started_at) VALUES (?1, ?2, ?3, 'running', ?4) \
+                 ON CONFLICT DO UPDATE SET status = 'running', reason = NULL, started_at = ?4, ended_at = NULL",
+                params![run, p, stage, now],
+            )?;
+        }
+        EventKind::StageCompleted { stage, .. } => {
+            end_stage(tx, run, p, stage, "completed", None, &now)?
+        }
+        EventKind::StageFailed { stage, reason, .. } => {
+            end_stage(tx, run, p, stage, "failed", Some(reason), &now)?
+        }
+        EventKind::StageSkipped { stage, reason } => {
+            end_stage(tx, run, p, stage, "skipped", Some(reason), &now)?
+        }
+        EventKind::GatePassed { stage, gate } => {
+            gate_row(tx, run, p, stage, gate, true, None, &now)?
+        }
+        EventKind::GateFailed {
+            stage,
+            gate,
+            message,
+        } => gate_row(tx, run, p, stage, gate, false, Some(message), &now)?,
+        EventKind::TaskQueued { stage, task, .. } => {
+            // A task completed earlier in this run stays completed: it is about
+            // to be restored, not run.
+            tx.execute(
+                "INSERT INTO tasks (run_id, pipeline, stage, task, status) VALUES (?1, ?2, ?3, ?4, 'queued') \
+                 ON CONFLICT DO UPDATE SET status = 'queued', message = NULL WHERE status <> 'completed'",
+                params![run, p, stage, task],
+            )?;
+        }
+        EventKind::TaskStarted {
+            stage,
+            task,
+            attempt,
+        } => {
+            tx.execute(
+                "INSERT INTO tasks (run_id, pipeline, stage, task, status, attempts, started_at) \
+                 VALUES (?1, ?2, ?3, ?4, 'running', ?5, ?6) \
+                 ON CONFLICT DO UPDATE SET status = 'running', attempts = ?5, \
+                 started_at = COALESCE(CASE WHEN ?5 > 1 THEN started_at END, ?6), ended_at = NULL",
+                params![run, p, stage, task, attempt, now],
+            )?;
+            tx.execute(
+                "INSERT INTO attempts (run_id, pipeline, stage, task, attempt, status, started_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, 'running', ?6)",
+                params![run, p, stage, task, attempt, now],
+            )?;
+            if *attempt == 1 {
+                stats::started(tx, p, task, &now)?;
+            }
+        }
+        EventKind::TaskRetrying {
+            stage: _,
+            task,
+            error,
+            ..
+        } => {
+            end_attempt(tx, run, p, task, "failed", Some(error), None, &now)?;
+            tx.execute(
+                "UPDATE tasks SET status = 'retrying', message = ?4 WHERE run_id = ?1 AND pipeline = ?2 AND task = ?3",
+                params![run, p, task, error],
+            )?;
+        }
+        EventKind::TaskCompleted {
+            task, duration_ms, ..
+        } => {
+            let output = outputs
+                .remove(&(p.clone(), task.clone()))
+                .unwrap_or_default();
+            let text = Value::Object(output.clone()).to_string();
+            end_attempt(
+                tx,
+                run,
+                p,
+                task,
+                "completed",
+                None,
+                Some(*duration_ms),
+                &now,
+            )?;
+            end_task(
+                tx,
+                run,
+                p,
+                task,
+                "completed",
+                None,
+                Some(*duration_ms),
+                Some(&text),
+                &now,
+            )?;
+            let records = output.get("records").and_then(Value::as_i64);
+            stats::ended(
+                tx,
+                p,
+                task,
+                Ended::Success {
+                    output: &text,
+                    records,
+                },
+                *duration_ms,
+                &now,
+            )?;
+            for source in sources
+                .get(&(p.clone(), task.clone()))
+                .into_iter()
+                .flatten()
+            {
+                tx.execute(
+                    "INSERT INTO freshness (pipeline, source, producer, produced_at, run_id) VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![p, source, task, now, run],
+                )?;
+            }
+        }
+        EventKind::TaskRestored { stage, task } => {
+            // Completed earlier in this run: its row already says so. Restored
+            // from another run (`--stale`): say where its output came from.
+            tx.execute(
+                "INSERT INTO tasks (run_id, pipeline, stage, task, status, message, ended_at) \
+                 VALUES (?1, ?2, ?3, ?4, 'restored', ?5, ?6) \
+                 ON CONFLICT DO UPDATE SET status = 'restored', message = ?5, ended_at = ?6 \
+                 WHERE status <> 'completed'",
+                params![
+                    run,
+                    p,
+                    stage,
+                    task,
+                    "output restored from its last success",
+                    now
+                ],
+            )?;
+        }
+        EventKind::TaskWarned {
+            task,
+            error,
+            duration_ms,
+            ..
+        } => failed(tx, run, p, task, "warned", error, *duration_ms, &now)?,
+        EventKind::TaskDefaulted {
+            task,
+            error,
+            duration_ms,
+            ..
+        } => failed(tx, run, p, task, "defaulted", error, *duration_ms, &now)?,
+        EventKind::TaskFailed {
+            task,
+            error,
+            duration_ms,
+            ..
+        } => failed(tx, run, p, task, "failed", error, *duration_ms, &now)?,
+        EventKind::TaskTimedOut {
+            task,
+            timeout_ms,
+            duration_ms,
+            ..
+        } => {
+            let error = format!("timed out after {timeout_ms} ms");
+            failed(tx, run, p, task, "timed_out", &error, *duration_ms, &now)?
+        }
+        EventKind::TaskCancelled {
+            task,
+            reason,
+            duration_ms,
+            ..
+        } => {
+            end_attempt(
+                tx,
+                run,
+                p,
+                task,
+                "cancelled",
+                Some(reason),
+                Some(*duration_ms),
+                &now,
+            )?;
+            end_task(
+                tx,
+                run,
+                p,
+                task,
+                "cancelled",
+                Some(reason),
+                Some(*duration_ms),
+                None,
+                &now,
+            )?;
+        }
+        EventKind::TaskSkipped {
+            stage,
+            task,
+            reason,
+        } => {
+            // Skipped by its policy after failing: an attempt ran and failed.
+            let ran = end_attempt(tx, run, p, task, "failed", Some(reason), None, &now)?;
+            tx.execute(
+                "INSERT INTO tasks (run_id, pipeline, stage, task, status, message, ended_at) \
+                 VALUES (?1, ?2, ?3, ?4, 'skipped', ?5, ?6) \
+                 ON CONFLICT DO UPDATE SET status = 'skipped', message = ?5, ended_at = ?6",
+                params![run, p, stage, task, reason, now],
+            )?;
+            if ran {
+                stats::ended(
+                    tx,
+                    p,
+                    task,
+                    Ended::Failure {
+                        error: reason,
+                        exit_code: exit_code(reason),
+                    },
+                    0,
+                    &now,
+                )?;
+            }
+        }
+        EventKind::CleanupStarted { .. } | EventKind::CleanupFinished { .. } => {}
+    }
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn failed(
+    tx: &Transaction,
+    run: &str,
+    p: &str,
+    task: &str,
+    status: &str,
+    error: &str,
+    duration_ms: u64,
+    now: &str,
+) -> rusqlite::Result<()> {
+    let code = exit_code(error);
+    let message = error.to_string();
+    end_attempt(
+        tx,
+        run,
+        p,
+        task,
+        status,
+        Some(&message),
+        Some(duration_ms),
+        now,
+    )?;
+    end_task(
+        tx,
+        run,
+        p,
+        task,
+        status,
+        Some(&message),
+        Some(duration_ms),
+        None,
+        now,
+    )?;
+    stats::ended(
+        tx,
+        p,
+        task,
+        Ended::Failure {
+            error,
+            exit_code: code,
+        },
+        duration_ms,
+        now,
+    )
+}
+
+/// The exit status in the interpreter's "exited with status N" message.
+fn exit_code(error: &str) -> Option<i64> {
+    let rest = error.split("exited with status ").nth(1)?;
+    let digits: String = rest
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == '-')
+        .collect();
+    digits.parse().ok()
+}
+
+fn end_run(
+    tx: &Transaction,
+    run: &str,
+    status: &str,
+    reason: Option<&String>,
+    now: &str,
+) -> rusqlite::Result<()> {
+    tx.execute(
+        "UPDATE runs SET status = ?2, reason = ?3, ended_at = ?4 WHERE run_id = ?1",
+        params![run, status, reason, now],
+    )?;
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn end_stage(
+    tx: &Transaction,
+    run: &str,
+    p: &str,
+    stage: &str,
+    status: &str,
+    reason: Option<&String>,
+    now: &str,
+) -> rusqlite::Result<()> {
+    tx.execute(
+        "INSERT INTO stages (run_id, pipeline, stage, status, reason, ended_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) \
+         ON CONFLICT DO UPDATE SET status = ?4, reason = ?5, ended_at = ?6",
+        params![run, p, stage, status, reason, now],
+    )?;
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn gate_row(
+    tx: &Transaction,
+    run: &str,
+    p: &str,
+    stage: &str,
+    gate: &str,
+    passed: bool,
+    message: Option<&String>,
+    now: &str,
+) -> rusqlite::Result<()> {
+    tx.execute(
+        "INSERT INTO gates (run_id, pipeline, stage, gate, passed, message, evaluated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![run, p, stage, gate, passed, message, now],
+    )?;
+    Ok(())
+}
+
+/// Ends the task's running attempt; false when none was running.
+#[allow(clippy::too_many_arguments)]
+fn end_attempt(
+    tx: &Transaction,
+    run: &str,
+    p: &str,
+    task: &str,
+    status: &str,
+    error: Option<&String>,
+    duration_ms: Option<u64>,
+    now: &str,
+) -> rusqlite::Result<bool> {
+    let code = error.and_then(|e| exit_code(e));
+    let n = tx.execute(
+        "UPDATE attempts SET status = ?4, error = ?5, duration_ms = ?6, ended_at = ?7, exit_code = ?8 \
+         WHERE id = (SELECT MAX(id) FROM attempts WHERE run_id = ?1 AND pipeline = ?2 AND task = ?3 AND status = 'running')",
+        params![run, p, task, status, error, duration_ms, now, code],
+    )?;
+    Ok(n > 0)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn end_task(
+    tx: &Transaction,
+    run: &str,
+    p: &str,
+    task: &str,
+    status: &str,
+    message: Option<&String>,
+    duration_ms: Option<u64>,
+    output: Option<&String>,
+    now: &str,
+) -> rusqlite::Result<()> {
+    tx.execute(
+        "UPDATE tasks SET status = ?4, message = ?5, duration_ms = ?6, output = ?7, ended_at = ?8 \
+         WHERE run_id = ?1 AND pipeline = ?2 AND task = ?3",
+        params![run, p, task, status, message, duration_ms, output, now],
+    )?;
+    Ok(())
+}

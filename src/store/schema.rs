@@ -1,0 +1,139 @@
+//! The schema, versioned in the code. Migrations run forward only, each in its
+//! own transaction with the version bump, so a database is always at exactly
+//! one version. Never edit a shipped migration: append a new one.
+
+use super::StoreError;
+use rusqlite::Connection;
+
+const MIGRATIONS: &[&str] = &[
+    // 1: runs, stages, tasks, attempts, gates, freshness marks, per-task
+    // statistics and trigger firings.
+    r#"
+    CREATE TABLE runs (
+        run_id      TEXT PRIMARY KEY,
+        pipeline    TEXT NOT NULL,
+        trigger     TEXT NOT NULL,
+        as_of       TEXT NOT NULL,
+        status      TEXT NOT NULL,
+        reason      TEXT,
+        plan_hash   TEXT NOT NULL,
+        plan_tasks  TEXT NOT NULL,
+        pid         INTEGER,
+        started_at  TEXT NOT NULL,
+        ended_at    TEXT,
+        resumes     INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX runs_by_key ON runs (pipeline, trigger, as_of, started_at);
+    CREATE TABLE stages (
+        run_id      TEXT NOT NULL,
+        pipeline    TEXT NOT NULL,
+        stage       TEXT NOT NULL,
+        status      TEXT NOT NULL,
+        reason      TEXT,
+        started_at  TEXT,
+        ended_at    TEXT,
+        PRIMARY KEY (run_id, pipeline, stage)
+    );
+    CREATE TABLE tasks (
+        run_id      TEXT NOT NULL,
+        pipeline    TEXT NOT NULL,
+        stage       TEXT NOT NULL,
+        task        TEXT NOT NULL,
+        status      TEXT NOT NULL,
+        attempts    INTEGER NOT NULL DEFAULT 0,
+        started_at  TEXT,
+        ended_at    TEXT,
+        duration_ms INTEGER,
+        message     TEXT,
+        output      TEXT,
+        PRIMARY KEY (run_id, pipeline, task)
+    );
+    CREATE TABLE attempts (
+        id          INTEGER PRIMARY KEY,
+        run_id      TEXT NOT NULL,
+        pipeline    TEXT NOT NULL,
+        stage       TEXT NOT NULL,
+        task        TEXT NOT NULL,
+        attempt     INTEGER NOT NULL,
+        status      TEXT NOT NULL,
+        started_at  TEXT NOT NULL,
+        ended_at    TEXT,
+        duration_ms INTEGER,
+        error       TEXT,
+        exit_code   INTEGER
+    );
+    CREATE INDEX attempts_by_task ON attempts (run_id, pipeline, task);
+    CREATE TABLE gates (
+        id          INTEGER PRIMARY KEY,
+        run_id      TEXT NOT NULL,
+        pipeline    TEXT NOT NULL,
+        stage       TEXT NOT NULL,
+        gate        TEXT NOT NULL,
+        passed      INTEGER NOT NULL,
+        message     TEXT,
+        evaluated_at TEXT NOT NULL
+    );
+    CREATE TABLE freshness (
+        id          INTEGER PRIMARY KEY,
+        pipeline    TEXT NOT NULL,
+        source      TEXT NOT NULL,
+        producer    TEXT NOT NULL,
+        produced_at TEXT NOT NULL,
+        run_id      TEXT NOT NULL
+    );
+    CREATE INDEX freshness_by_source ON freshness (pipeline, source, produced_at);
+    CREATE TABLE task_stats (
+        pipeline    TEXT NOT NULL,
+        task        TEXT NOT NULL,
+        last_start  TEXT,
+        last_end    TEXT,
+        last_success TEXT,
+        last_failure TEXT,
+        consecutive_failures INTEGER NOT NULL DEFAULT 0,
+        runs        INTEGER NOT NULL DEFAULT 0,
+        successes   INTEGER NOT NULL DEFAULT 0,
+        failures    INTEGER NOT NULL DEFAULT 0,
+        total_ms    INTEGER NOT NULL DEFAULT 0,
+        records     INTEGER,
+        last_error  TEXT,
+        exit_code   INTEGER,
+        last_output TEXT,
+        PRIMARY KEY (pipeline, task)
+    );
+    CREATE TABLE firings (
+        pipeline    TEXT NOT NULL,
+        trigger     TEXT NOT NULL,
+        fire_at     TEXT NOT NULL,
+        run_id      TEXT,
+        status      TEXT NOT NULL,
+        PRIMARY KEY (pipeline, trigger, fire_at)
+    );
+    "#,
+];
+
+/// The schema version this build writes.
+pub const VERSION: i64 = MIGRATIONS.len() as i64;
+
+pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    conn.execute_batch("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")?;
+    let current: i64 = conn.query_row(
+        "SELECT COALESCE(MAX(version), 0) FROM schema_version",
+        [],
+        |r| r.get(0),
+    )?;
+    if current > VERSION {
+        return Err(StoreError::new(format!(
+            "the database is at schema version {current}, newer than this pipec ({VERSION}); upgrade pipec"
+        )));
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.execute(
+            "INSERT INTO schema_version (version) VALUES (?1)",
+            [i as i64 + 1],
+        )?;
+        tx.commit()?;
+    }
+    Ok(())
+}

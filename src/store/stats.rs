@@ -1,0 +1,141 @@
+//! Per-task statistics across runs, kept up to date in the same transaction as
+//! the event that changes them (so they never disagree with the history).
+//! A task counts once per run it ends in (not per attempt): a success when it
+//! completed, a failure when it ended failed, timed out, warned, defaulted or
+//! skipped by its policy. `records` is the `records` integer of the task's
+//! output, when the handler reports one.
+
+use super::{Store, StoreError};
+use rusqlite::{params, OptionalExtension, Transaction};
+use serde::Serialize;
+
+pub(crate) enum Ended<'a> {
+    Success {
+        output: &'a str,
+        records: Option<i64>,
+    },
+    Failure {
+        error: &'a str,
+        exit_code: Option<i64>,
+    },
+}
+
+pub(crate) fn started(
+    tx: &Transaction,
+    pipeline: &str,
+    task: &str,
+    now: &str,
+) -> rusqlite::Result<()> {
+    tx.execute(
+        "INSERT INTO task_stats (pipeline, task, last_start) VALUES (?1, ?2, ?3) \
+         ON CONFLICT DO UPDATE SET last_start = ?3",
+        params![pipeline, task, now],
+    )?;
+    Ok(())
+}
+
+pub(crate) fn ended(
+    tx: &Transaction,
+    pipeline: &str,
+    task: &str,
+    how: Ended,
+    duration_ms: u64,
+    now: &str,
+) -> rusqlite::Result<()> {
+    tx.execute(
+        "INSERT INTO task_stats (pipeline, task) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+        params![pipeline, task],
+    )?;
+    let ms = i64::try_from(duration_ms).unwrap_or(i64::MAX);
+    match how {
+        Ended::Success { output, records } => tx.execute(
+            "UPDATE task_stats SET last_end = ?3, last_success = ?3, consecutive_failures = 0, \
+             runs = runs + 1, successes = successes + 1, total_ms = total_ms + ?4, \
+             records = COALESCE(?5, records), last_output = ?6, exit_code = 0 \
+             WHERE pipeline = ?1 AND task = ?2",
+            params![pipeline, task, now, ms, records, output],
+        )?,
+        Ended::Failure { error, exit_code } => tx.execute(
+            "UPDATE task_stats SET last_end = ?3, last_failure = ?3, \
+             consecutive_failures = consecutive_failures + 1, runs = runs + 1, \
+             failures = failures + 1, total_ms = total_ms + ?4, last_error = ?5, exit_code = ?6 \
+             WHERE pipeline = ?1 AND task = ?2",
+            params![pipeline, task, now, ms, error, exit_code],
+        )?,
+    };
+    Ok(())
+}
+
+/// One task's history in numbers.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TaskStats {
+    pub pipeline: String,
+    pub task: String,
+    pub last_start: Option<String>,
+    pub last_end: Option<String>,
+    pub last_success: Option<String>,
+    pub last_failure: Option<String>,
+    pub consecutive_failures: i64,
+    pub runs: i64,
+    pub successes: i64,
+    pub failures: i64,
+    /// successes / runs, `None` before the first run ends.
+    pub success_rate: Option<f64>,
+    pub average_ms: Option<i64>,
+    pub records: Option<i64>,
+    pub last_error: Option<String>,
+    /// 0 after a success; the status of the last failing process otherwise (when it exited).
+    pub exit_code: Option<i64>,
+    pub last_output: Option<serde_json::Value>,
+}
+
+impl Store {
+    pub fn task_stats(&self, pipeline: &str, task: &str) -> Result<Option<TaskStats>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT pipeline, task, last_start, last_end, last_success, last_failure, \
+                 consecutive_failures, runs, successes, failures, total_ms, records, last_error, \
+                 exit_code, last_output FROM task_stats WHERE pipeline = ?1 AND task = ?2",
+                params![pipeline, task],
+                |r| {
+                    let runs: i64 = r.get(7)?;
+                    let successes: i64 = r.get(8)?;
+                    let total: i64 = r.get(10)?;
+                    let output: Option<String> = r.get(14)?;
+                    Ok(TaskStats {
+                        pipeline: r.get(0)?,
+                        task: r.get(1)?,
+                        last_start: r.get(2)?,
+                        last_end: r.get(3)?,
+                        last_success: r.get(4)?,
+                        last_failure: r.get(5)?,
+                        consecutive_failures: r.get(6)?,
+                        runs,
+                        successes,
+                        failures: r.get(9)?,
+                        success_rate: (runs > 0).then(|| successes as f64 / runs as f64),
+                        average_ms: (runs > 0).then(|| total / runs),
+                        records: r.get(11)?,
+                        last_error: r.get(12)?,
+                        exit_code: r.get(13)?,
+                        last_output: output.and_then(|o| serde_json::from_str(&o).ok()),
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    /// When `source` of `pipeline` was last produced (its producer's last success).
+    pub fn last_produced(
+        &self,
+        pipeline: &str,
+        source: &str,
+    ) -> Result<Option<String>, StoreError> {
+        Ok(self.conn.query_row(
+            "SELECT MAX(produced_at) FROM freshness WHERE pipeline = ?1 AND source = ?2",
+            params![pipeline, source],
+            |r| r.get(0),
+        )?)
+    }
+}

@@ -1,0 +1,123 @@
+//! Shared by the store/resume/health tests: a folder with a pipeline whose
+//! tasks append their names to `ran.txt`, and the real `pipec` run on it.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+/// Ten tasks in three stages; `step.sh` sleeps a little, appends the task's
+/// name to `ran.txt` and answers `{"records": 3}`.
+pub const TEN_TASKS: &str = r#"
+handler step {
+  exec "./step.sh"
+}
+handler counted {
+  exec "./step.sh"
+  returns { records: int }
+}
+pipeline ten {
+  concurrency 2
+  stage one {
+    task a1 { run step }
+    task a2 { run step }
+    task a3 { run step  after a1 }
+  }
+  stage two {
+    task b1 { run step }
+    task b2 { run step  after b1 }
+    task b3 { run step  after b1 }
+    task b4 { run step  after b2, b3 }
+  }
+  stage three {
+    task c1 { run step }
+    task c2 { run step  after c1 }
+    task c3 { run counted  after c2 }
+  }
+  source counts { producer c3 green 5m yellow 15m }
+}
+"#;
+
+pub const STEP: &str =
+    "#!/bin/sh\nsleep 0.03\necho \"$PIPEC_TASK\" >> ran.txt\necho '{\"records\": 3}'\n";
+
+pub const TASKS: [&str; 10] = ["a1", "a2", "a3", "b1", "b2", "b3", "b4", "c1", "c2", "c3"];
+
+pub struct Fixture {
+    pub dir: PathBuf,
+}
+
+impl Fixture {
+    pub fn new(name: &str, pipe: &str) -> Self {
+        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join("durable-tests")
+            .join(format!("{name}-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("main.pipe"), pipe).unwrap();
+        let f = Self { dir };
+        f.script("step.sh", STEP);
+        f
+    }
+
+    pub fn script(&self, rel: &str, text: &str) {
+        use std::os::unix::fs::PermissionsExt;
+        let path = self.dir.join(rel);
+        std::fs::write(&path, text).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+
+    pub fn write(&self, rel: &str, text: &str) {
+        std::fs::write(self.dir.join(rel), text).unwrap();
+    }
+
+    pub fn state(&self) -> PathBuf {
+        self.dir.join(".pipec").join("state.db")
+    }
+
+    /// `pipec <args>` in the fixture folder.
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_pipec"));
+        cmd.current_dir(&self.dir).args(args);
+        cmd
+    }
+
+    /// `pipec run main.pipe --as-of 2026-11-20 --view quiet <extra>`.
+    pub fn run(&self, extra: &[&str]) -> Output {
+        let mut args = vec![
+            "run",
+            "main.pipe",
+            "--as-of",
+            "2026-11-20",
+            "--view",
+            "quiet",
+        ];
+        args.extend_from_slice(extra);
+        self.command(&args).output().unwrap()
+    }
+
+    /// How many times each task appended its name.
+    pub fn count(&self, task: &str) -> usize {
+        std::fs::read_to_string(self.dir.join("ran.txt"))
+            .unwrap_or_default()
+            .lines()
+            .filter(|l| *l == task)
+            .count()
+    }
+
+    pub fn store(&self) -> pipec::store::Store {
+        pipec::store::Store::open(&self.state()).unwrap()
+    }
+}
+
+pub fn text(out: &Output) -> String {
+    format!(
+        "status {:?}\nstdout:\n{}\nstderr:\n{}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
