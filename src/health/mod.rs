@@ -121,19 +121,9 @@ pub fn describe(age: Age) -> String {
     }
 }
 
-/// `90000` → `1m30s`.
+/// An age or threshold as `.pipe` files write durations, to the second
+/// (`5m12s`); under a second, in milliseconds.
 pub fn human_millis(m: u64) -> String {
-    let s = m / 1000;
-    let (d, h, min, sec) = (s / 86400, s / 3600 % 24, s / 60 % 60, s % 60);
-    let mut out = String::new();
-    for (n, unit) in [(d, "d"), (h, "h"), (min, "m"), (sec, "s")] {
-        if n > 0 {
-            out.push_str(&format!("{n}{unit}"));
-        }
-    }
-    if out.is_empty() {
-        format!("{m}ms")
-    } else {
-        out
-    }
+    let whole_seconds = if m >= 1000 { m / 1000 * 1000 } else { m };
+    crate::syntax::format_duration(whole_seconds)
 }

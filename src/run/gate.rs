@@ -164,20 +164,11 @@ fn describe(env: &Env, v: &V) -> String {
 }
 
 pub fn duration_text(ms: i64) -> String {
-    let (sign, ms) = if ms < 0 { ("-", -ms) } else { ("", ms) };
-    let units = [(3_600_000, "h"), (60_000, "m"), (1000, "s"), (1, "ms")];
-    let mut left = ms;
-    let mut out = String::new();
-    for (size, name) in units {
-        if left >= size {
-            out.push_str(&format!("{}{name}", left / size));
-            left %= size;
-        }
-    }
-    if out.is_empty() {
-        out.push_str("0ms");
-    }
-    format!("{sign}{out}")
+    let sign = if ms < 0 { "-" } else { "" };
+    format!(
+        "{sign}{}",
+        crate::syntax::format_duration(ms.unsigned_abs())
+    )
 }
 
 fn eval(expr: &Expr, env: &Env, vars: &mut Vec<(String, Value)>) -> Result<V, String> {
