@@ -6,34 +6,19 @@
 use super::literal;
 use crate::syntax::ast::{BinaryOp, Expr, ExprKind, UnaryOp};
 
-/// Binding strength, as in the parser's Pratt table. A lambda's body runs as
-/// far as it can, so it binds loosest of all.
+/// Binding strength, as in the parser's Pratt table: binary operators take
+/// theirs from [`BinaryOp::precedence`] (1 `or` to 6 `* /`). A lambda's body
+/// runs as far as it can, so it binds loosest of all.
 type Prec = u8;
 const LAMBDA: Prec = 0;
-const OR: Prec = 1;
 const AND: Prec = 2;
 const NOT: Prec = 3;
-const COMPARE: Prec = 4;
-const ADD: Prec = 5;
-const MUL: Prec = 6;
 const NEG: Prec = 7;
 const FIELD: Prec = 8;
 const ATOM: Prec = 9;
 
 pub fn binary_prec(op: BinaryOp) -> Prec {
-    match op {
-        BinaryOp::Or => OR,
-        BinaryOp::And => AND,
-        BinaryOp::Eq
-        | BinaryOp::Ne
-        | BinaryOp::Lt
-        | BinaryOp::Le
-        | BinaryOp::Gt
-        | BinaryOp::Ge
-        | BinaryOp::In => COMPARE,
-        BinaryOp::Add | BinaryOp::Sub => ADD,
-        BinaryOp::Mul | BinaryOp::Div => MUL,
-    }
+    op.precedence()
 }
 
 /// A printed expression and what its neighbours must know about it.

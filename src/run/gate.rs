@@ -522,13 +522,13 @@ pub fn render(pipeline: &Pipeline, expr: &Expr) -> String {
         }
         ExprKind::Lambda(..) => "…".into(),
         ExprKind::Task(t) => pipeline.task(*t).name.clone(),
-        ExprKind::Unary(UnaryOp::Not, e) => format!("not {}", operand(pipeline, e, 6, false)),
-        ExprKind::Unary(UnaryOp::Neg, e) => format!("-{}", operand(pipeline, e, 6, false)),
+        ExprKind::Unary(UnaryOp::Not, e) => format!("not {}", operand(pipeline, e, 7, false)),
+        ExprKind::Unary(UnaryOp::Neg, e) => format!("-{}", operand(pipeline, e, 7, false)),
         ExprKind::Binary(op, l, r) => format!(
             "{} {} {}",
-            operand(pipeline, l, precedence(*op), false),
-            op_text(*op),
-            operand(pipeline, r, precedence(*op), true)
+            operand(pipeline, l, op.precedence(), false),
+            op.symbol(),
+            operand(pipeline, r, op.precedence(), true)
         ),
     }
 }
@@ -537,44 +537,10 @@ pub fn render(pipeline: &Pipeline, expr: &Expr) -> String {
 fn operand(pipeline: &Pipeline, e: &Expr, parent: u8, right: bool) -> String {
     match e.kind {
         ExprKind::Binary(op, ..)
-            if precedence(op) < parent || (right && precedence(op) == parent) =>
+            if op.precedence() < parent || (right && op.precedence() == parent) =>
         {
             format!("({})", render(pipeline, e))
         }
         _ => render(pipeline, e),
-    }
-}
-
-fn precedence(op: BinaryOp) -> u8 {
-    match op {
-        BinaryOp::Or => 1,
-        BinaryOp::And => 2,
-        BinaryOp::Eq
-        | BinaryOp::Ne
-        | BinaryOp::Lt
-        | BinaryOp::Le
-        | BinaryOp::Gt
-        | BinaryOp::Ge
-        | BinaryOp::In => 3,
-        BinaryOp::Add | BinaryOp::Sub => 4,
-        BinaryOp::Mul | BinaryOp::Div => 5,
-    }
-}
-
-fn op_text(op: BinaryOp) -> &'static str {
-    match op {
-        BinaryOp::Or => "or",
-        BinaryOp::And => "and",
-        BinaryOp::Eq => "==",
-        BinaryOp::Ne => "!=",
-        BinaryOp::Lt => "<",
-        BinaryOp::Le => "<=",
-        BinaryOp::Gt => ">",
-        BinaryOp::Ge => ">=",
-        BinaryOp::In => "in",
-        BinaryOp::Add => "+",
-        BinaryOp::Sub => "-",
-        BinaryOp::Mul => "*",
-        BinaryOp::Div => "/",
     }
 }

@@ -359,6 +359,24 @@ pub enum BinaryOp {
 }
 
 impl BinaryOp {
+    /// Binding strength, as in the parser's Pratt table (higher binds tighter).
+    /// Prefix `not` sits at 3, between `and` and the comparisons; unary minus at 7.
+    pub fn precedence(self) -> u8 {
+        match self {
+            BinaryOp::Or => 1,
+            BinaryOp::And => 2,
+            BinaryOp::Eq
+            | BinaryOp::Ne
+            | BinaryOp::Lt
+            | BinaryOp::Le
+            | BinaryOp::Gt
+            | BinaryOp::Ge
+            | BinaryOp::In => 4,
+            BinaryOp::Add | BinaryOp::Sub => 5,
+            BinaryOp::Mul | BinaryOp::Div => 6,
+        }
+    }
+
     pub fn symbol(self) -> &'static str {
         match self {
             BinaryOp::Or => "or",
