@@ -7,6 +7,8 @@
 #      the same graph (scripts/gen_graph.sh writes both), runs paired and
 #      repeated, best of each reported;
 #   3. peak memory of `pipec run` on 100,000 noop tasks (/usr/bin/time -v).
+# Runs use --no-state: these measure the interpreter; recording every state
+# change durably (an fsync per transaction) is measured apart, see docs/durability.md.
 set -eu
 cd "$(dirname "$0")/.."
 OUT=${BENCH_DIR:-/tmp/pipec-bench}
@@ -32,7 +34,7 @@ for shape in chain wide layered; do
   i=0
   while [ $i -lt "$REPEAT" ]; do
     t0=$(now)
-    "$PIPEC" run "$dir/graph.pipe" --view quiet --run-dir "$dir/run-$i" > /dev/null
+    "$PIPEC" run "$dir/graph.pipe" --no-state --view quiet --run-dir "$dir/run-$i" > /dev/null
     t1=$(now)
     make -s -j2 -f "$dir/Makefile" > /dev/null
     t2=$(now)
@@ -47,5 +49,5 @@ done
 echo
 echo "== 3. peak memory, 100,000 noop tasks"
 scripts/gen_graph.sh wide 100000 noop "$OUT/mem" 4
-/usr/bin/time -v "$PIPEC" run "$OUT/mem/graph.pipe" --view quiet --run-dir "$OUT/mem/run" 2> "$OUT/mem/time.txt" > /dev/null
+/usr/bin/time -v "$PIPEC" run "$OUT/mem/graph.pipe" --no-state --view quiet --run-dir "$OUT/mem/run" 2> "$OUT/mem/time.txt" > /dev/null
 grep -E "Maximum resident|Elapsed" "$OUT/mem/time.txt"

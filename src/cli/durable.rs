@@ -22,6 +22,9 @@ pub struct DurableArgs {
     /// Continue this run: its completed tasks are restored, the rest run.
     #[arg(long, value_name = "RUN_ID", conflicts_with_all = ["force", "as_of"])]
     pub resume: Option<String>,
+    /// Record nothing and resume nothing: an experiment, or a benchmark of the interpreter alone.
+    #[arg(long, conflicts_with_all = ["state", "force", "resume", "stale"])]
+    pub no_state: bool,
     /// Re-run only the producers of stale data sources (see `pipec health`); the other tasks of their stages are restored from their last success.
     #[arg(long, conflicts_with_all = ["resume", "trigger", "stages"])]
     pub stale: bool,

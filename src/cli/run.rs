@@ -164,33 +164,39 @@ pub fn run(args: &Args) -> u8 {
         None => stages,
     };
     let interrupt = interp::Interrupt::new();
-    let durable = match super::durable::begin(
-        &args.durable,
-        &args.file,
-        &program,
-        pipeline_id,
-        super::durable::trigger_label(
-            args.trigger.as_deref(),
-            args.stages.as_deref(),
-            args.durable.stale,
-        ),
-        as_of,
-        &*clock,
-        interrupt.clone(),
-        stale.as_ref(),
-    ) {
-        Ok(d) => d,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return exit::USAGE;
+    let durable = if args.durable.no_state {
+        None
+    } else {
+        match super::durable::begin(
+            &args.durable,
+            &args.file,
+            &program,
+            pipeline_id,
+            super::durable::trigger_label(
+                args.trigger.as_deref(),
+                args.stages.as_deref(),
+                args.durable.stale,
+            ),
+            as_of,
+            &*clock,
+            interrupt.clone(),
+            stale.as_ref(),
+        ) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return exit::USAGE;
+            }
         }
     };
-    if let Some(note) = &durable.note {
+    if let Some(note) = durable.as_ref().and_then(|d| d.note.as_ref()) {
         eprintln!("{note}");
     }
-    let as_of = durable.as_of;
-    let run_id = durable.run_id.clone();
-    let folder = match durable.resumes {
+    let (as_of, run_id, resumes) = match &durable {
+        Some(d) => (d.as_of, d.run_id.clone(), d.resumes),
+        None => (as_of, interp::new_run_id(&*clock), 0),
+    };
+    let folder = match resumes {
         0 => run_id.clone(),
         n => format!("{run_id}.resume-{n}"),
     };
@@ -219,8 +225,10 @@ pub fn run(args: &Args) -> u8 {
         options.clock = clock;
         options.run_id = Some(run_id);
         options.interrupt = interrupt;
-        options.memo = Some(durable.memo.clone());
-        options.observers.push(durable.recorder.clone());
+        if let Some(d) = &durable {
+            options.memo = Some(d.memo.clone());
+            options.observers.push(d.recorder.clone());
+        }
         options.grace = Duration::from_millis(args.grace_ms);
         let mut events_file = None;
         if let Some(path) = &args.events {
@@ -267,7 +275,7 @@ pub fn run(args: &Args) -> u8 {
         if let Some(e) = events_file.and_then(|w| w.error()) {
             eprintln!("warning: {e}");
         }
-        if let Some(e) = durable.recorder.error() {
+        if let Some(e) = durable.as_ref().and_then(|d| d.recorder.error()) {
             eprintln!("error: cannot record the run: {e}");
             return exit::USAGE;
         }
