@@ -488,24 +488,20 @@ fn resolve_handler(
     scope: &Scope,
     diagnostics: &mut Diagnostics,
 ) -> Option<usize> {
-    let found = scope.handler(&name.text);
-    if found.is_none() {
-        let mut d = Diagnostic::new(
-            Code::UnknownHandler,
-            format!("handler `{}` is not declared", name.text),
-        )
-        .label(name.span, "used here");
-        d = d.help(
-            did_you_mean(&name.text, scope.handler_names()).unwrap_or_else(|| {
-                format!(
-                    "declare it: `handler {} {{ exec \"…\" }}`, here or in an imported file",
-                    name.text
-                )
-            }),
-        );
-        diagnostics.push(d);
-    }
-    found
+    let help = format!(
+        "declare it: `handler {} {{ exec \"…\" }}`, here or in an imported file",
+        name.text
+    );
+    resolve(
+        name,
+        scope.handler(&name.text),
+        Code::UnknownHandler,
+        "handler",
+        "used here",
+        &scope.handler_names(),
+        help,
+        diagnostics,
+    )
 }
 
 fn resolve_pipeline(
@@ -513,17 +509,37 @@ fn resolve_pipeline(
     scope: &Scope,
     diagnostics: &mut Diagnostics,
 ) -> Option<usize> {
-    let found = scope.pipeline(&name.text);
+    let help = "declare it with `pipeline`, here or in an imported file".to_string();
+    resolve(
+        name,
+        scope.pipeline(&name.text),
+        Code::UnknownPipeline,
+        "pipeline",
+        "run here",
+        &scope.pipeline_names(),
+        help,
+        diagnostics,
+    )
+}
+
+/// `found`, or a diagnostic that names the nearest known name (else `fallback`).
+#[allow(clippy::too_many_arguments)]
+fn resolve(
+    name: &ast::Name,
+    found: Option<usize>,
+    code: Code,
+    kind: &str,
+    label: &str,
+    known: &[&str],
+    fallback: String,
+    diagnostics: &mut Diagnostics,
+) -> Option<usize> {
     if found.is_none() {
-        let mut d = Diagnostic::new(
-            Code::UnknownPipeline,
-            format!("pipeline `{}` is not declared", name.text),
-        )
-        .label(name.span, "run here");
-        if let Some(help) = did_you_mean(&name.text, scope.pipeline_names()) {
-            d = d.help(help);
-        }
-        diagnostics.push(d);
+        diagnostics.push(
+            Diagnostic::new(code, format!("{kind} `{}` is not declared", name.text))
+                .label(name.span, label)
+                .help(did_you_mean(&name.text, known.iter().copied()).unwrap_or(fallback)),
+        );
     }
     found
 }

@@ -222,6 +222,22 @@ impl Builder {
     // ------------------------------------------------------------ pipelines
 
     fn pipeline(&mut self, pair: Pair<Rule>) -> Pipeline {
+        let (name, title, settings, span) = self.titled_block(pair, Self::pipeline_setting);
+        Pipeline {
+            name,
+            title,
+            settings,
+            span,
+        }
+    }
+
+    /// `keyword name "Title"? { setting* }`, the shape of pipelines and stages.
+    #[allow(clippy::type_complexity)]
+    fn titled_block<T>(
+        &mut self,
+        pair: Pair<Rule>,
+        setting: fn(&mut Self, Pair<Rule>) -> T,
+    ) -> (Name, Option<Spanned<String>>, Vec<Spanned<T>>, Span) {
         let span = self.span(&pair);
         let mut inner = pair.into_inner().peekable();
         let name = self.name(next(&mut inner));
@@ -232,15 +248,10 @@ impl Builder {
         let settings = inner
             .map(|p| {
                 let span = self.span(&p);
-                Spanned::new(self.pipeline_setting(p), span)
+                Spanned::new(setting(self, p), span)
             })
             .collect();
-        Pipeline {
-            name,
-            title,
-            settings,
-            span,
-        }
+        (name, title, settings, span)
     }
 
     fn pipeline_setting(&mut self, pair: Pair<Rule>) -> PipelineSetting {
@@ -335,19 +346,7 @@ impl Builder {
     // ------------------------------------------------------------ stages and tasks
 
     fn stage(&mut self, pair: Pair<Rule>) -> Stage {
-        let span = self.span(&pair);
-        let mut inner = pair.into_inner().peekable();
-        let name = self.name(next(&mut inner));
-        let title = match inner.peek() {
-            Some(p) if p.as_rule() == Rule::string => Some(self.string(next(&mut inner))),
-            _ => None,
-        };
-        let settings = inner
-            .map(|p| {
-                let span = self.span(&p);
-                Spanned::new(self.stage_setting(p), span)
-            })
-            .collect();
+        let (name, title, settings, span) = self.titled_block(pair, Self::stage_setting);
         Stage {
             name,
             title,
