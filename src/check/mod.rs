@@ -22,8 +22,6 @@ use crate::diagnostic::Diagnostics;
 use crate::ir::Program;
 use crate::loader::Loaded;
 
-pub use suggest::nearest;
-
 /// Checks the loaded files and lowers them to IR. The IR is `None` when any
 /// error was found; warnings never withhold it. `today` dates the checks that
 /// depend on it (a calendar's years).
@@ -41,15 +39,8 @@ pub fn check(
         day_sets,
     };
     let mut lowered = Vec::new();
-    for (id, decl) in scope.pipelines.iter().enumerate() {
-        lowered.push(pipeline::lower(
-            decl,
-            id,
-            &scope,
-            &program,
-            loaded,
-            diagnostics,
-        ));
+    for decl in &scope.pipelines {
+        lowered.push(pipeline::lower(decl, &scope, &program, loaded, diagnostics));
     }
     program.pipelines = lowered;
     pipeline::check_nesting(&mut program, diagnostics);

@@ -64,7 +64,6 @@ struct StageDefaults {
 
 pub fn lower(
     declared: &Declared<ast::Pipeline>,
-    _id: usize,
     scope: &Scope,
     program: &Program,
     loaded: &Loaded,
@@ -127,15 +126,7 @@ pub fn lower(
                 pipeline.concurrency = n.node as u32;
             }
             PipelineSetting::Timeout(d)
-                if seen.first("timeout", span, diagnostics)
-                    && range::duration(
-                        d.node.millis,
-                        1,
-                        DAY_MILLIS,
-                        "timeout",
-                        d.span,
-                        diagnostics,
-                    ) =>
+                if seen.first("timeout", span, diagnostics) && range::timeout(d, diagnostics) =>
             {
                 timeout = d.node.millis;
             }
@@ -217,7 +208,7 @@ pub fn lower(
     for setting in &decl.settings {
         match &setting.node {
             PipelineSetting::Trigger(trigger) => {
-                if let Some(t) = triggers::lower(trigger, &pipeline, scope, dir, diagnostics) {
+                if let Some(t) = triggers::lower(trigger, &pipeline, scope, diagnostics) {
                     if let Some(first) = pipeline.triggers.iter().find(|x| x.name == t.name) {
                         diagnostics.push(duplicate("trigger", &trigger.name, first.span));
                     } else {
@@ -285,14 +276,7 @@ fn lower_stages(
                 }
                 StageSetting::Timeout(d)
                     if seen.first("timeout", span, diagnostics)
-                        && range::duration(
-                            d.node.millis,
-                            1,
-                            DAY_MILLIS,
-                            "timeout",
-                            d.span,
-                            diagnostics,
-                        ) =>
+                        && range::timeout(d, diagnostics) =>
                 {
                     stage_defaults.timeout = d.node.millis;
                 }
@@ -384,15 +368,7 @@ fn lower_task(
             TaskSetting::Joins(_) => task.joins = true,
             TaskSetting::Reads(keys) => task.reads.extend(keys.iter().map(|k| k.text.clone())),
             TaskSetting::Timeout(d)
-                if seen.first("timeout", span, diagnostics)
-                    && range::duration(
-                        d.node.millis,
-                        1,
-                        DAY_MILLIS,
-                        "timeout",
-                        d.span,
-                        diagnostics,
-                    ) =>
+                if seen.first("timeout", span, diagnostics) && range::timeout(d, diagnostics) =>
             {
                 task.timeout_millis = d.node.millis;
             }

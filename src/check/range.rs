@@ -33,6 +33,14 @@ pub fn duration(
     ok
 }
 
+/// A task timeout: 1ms to a day.
+pub fn timeout(
+    d: &crate::syntax::ast::Spanned<crate::syntax::ast::Duration>,
+    diagnostics: &mut Diagnostics,
+) -> bool {
+    duration(d.node.millis, 1, DAY_MILLIS, "timeout", d.span, diagnostics)
+}
+
 /// Accepts a number in `min..=max`, otherwise reports it with `code`.
 pub fn number(
     value: u64,

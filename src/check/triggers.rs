@@ -11,7 +11,6 @@ use crate::ir::{
 };
 use crate::syntax::ast::{self, TriggerSetting};
 use crate::time::schedule::CronExpr;
-use std::path::Path;
 
 const WEEK_MILLIS: u64 = 7 * DAY_MILLIS;
 
@@ -19,7 +18,6 @@ pub fn lower(
     decl: &ast::Trigger,
     pipeline: &Pipeline,
     scope: &Scope,
-    _dir: &Path,
     diagnostics: &mut Diagnostics,
 ) -> Option<Trigger> {
     let mut seen = Seen::default();

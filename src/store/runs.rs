@@ -77,7 +77,10 @@ fn run_row(r: &Row) -> rusqlite::Result<RunRow> {
         status: r.get(4)?,
         reason: r.get(5)?,
         plan_hash: r.get(6)?,
-        plan_tasks: serde_json::from_str(&tasks).unwrap_or_default(),
+        // A damaged plan would make every resume look like a changed plan: say so.
+        plan_tasks: serde_json::from_str(&tasks).map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(7, rusqlite::types::Type::Text, Box::new(e))
+        })?,
         pid: r.get(8)?,
         started_at: r.get(9)?,
         ended_at: r.get(10)?,

@@ -98,15 +98,7 @@ impl Builder {
     // ------------------------------------------------------------ handlers
 
     fn handler(&mut self, pair: Pair<Rule>) -> Handler {
-        let span = self.span(&pair);
-        let mut inner = pair.into_inner();
-        let name = self.name(next(&mut inner));
-        let settings = inner
-            .map(|p| {
-                let span = self.span(&p);
-                Spanned::new(self.handler_setting(p), span)
-            })
-            .collect();
+        let (name, _, settings, span) = self.block(pair, Self::handler_setting);
         Handler {
             name,
             settings,
@@ -222,7 +214,7 @@ impl Builder {
     // ------------------------------------------------------------ pipelines
 
     fn pipeline(&mut self, pair: Pair<Rule>) -> Pipeline {
-        let (name, title, settings, span) = self.titled_block(pair, Self::pipeline_setting);
+        let (name, title, settings, span) = self.block(pair, Self::pipeline_setting);
         Pipeline {
             name,
             title,
@@ -231,9 +223,10 @@ impl Builder {
         }
     }
 
-    /// `keyword name "Title"? { setting* }`, the shape of pipelines and stages.
+    /// `keyword name "Title"? { setting* }`: pipelines and stages, and without
+    /// a title handlers and triggers.
     #[allow(clippy::type_complexity)]
-    fn titled_block<T>(
+    fn block<T>(
         &mut self,
         pair: Pair<Rule>,
         setting: fn(&mut Self, Pair<Rule>) -> T,
@@ -346,7 +339,7 @@ impl Builder {
     // ------------------------------------------------------------ stages and tasks
 
     fn stage(&mut self, pair: Pair<Rule>) -> Stage {
-        let (name, title, settings, span) = self.titled_block(pair, Self::stage_setting);
+        let (name, title, settings, span) = self.block(pair, Self::stage_setting);
         Stage {
             name,
             title,
@@ -453,15 +446,7 @@ impl Builder {
     // ------------------------------------------------------------ triggers and sources
 
     fn trigger(&mut self, pair: Pair<Rule>) -> Trigger {
-        let span = self.span(&pair);
-        let mut inner = pair.into_inner();
-        let name = self.name(next(&mut inner));
-        let settings = inner
-            .map(|p| {
-                let span = self.span(&p);
-                Spanned::new(self.trigger_setting(p), span)
-            })
-            .collect();
+        let (name, _, settings, span) = self.block(pair, Self::trigger_setting);
         Trigger {
             name,
             settings,
@@ -534,24 +519,19 @@ impl Builder {
     }
 
     fn source(&mut self, pair: Pair<Rule>) -> Source {
-        let span = self.span(&pair);
-        let mut inner = pair.into_inner();
-        let name = self.name(next(&mut inner));
-        let settings = inner
-            .map(|p| {
-                let span = self.span(&p);
-                let setting = match p.as_rule() {
-                    Rule::producer => SourceSetting::Producer(self.name(first(p))),
-                    Rule::green => SourceSetting::Green(self.age(first(p))),
-                    _ => SourceSetting::Yellow(self.age(first(p))),
-                };
-                Spanned::new(setting, span)
-            })
-            .collect();
+        let (name, _, settings, span) = self.block(pair, Self::source_setting);
         Source {
             name,
             settings,
             span,
+        }
+    }
+
+    fn source_setting(&mut self, pair: Pair<Rule>) -> SourceSetting {
+        match pair.as_rule() {
+            Rule::producer => SourceSetting::Producer(self.name(first(pair))),
+            Rule::green => SourceSetting::Green(self.age(first(pair))),
+            _ => SourceSetting::Yellow(self.age(first(pair))),
         }
     }
 
