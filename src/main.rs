@@ -5,3 +5,6 @@ mod cli;
 fn main() -> std::process::ExitCode {
     cli::main()
 }
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
