@@ -1,6 +1,9 @@
 //! pipec: a compiler and interpreter for declarative trading-operations pipelines.
 #![doc = include_str!("../docs/architecture.md")]
 
+// pest without its `std` feature names `alloc` in the parser it generates.
+extern crate alloc;
+
 pub mod check;
 pub mod compile;
 pub mod daemon;

@@ -28,6 +28,8 @@ macro_rules! codes {
 codes! {
     Syntax = "E001", "syntax error";
     Io = "E002", "file cannot be read";
+    NestingTooDeep = "E003", "nesting too deep";
+    ExpressionTooLong = "E004", "expression too long";
     DuplicateName = "E010", "duplicate name";
     DuplicateSetting = "E011", "setting given twice";
     UnknownTask = "E012", "unknown task";

@@ -5,6 +5,9 @@ mod expected;
 mod grammar;
 mod literal;
 mod parser;
+mod placement;
+mod scan;
+mod split;
 
 pub use literal::format_duration;
 pub use parser::parse;

@@ -6,6 +6,9 @@ use super::ast::*;
 use super::expected::syntax_error;
 use super::grammar::{PipeParser, Rule};
 use super::literal;
+use super::placement::Placement;
+use super::scan::{self, MAX_NESTING};
+use super::split;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::span::{FileId, Span};
 use pest::iterators::Pair;
@@ -16,17 +19,40 @@ use std::sync::LazyLock;
 /// Parses one file. A syntax error ends the parse (pest does not recover), so
 /// the AST is `None` and the one syntax diagnostic says where and what was expected.
 pub fn parse(text: &str, file: FileId) -> (Option<File>, Vec<Diagnostic>) {
+    let layout = match scan::scan(text) {
+        Ok(layout) => layout,
+        Err(too_deep) => return (None, vec![nesting_error(&too_deep, file)]),
+    };
+    if text.len() >= split::MIN_BYTES {
+        if let Some(parsed) = split::parse(text, file, &layout.stages, split::threads()) {
+            return parsed;
+        }
+    }
+    parse_whole(text, file)
+}
+
+/// Parses the file in one piece; also what the split parse falls back to.
+pub(super) fn parse_whole(text: &str, file: FileId) -> (Option<File>, Vec<Diagnostic>) {
     match PipeParser::parse(Rule::file, text) {
         Ok(mut pairs) => {
-            let mut builder = Builder {
-                file,
-                diagnostics: Vec::new(),
-            };
+            let mut builder = Builder::new(file, Placement::default());
             let ast = pairs.next().map(|root| builder.file(root));
             (ast, builder.diagnostics)
         }
         Err(error) => (None, vec![syntax_error(&detailed(error, text), text, file)]),
     }
+}
+
+fn nesting_error(too_deep: &scan::TooDeep, file: FileId) -> Diagnostic {
+    Diagnostic::new(
+        Code::NestingTooDeep,
+        format!("brackets and lambdas nest more than {MAX_NESTING} deep"),
+    )
+    .label(
+        Span::new(file, too_deep.at, too_deep.at + too_deep.len),
+        format!("nesting level {} starts here", MAX_NESTING + 1),
+    )
+    .help("flatten it: give a deep value its own handler, or split a gate into several")
 }
 
 /// pest lists what it expected only when it tracks every attempt, which makes
@@ -36,6 +62,31 @@ pub fn parse(text: &str, file: FileId) -> (Option<File>, Vec<Diagnostic>) {
 fn detailed(error: pest::error::Error<Rule>, text: &str) -> pest::error::Error<Rule> {
     pest::set_error_detail(true);
     PipeParser::parse(Rule::file, text).err().unwrap_or(error)
+}
+
+/// The most operators one gate expression may have; see `Builder::gate_expr`.
+pub const MAX_OPERATORS: usize = 100;
+
+fn is_operator(rule: Rule) -> bool {
+    matches!(
+        rule,
+        Rule::or_op
+            | Rule::and_op
+            | Rule::eq_op
+            | Rule::ne_op
+            | Rule::le_op
+            | Rule::ge_op
+            | Rule::lt_op
+            | Rule::gt_op
+            | Rule::in_op
+            | Rule::add_op
+            | Rule::sub_op
+            | Rule::mul_op
+            | Rule::div_op
+            | Rule::not_op
+            | Rule::neg_op
+            | Rule::field
+    )
 }
 
 static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
@@ -56,15 +107,24 @@ static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
         .op(Op::postfix(Rule::field))
 });
 
-struct Builder {
+/// Turns pairs into AST nodes.
+pub(super) struct Builder {
     file: FileId,
-    diagnostics: Vec<Diagnostic>,
+    placement: Placement,
+    pub(super) diagnostics: Vec<Diagnostic>,
 }
 
 impl Builder {
+    pub(super) fn new(file: FileId, placement: Placement) -> Builder {
+        Builder {
+            file,
+            placement,
+            diagnostics: Vec::new(),
+        }
+    }
+
     fn span(&self, pair: &Pair<Rule>) -> Span {
-        let s = pair.as_span();
-        Span::new(self.file, s.start(), s.end())
+        self.placement.span(self.file, pair.as_span())
     }
 
     fn literal_error(&mut self, code: Code, span: Span, message: String) {
@@ -72,7 +132,7 @@ impl Builder {
             .push(Diagnostic::new(code, message).label(span, "here"));
     }
 
-    fn file(&mut self, root: Pair<Rule>) -> File {
+    pub(super) fn file(&mut self, root: Pair<Rule>) -> File {
         let span = self.span(&root);
         let items = root
             .into_inner()
@@ -338,7 +398,7 @@ impl Builder {
 
     // ------------------------------------------------------------ stages and tasks
 
-    fn stage(&mut self, pair: Pair<Rule>) -> Stage {
+    pub(super) fn stage(&mut self, pair: Pair<Rule>) -> Stage {
         let (name, title, settings, span) = self.block(pair, Self::stage_setting);
         Stage {
             name,
@@ -434,7 +494,7 @@ impl Builder {
             Some(p) if p.as_rule() == Rule::string => Some(self.string(next(&mut inner))),
             _ => None,
         };
-        let expr = self.expr(next(&mut inner));
+        let expr = self.gate_expr(next(&mut inner));
         Gate {
             name,
             description,
@@ -547,12 +607,42 @@ impl Builder {
 
     // ------------------------------------------------------------ expressions
 
+    /// A gate's expression, unless it has so many operators that the trees
+    /// built from it could be deep enough to overflow the stack of the
+    /// recursive passes that follow (`scan.rs` bounds brackets, this bounds
+    /// operator chains such as `not not … x` or `a + b + …`).
+    fn gate_expr(&mut self, pair: Pair<Rule>) -> Expr {
+        let operators = pair
+            .clone()
+            .into_inner()
+            .flatten()
+            .filter(|p| is_operator(p.as_rule()))
+            .count();
+        if operators <= MAX_OPERATORS {
+            return self.expr(pair);
+        }
+        let span = self.span(&pair);
+        self.diagnostics.push(
+            Diagnostic::new(
+                Code::ExpressionTooLong,
+                format!("this expression has {operators} operators; at most {MAX_OPERATORS} are allowed"),
+            )
+            .label(span, "too many operators")
+            .help("compute the value in a handler and test its output in the gate"),
+        );
+        Expr {
+            kind: ExprKind::Bool(true),
+            span,
+        }
+    }
+
     fn expr(&mut self, pair: Pair<Rule>) -> Expr {
-        let file = self.file;
+        // The closures below cannot borrow `self`: `map_primary` has it.
+        let (file, placement) = (self.file, self.placement.clone());
         let expr = PRATT
             .map_primary(|p| self.primary(p))
             .map_prefix(|op, rhs| {
-                let span = Span::new(file, op.as_span().start(), op.as_span().end()).to(rhs.span);
+                let span = placement.span(file, op.as_span()).to(rhs.span);
                 let op = if op.as_rule() == Rule::not_op {
                     UnaryOp::Not
                 } else {
@@ -564,13 +654,12 @@ impl Builder {
                 }
             })
             .map_postfix(|lhs, op| {
-                let s = op.as_span();
-                let field_span = Span::new(file, s.start(), s.end());
+                let field_span = placement.span(file, op.as_span());
                 let name = op.into_inner().next().map_or_else(
                     || unreachable_name(file),
                     |n| Name {
                         text: n.as_str().to_string(),
-                        span: Span::new(file, n.as_span().start(), n.as_span().end()),
+                        span: placement.span(file, n.as_span()),
                     },
                 );
                 let span = lhs.span.to(field_span);
