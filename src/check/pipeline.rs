@@ -246,11 +246,13 @@ fn lower_stages(
     diagnostics: &mut Diagnostics,
 ) -> dependencies::TaskIndex {
     let mut task_index: dependencies::TaskIndex = HashMap::new();
+    let mut stage_index: HashMap<&str, usize> = HashMap::new();
     for stage in stages {
-        if let Some(first) = pipeline.stages.iter().find(|s| s.name == stage.name.text) {
-            diagnostics.push(duplicate("stage", &stage.name, first.span));
+        if let Some(&first) = stage_index.get(stage.name.text.as_str()) {
+            diagnostics.push(duplicate("stage", &stage.name, pipeline.stages[first].span));
             continue;
         }
+        stage_index.insert(&stage.name.text, pipeline.stages.len());
         let stage_id = StageId(pipeline.stages.len() as u32);
         let mut seen = Seen::default();
         let mut stage_defaults = StageDefaults {
@@ -464,18 +466,19 @@ fn resolve_handler(
     scope: &Scope,
     diagnostics: &mut Diagnostics,
 ) -> Option<usize> {
-    let help = format!(
-        "declare it: `handler {} {{ exec \"…\" }}`, here or in an imported file",
-        name.text
-    );
     resolve(
         name,
         scope.handler(&name.text),
         Code::UnknownHandler,
         "handler",
         "used here",
-        &scope.handler_names(),
-        help,
+        || scope.handler_names(),
+        || {
+            format!(
+                "declare it: `handler {} {{ exec \"…\" }}`, here or in an imported file",
+                name.text
+            )
+        },
         diagnostics,
     )
 }
@@ -485,36 +488,37 @@ fn resolve_pipeline(
     scope: &Scope,
     diagnostics: &mut Diagnostics,
 ) -> Option<usize> {
-    let help = "declare it with `pipeline`, here or in an imported file".to_string();
     resolve(
         name,
         scope.pipeline(&name.text),
         Code::UnknownPipeline,
         "pipeline",
         "run here",
-        &scope.pipeline_names(),
-        help,
+        || scope.pipeline_names(),
+        || "declare it with `pipeline`, here or in an imported file".to_string(),
         diagnostics,
     )
 }
 
-/// `found`, or a diagnostic that names the nearest known name (else `fallback`).
+/// `found`, or a diagnostic that names the nearest `known` name (else says
+/// `fallback`). Both are only worked out for a name that is not found: a
+/// pipeline of 100,000 tasks resolves 100,000 names.
 #[allow(clippy::too_many_arguments)]
-fn resolve(
+fn resolve<'a>(
     name: &ast::Name,
     found: Option<usize>,
     code: Code,
     kind: &str,
     label: &str,
-    known: &[&str],
-    fallback: String,
+    known: impl FnOnce() -> Vec<&'a str>,
+    fallback: impl FnOnce() -> String,
     diagnostics: &mut Diagnostics,
 ) -> Option<usize> {
     if found.is_none() {
         diagnostics.push(
             Diagnostic::new(code, format!("{kind} `{}` is not declared", name.text))
                 .label(name.span, label)
-                .help(did_you_mean(&name.text, known.iter().copied()).unwrap_or(fallback)),
+                .help(did_you_mean(&name.text, known()).unwrap_or_else(fallback)),
         );
     }
     found
@@ -850,17 +854,20 @@ pub fn lower_gates(
 ) -> Vec<(usize, Gate)> {
     let pipeline = &program.pipelines[index];
     let mut context: BTreeMap<String, Type> = BTreeMap::new();
-    let mut gates = Vec::new();
+    let mut gates: Vec<(usize, Gate)> = Vec::new();
+    let mut gate_index: HashMap<(usize, &str), usize> = HashMap::new();
+    let stage_index: HashMap<&str, usize> = pipeline
+        .stages
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.name.as_str(), i))
+        .collect();
     let stage_decls = declared.node.settings.iter().filter_map(|s| match &s.node {
         PipelineSetting::Stage(stage) => Some(stage),
         _ => None,
     });
     for stage_decl in stage_decls {
-        let Some(stage_index) = pipeline
-            .stages
-            .iter()
-            .position(|s| s.name == stage_decl.name.text)
-        else {
+        let Some(&stage_index) = stage_index.get(stage_decl.name.text.as_str()) else {
             continue;
         };
         let stage = &pipeline.stages[stage_index];
@@ -875,13 +882,11 @@ pub fn lower_gates(
         }
         for setting in &stage_decl.settings {
             if let StageSetting::Gate(gate) = &setting.node {
-                if let Some(first) = gates
-                    .iter()
-                    .find(|(s, g): &&(usize, Gate)| *s == stage_index && g.name == gate.name.text)
-                {
-                    diagnostics.push(duplicate("gate", &gate.name, first.1.span));
+                if let Some(&first) = gate_index.get(&(stage_index, gate.name.text.as_str())) {
+                    diagnostics.push(duplicate("gate", &gate.name, gates[first].1.span));
                     continue;
                 }
+                gate_index.insert((stage_index, gate.name.text.as_str()), gates.len());
                 let checked = expr::lower_gate(
                     &gate.expr,
                     pipeline,

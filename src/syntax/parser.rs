@@ -298,13 +298,13 @@ impl Builder {
             Some(p) if p.as_rule() == Rule::string => Some(self.string(next(&mut inner))),
             _ => None,
         };
-        let settings = inner
-            .map(|p| {
-                let span = self.span(&p);
-                Spanned::new(setting(self, p), span)
-            })
-            .collect();
+        let settings = inner.map(|p| self.spanned(p, setting)).collect();
         (name, title, settings, span)
+    }
+
+    fn spanned<T>(&mut self, pair: Pair<Rule>, node: fn(&mut Self, Pair<Rule>) -> T) -> Spanned<T> {
+        let span = self.span(&pair);
+        Spanned::new(node(self, pair), span)
     }
 
     fn pipeline_setting(&mut self, pair: Pair<Rule>) -> PipelineSetting {
@@ -398,7 +398,15 @@ impl Builder {
 
     // ------------------------------------------------------------ stages and tasks
 
-    pub(super) fn stage(&mut self, pair: Pair<Rule>) -> Stage {
+    /// The settings of a piece of a stage's body (`split.rs`).
+    pub(super) fn stage_body(&mut self, body: Pair<Rule>) -> Vec<Spanned<StageSetting>> {
+        body.into_inner()
+            .filter(|p| p.as_rule() != Rule::EOI)
+            .map(|p| self.spanned(p, Self::stage_setting))
+            .collect()
+    }
+
+    fn stage(&mut self, pair: Pair<Rule>) -> Stage {
         let (name, title, settings, span) = self.block(pair, Self::stage_setting);
         Stage {
             name,
@@ -449,12 +457,7 @@ impl Builder {
         let text = pair.as_str();
         let mut inner = pair.into_inner();
         let name = self.name(next(&mut inner));
-        let settings: Vec<_> = inner
-            .map(|p| {
-                let span = self.span(&p);
-                Spanned::new(self.task_setting(p), span)
-            })
-            .collect();
+        let settings: Vec<_> = inner.map(|p| self.spanned(p, Self::task_setting)).collect();
         // `task x {}` and `task x` mean the same but are kept apart for `fmt`.
         let braces = text.trim_end().ends_with('}');
         Task {

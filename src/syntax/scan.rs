@@ -19,11 +19,12 @@ pub struct Layout {
 }
 
 /// Where a stage is: `whole` from the `stage` keyword to its closing brace,
-/// `body` between its braces.
+/// `body` between its braces, and where each `task` keyword of the body is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StageText {
     pub whole: Range<usize>,
     pub body: Range<usize>,
+    pub tasks: Vec<usize>,
 }
 
 /// Nesting went past [`MAX_NESTING`]; `at` is the byte offset of the bracket
@@ -47,6 +48,7 @@ pub fn scan(text: &str) -> Result<Layout, TooDeep> {
     let mut in_pipeline = false;
     let mut stage_start: Option<usize> = None;
     let mut body_start = 0;
+    let mut tasks = Vec::new();
     let mut i = 0;
     while i < bytes.len() {
         match bytes[i] {
@@ -74,10 +76,12 @@ pub fn scan(text: &str) -> Result<Layout, TooDeep> {
                         layout.stages.push(StageText {
                             whole: start..i,
                             body: body_start..i - 1,
+                            tasks: std::mem::take(&mut tasks),
                         });
                     }
                 } else if opens.is_empty() {
                     stage_start = None;
+                    tasks.clear();
                 }
             }
             b'=' if bytes.get(i + 1) == Some(&b'>') => {
@@ -103,6 +107,8 @@ pub fn scan(text: &str) -> Result<Layout, TooDeep> {
                     && stage_start.is_none()
                 {
                     stage_start = Some(start);
+                } else if opens.len() == 2 && stage_start.is_some() && word == b"task" {
+                    tasks.push(start);
                 }
             }
             // A digit run is skipped whole so that `1s` is not read as the word `s`.
@@ -149,6 +155,18 @@ fn is_word_char(b: u8) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn finds_the_tasks_of_stages() {
+        let text = "pipeline p {\n  stage a {\n    task x { run task }\n    gate g { task > 0 }\n    task y\n  }\n}\n";
+        let layout = scan(text).expect("not too deep");
+        let words: Vec<_> = layout.stages[0]
+            .tasks
+            .iter()
+            .map(|&at| &text[at..at + 6])
+            .collect();
+        assert_eq!(words, ["task x", "task y"]);
+    }
 
     fn stages(text: &str) -> Vec<&str> {
         let layout = scan(text).expect("not too deep");

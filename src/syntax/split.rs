@@ -1,22 +1,24 @@
-//! Big files parsed a stage per thread. pest parses one input on one thread,
+//! Big files parsed on several threads. pest parses one input on one thread,
 //! and on a generated pipeline of 100,000 tasks it is most of `pipec check`'s
-//! time; stages are most of such a file and independent of one another.
+//! time; the bodies of stages are most of such a file.
 //!
-//! The stages `scan.rs` found are parsed on their own, on worker threads,
-//! while this thread parses the rest: the file with the inside of every
-//! stage's braces left out, each stage left as an empty `stage name {}`.
-//! The stages parsed apart then take the empty ones' places; a [`Placement`]
-//! turns positions in each piece back into positions in the file.
+//! The stage bodies `scan.rs` found are cut into pieces before `task`
+//! keywords, and the pieces are parsed on their own (rule `stage_body`) on
+//! worker threads, while this thread parses the rest: the file with every
+//! stage's body left out, each stage left as an empty `stage name {}`. The
+//! settings of the pieces then fill the empty stages; a [`Placement`] turns
+//! positions in each piece back into positions in the file.
 //!
-//! That gives the AST a parse of the whole file gives. In both parses a stage
-//! begins at the same `stage` keyword, which no other pipeline setting can
-//! take as its own (each begins with its own keyword and none ends in an
-//! optional name), and ends at the same closing brace, beyond which the stage
-//! rule does not look; around the stages the two texts are the same. Any other
-//! outcome (a syntax error, a wrong guess by the scan) falls back to parsing
-//! the whole file, which also gives a syntax error its full detail.
+//! That gives the AST a parse of the whole file gives. Around the bodies the
+//! two texts are the same, and the stages begin and end at the same braces.
+//! Inside a body the whole parse reads settings one after another with blanks
+//! between, as a piece's parse does; a piece ends just before a `task`
+//! keyword, which no stage setting can take as a continuation of its own (none
+//! ends in an optional name), so each setting ends in the same place in both.
+//! Any other outcome (a syntax error, a wrong guess by the scan) falls back to
+//! parsing the whole file, which also gives a syntax error its full detail.
 
-use super::ast::{File, Item, PipelineSetting, Stage};
+use super::ast::{File, Item, PipelineSetting, Spanned, StageSetting};
 use super::grammar::{PipeParser, Rule};
 use super::parser::Builder;
 use super::placement::Placement;
@@ -25,6 +27,7 @@ use crate::diagnostic::Diagnostic;
 use crate::span::FileId;
 use pest::Parser;
 use std::num::NonZeroUsize;
+use std::ops::Range;
 
 /// Below this size a file is parsed whole: threads would cost more than they save.
 pub const MIN_BYTES: usize = 256 * 1024;
@@ -36,25 +39,37 @@ pub fn threads() -> usize {
 
 type Parsed = (Option<File>, Vec<Diagnostic>);
 
-/// A stage parsed alone: its AST and what its literals reported.
-type ParsedStage = (Stage, Vec<Diagnostic>);
+/// A part of one stage's body, from its start or a `task` keyword to the
+/// next cut or the body's end.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Piece {
+    stage: usize,
+    text: Range<usize>,
+}
 
-/// Parses `text` with its `stages` apart on up to `threads` threads; `None`
-/// when the file must be parsed whole instead.
+/// A piece parsed: its stage, its settings and what its literals reported.
+type ParsedPiece = (usize, Vec<Spanned<StageSetting>>, Vec<Diagnostic>);
+
+/// Parses `text` with its `stages`' bodies apart on up to `threads` threads;
+/// `None` when the file must be parsed whole instead.
 pub fn parse(text: &str, file: FileId, stages: &[StageText], threads: usize) -> Option<Parsed> {
-    if threads < 2 || stages.len() < 2 {
+    if threads < 2 || stages.is_empty() {
         return None;
     }
     let (rest, placement) = leave_out_bodies(text, stages);
-    let groups = balance(stages, threads);
+    let body_bytes: usize = stages.iter().map(|s| s.body.len()).sum();
+    // Several pieces a thread, so that one slow piece does not hold up the rest.
+    let pieces = cut(stages, body_bytes / (threads * 4));
+    // This thread parses the rest too, so it takes fewer pieces.
+    let groups = balance(&pieces, threads, rest.len());
     let (mine, theirs) = groups.split_first()?;
     std::thread::scope(|scope| {
         let workers: Vec<_> = theirs
             .iter()
-            .map(|group| scope.spawn(move || parse_stages(text, file, group)))
+            .map(|group| scope.spawn(move || parse_pieces(text, file, group)))
             .collect();
         let rest = parse_rest(&rest, file, placement);
-        let mut parsed = parse_stages(text, file, mine);
+        let mut parsed = parse_pieces(text, file, mine);
         for worker in workers {
             let theirs = worker.join().unwrap_or(None);
             parsed = parsed.zip(theirs).map(|(mut all, more)| {
@@ -63,16 +78,11 @@ pub fn parse(text: &str, file: FileId, stages: &[StageText], threads: usize) -> 
             });
         }
         let (mut ast, mut diagnostics) = rest?;
-        let parsed = parsed?;
-        // A stage's name and title are in the rest too; their stage reports them.
-        diagnostics.retain(|d| {
-            let at = d.primary_span().map_or(0, |span| span.start as usize);
-            !stages.iter().any(|stage| stage.whole.contains(&at))
-        });
-        for (_, found) in &parsed {
-            diagnostics.extend_from_slice(found);
+        let mut parsed = parsed?;
+        for (_, _, found) in &mut parsed {
+            diagnostics.append(found);
         }
-        put_back(&mut ast, parsed.into_iter().map(|(stage, _)| stage))?;
+        fill(&mut ast, stages, parsed)?;
         Some((Some(ast), diagnostics))
     })
 }
@@ -96,21 +106,45 @@ fn leave_out_bodies(text: &str, stages: &[StageText]) -> (String, Placement) {
     (rest, Placement::moved(moves))
 }
 
-/// Contiguous groups of stages, at most `threads`, of about equal bytes.
-fn balance(stages: &[StageText], threads: usize) -> Vec<&[StageText]> {
-    let total: usize = stages.iter().map(|s| s.whole.len()).sum();
+/// Each stage's body in pieces of at least `size` bytes (the last piece of a
+/// body may be shorter), cut before `task` keywords.
+fn cut(stages: &[StageText], size: usize) -> Vec<Piece> {
+    let mut pieces = Vec::new();
+    for (stage, text) in stages.iter().enumerate() {
+        let mut start = text.body.start;
+        for &task in &text.tasks {
+            if task - start >= size.max(1) {
+                pieces.push(Piece {
+                    stage,
+                    text: start..task,
+                });
+                start = task;
+            }
+        }
+        pieces.push(Piece {
+            stage,
+            text: start..text.body.end,
+        });
+    }
+    pieces
+}
+
+/// Contiguous groups of pieces, at most `threads`, of about equal bytes when
+/// the first group is counted `head_start` bytes more.
+fn balance(pieces: &[Piece], threads: usize, head_start: usize) -> Vec<&[Piece]> {
+    let total: usize = head_start + pieces.iter().map(|p| p.text.len()).sum::<usize>();
     let share = total.div_ceil(threads).max(1);
     let mut groups = Vec::with_capacity(threads);
-    let (mut start, mut bytes) = (0, 0);
-    for (i, stage) in stages.iter().enumerate() {
-        bytes += stage.whole.len();
+    let (mut start, mut bytes) = (0, head_start);
+    for (i, piece) in pieces.iter().enumerate() {
+        bytes += piece.text.len();
         if bytes >= share && groups.len() + 1 < threads {
-            groups.push(&stages[start..=i]);
+            groups.push(&pieces[start..=i]);
             (start, bytes) = (i + 1, 0);
         }
     }
-    if start < stages.len() {
-        groups.push(&stages[start..]);
+    if start < pieces.len() {
+        groups.push(&pieces[start..]);
     }
     groups
 }
@@ -122,26 +156,25 @@ fn parse_rest(rest: &str, file: FileId, placement: Placement) -> Option<(File, V
     Some((ast, builder.diagnostics))
 }
 
-/// Parses each stage alone; `None` unless each is one whole stage.
-fn parse_stages(text: &str, file: FileId, stages: &[StageText]) -> Option<Vec<ParsedStage>> {
-    let mut parsed = Vec::with_capacity(stages.len());
-    for stage in stages {
-        let source = &text[stage.whole.clone()];
-        let pair = PipeParser::parse(Rule::stage, source).ok()?.next()?;
-        if pair.as_span().end() != source.len() {
-            return None;
-        }
-        let mut builder = Builder::new(file, Placement::starting_at(stage.whole.start));
-        let ast = builder.stage(pair);
-        parsed.push((ast, builder.diagnostics));
+/// Parses each piece alone; `None` unless each is a run of stage settings.
+fn parse_pieces(text: &str, file: FileId, pieces: &[Piece]) -> Option<Vec<ParsedPiece>> {
+    let mut parsed = Vec::with_capacity(pieces.len());
+    for piece in pieces {
+        let body = PipeParser::parse(Rule::stage_body, &text[piece.text.clone()])
+            .ok()?
+            .next()?;
+        let mut builder = Builder::new(file, Placement::starting_at(piece.text.start));
+        let settings = builder.stage_body(body);
+        parsed.push((piece.stage, settings, builder.diagnostics));
     }
     Some(parsed)
 }
 
-/// Puts each stage parsed apart in the place of the empty stage the rest
-/// has at the same span; `None` unless every one finds its place.
-fn put_back(ast: &mut File, stages: impl Iterator<Item = Stage>) -> Option<()> {
-    let mut stages = stages.peekable();
+/// Gives each empty stage of the rest the settings of its pieces; `None`
+/// unless the rest has every stage the scan found, in order, each empty.
+fn fill(ast: &mut File, stages: &[StageText], pieces: Vec<ParsedPiece>) -> Option<()> {
+    let mut pieces = pieces.into_iter().peekable();
+    let mut stages = stages.iter().enumerate().peekable();
     let empty_stages = ast
         .items
         .iter_mut()
@@ -155,14 +188,19 @@ fn put_back(ast: &mut File, stages: impl Iterator<Item = Stage>) -> Option<()> {
             _ => None,
         });
     for empty in empty_stages {
-        if stages.peek().is_some_and(|s| s.span == empty.span) {
-            if !empty.settings.is_empty() {
-                return None;
-            }
-            *empty = stages.next()?;
+        let Some((index, _)) = stages
+            .next_if(|(_, s)| (empty.span.start as usize..empty.span.end as usize) == s.whole)
+        else {
+            continue;
+        };
+        if !empty.settings.is_empty() {
+            return None;
+        }
+        while let Some((_, settings, _)) = pieces.next_if(|(stage, _, _)| *stage == index) {
+            empty.settings.extend(settings);
         }
     }
-    stages.peek().is_none().then_some(())
+    (stages.peek().is_none() && pieces.peek().is_none()).then_some(())
 }
 
 #[cfg(test)]
@@ -179,6 +217,7 @@ mod tests {
         StageText {
             whole: start..close + 1,
             body: open + 1..close,
+            tasks: Vec::new(),
         }
     }
 
@@ -199,19 +238,38 @@ mod tests {
     }
 
     #[test]
+    fn bodies_are_cut_before_tasks_into_pieces_of_at_least_a_size() {
+        let stages = [
+            StageText {
+                whole: 0..100,
+                body: 10..99,
+                tasks: vec![12, 30, 50, 60, 90],
+            },
+            StageText {
+                whole: 100..120,
+                body: 110..119,
+                tasks: vec![],
+            },
+        ];
+        let cuts: Vec<_> = cut(&stages, 30)
+            .into_iter()
+            .map(|p| (p.stage, p.text))
+            .collect();
+        assert_eq!(cuts, [(0, 10..50), (0, 50..90), (0, 90..99), (1, 110..119)]);
+    }
+
+    #[test]
     fn groups_are_contiguous_and_about_equal() {
-        let stages: Vec<_> = (0..10)
-            .map(|i| StageText {
-                whole: i * 10..i * 10 + 10,
-                body: i * 10 + 5..i * 10 + 9,
+        let pieces: Vec<_> = (0..10)
+            .map(|i| Piece {
+                stage: i,
+                text: i * 10..i * 10 + 10,
             })
             .collect();
-        let groups = balance(&stages, 3);
-        assert_eq!(
-            groups.iter().map(|g| g.len()).collect::<Vec<_>>(),
-            [4, 4, 2]
-        );
-        assert_eq!(balance(&stages[..1], 4).len(), 1);
+        let sizes = |groups: Vec<&[Piece]>| groups.iter().map(|g| g.len()).collect::<Vec<_>>();
+        assert_eq!(sizes(balance(&pieces, 3, 0)), [4, 4, 2]);
+        assert_eq!(sizes(balance(&pieces, 2, 40)), [3, 7]);
+        assert_eq!(balance(&pieces[..1], 4, 0).len(), 1);
     }
 
     /// The split parse on `threads` threads, whatever the file's size.
@@ -263,9 +321,9 @@ mod tests {
                         );
                         split_files += 1;
                     }
-                    // Only a file that does not parse, or has too few stages, is not split.
+                    // Only a file that does not parse, or has no stages, is not split.
                     None => assert!(
-                        stages < 2 || parse_whole(&text, FileId(0)).0.is_none(),
+                        stages == 0 || parse_whole(&text, FileId(0)).0.is_none(),
                         "{path:?} was not split"
                     ),
                 }
