@@ -7,12 +7,13 @@
 use std::fmt::Write as _;
 use std::time::Instant;
 
-/// A trading-day-like pipeline: stages of 1,000 tasks in layers of parallel
-/// branches, each layer after the one before, typed outputs, a gate per stage.
-/// `per_task_settings` gives every task its own timeout and policy instead of
-/// the pipeline's defaults (about twice the text to parse).
-fn generate(tasks: usize, per_task_settings: bool) -> String {
-    let per_stage = 1_000.min(tasks);
+/// A trading-day-like pipeline: stages of `per_stage` tasks in layers of
+/// parallel branches, each layer after the one before, and per stage a
+/// handler with typed output and a gate. `per_task_settings` gives every task
+/// its own timeout and policy instead of the pipeline's defaults (about twice
+/// the text to parse).
+fn generate(tasks: usize, per_stage: usize, per_task_settings: bool) -> String {
+    let per_stage = per_stage.min(tasks);
     let stages = tasks / per_stage;
     let mut out = String::with_capacity(tasks * 80);
     out.push_str("handler work { builtin noop }\n");
@@ -51,17 +52,20 @@ fn main() {
     std::fs::create_dir_all(&dir).expect("a temp folder");
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 20).expect("a date");
     println!(
-        "{:>8} {:>9} {:>10} {:>12} {:>12} {:>12}",
-        "tasks", "settings", "bytes", "library ms", "µs/task", "process ms"
+        "{:>8} {:>10} {:>9} {:>10} {:>12} {:>12} {:>12}",
+        "tasks", "per stage", "settings", "bytes", "library ms", "µs/task", "process ms"
     );
-    for (tasks, per_task) in [
-        (1_000, false),
-        (10_000, false),
-        (100_000, false),
-        (100_000, true),
+    for (tasks, per_stage, per_task) in [
+        (1_000, 1_000, false),
+        (10_000, 1_000, false),
+        (100_000, 1_000, false),
+        (100_000, 1_000, true),
+        (100_000, 100_000, false),
+        (100_000, 100, false),
+        (100_000, 10, false),
     ] {
-        let path = dir.join(format!("generated_{tasks}.pipe"));
-        let text = generate(tasks, per_task);
+        let path = dir.join(format!("generated_{tasks}_{per_stage}.pipe"));
+        let text = generate(tasks, per_stage, per_task);
         std::fs::write(&path, &text).expect("write the pipeline");
         let mut best = f64::MAX;
         let mut best_process = f64::MAX;
@@ -88,7 +92,7 @@ fn main() {
         }
         let settings = if per_task { "per task" } else { "defaults" };
         println!(
-            "{tasks:>8} {settings:>9} {:>10} {:>12.1} {:>12.2} {:>12.1}",
+            "{tasks:>8} {per_stage:>10} {settings:>9} {:>10} {:>12.1} {:>12.2} {:>12.1}",
             text.len(),
             best * 1e3,
             best * 1e6 / tasks as f64,

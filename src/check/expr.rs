@@ -63,7 +63,8 @@ pub fn check_reads(
         let mut stack: Vec<_> = pipeline.dependencies(task).collect();
         let mut seen = std::collections::HashSet::new();
         while let Some(up) = stack.pop() {
-            if !seen.insert(up) {
+            // Earlier stages' keys are all in `earlier` already: walk this stage only.
+            if pipeline.task(up).stage != pipeline.task(task).stage || !seen.insert(up) {
                 continue;
             }
             for (key, ty) in super::types::task_output(program, pipeline, up) {

@@ -131,7 +131,7 @@ pub fn lower(
                 timeout = d.node.millis;
             }
             PipelineSetting::OnFailure(p) if seen.first("on_failure", span, diagnostics) => {
-                default_policy = Some(p.clone());
+                default_policy = Some((**p).clone());
             }
             PipelineSetting::Priority(p) if seen.first("priority", span, diagnostics) => {
                 priority = policy::priority(p, diagnostics);
@@ -245,8 +245,16 @@ fn lower_stages(
     program: &Program,
     diagnostics: &mut Diagnostics,
 ) -> dependencies::TaskIndex {
-    let mut task_index: dependencies::TaskIndex = HashMap::new();
-    let mut stage_index: HashMap<&str, usize> = HashMap::new();
+    // Sized up front: growing them copies every task lowered so far.
+    let tasks = stages
+        .iter()
+        .flat_map(|stage| &stage.settings)
+        .filter(|setting| matches!(setting.node, StageSetting::Task(_)))
+        .count();
+    pipeline.dag.reserve_nodes(tasks);
+    pipeline.dag.reserve_edges(tasks);
+    let mut task_index: dependencies::TaskIndex = HashMap::with_capacity(tasks);
+    let mut stage_index: HashMap<&str, usize> = HashMap::with_capacity(stages.len());
     for stage in stages {
         if let Some(&first) = stage_index.get(stage.name.text.as_str()) {
             diagnostics.push(duplicate("stage", &stage.name, pipeline.stages[first].span));
@@ -283,7 +291,7 @@ fn lower_stages(
                     stage_defaults.timeout = d.node.millis;
                 }
                 StageSetting::OnFailure(p) if seen.first("on_failure", span, diagnostics) => {
-                    stage_defaults.policy = Some(p.clone());
+                    stage_defaults.policy = Some((**p).clone());
                 }
                 _ => {}
             }
@@ -375,7 +383,7 @@ fn lower_task(
                 task.timeout_millis = d.node.millis;
             }
             TaskSetting::OnFailure(p) if seen.first("on_failure", span, diagnostics) => {
-                policy_decl = Some(p.clone());
+                policy_decl = Some((**p).clone());
             }
             TaskSetting::Priority(p) if seen.first("priority", span, diagnostics) => {
                 task.priority = policy::priority(p, diagnostics);

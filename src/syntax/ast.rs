@@ -131,7 +131,7 @@ pub enum PipelineSetting {
     Timezone(Name),
     Concurrency(Spanned<u64>),
     Timeout(Spanned<Duration>),
-    OnFailure(Spanned<Policy>),
+    OnFailure(Box<Spanned<Policy>>),
     Priority(Spanned<PriorityValue>),
     Merge(Name),
     Cleanup(Name),
@@ -195,16 +195,18 @@ pub struct Stage {
     pub span: Span,
 }
 
+/// Big variants are boxed: a stage holds one setting per task, and a task
+/// one per line, so the size of the enum is paid 100,000 times over.
 #[derive(Debug, Clone, PartialEq)]
 pub enum StageSetting {
     BestEffort,
     Requires(Vec<Name>),
     When(When),
     Timeout(Spanned<Duration>),
-    OnFailure(Spanned<Policy>),
+    OnFailure(Box<Spanned<Policy>>),
     Task(Task),
     Flow(Vec<Spanned<Vec<Name>>>),
-    Gate(Gate),
+    Gate(Box<Gate>),
 }
 
 /// `when fomc_day` / `when not market_closed`.
@@ -231,7 +233,7 @@ pub enum TaskSetting {
     Joins(Vec<Name>),
     Reads(Vec<Name>),
     Timeout(Spanned<Duration>),
-    OnFailure(Spanned<Policy>),
+    OnFailure(Box<Spanned<Policy>>),
     Priority(Spanned<PriorityValue>),
     Requires(Vec<Name>),
     When(When),

@@ -298,7 +298,7 @@ impl Builder {
             Some(p) if p.as_rule() == Rule::string => Some(self.string(next(&mut inner))),
             _ => None,
         };
-        let settings = inner.map(|p| self.spanned(p, setting)).collect();
+        let settings = exact(inner.map(|p| self.spanned(p, setting)));
         (name, title, settings, span)
     }
 
@@ -314,7 +314,7 @@ impl Builder {
             Rule::timezone => PipelineSetting::Timezone(self.name(first(pair))),
             Rule::concurrency => PipelineSetting::Concurrency(self.integer(first(pair))),
             Rule::timeout => PipelineSetting::Timeout(self.duration(first(pair))),
-            Rule::on_failure => PipelineSetting::OnFailure(self.policy(first(pair))),
+            Rule::on_failure => PipelineSetting::OnFailure(Box::new(self.policy(first(pair)))),
             Rule::priority => PipelineSetting::Priority(self.priority(first(pair))),
             Rule::merge => PipelineSetting::Merge(self.name(first(pair))),
             Rule::cleanup => PipelineSetting::Cleanup(self.name(first(pair))),
@@ -400,10 +400,14 @@ impl Builder {
 
     /// The settings of a piece of a stage's body (`split.rs`).
     pub(super) fn stage_body(&mut self, body: Pair<Rule>) -> Vec<Spanned<StageSetting>> {
-        body.into_inner()
-            .filter(|p| p.as_rule() != Rule::EOI)
-            .map(|p| self.spanned(p, Self::stage_setting))
-            .collect()
+        let inner = body.into_inner();
+        // Every pair but the last, `EOI`.
+        let settings = inner.len().saturating_sub(1);
+        exact(
+            inner
+                .take(settings)
+                .map(|p| self.spanned(p, Self::stage_setting)),
+        )
     }
 
     fn stage(&mut self, pair: Pair<Rule>) -> Stage {
@@ -422,7 +426,7 @@ impl Builder {
             Rule::requires => StageSetting::Requires(self.names(pair.into_inner())),
             Rule::when => StageSetting::When(self.when(pair)),
             Rule::timeout => StageSetting::Timeout(self.duration(first(pair))),
-            Rule::on_failure => StageSetting::OnFailure(self.policy(first(pair))),
+            Rule::on_failure => StageSetting::OnFailure(Box::new(self.policy(first(pair)))),
             Rule::task => StageSetting::Task(self.task(pair)),
             Rule::flow => StageSetting::Flow(
                 pair.into_inner()
@@ -432,7 +436,7 @@ impl Builder {
                     })
                     .collect(),
             ),
-            _ => StageSetting::Gate(self.gate(pair)),
+            _ => StageSetting::Gate(Box::new(self.gate(pair))),
         }
     }
 
@@ -457,7 +461,7 @@ impl Builder {
         let text = pair.as_str();
         let mut inner = pair.into_inner();
         let name = self.name(next(&mut inner));
-        let settings: Vec<_> = inner.map(|p| self.spanned(p, Self::task_setting)).collect();
+        let settings = exact(inner.map(|p| self.spanned(p, Self::task_setting)));
         // `task x {}` and `task x` mean the same but are kept apart for `fmt`.
         let braces = text.trim_end().ends_with('}');
         Task {
@@ -482,7 +486,7 @@ impl Builder {
             Rule::joins => TaskSetting::Joins(self.names(pair.into_inner())),
             Rule::reads => TaskSetting::Reads(self.names(pair.into_inner())),
             Rule::timeout => TaskSetting::Timeout(self.duration(first(pair))),
-            Rule::on_failure => TaskSetting::OnFailure(self.policy(first(pair))),
+            Rule::on_failure => TaskSetting::OnFailure(Box::new(self.policy(first(pair)))),
             Rule::priority => TaskSetting::Priority(self.priority(first(pair))),
             Rule::requires => TaskSetting::Requires(self.names(pair.into_inner())),
             _ => TaskSetting::When(self.when(pair)),
@@ -745,8 +749,8 @@ impl Builder {
         }
     }
 
-    fn names<'i>(&mut self, pairs: impl Iterator<Item = Pair<'i, Rule>>) -> Vec<Name> {
-        pairs.map(|p| self.name(p)).collect()
+    fn names<'i>(&mut self, pairs: impl ExactSizeIterator<Item = Pair<'i, Rule>>) -> Vec<Name> {
+        exact(pairs.map(|p| self.name(p)))
     }
 
     fn string(&mut self, pair: Pair<Rule>) -> Spanned<String> {
@@ -828,6 +832,15 @@ fn first_or_all(pair: Pair<'_, Rule>) -> StagesBody<'_> {
 
 // The grammar guarantees the children these helpers take; an absent one would
 // be a grammar/parser mismatch, which the tests over every rule would catch.
+/// A vector of exactly the iterator's length: `collect` gives at least four
+/// places, and most lists here (a task's settings, an `after`) hold one or two
+/// of each of 100,000 tasks.
+fn exact<T>(items: impl ExactSizeIterator<Item = T>) -> Vec<T> {
+    let mut vec = Vec::with_capacity(items.len());
+    vec.extend(items);
+    vec
+}
+
 fn first(pair: Pair<Rule>) -> Pair<Rule> {
     let text = pair.clone();
     pair.into_inner().next().unwrap_or(text)
