@@ -1,30 +1,13 @@
 //! Arbitrary input never panics the front end: random bytes, and real files
 //! cut, spliced and mutated (which reach deeper than random bytes do).
 
-use pipec::check;
-use pipec::diagnostic::Diagnostics;
-use pipec::loader::Loaded;
-use pipec::source::SourceMap;
-use pipec::span::FileId;
-use pipec::syntax;
+mod common;
+
 use proptest::prelude::*;
 
-/// Parse and, when the parse succeeds, check: everything a `pipec check` of
-/// one file does, without the file system.
+/// Everything a `pipec check` of one file does, without the file system.
 fn front_end(text: &str) {
-    let (ast, _) = syntax::parse(text, FileId(0));
-    if let Some(ast) = ast {
-        let mut sources = SourceMap::new();
-        sources.add("fuzz.pipe".into(), text.to_string());
-        let loaded = Loaded {
-            sources,
-            files: vec![(FileId(0), ast)],
-        };
-        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 20).expect("a date");
-        let mut diagnostics = Diagnostics::default();
-        let _ = check::check(&loaded, today, &mut diagnostics);
-        let _ = diagnostics.into_sorted();
-    }
+    common::check_text(text);
 }
 
 fn corpus() -> Vec<String> {

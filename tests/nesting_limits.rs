@@ -3,33 +3,15 @@
 //! threads and tokio's workers get), even in a debug build; one past them is
 //! reported, never a stack overflow.
 
-use pipec::check;
-use pipec::diagnostic::{Code, Diagnostics};
-use pipec::loader::Loaded;
-use pipec::source::SourceMap;
-use pipec::span::FileId;
-use pipec::syntax;
+mod common;
+
+use pipec::diagnostic::Code;
 
 /// The codes a `pipec check` of `text` reports, run on a 2 MB stack.
 fn codes(text: String) -> Vec<Code> {
     std::thread::Builder::new()
         .stack_size(2 << 20)
-        .spawn(move || {
-            let (ast, found) = syntax::parse(&text, FileId(0));
-            let mut diagnostics = Diagnostics::default();
-            diagnostics.extend(found);
-            if let Some(ast) = ast {
-                let mut sources = SourceMap::new();
-                sources.add("limits.pipe".into(), text.clone());
-                let loaded = Loaded {
-                    sources,
-                    files: vec![(FileId(0), ast)],
-                };
-                let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 20).expect("a date");
-                check::check(&loaded, today, &mut diagnostics);
-            }
-            diagnostics.into_sorted().iter().map(|d| d.code).collect()
-        })
+        .spawn(move || common::check_text(&text).iter().map(|d| d.code).collect())
         .expect("a thread")
         .join()
         .expect("no panic")

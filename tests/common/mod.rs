@@ -27,6 +27,26 @@ pub fn compile(path: &Path) -> Compilation {
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
 }
 
+/// Parses and, when the parse succeeds, checks `text` as one file: what a
+/// `pipec check` does, without the file system. The diagnostics, sorted.
+pub fn check_text(text: &str) -> Vec<pipec::diagnostic::Diagnostic> {
+    use pipec::diagnostic::Diagnostics;
+    use pipec::span::FileId;
+    let (ast, found) = pipec::syntax::parse(text, FileId(0));
+    let mut diagnostics = Diagnostics::default();
+    diagnostics.extend(found);
+    if let Some(ast) = ast {
+        let mut sources = pipec::source::SourceMap::new();
+        sources.add("text.pipe".into(), text.to_string());
+        let loaded = pipec::loader::Loaded {
+            sources,
+            files: vec![(FileId(0), ast)],
+        };
+        pipec::check::check(&loaded, today(), &mut diagnostics);
+    }
+    diagnostics.into_sorted()
+}
+
 /// Snapshots live in the top-level `snapshots/` folder.
 pub fn settings() -> insta::Settings {
     let mut settings = insta::Settings::clone_current();
