@@ -18,17 +18,14 @@ use std::sync::LazyLock;
 
 /// Parses one file. A syntax error ends the parse (pest does not recover), so
 /// the AST is `None` and the one syntax diagnostic says where and what was expected.
+/// Nesting is bounded before pest runs (`scan.rs`); big files are parsed on
+/// several threads (`split.rs`).
 pub fn parse(text: &str, file: FileId) -> (Option<File>, Vec<Diagnostic>) {
     let layout = match scan::scan(text) {
         Ok(layout) => layout,
         Err(too_deep) => return (None, vec![nesting_error(&too_deep, file)]),
     };
-    if text.len() >= split::MIN_BYTES {
-        if let Some(parsed) = split::parse(text, file, &layout.stages, split::threads()) {
-            return parsed;
-        }
-    }
-    parse_whole(text, file)
+    split::parse(text, file, &layout.stages).unwrap_or_else(|| parse_whole(text, file))
 }
 
 /// Parses the file in one piece; also what the split parse falls back to.

@@ -30,18 +30,16 @@ use std::num::NonZeroUsize;
 use std::ops::Range;
 
 /// Below this size a file is parsed whole: threads would cost more than they save.
-pub const MIN_BYTES: usize = 256 * 1024;
+const MIN_BYTES: usize = 256 * 1024;
 
-/// How many threads a parse may use.
-pub fn threads() -> usize {
-    std::thread::available_parallelism().map_or(1, NonZeroUsize::get)
-}
+/// A thread is worth starting for this many bytes of stage bodies or more.
+const MIN_BYTES_PER_THREAD: usize = 64 * 1024;
 
 type Parsed = (Option<File>, Vec<Diagnostic>);
 
 /// A part of one stage's body, from its start or a `task` keyword to the
 /// next cut or the body's end.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug)]
 struct Piece {
     stage: usize,
     text: Range<usize>,
@@ -50,14 +48,30 @@ struct Piece {
 /// A piece parsed: its stage, its settings and what its literals reported.
 type ParsedPiece = (usize, Vec<Spanned<StageSetting>>, Vec<Diagnostic>);
 
-/// Parses `text` with its `stages`' bodies apart on up to `threads` threads;
-/// `None` when the file must be parsed whole instead.
-pub fn parse(text: &str, file: FileId, stages: &[StageText], threads: usize) -> Option<Parsed> {
+/// Parses a big `text` with its `stages`' bodies apart on the machine's
+/// cores; `None` when the file must be parsed whole instead.
+pub fn parse(text: &str, file: FileId, stages: &[StageText]) -> Option<Parsed> {
+    if text.len() < MIN_BYTES {
+        return None;
+    }
+    let body_bytes: usize = stages.iter().map(|s| s.body.len()).sum();
+    let cores = std::thread::available_parallelism().map_or(1, NonZeroUsize::get);
+    parse_on(
+        text,
+        file,
+        stages,
+        cores.min(body_bytes / MIN_BYTES_PER_THREAD),
+    )
+}
+
+/// Parses `text` with its `stages`' bodies apart on up to `threads` threads,
+/// whatever its size; `None` when the file must be parsed whole instead.
+fn parse_on(text: &str, file: FileId, stages: &[StageText], threads: usize) -> Option<Parsed> {
     if threads < 2 || stages.is_empty() {
         return None;
     }
-    let (rest, placement) = leave_out_bodies(text, stages);
     let body_bytes: usize = stages.iter().map(|s| s.body.len()).sum();
+    let (rest, placement) = leave_out_bodies(text, stages);
     // Several pieces a thread, so that one slow piece does not hold up the rest.
     let pieces = cut(stages, body_bytes / (threads * 4));
     // This thread parses the rest too, so it takes fewer pieces.
@@ -197,7 +211,11 @@ fn fill(ast: &mut File, stages: &[StageText], pieces: Vec<ParsedPiece>) -> Optio
             return None;
         }
         while let Some((_, settings, _)) = pieces.next_if(|(stage, _, _)| *stage == index) {
-            empty.settings.extend(settings);
+            if empty.settings.is_empty() {
+                empty.settings = settings;
+            } else {
+                empty.settings.extend(settings);
+            }
         }
     }
     (stages.peek().is_none() && pieces.peek().is_none()).then_some(())
@@ -275,7 +293,7 @@ mod tests {
     /// The split parse on `threads` threads, whatever the file's size.
     fn split(text: &str, threads: usize) -> Option<Parsed> {
         let layout = scan(text).ok()?;
-        parse(text, FileId(0), &layout.stages, threads)
+        parse_on(text, FileId(0), &layout.stages, threads)
     }
 
     /// Diagnostics in a fixed order: the two parses find them in different ones.
