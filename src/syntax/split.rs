@@ -78,14 +78,23 @@ fn parse_on(text: &str, file: FileId, stages: &[StageText], threads: usize) -> O
     let groups = balance(&pieces, threads, rest.len());
     let (mine, theirs) = groups.split_first()?;
     std::thread::scope(|scope| {
+        // A group whose thread cannot be started (a process limit) is parsed
+        // here, after this thread's own work.
         let workers: Vec<_> = theirs
             .iter()
-            .map(|group| scope.spawn(move || parse_pieces(text, file, group)))
+            .map(|&group| {
+                std::thread::Builder::new()
+                    .spawn_scoped(scope, move || parse_pieces(text, file, group))
+                    .map_err(|_| group)
+            })
             .collect();
         let rest = parse_rest(&rest, file, placement);
         let mut parsed = parse_pieces(text, file, mine);
         for worker in workers {
-            let theirs = worker.join().unwrap_or(None);
+            let theirs = match worker {
+                Ok(thread) => thread.join().unwrap_or(None),
+                Err(group) => parse_pieces(text, file, group),
+            };
             parsed = parsed.zip(theirs).map(|(mut all, more)| {
                 all.extend(more);
                 all
