@@ -55,9 +55,9 @@ impl Seen {
 }
 
 /// The settings a stage passes down to its tasks.
-struct StageDefaults {
+struct StageDefaults<'a> {
     timeout: u64,
-    policy: Option<ast::Spanned<ast::Policy>>,
+    policy: Option<&'a ast::Spanned<ast::Policy>>,
     requires: Vec<MarketState>,
     when: Vec<DayCondition>,
 }
@@ -131,7 +131,7 @@ pub fn lower(
                 timeout = d.node.millis;
             }
             PipelineSetting::OnFailure(p) if seen.first("on_failure", span, diagnostics) => {
-                default_policy = Some((**p).clone());
+                default_policy = Some(&**p);
             }
             PipelineSetting::Priority(p) if seen.first("priority", span, diagnostics) => {
                 priority = policy::priority(p, diagnostics);
@@ -231,9 +231,9 @@ pub fn lower(
     pipeline
 }
 
-struct TaskDefaults {
+struct TaskDefaults<'a> {
     timeout: u64,
-    policy: Option<ast::Spanned<ast::Policy>>,
+    policy: Option<&'a ast::Spanned<ast::Policy>>,
     priority: u8,
 }
 
@@ -265,7 +265,7 @@ fn lower_stages(
         let mut seen = Seen::default();
         let mut stage_defaults = StageDefaults {
             timeout: defaults.timeout,
-            policy: defaults.policy.clone(),
+            policy: defaults.policy,
             requires: Vec::new(),
             when: Vec::new(),
         };
@@ -291,7 +291,7 @@ fn lower_stages(
                     stage_defaults.timeout = d.node.millis;
                 }
                 StageSetting::OnFailure(p) if seen.first("on_failure", span, diagnostics) => {
-                    stage_defaults.policy = Some((**p).clone());
+                    stage_defaults.policy = Some(&**p);
                 }
                 _ => {}
             }
@@ -356,7 +356,7 @@ fn lower_task(
         span: decl.name.span,
     };
     let mut work = None;
-    let mut policy_decl = defaults.policy.clone();
+    let mut policy_decl = defaults.policy;
     for setting in decl.settings.iter().flatten() {
         let span = setting.span;
         match &setting.node {
@@ -383,7 +383,7 @@ fn lower_task(
                 task.timeout_millis = d.node.millis;
             }
             TaskSetting::OnFailure(p) if seen.first("on_failure", span, diagnostics) => {
-                policy_decl = Some((**p).clone());
+                policy_decl = Some(&**p);
             }
             TaskSetting::Priority(p) if seen.first("priority", span, diagnostics) => {
                 task.priority = policy::priority(p, diagnostics);
@@ -404,7 +404,7 @@ fn lower_task(
         Some(Work::Handler(h)) => program.handler(h).returns.as_ref(),
         _ => None,
     };
-    if let Some(p) = &policy_decl {
+    if let Some(p) = policy_decl {
         task.policy = policy::lower(p, shape, diagnostics);
     }
     if let Some(work) = work {
