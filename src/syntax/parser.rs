@@ -25,7 +25,7 @@ pub fn parse(text: &str, file: FileId) -> (Option<File>, Vec<Diagnostic>) {
         Ok(layout) => layout,
         Err(too_deep) => return (None, vec![nesting_error(&too_deep, file)]),
     };
-    split::parse(text, file, &layout.stages).unwrap_or_else(|| parse_whole(text, file))
+    split::parse(text, file, &layout).unwrap_or_else(|| parse_whole(text, file))
 }
 
 /// Parses the file in one piece; also what the split parse falls back to.

@@ -24,6 +24,18 @@ impl Placement {
         Placement { moves }
     }
 
+    /// The placement of the part of the text that starts at `start`.
+    pub fn from(&self, start: usize) -> Placement {
+        let mut moves = vec![(0, self.position(start))];
+        moves.extend(
+            self.moves
+                .iter()
+                .filter(|&&(from, _)| from > start)
+                .map(|&(from, add)| (from - start, add + start)),
+        );
+        Placement { moves }
+    }
+
     fn position(&self, at: usize) -> usize {
         match self.moves.partition_point(|&(from, _)| from <= at) {
             0 => at,
@@ -49,6 +61,12 @@ mod tests {
             .collect();
         assert_eq!(moved, [0, 9, 15, 24, 32, 42]);
         assert_eq!(Placement::starting_at(100).position(3), 103);
+        let part = placement.from(12);
+        let moved: Vec<_> = [0, 7, 8, 18]
+            .into_iter()
+            .map(|at| part.position(at))
+            .collect();
+        assert_eq!(moved, [17, 24, 32, 42]);
         assert_eq!(Placement::default().position(3), 3);
     }
 }

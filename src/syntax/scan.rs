@@ -1,9 +1,10 @@
 //! One pass over the bytes before pest runs. It does two things pest cannot:
 //! it bounds nesting, because pest's parser recurses once per bracket and
-//! would overflow the native stack on hostile input; and it finds where each
-//! stage of a pipeline begins and ends, so that big files can be parsed a
-//! stage per thread (`split.rs`). It knows only strings, comments and brackets;
-//! everything else is pest's to judge, and a wrong guess here is caught there.
+//! would overflow the native stack on hostile input; and it finds where
+//! top-level items, stages and tasks begin, so that big files can be parsed in
+//! parts on several threads (`split.rs`). It knows only strings, comments and
+//! brackets; everything else is pest's to judge, and a wrong guess here is
+//! caught there.
 
 use std::ops::Range;
 
@@ -16,6 +17,8 @@ pub const MAX_NESTING: usize = 64;
 pub struct Layout {
     /// `stage name … { … }` blocks directly inside a `pipeline` block, in order.
     pub stages: Vec<StageText>,
+    /// Where each top-level `import`, `handler`, `days` and `pipeline` keyword is.
+    pub items: Vec<usize>,
 }
 
 /// Where a stage is: `whole` from the `stage` keyword to its closing brace,
@@ -100,6 +103,7 @@ pub fn scan(text: &str) -> Result<Layout, TooDeep> {
                 if opens.is_empty() {
                     if matches!(word, b"import" | b"handler" | b"days" | b"pipeline") {
                         last_top_word = word;
+                        layout.items.push(start);
                     }
                 } else if opens.len() == 1
                     && in_pipeline
@@ -155,6 +159,14 @@ fn is_word_char(b: u8) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn finds_the_top_level_items() {
+        let text = "import \"x.pipe\"\nhandler h { exec \"pipeline\" }\n# days\npipeline p { stage handler {} }\n";
+        let layout = scan(text).expect("not too deep");
+        let words: Vec<_> = layout.items.iter().map(|&at| &text[at..at + 4]).collect();
+        assert_eq!(words, ["impo", "hand", "pipe"]);
+    }
 
     #[test]
     fn finds_the_tasks_of_stages() {

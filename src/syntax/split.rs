@@ -1,30 +1,32 @@
 //! Big files parsed on several threads. pest parses one input on one thread,
 //! and on a generated pipeline of 100,000 tasks it is most of `pipec check`'s
-//! time; the bodies of stages are most of such a file.
+//! time.
 //!
-//! The stage bodies `scan.rs` found are cut into pieces before `task`
-//! keywords, and the pieces are parsed on their own (rule `stage_body`) on
-//! worker threads, while this thread parses the rest: the file with every
-//! stage's body left out, each stage left as an empty `stage name {}`. The
-//! settings of the pieces then fill the empty stages; a [`Placement`] turns
-//! positions in each piece back into positions in the file.
+//! The file is cut in two ways at places `scan.rs` found. The rest, which is
+//! the file with every stage's body left out (each stage left as an empty
+//! `stage name {}`), is cut before top-level items and each part is parsed as
+//! a file. The stage bodies are cut before `task` keywords and each part is
+//! parsed with the rule `stage_body`. The parts are spread over threads; the
+//! items are put in order and the settings fill the empty stages. A
+//! [`Placement`] turns positions in each part back into positions in the file.
 //!
-//! That gives the AST a parse of the whole file gives. Around the bodies the
-//! two texts are the same, and the stages begin and end at the same braces.
-//! Inside a body the whole parse reads settings one after another with blanks
-//! between, as a piece's parse does; a piece ends just before a `task`
-//! keyword, which no stage setting can take as a continuation of its own (none
-//! ends in an optional name), so each setting ends in the same place in both.
-//! Any other outcome (a syntax error, a wrong guess by the scan) falls back to
-//! parsing the whole file, which also gives a syntax error its full detail.
+//! That gives the AST a parse of the whole file gives. Top-level items and
+//! the settings of a body are read one after another with blanks between,
+//! and a part ends just before an item's or a task's keyword, which nothing
+//! before it can take as a continuation of its own (no item or setting ends
+//! in an optional name); so each item and setting ends in the same place in
+//! both parses. Around the bodies the texts are the same, and the stages begin
+//! and end at the same braces. Any other outcome (a syntax error, a wrong
+//! guess by the scan) falls back to parsing the whole file, which also gives
+//! a syntax error its full detail.
 
 use super::ast::{File, Item, PipelineSetting, Spanned, StageSetting};
 use super::grammar::{PipeParser, Rule};
 use super::parser::Builder;
 use super::placement::Placement;
-use super::scan::StageText;
+use super::scan::{Layout, StageText};
 use crate::diagnostic::Diagnostic;
-use crate::span::FileId;
+use crate::span::{FileId, Span};
 use pest::Parser;
 use std::num::NonZeroUsize;
 use std::ops::Range;
@@ -32,82 +34,109 @@ use std::ops::Range;
 /// Below this size a file is parsed whole: threads would cost more than they save.
 const MIN_BYTES: usize = 256 * 1024;
 
-/// A thread is worth starting for this many bytes of stage bodies or more.
+/// A thread is worth starting for this many bytes or more.
 const MIN_BYTES_PER_THREAD: usize = 64 * 1024;
 
 type Parsed = (Option<File>, Vec<Diagnostic>);
 
-/// A part of one stage's body, from its start or a `task` keyword to the
-/// next cut or the body's end.
+/// What one parse on a thread gets.
 #[derive(Debug)]
-struct Piece {
-    stage: usize,
-    text: Range<usize>,
+enum Piece {
+    /// Top-level items of the rest: a range of the rest.
+    Items(Range<usize>),
+    /// Part of the body of stage `stage`, from its start or a `task` keyword
+    /// to the next cut or the body's end: a range of the file.
+    Body { stage: usize, text: Range<usize> },
 }
 
-/// A piece parsed: its stage, its settings and what its literals reported.
-type ParsedPiece = (usize, Vec<Spanned<StageSetting>>, Vec<Diagnostic>);
+impl Piece {
+    fn len(&self) -> usize {
+        match self {
+            Piece::Items(text) | Piece::Body { text, .. } => text.len(),
+        }
+    }
+}
 
-/// Parses a big `text` with its `stages`' bodies apart on the machine's
-/// cores; `None` when the file must be parsed whole instead.
-pub fn parse(text: &str, file: FileId, stages: &[StageText]) -> Option<Parsed> {
+/// A piece parsed, with what its literals reported.
+enum Parts {
+    Items(Vec<Item>),
+    Body(usize, Vec<Spanned<StageSetting>>),
+}
+
+/// Parses a big `text` on the machine's cores; `None` when the file must be
+/// parsed whole instead.
+pub fn parse(text: &str, file: FileId, layout: &Layout) -> Option<Parsed> {
     if text.len() < MIN_BYTES {
         return None;
     }
-    let body_bytes: usize = stages.iter().map(|s| s.body.len()).sum();
     let cores = std::thread::available_parallelism().map_or(1, NonZeroUsize::get);
     parse_on(
         text,
         file,
-        stages,
-        cores.min(body_bytes / MIN_BYTES_PER_THREAD),
+        layout,
+        cores.min(text.len() / MIN_BYTES_PER_THREAD),
     )
 }
 
-/// Parses `text` with its `stages`' bodies apart on up to `threads` threads,
-/// whatever its size; `None` when the file must be parsed whole instead.
-fn parse_on(text: &str, file: FileId, stages: &[StageText], threads: usize) -> Option<Parsed> {
-    if threads < 2 || stages.is_empty() {
+/// Parses `text` in pieces on up to `threads` threads, whatever its size;
+/// `None` when the file must be parsed whole instead.
+fn parse_on(text: &str, file: FileId, layout: &Layout, threads: usize) -> Option<Parsed> {
+    if threads < 2 {
         return None;
     }
-    let body_bytes: usize = stages.iter().map(|s| s.body.len()).sum();
-    let (rest, placement) = leave_out_bodies(text, stages);
+    let (rest, placement) = leave_out_bodies(text, &layout.stages);
     // Several pieces a thread, so that one slow piece does not hold up the rest.
-    let pieces = cut(stages, body_bytes / (threads * 4));
-    // This thread parses the rest too, so it takes fewer pieces.
-    let groups = balance(&pieces, threads, rest.len());
+    let size = text.len() / (threads * 4);
+    let mut pieces = cut_rest(&rest, &rest_positions(&layout.items, &layout.stages), size);
+    pieces.extend(cut_bodies(&layout.stages, size));
+    let groups = balance(&pieces, threads);
+    let parse_group = |group: &[Piece]| -> Option<Vec<(Parts, Vec<Diagnostic>)>> {
+        group
+            .iter()
+            .map(|piece| parse_piece(text, &rest, &placement, file, piece))
+            .collect()
+    };
     let (mine, theirs) = groups.split_first()?;
-    std::thread::scope(|scope| {
+    let parsed = std::thread::scope(|scope| {
         // A group whose thread cannot be started (a process limit) is parsed
         // here, after this thread's own work.
         let workers: Vec<_> = theirs
             .iter()
             .map(|&group| {
                 std::thread::Builder::new()
-                    .spawn_scoped(scope, move || parse_pieces(text, file, group))
+                    .spawn_scoped(scope, move || parse_group(group))
                     .map_err(|_| group)
             })
             .collect();
-        let rest = parse_rest(&rest, file, placement);
-        let mut parsed = parse_pieces(text, file, mine);
+        let mut parsed = parse_group(mine);
         for worker in workers {
             let theirs = match worker {
                 Ok(thread) => thread.join().unwrap_or(None),
-                Err(group) => parse_pieces(text, file, group),
+                Err(group) => parse_group(group),
             };
             parsed = parsed.zip(theirs).map(|(mut all, more)| {
                 all.extend(more);
                 all
             });
         }
-        let (mut ast, mut diagnostics) = rest?;
-        let mut parsed = parsed?;
-        for (_, _, found) in &mut parsed {
-            diagnostics.append(found);
+        parsed
+    })?;
+    let mut items = Vec::new();
+    let mut bodies = Vec::new();
+    let mut diagnostics = Vec::new();
+    for (parts, mut found) in parsed {
+        match parts {
+            Parts::Items(more) => items.extend(more),
+            Parts::Body(stage, settings) => bodies.push((stage, settings)),
         }
-        fill(&mut ast, stages, parsed)?;
-        Some((Some(ast), diagnostics))
-    })
+        diagnostics.append(&mut found);
+    }
+    let mut ast = File {
+        items,
+        span: Span::new(file, 0, text.len()),
+    };
+    fill(&mut ast, &layout.stages, bodies)?;
+    Some((Some(ast), diagnostics))
 }
 
 /// The file without what is between each stage's braces, and where the
@@ -129,22 +158,53 @@ fn leave_out_bodies(text: &str, stages: &[StageText]) -> (String, Placement) {
     (rest, Placement::moved(moves))
 }
 
+/// Where the top-level items start in the rest: the file's positions less
+/// the bodies left out before them.
+fn rest_positions(items: &[usize], stages: &[StageText]) -> Vec<usize> {
+    let mut bodies = stages.iter().peekable();
+    let mut left_out = 0;
+    items
+        .iter()
+        .map(|&at| {
+            while let Some(body) = bodies.next_if(|s| s.body.end <= at) {
+                left_out += body.body.len();
+            }
+            at - left_out
+        })
+        .collect()
+}
+
+/// The rest in pieces of at least `size` bytes (the last may be shorter),
+/// cut before top-level items.
+fn cut_rest(rest: &str, items: &[usize], size: usize) -> Vec<Piece> {
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    for &item in items {
+        if item - start >= size.max(1) {
+            pieces.push(Piece::Items(start..item));
+            start = item;
+        }
+    }
+    pieces.push(Piece::Items(start..rest.len()));
+    pieces
+}
+
 /// Each stage's body in pieces of at least `size` bytes (the last piece of a
 /// body may be shorter), cut before `task` keywords.
-fn cut(stages: &[StageText], size: usize) -> Vec<Piece> {
+fn cut_bodies(stages: &[StageText], size: usize) -> Vec<Piece> {
     let mut pieces = Vec::new();
     for (stage, text) in stages.iter().enumerate() {
         let mut start = text.body.start;
         for &task in &text.tasks {
             if task - start >= size.max(1) {
-                pieces.push(Piece {
+                pieces.push(Piece::Body {
                     stage,
                     text: start..task,
                 });
                 start = task;
             }
         }
-        pieces.push(Piece {
+        pieces.push(Piece::Body {
             stage,
             text: start..text.body.end,
         });
@@ -152,15 +212,14 @@ fn cut(stages: &[StageText], size: usize) -> Vec<Piece> {
     pieces
 }
 
-/// Contiguous groups of pieces, at most `threads`, of about equal bytes when
-/// the first group is counted `head_start` bytes more.
-fn balance(pieces: &[Piece], threads: usize, head_start: usize) -> Vec<&[Piece]> {
-    let total: usize = head_start + pieces.iter().map(|p| p.text.len()).sum::<usize>();
+/// Contiguous groups of pieces, at most `threads`, of about equal bytes.
+fn balance(pieces: &[Piece], threads: usize) -> Vec<&[Piece]> {
+    let total: usize = pieces.iter().map(Piece::len).sum();
     let share = total.div_ceil(threads).max(1);
     let mut groups = Vec::with_capacity(threads);
-    let (mut start, mut bytes) = (0, head_start);
+    let (mut start, mut bytes) = (0, 0);
     for (i, piece) in pieces.iter().enumerate() {
-        bytes += piece.text.len();
+        bytes += piece.len();
         if bytes >= share && groups.len() + 1 < threads {
             groups.push(&pieces[start..=i]);
             (start, bytes) = (i + 1, 0);
@@ -172,31 +231,42 @@ fn balance(pieces: &[Piece], threads: usize, head_start: usize) -> Vec<&[Piece]>
     groups
 }
 
-fn parse_rest(rest: &str, file: FileId, placement: Placement) -> Option<(File, Vec<Diagnostic>)> {
-    let root = PipeParser::parse(Rule::file, rest).ok()?.next()?;
-    let mut builder = Builder::new(file, placement);
-    let ast = builder.file(root);
-    Some((ast, builder.diagnostics))
-}
-
-/// Parses each piece alone; `None` unless each is a run of stage settings.
-fn parse_pieces(text: &str, file: FileId, pieces: &[Piece]) -> Option<Vec<ParsedPiece>> {
-    let mut parsed = Vec::with_capacity(pieces.len());
-    for piece in pieces {
-        let body = PipeParser::parse(Rule::stage_body, &text[piece.text.clone()])
-            .ok()?
-            .next()?;
-        let mut builder = Builder::new(file, Placement::starting_at(piece.text.start));
-        let settings = builder.stage_body(body);
-        parsed.push((piece.stage, settings, builder.diagnostics));
+/// Parses one piece; `None` unless it is a run of items or of stage settings.
+fn parse_piece(
+    text: &str,
+    rest: &str,
+    placement: &Placement,
+    file: FileId,
+    piece: &Piece,
+) -> Option<(Parts, Vec<Diagnostic>)> {
+    match piece {
+        Piece::Items(range) => {
+            let root = PipeParser::parse(Rule::file, &rest[range.clone()])
+                .ok()?
+                .next()?;
+            let mut builder = Builder::new(file, placement.from(range.start));
+            let items = builder.file(root).items;
+            Some((Parts::Items(items), builder.diagnostics))
+        }
+        Piece::Body { stage, text: range } => {
+            let body = PipeParser::parse(Rule::stage_body, &text[range.clone()])
+                .ok()?
+                .next()?;
+            let mut builder = Builder::new(file, Placement::starting_at(range.start));
+            let settings = builder.stage_body(body);
+            Some((Parts::Body(*stage, settings), builder.diagnostics))
+        }
     }
-    Some(parsed)
 }
 
 /// Gives each empty stage of the rest the settings of its pieces; `None`
 /// unless the rest has every stage the scan found, in order, each empty.
-fn fill(ast: &mut File, stages: &[StageText], pieces: Vec<ParsedPiece>) -> Option<()> {
-    let mut pieces = pieces.into_iter().peekable();
+fn fill(
+    ast: &mut File,
+    stages: &[StageText],
+    bodies: Vec<(usize, Vec<Spanned<StageSetting>>)>,
+) -> Option<()> {
+    let mut pieces = bodies.into_iter().peekable();
     let mut stages = stages.iter().enumerate().peekable();
     let empty_stages = ast
         .items
@@ -219,7 +289,7 @@ fn fill(ast: &mut File, stages: &[StageText], pieces: Vec<ParsedPiece>) -> Optio
         if !empty.settings.is_empty() {
             return None;
         }
-        while let Some((_, settings, _)) = pieces.next_if(|(stage, _, _)| *stage == index) {
+        while let Some((_, settings)) = pieces.next_if(|(stage, _)| *stage == index) {
             if empty.settings.is_empty() {
                 empty.settings = settings;
             } else {
@@ -278,31 +348,53 @@ mod tests {
                 tasks: vec![],
             },
         ];
-        let cuts: Vec<_> = cut(&stages, 30)
+        let cuts: Vec<_> = cut_bodies(&stages, 30)
             .into_iter()
-            .map(|p| (p.stage, p.text))
+            .map(|piece| match piece {
+                Piece::Body { stage, text } => (stage, text),
+                Piece::Items(_) => panic!("only bodies"),
+            })
             .collect();
         assert_eq!(cuts, [(0, 10..50), (0, 50..90), (0, 90..99), (1, 110..119)]);
     }
 
     #[test]
     fn groups_are_contiguous_and_about_equal() {
-        let pieces: Vec<_> = (0..10)
-            .map(|i| Piece {
-                stage: i,
-                text: i * 10..i * 10 + 10,
+        let pieces: Vec<_> = (0..10).map(|i| Piece::Items(i * 10..i * 10 + 10)).collect();
+        let sizes = |groups: Vec<&[Piece]>| groups.iter().map(|g| g.len()).collect::<Vec<_>>();
+        assert_eq!(sizes(balance(&pieces, 3)), [4, 4, 2]);
+        assert_eq!(balance(&pieces[..1], 4).len(), 1);
+    }
+
+    #[test]
+    fn the_rest_is_cut_before_items() {
+        let text = "handler a { builtin noop }\npipeline p {\n  stage s {\n    task x { run a }\n  }\n}\nhandler b { builtin noop }\n";
+        let layout = scan(text).expect("not too deep");
+        let (rest, _) = leave_out_bodies(text, &layout.stages);
+        let items = rest_positions(&layout.items, &layout.stages);
+        let words: Vec<_> = items.iter().map(|&at| &rest[at..at + 9]).collect();
+        assert_eq!(words, ["handler a", "pipeline ", "handler b"]);
+        let cuts: Vec<_> = cut_rest(&rest, &items, 20)
+            .into_iter()
+            .map(|piece| match piece {
+                Piece::Items(text) => &rest[text],
+                Piece::Body { .. } => panic!("only items"),
             })
             .collect();
-        let sizes = |groups: Vec<&[Piece]>| groups.iter().map(|g| g.len()).collect::<Vec<_>>();
-        assert_eq!(sizes(balance(&pieces, 3, 0)), [4, 4, 2]);
-        assert_eq!(sizes(balance(&pieces, 2, 40)), [3, 7]);
-        assert_eq!(balance(&pieces[..1], 4, 0).len(), 1);
+        assert_eq!(
+            cuts,
+            [
+                "handler a { builtin noop }\n",
+                "pipeline p {\n  stage s {}\n}\n",
+                "handler b { builtin noop }\n"
+            ]
+        );
     }
 
     /// The split parse on `threads` threads, whatever the file's size.
     fn split(text: &str, threads: usize) -> Option<Parsed> {
         let layout = scan(text).ok()?;
-        parse_on(text, FileId(0), &layout.stages, threads)
+        parse_on(text, FileId(0), &layout, threads)
     }
 
     /// Diagnostics in a fixed order: the two parses find them in different ones.
@@ -334,10 +426,9 @@ mod tests {
     }
 
     #[test]
-    fn every_file_with_stages_splits_into_the_same_ast() {
+    fn every_file_splits_into_the_same_ast() {
         let mut split_files = 0;
         for (path, text) in corpus() {
-            let stages = scan(&text).map_or(0, |layout| layout.stages.len());
             for threads in [2, 3] {
                 match split(&text, threads) {
                     Some(parsed) => {
@@ -348,9 +439,9 @@ mod tests {
                         );
                         split_files += 1;
                     }
-                    // Only a file that does not parse, or has no stages, is not split.
+                    // Only a file that nests too deep or does not parse is not split.
                     None => assert!(
-                        stages == 0 || parse_whole(&text, FileId(0)).0.is_none(),
+                        scan(&text).is_err() || parse_whole(&text, FileId(0)).0.is_none(),
                         "{path:?} was not split"
                     ),
                 }
