@@ -40,7 +40,6 @@ const MIN_BYTES_PER_THREAD: usize = 64 * 1024;
 type Parsed = (Option<File>, Vec<Diagnostic>);
 
 /// What one parse on a thread gets.
-#[derive(Debug)]
 enum Piece {
     /// Top-level items of the rest: a range of the rest.
     Items(Range<usize>),
@@ -57,7 +56,7 @@ impl Piece {
     }
 }
 
-/// A piece parsed, with what its literals reported.
+/// What a piece holds, parsed.
 enum Parts {
     Items(Vec<Item>),
     Body(usize, Vec<Spanned<StageSetting>>),
