@@ -212,24 +212,14 @@ fn write(
                 .remove(&(p.clone(), task.clone()))
                 .unwrap_or_default();
             let text = Value::Object(output.clone()).to_string();
-            end_attempt(
+            end(
                 tx,
                 run,
                 p,
                 task,
                 "completed",
                 None,
-                Some(*duration_ms),
-                &now,
-            )?;
-            end_task(
-                tx,
-                run,
-                p,
-                task,
-                "completed",
-                None,
-                Some(*duration_ms),
+                *duration_ms,
                 Some(&text),
                 &now,
             )?;
@@ -307,24 +297,14 @@ fn write(
             duration_ms,
             ..
         } => {
-            end_attempt(
+            end(
                 tx,
                 run,
                 p,
                 task,
                 "cancelled",
                 Some(reason),
-                Some(*duration_ms),
-                &now,
-            )?;
-            end_task(
-                tx,
-                run,
-                p,
-                task,
-                "cancelled",
-                Some(reason),
-                Some(*duration_ms),
+                *duration_ms,
                 None,
                 &now,
             )?;
@@ -374,24 +354,14 @@ fn failed(
 ) -> rusqlite::Result<()> {
     let code = exit_code(error);
     let message = error.to_string();
-    end_attempt(
+    end(
         tx,
         run,
         p,
         task,
         status,
         Some(&message),
-        Some(duration_ms),
-        now,
-    )?;
-    end_task(
-        tx,
-        run,
-        p,
-        task,
-        status,
-        Some(&message),
-        Some(duration_ms),
+        duration_ms,
         None,
         now,
     )?;
@@ -469,6 +439,28 @@ fn gate_row(
 }
 
 /// Ends the task's running attempt; false when none was running.
+/// A task's last attempt and the task itself end the same way.
+#[allow(clippy::too_many_arguments)]
+fn end(
+    tx: &Transaction,
+    run: &str,
+    p: &str,
+    task: &str,
+    status: &str,
+    message: Option<&String>,
+    duration_ms: u64,
+    output: Option<&String>,
+    now: &str,
+) -> rusqlite::Result<()> {
+    end_attempt(tx, run, p, task, status, message, Some(duration_ms), now)?;
+    tx.execute(
+        "UPDATE tasks SET status = ?4, message = ?5, duration_ms = ?6, output = ?7, ended_at = ?8 \
+         WHERE run_id = ?1 AND pipeline = ?2 AND task = ?3",
+        params![run, p, task, status, message, duration_ms, output, now],
+    )?;
+    Ok(())
+}
+
 #[allow(clippy::too_many_arguments)]
 fn end_attempt(
     tx: &Transaction,
@@ -487,24 +479,4 @@ fn end_attempt(
         params![run, p, task, status, error, duration_ms, now, code],
     )?;
     Ok(n > 0)
-}
-
-#[allow(clippy::too_many_arguments)]
-fn end_task(
-    tx: &Transaction,
-    run: &str,
-    p: &str,
-    task: &str,
-    status: &str,
-    message: Option<&String>,
-    duration_ms: Option<u64>,
-    output: Option<&String>,
-    now: &str,
-) -> rusqlite::Result<()> {
-    tx.execute(
-        "UPDATE tasks SET status = ?4, message = ?5, duration_ms = ?6, output = ?7, ended_at = ?8 \
-         WHERE run_id = ?1 AND pipeline = ?2 AND task = ?3",
-        params![run, p, task, status, message, duration_ms, output, now],
-    )?;
-    Ok(())
 }
