@@ -41,19 +41,7 @@ fn killed_at_any_point_the_run_resumes_and_completed_tasks_never_run_twice() {
 /// Returns whether the kill left a recorded run (that was then resumed).
 fn kill_and_resume(point: u64, delay: Duration) -> bool {
     let f = Fixture::new(&format!("kill-{point}"), TEN_TASKS);
-    let mut child = f
-        .command(&[
-            "run",
-            "main.pipe",
-            "--as-of",
-            "2026-11-20",
-            "--view",
-            "quiet",
-        ])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = f.spawn_run(&[]);
     std::thread::sleep(delay);
     let _ = child.kill(); // SIGKILL
     let _ = child.wait();

@@ -4,7 +4,6 @@
 mod durable_common;
 
 use durable_common::{text, Fixture, TASKS, TEN_TASKS};
-use std::time::{Duration, Instant};
 
 #[test]
 fn running_a_key_again_restores_every_completed_task() {
@@ -139,26 +138,8 @@ fn the_same_key_never_runs_twice_at_once() {
     let slow = TEN_TASKS.replace("task a1 { run step }", "task a1 { run slow }")
         + "handler slow {\n  shell \"touch started; sleep 30\"\n}\n";
     let f = Fixture::new("twice", &slow);
-    let mut first = f
-        .command(&[
-            "run",
-            "main.pipe",
-            "--as-of",
-            "2026-11-20",
-            "--view",
-            "quiet",
-            "--grace-ms",
-            "100",
-        ])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while !f.dir.join("started").exists() {
-        assert!(Instant::now() < deadline, "the first run never started a1");
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    let mut first = f.spawn_run(&["--grace-ms", "100"]);
+    f.wait_for("started");
     let second = f.run(&[]);
     let _ = nix::sys::signal::kill(
         nix::unistd::Pid::from_raw(first.id() as i32),
@@ -180,24 +161,8 @@ fn status_shows_a_killed_run_as_interrupted() {
     let slow = TEN_TASKS.replace("task a1 { run step }", "task a1 { run slow }")
         + "handler slow {\n  shell \"touch started; sleep 30\"\n}\n";
     let f = Fixture::new("killed-status", &slow);
-    let mut child = f
-        .command(&[
-            "run",
-            "main.pipe",
-            "--as-of",
-            "2026-11-20",
-            "--view",
-            "quiet",
-        ])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while !f.dir.join("started").exists() {
-        assert!(Instant::now() < deadline, "a1 never started");
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    let mut child = f.spawn_run(&[]);
+    f.wait_for("started");
     child.kill().unwrap();
     child.wait().unwrap();
     let out = f.command(&["status", "main.pipe"]).output().unwrap();

@@ -3,7 +3,7 @@
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Child, Command, Output, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
@@ -86,7 +86,7 @@ impl Fixture {
     }
 
     /// `pipec run main.pipe --as-of 2026-11-20 --view quiet <extra>`.
-    pub fn run(&self, extra: &[&str]) -> Output {
+    pub fn run_command(&self, extra: &[&str]) -> Command {
         let mut args = vec![
             "run",
             "main.pipe",
@@ -96,7 +96,33 @@ impl Fixture {
             "quiet",
         ];
         args.extend_from_slice(extra);
-        self.command(&args).output().unwrap()
+        self.command(&args)
+    }
+
+    /// That run, to its end.
+    pub fn run(&self, extra: &[&str]) -> Output {
+        self.run_command(extra).output().unwrap()
+    }
+
+    /// That run, started in the background with its output discarded.
+    pub fn spawn_run(&self, extra: &[&str]) -> Child {
+        self.run_command(extra)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap()
+    }
+
+    /// Waits up to 20 s for a handler to create `rel` in the fixture folder.
+    pub fn wait_for(&self, rel: &str) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while !self.dir.join(rel).exists() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "`{rel}` never appeared"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
     }
 
     /// How many times each task appended its name.
