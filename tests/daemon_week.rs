@@ -36,6 +36,47 @@ fn folder(name: &str) -> PathBuf {
 
 type Seen = Arc<Mutex<Vec<(Firing, String)>>>;
 
+/// The daemon's inputs: the pipelines of `file` that have triggers, the state
+/// in `state`, virtual time from `start` until `until`, no dry run. Tests
+/// change the options they need; sending `true` on the sender stops it.
+fn setup(
+    file: &Path,
+    state: PathBuf,
+    start: &str,
+    until: &str,
+) -> (Vec<Target>, DaemonOptions, tokio::sync::watch::Sender<bool>) {
+    let program = Arc::new(program(file));
+    let pipelines: Vec<PipelineId> = (0..program.pipelines.len())
+        .map(|i| PipelineId(i as u32))
+        .filter(|p| !program.pipeline(*p).triggers.is_empty())
+        .collect();
+    let (stop, rx) = tokio::sync::watch::channel(false);
+    let options = DaemonOptions {
+        state,
+        timer: Arc::new(VirtualTimer::new(at(start))),
+        dry_run: false,
+        until: Some(at(until)),
+        stop: rx,
+        on_firing: None,
+    };
+    let targets = vec![Target {
+        file: file.to_path_buf(),
+        program,
+        pipelines,
+    }];
+    (targets, options, stop)
+}
+
+/// Makes `options` record each firing and what became of it.
+fn record_firings(options: &mut DaemonOptions) -> Seen {
+    let seen: Seen = Arc::default();
+    let sink = seen.clone();
+    options.on_firing = Some(Arc::new(move |f: &Firing, s: &str| {
+        sink.lock().unwrap().push((f.clone(), s.to_string()));
+    }));
+    seen
+}
+
 /// Runs the daemon on virtual time from `start` until `until`.
 fn drive(
     file: &Path,
@@ -44,29 +85,9 @@ fn drive(
     until: &str,
     dry_run: bool,
 ) -> (Vec<(Firing, String)>, pipec::daemon::DaemonReport) {
-    let program = Arc::new(program(file));
-    let pipelines: Vec<PipelineId> = (0..program.pipelines.len())
-        .map(|i| PipelineId(i as u32))
-        .filter(|p| !program.pipeline(*p).triggers.is_empty())
-        .collect();
-    let seen: Seen = Arc::default();
-    let sink = seen.clone();
-    let (_tx, rx) = tokio::sync::watch::channel(false);
-    let options = DaemonOptions {
-        state: state.to_path_buf(),
-        timer: Arc::new(VirtualTimer::new(at(start))),
-        dry_run,
-        until: Some(at(until)),
-        stop: rx,
-        on_firing: Some(Arc::new(move |f: &Firing, s: &str| {
-            sink.lock().unwrap().push((f.clone(), s.to_string()));
-        })),
-    };
-    let targets = vec![Target {
-        file: file.to_path_buf(),
-        program,
-        pipelines,
-    }];
+    let (targets, mut options, _stop) = setup(file, state.to_path_buf(), start, until);
+    options.dry_run = dry_run;
+    let seen = record_firings(&mut options);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -238,21 +259,13 @@ fn one_daemon_per_store() {
     std::fs::write(&file, NOOP).unwrap();
     let state = dir.join("state.db");
     let held = DaemonLock::acquire(&state).unwrap();
-    let program = Arc::new(program(&file));
-    let (_tx, rx) = tokio::sync::watch::channel(false);
-    let options = DaemonOptions {
-        state: state.clone(),
-        timer: Arc::new(VirtualTimer::new(at("2026-11-23T00:00:00Z"))),
-        dry_run: true,
-        until: Some(at("2026-11-24T00:00:00Z")),
-        stop: rx,
-        on_firing: None,
-    };
-    let targets = vec![Target {
-        file: file.clone(),
-        program,
-        pipelines: vec![PipelineId(0)],
-    }];
+    let (targets, mut options, _stop) = setup(
+        &file,
+        state.clone(),
+        "2026-11-23T00:00:00Z",
+        "2026-11-24T00:00:00Z",
+    );
+    options.dry_run = true;
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -280,21 +293,12 @@ fn stopping_interrupts_the_runs_in_flight_and_records_it() {
     let file = dir.join("main.pipe");
     std::fs::write(&file, SLOW).unwrap();
     let state = dir.join("state.db");
-    let program = Arc::new(program(&file));
-    let (tx, rx) = tokio::sync::watch::channel(false);
-    let options = DaemonOptions {
-        state: state.clone(),
-        timer: Arc::new(VirtualTimer::new(at("2026-11-23T00:00:00Z"))),
-        dry_run: false,
-        until: Some(at("2026-11-23T23:00:00Z")),
-        stop: rx,
-        on_firing: None,
-    };
-    let targets = vec![Target {
-        file: file.clone(),
-        program,
-        pipelines: vec![PipelineId(0)],
-    }];
+    let (targets, options, tx) = setup(
+        &file,
+        state.clone(),
+        "2026-11-23T00:00:00Z",
+        "2026-11-23T23:00:00Z",
+    );
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -349,25 +353,15 @@ fn waking_late_applies_the_missed_firing_policy() {
     let dir = folder("late");
     let file = dir.join("main.pipe");
     std::fs::write(&file, NOOP).unwrap();
-    let program = Arc::new(program(&file));
-    let seen: Seen = Arc::default();
-    let sink = seen.clone();
-    let (_tx, rx) = tokio::sync::watch::channel(false);
-    let options = DaemonOptions {
-        state: dir.join("state.db"),
-        timer: Arc::new(Oversleeper(Mutex::new(at("2026-11-23T00:00:00Z")))),
-        dry_run: true,
-        until: Some(at("2026-11-23T23:00:00Z")),
-        stop: rx,
-        on_firing: Some(Arc::new(move |f: &Firing, s: &str| {
-            sink.lock().unwrap().push((f.clone(), s.to_string()));
-        })),
-    };
-    let targets = vec![Target {
-        file,
-        program,
-        pipelines: vec![PipelineId(0)],
-    }];
+    let (targets, mut options, _stop) = setup(
+        &file,
+        dir.join("state.db"),
+        "2026-11-23T00:00:00Z",
+        "2026-11-23T23:00:00Z",
+    );
+    options.timer = Arc::new(Oversleeper(Mutex::new(at("2026-11-23T00:00:00Z"))));
+    options.dry_run = true;
+    let seen = record_firings(&mut options);
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
