@@ -43,6 +43,17 @@ impl SourceFile {
         }
     }
 
+    /// The length in bytes of the line holding `byte`, without its newline.
+    pub fn line_len(&self, byte: usize) -> usize {
+        let line = self.position(byte).line - 1;
+        let start = self.line_starts[line];
+        let end = self
+            .line_starts
+            .get(line + 1)
+            .map_or(self.text.len(), |next| next - 1);
+        end.saturating_sub(start)
+    }
+
     pub fn slice(&self, span: Span) -> &str {
         let start = floor_char_boundary(&self.text, (span.start as usize).min(self.text.len()));
         let end = floor_char_boundary(&self.text, (span.end as usize).min(self.text.len()));

@@ -1,7 +1,7 @@
 //! Human-readable rendering through miette: graphical on a terminal, plain
 //! (no colour, ASCII) when output is piped or `NO_COLOR` is set.
 
-use super::{Diagnostic, Severity};
+use super::{Diagnostic, Label, Severity};
 use crate::source::SourceMap;
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode};
 use std::fmt;
@@ -54,25 +54,59 @@ pub fn render(
     out
 }
 
+/// Lines longer than this are not quoted: the renderer cannot draw columns
+/// past 65,535, and a snippet that wide is unreadable anyway.
+const QUOTE_LIMIT: usize = 1_000;
+
 /// A diagnostic joined with the source text of its primary file.
 struct Report<'a> {
     diagnostic: &'a Diagnostic,
     source: Option<NamedSource<String>>,
     labels: Vec<LabeledSpan>,
+    /// Where the labels are, in words, when their lines are too long to quote.
+    unquoted: Vec<String>,
 }
 
 impl<'a> Report<'a> {
     fn new(diagnostic: &'a Diagnostic, sources: &SourceMap) -> Report<'a> {
         let primary_file = diagnostic.primary_span().map(|s| s.file);
+        let here: Vec<&Label> = diagnostic
+            .labels
+            .iter()
+            .filter(|l| Some(l.span.file) == primary_file)
+            .collect();
+        let too_long = |l: &&Label| sources.get(l.span.file).line_len(l.span.start as usize) > QUOTE_LIMIT;
+        if here.iter().any(too_long) {
+            let unquoted = here
+                .iter()
+                .map(|l| {
+                    let file = sources.get(l.span.file);
+                    let at = file.position(l.span.start as usize);
+                    let len = file.line_len(l.span.start as usize);
+                    format!(
+                        "  --> {}:{}:{}{}{} (line of {len} bytes, too long to quote)",
+                        file.path.display(),
+                        at.line,
+                        at.column,
+                        if l.message.is_empty() { "" } else { ": " },
+                        l.message
+                    )
+                })
+                .collect();
+            return Report {
+                diagnostic,
+                source: None,
+                labels: Vec::new(),
+                unquoted,
+            };
+        }
         let source = primary_file.map(|id| {
             let file = sources.get(id);
             NamedSource::new(file.path.display().to_string(), file.text.clone())
         });
         // miette quotes one file per report: labels elsewhere are named in the text.
-        let labels = diagnostic
-            .labels
-            .iter()
-            .filter(|l| Some(l.span.file) == primary_file)
+        let labels = here
+            .into_iter()
             .enumerate()
             .map(|(i, l)| {
                 let text = Some(l.message.clone()).filter(|m| !m.is_empty());
@@ -87,6 +121,7 @@ impl<'a> Report<'a> {
             diagnostic,
             source,
             labels,
+            unquoted: Vec::new(),
         }
     }
 }
@@ -99,7 +134,11 @@ impl fmt::Debug for Report<'_> {
 
 impl fmt::Display for Report<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.diagnostic.message)
+        f.write_str(&self.diagnostic.message)?;
+        for line in &self.unquoted {
+            write!(f, "\n{line}")?;
+        }
+        Ok(())
     }
 }
 
