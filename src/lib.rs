@@ -14,6 +14,7 @@ pub mod graph;
 pub mod health;
 pub mod ir;
 pub mod loader;
+pub(crate) mod procfs;
 pub mod run;
 pub mod source;
 pub mod span;

@@ -90,7 +90,11 @@ fn check_reports_a_problem_far_along_a_line() {
     let file = dir.join("x.pipe");
     std::fs::write(&file, format!("pipeline p {{}}{};\n", " ".repeat(70_000))).expect("write");
     for args in [vec!["check"], vec!["graph"], vec!["fmt", "--check"]] {
-        let out = common::pipec().args(&args).arg(&file).output().expect("pipec runs");
+        let out = common::pipec()
+            .args(&args)
+            .arg(&file)
+            .output()
+            .expect("pipec runs");
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_ne!(out.status.code(), Some(101), "{args:?} panicked: {stderr}");
         assert!(stderr.contains("x.pipe:1:70014"), "{args:?}: {stderr}");

@@ -1,10 +1,11 @@
 //! Kill the real `pipec run` with SIGKILL at many points of a run, resume it,
 //! and check: the resumed run completes, every task the store had recorded as
-//! completed ran exactly once, and the store is consistent.
+//! completed ran exactly once, no handler process of the killed run is left
+//! after the resume, and the store is consistent.
 
 mod durable_common;
 
-use durable_common::{text, Fixture, TASKS, TEN_TASKS};
+use durable_common::{processes_of_run, text, Fixture, TASKS, TEN_TASKS};
 use std::time::{Duration, Instant};
 
 /// Kill points spread over the whole run (start-up to the last task), each
@@ -102,6 +103,11 @@ fn kill_and_resume(point: u64, delay: Duration) -> bool {
             "{ctx}: `{t}` completed before the kill and ran again"
         );
     }
+    let left = processes_of_run(&run.run_id);
+    assert!(
+        left.is_empty(),
+        "{ctx}: handler processes left after the resume: {left:?}"
+    );
     let attempts = db.attempts(&run.run_id).unwrap();
     assert!(
         attempts.iter().all(|a| a.status != "running"),

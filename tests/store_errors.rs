@@ -60,3 +60,72 @@ fn a_newer_schema_is_refused() {
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
     assert!(String::from_utf8_lossy(&out.stderr).contains("newer than this pipec"));
 }
+
+#[test]
+fn an_empty_or_foreign_store_file_is_refused_and_new_store_moves_it_aside() {
+    let f = Fixture::new("empty-store", TEN_TASKS);
+    // A key that succeeded, then a store truncated to zero bytes.
+    assert!(f.run(&[]).status.success());
+    assert_eq!(f.count("a1"), 1);
+    std::fs::write(f.state(), b"").unwrap();
+    for suffix in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", f.state().display()));
+    }
+    for args in [
+        vec![
+            "run",
+            "main.pipe",
+            "--as-of",
+            "2026-11-20",
+            "--view",
+            "quiet",
+        ],
+        vec!["status", "main.pipe"],
+        vec!["health", "main.pipe"],
+    ] {
+        let out = f.command(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", text(&out));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("the file is empty, not a pipec state store"),
+            "{err}"
+        );
+    }
+    assert_eq!(f.count("a1"), 1, "refused: nothing ran again");
+    assert_eq!(
+        std::fs::metadata(f.state()).unwrap().len(),
+        0,
+        "left as it was"
+    );
+
+    // Another program's database is refused too.
+    std::fs::remove_file(f.state()).unwrap();
+    let other = rusqlite::Connection::open(f.state()).unwrap();
+    other
+        .execute_batch("CREATE TABLE prices (x INTEGER)")
+        .unwrap();
+    drop(other);
+    let out = f.run(&[]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(
+        text(&out).contains("1 table(s) that are not pipec's"),
+        "{}",
+        text(&out)
+    );
+
+    // --new-store keeps the old file, renamed, and starts afresh.
+    let out = f.run(&["--new-store"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains("moved the old state store aside"),
+        "{}",
+        text(&out)
+    );
+    let aside: Vec<_> = std::fs::read_dir(f.state().parent().unwrap())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with("state.db.bad-"))
+        .collect();
+    assert_eq!(aside.len(), 1, "{aside:?}");
+    assert_eq!(f.count("a1"), 2);
+}

@@ -67,6 +67,7 @@ pub fn run(args: &Args) -> u8 {
             return exit::USAGE;
         }
     };
+    super::run::adopt_orphans();
     runtime.block_on(async {
         let (tx, rx) = tokio::sync::watch::channel(false);
         listen_for_signals(tx);

@@ -22,8 +22,11 @@ pub struct DurableArgs {
     /// Continue this run: its completed tasks are restored, the rest run.
     #[arg(long, value_name = "RUN_ID", conflicts_with_all = ["force", "as_of"])]
     pub resume: Option<String>,
+    /// The file at --state is not a usable store (empty, another program's, damaged): move it aside to `<path>.bad-<time>` and start a new one.
+    #[arg(long, conflicts_with_all = ["resume"])]
+    pub new_store: bool,
     /// Record nothing and resume nothing: an experiment, or a benchmark of the interpreter alone.
-    #[arg(long, conflicts_with_all = ["state", "force", "resume", "stale"])]
+    #[arg(long, conflicts_with_all = ["state", "force", "resume", "stale", "new_store"])]
     pub no_state: bool,
     /// Re-run only the producers of stale data sources (see `pipec health`); the other tasks of their stages are restored from their last success.
     #[arg(long, conflicts_with_all = ["resume", "trigger", "stages"])]
@@ -115,7 +118,18 @@ pub fn begin(
     stale: Option<&Stale>,
 ) -> Result<Durable, String> {
     let path = state_path(args, file);
-    let mut db = Store::open(&path).map_err(|e| e.to_string())?;
+    let mut db = if args.new_store {
+        let (db, moved) = Store::start_anew(&path, clock.now()).map_err(|e| e.to_string())?;
+        if let Some(moved) = moved {
+            eprintln!(
+                "note: moved the old state store aside to `{}`",
+                moved.display()
+            );
+        }
+        db
+    } else {
+        Store::open(&path).map_err(|e| e.to_string())?
+    };
     let plan = store::plan_of(program, pipeline);
     let name = program.pipeline(pipeline).name.clone();
     let ctx = |e: store::StoreError| e.context_string(&path);
@@ -167,12 +181,24 @@ pub fn begin(
             run_id,
             resumes,
             previous,
+            ended,
         } => {
-            let note = if previous == "succeeded" {
+            let mut note = if previous == "succeeded" {
                 format!("already run: run `{run_id}` succeeded for this key; completed tasks are restored, not re-run (--force runs everything again)")
             } else {
                 format!("resuming run `{run_id}` ({previous}): completed tasks are restored, the rest run")
             };
+            if !ended.is_empty() {
+                note.push_str(&format!(
+                    "; first ended {} process(es) the run's dead pipec left running (pid {})",
+                    ended.len(),
+                    ended
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            }
             (*resumes, Some(note))
         }
     };

@@ -258,6 +258,7 @@ pub fn run(args: &Args) -> u8 {
             options.observers.push(plain);
         }
         listen_for_signals(options.interrupt.clone());
+        adopt_orphans();
         let report = interp::execute(Arc::new(program), options).await;
         if let Some(l) = &live {
             l.finish();
@@ -324,5 +325,14 @@ fn listen_for_signals(interrupt: interp::Interrupt) {
                 interrupt.interrupt(name);
             }
         });
+    }
+}
+
+/// Handlers' detached descendants are handed to pipec, which ends them with
+/// their task (see `pipec::run::adopt_orphans`). Where that is impossible
+/// (not Linux), tasks end with their process group: say so once.
+pub(crate) fn adopt_orphans() {
+    if let Err(e) = interp::adopt_orphans() {
+        eprintln!("warning: {e}; a task's processes that leave its process group may outlive it");
     }
 }

@@ -75,7 +75,8 @@ impl<'a> Report<'a> {
             .iter()
             .filter(|l| Some(l.span.file) == primary_file)
             .collect();
-        let too_long = |l: &&Label| sources.get(l.span.file).line_len(l.span.start as usize) > QUOTE_LIMIT;
+        let too_long =
+            |l: &&Label| sources.get(l.span.file).line_len(l.span.start as usize) > QUOTE_LIMIT;
         if here.iter().any(too_long) {
             let unquoted = here
                 .iter()

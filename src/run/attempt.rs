@@ -50,6 +50,8 @@ pub struct Call<'a> {
     pub attempt: u32,
     pub span: &'a str,
     pub input: &'a Arc<Value>,
+    /// Told a command's first process (pid, start ticks) once it runs.
+    pub spawned: Box<dyn FnOnce(i32, Option<u64>) + Send>,
 }
 
 pub async fn run(shared: &Arc<Shared>, call: Call<'_>, stop: StopReceiver) -> Attempt {
@@ -73,14 +75,14 @@ pub async fn run(shared: &Arc<Shared>, call: Call<'_>, stop: StopReceiver) -> At
                 ))),
             }
         }
-        Work::Handler(h) => handler(shared, h, &call, stop).await,
+        Work::Handler(h) => handler(shared, h, call, stop).await,
     }
 }
 
 async fn handler(
     shared: &Arc<Shared>,
     id: HandlerId,
-    call: &Call<'_>,
+    call: Call<'_>,
     mut stop: StopReceiver,
 ) -> Attempt {
     let handler = shared.program.handler(id);
@@ -173,6 +175,8 @@ async fn handler(
         stderr_log,
         timeout,
         grace: shared.grace,
+        span: call.span.to_string(),
+        spawned: call.spawned,
     };
     match process::run(spec, stop).await {
         Exit::Output(bytes) => match output::from_bytes(&bytes, handler) {

@@ -84,6 +84,17 @@ pub enum EventKind {
         task: String,
         attempt: u32,
     },
+    /// A command's first process is running: its pid and its start time in
+    /// clock ticks since boot (Linux; `null` elsewhere), which name it even
+    /// after the pid is reused. A resume after pipec was killed ends what is
+    /// still running under that identity.
+    TaskProcess {
+        stage: String,
+        task: String,
+        attempt: u32,
+        pid: i32,
+        start_ticks: Option<u64>,
+    },
     TaskRetrying {
         stage: String,
         task: String,

@@ -34,6 +34,7 @@ mod rundir;
 mod scheduler;
 mod status;
 mod stop;
+mod tree;
 pub mod view;
 
 pub use clock::{Clock, FixedClock, SystemClock};
@@ -44,6 +45,7 @@ pub use report::{RunReport, TaskReport};
 pub use scheduler::wait_millis;
 pub use status::{RunStatus, TaskStatus};
 pub use stop::Interrupt;
+pub use tree::{adopt_orphans, end_leftovers, reap_orphans};
 
 use crate::ir::{PipelineId, Program, StageId};
 use chrono::NaiveDate;
@@ -198,6 +200,7 @@ pub async fn execute(program: Arc<Program>, options: RunOptions) -> Result<RunRe
     };
     shared.emitter.emit(&pipeline_name, None, end);
     shared.emitter.flush();
+    tree::reap_orphans();
     if let Some(e) = events_file.error() {
         report.warnings.push(e);
     }

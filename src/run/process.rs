@@ -3,8 +3,7 @@
 //! timeout, cancellation or when the command exits leaving children behind.
 
 use super::stop::{Stop, StopReceiver};
-use nix::sys::signal::{killpg, Signal};
-use nix::unistd::Pid;
+use super::tree::{self, Tree};
 use std::path::PathBuf;
 use std::process::{ExitStatus, Stdio};
 use std::time::Duration;
@@ -23,6 +22,10 @@ pub struct Spec {
     pub stderr_log: PathBuf,
     pub timeout: Duration,
     pub grace: Duration,
+    /// The attempt's span id, which its processes inherit as `PIPEC_SPAN_ID`.
+    pub span: String,
+    /// Told the first process's pid and start time once it runs.
+    pub spawned: Box<dyn FnOnce(i32, Option<u64>) + Send>,
 }
 
 pub enum Exit {
@@ -35,6 +38,11 @@ pub enum Exit {
 
 /// How much of stderr's end is kept for failure messages.
 const STDERR_TAIL: usize = 600;
+
+/// How long the output is still read once every process of the attempt is
+/// gone. A process pipec could not find (one that left the tree and cleared
+/// its environment) may hold the pipe open forever: nobody waits for it.
+const DRAIN: Duration = Duration::from_millis(250);
 
 pub async fn run(spec: Spec, mut stop: StopReceiver) -> Exit {
     let stdout_log = Log::new(spec.stdout_log.clone());
@@ -49,14 +57,16 @@ pub async fn run(spec: Spec, mut stop: StopReceiver) -> Exit {
         .stderr(Stdio::piped())
         .process_group(0)
         .kill_on_drop(true);
-    let mut child = match command.spawn() {
+    let mut child = match tree::spawn(&mut command) {
         Ok(child) => child,
         Err(e) => return Exit::Failed(format!("cannot start `{}`: {e}", spec.program.display())),
     };
-    let group = child
+    let leader = child
         .id()
         .and_then(|id| i32::try_from(id).ok())
-        .map(Pid::from_raw);
+        .unwrap_or(0);
+    (spec.spawned)(leader, crate::procfs::start_ticks(leader));
+    let tree = Tree::new(leader, &spec.span);
 
     // A handler that never reads stdin must not block us: write from a task,
     // ignore a closed pipe.
@@ -69,14 +79,20 @@ pub async fn run(spec: Spec, mut stop: StopReceiver) -> Exit {
         }
     });
     let (over_tx, over_rx) = oneshot::channel();
-    let stdout = child
-        .stdout
-        .take()
-        .map(|s| tokio::spawn(keep_limited(s, spec.max_output, stdout_log, over_tx)));
+    let (give_up_tx, give_up) = tokio::sync::watch::channel(false);
+    let stdout = child.stdout.take().map(|s| {
+        tokio::spawn(keep_limited(
+            s,
+            spec.max_output,
+            stdout_log,
+            over_tx,
+            give_up.clone(),
+        ))
+    });
     let stderr = child
         .stderr
         .take()
-        .map(|s| tokio::spawn(keep_tail(s, stderr_log)));
+        .map(|s| tokio::spawn(keep_tail(s, stderr_log, give_up)));
 
     enum Waited {
         Exited(std::io::Result<ExitStatus>),
@@ -90,17 +106,34 @@ pub async fn run(spec: Spec, mut stop: StopReceiver) -> Exit {
         Ok(()) = over_rx => Waited::TooLarge,
         reason = stop.stopped() => Waited::Stopped(reason),
     };
-    // Whatever happened, no process of the group outlives the attempt: this
-    // also closes pipes a background grandchild still holds.
-    terminate_group(group, &mut child, spec.grace).await;
+    // Whatever happened, no process of the attempt outlives it: its group,
+    // and descendants that left the group, background ones included.
+    tree.end(spec.grace).await;
+    if !matches!(waited, Waited::Exited(_)) {
+        // Dead by now; a second at most in case the kernel is slow to say so.
+        let _ = tokio::time::timeout(Duration::from_secs(1), child.wait()).await;
+    }
+    tree::reaped(leader);
     writer.abort();
-    let (out, too_large) = match stdout {
-        Some(task) => task.await.unwrap_or_default(),
-        None => (Vec::new(), false),
+    // Whatever is still in the pipes is read at once; nothing waits longer.
+    let readers = async {
+        let out = match stdout {
+            Some(task) => task.await.unwrap_or_default(),
+            None => (Vec::new(), false),
+        };
+        let tail = match stderr {
+            Some(task) => task.await.unwrap_or_default(),
+            None => Vec::new(),
+        };
+        (out, tail)
     };
-    let tail = match stderr {
-        Some(task) => task.await.unwrap_or_default(),
-        None => Vec::new(),
+    tokio::pin!(readers);
+    let ((out, too_large), tail) = match tokio::time::timeout(DRAIN, &mut readers).await {
+        Ok(done) => done,
+        Err(_) => {
+            let _ = give_up_tx.send(true);
+            readers.await
+        }
     };
     match waited {
         Waited::TimedOut => Exit::TimedOut,
@@ -140,35 +173,6 @@ fn exit_message(status: ExitStatus, stderr_tail: &[u8]) -> String {
     }
 }
 
-/// SIGTERM to the group, SIGKILL to what is left after `grace`; reaps the leader.
-async fn terminate_group(group: Option<Pid>, child: &mut tokio::process::Child, grace: Duration) {
-    let Some(group) = group else {
-        let _ = child.kill().await;
-        return;
-    };
-    let alive = |child: &mut tokio::process::Child| {
-        // The leader may be a zombie we have not reaped: reap it first so it
-        // does not count as alive.
-        let _ = child.try_wait();
-        killpg(group, None).is_ok()
-    };
-    if !alive(child) {
-        return;
-    }
-    let _ = killpg(group, Signal::SIGTERM);
-    let deadline = tokio::time::Instant::now() + grace;
-    let mut pause = Duration::from_millis(1);
-    while alive(child) {
-        if tokio::time::Instant::now() >= deadline {
-            let _ = killpg(group, Signal::SIGKILL);
-            break;
-        }
-        tokio::time::sleep(pause).await;
-        pause = (pause * 2).min(Duration::from_millis(20));
-    }
-    let _ = tokio::time::timeout(grace, child.wait()).await;
-}
-
 /// Keeps at most `max` bytes of stdout; past that, signals and stops reading
 /// so memory stays bounded whatever the handler prints.
 async fn keep_limited(
@@ -176,14 +180,15 @@ async fn keep_limited(
     max: u64,
     mut log: Log,
     over: oneshot::Sender<()>,
+    mut give_up: tokio::sync::watch::Receiver<bool>,
 ) -> (Vec<u8>, bool) {
     let limit = usize::try_from(max).unwrap_or(usize::MAX);
     let mut kept = Vec::new();
     let mut chunk = vec![0u8; 64 * 1024];
     loop {
-        let n = match pipe.read(&mut chunk).await {
-            Ok(0) | Err(_) => break,
-            Ok(n) => n,
+        let n = match read_or_give_up(&mut pipe, &mut chunk, &mut give_up).await {
+            Some(n) => n,
+            None => break,
         };
         log.write(&chunk[..n]);
         if kept.len() + n > limit {
@@ -196,13 +201,17 @@ async fn keep_limited(
 }
 
 /// Logs all of stderr, keeps its last bytes for the failure message.
-async fn keep_tail(mut pipe: impl AsyncRead + Unpin, mut log: Log) -> Vec<u8> {
+async fn keep_tail(
+    mut pipe: impl AsyncRead + Unpin,
+    mut log: Log,
+    mut give_up: tokio::sync::watch::Receiver<bool>,
+) -> Vec<u8> {
     let mut tail = Vec::new();
     let mut chunk = vec![0u8; 16 * 1024];
     loop {
-        let n = match pipe.read(&mut chunk).await {
-            Ok(0) | Err(_) => break,
-            Ok(n) => n,
+        let n = match read_or_give_up(&mut pipe, &mut chunk, &mut give_up).await {
+            Some(n) => n,
+            None => break,
         };
         log.write(&chunk[..n]);
         tail.extend_from_slice(&chunk[..n]);
@@ -211,6 +220,22 @@ async fn keep_tail(mut pipe: impl AsyncRead + Unpin, mut log: Log) -> Vec<u8> {
         }
     }
     tail
+}
+
+/// The next bytes, or `None` at the end of the stream, on an error, or once
+/// told to give up.
+async fn read_or_give_up(
+    pipe: &mut (impl AsyncRead + Unpin),
+    chunk: &mut [u8],
+    give_up: &mut tokio::sync::watch::Receiver<bool>,
+) -> Option<usize> {
+    tokio::select! {
+        read = pipe.read(chunk) => match read {
+            Ok(0) | Err(_) => None,
+            Ok(n) => Some(n),
+        },
+        _ = give_up.wait_for(|g| *g) => None,
+    }
 }
 
 /// A log file created on the first byte: a silent command leaves no empty

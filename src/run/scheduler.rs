@@ -114,6 +114,12 @@ enum Msg {
         attempt: u32,
         span: String,
     },
+    Process {
+        task: TaskId,
+        attempt: u32,
+        pid: i32,
+        start_ticks: Option<u64>,
+    },
     Retrying {
         task: TaskId,
         attempt: u32,
@@ -353,6 +359,21 @@ impl PipelineRun {
                         },
                     );
                 }
+                Msg::Process {
+                    task,
+                    attempt,
+                    pid,
+                    start_ticks,
+                } => self.emit(
+                    None,
+                    EventKind::TaskProcess {
+                        stage: stage.name.clone(),
+                        task: p.task(task).name.clone(),
+                        attempt,
+                        pid,
+                        start_ticks,
+                    },
+                ),
                 Msg::Retrying {
                     task,
                     attempt,
@@ -866,6 +887,8 @@ impl PipelineRun {
             attempt: 1,
             span: &span,
             input: &input,
+            // The cleanup runs after the run's stages: nothing resumes it.
+            spawned: Box::new(|_, _| {}),
         };
         let error = match attempt::run(&self.shared, call, Interrupt::new().subscribe()).await {
             Attempt::Ok(_) => None,
@@ -926,6 +949,8 @@ impl Job {
                 attempt,
                 span: span.clone(),
             });
+            let process_tx = tx.clone();
+            let task_id = self.task;
             let call = Call {
                 pipeline: p,
                 stage: &p.stage(self.sid).name,
@@ -936,6 +961,14 @@ impl Job {
                 attempt,
                 span: &span,
                 input: &self.input,
+                spawned: Box::new(move |pid, start_ticks| {
+                    let _ = process_tx.send(Msg::Process {
+                        task: task_id,
+                        attempt,
+                        pid,
+                        start_ticks,
+                    });
+                }),
             };
             match attempt::run(&self.shared, call, self.shared.stop.subscribe()).await {
                 Attempt::Ok(output) => {

@@ -4,6 +4,7 @@
 //! loses nothing that was reported done: WAL journal, `synchronous=FULL`, one
 //! transaction per state change. See `docs/durability.md`.
 
+mod create;
 mod error;
 mod firings;
 pub mod plan;
@@ -35,11 +36,32 @@ pub struct Store {
 }
 
 impl Store {
-    /// Opens (creating it and its folder if needed) and migrates the database.
+    /// Opens and migrates the database, creating it (and its folder) when
+    /// there is no file. A file that is there but is not a pipec store (an
+    /// empty one included: a truncated copy must not pass for a new store,
+    /// which would run every finished task again) is refused; so is one that
+    /// fails SQLite's quick integrity check.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)
                 .map_err(|e| StoreError::new(format!("cannot create `{}`: {e}", dir.display())))?;
+        }
+        if !path.exists() {
+            create::new_store(path)?;
+        }
+        Self::open_existing(path)
+    }
+
+    fn open_existing(path: &Path) -> Result<Store, StoreError> {
+        let size = std::fs::metadata(path)
+            .map_err(|e| StoreError::new(format!("cannot read `{}`: {e}", path.display())))?
+            .len();
+        if size == 0 {
+            return Err(StoreError::new(
+                "the file is empty, not a pipec state store (truncated or copied badly?); \
+                 nothing was changed: restore it, or start a new store with --new-store",
+            )
+            .context(path));
         }
         let conn = Connection::open(path).map_err(|e| StoreError::at(path, e))?;
         let mut store = Store {
@@ -47,8 +69,20 @@ impl Store {
             path: path.to_path_buf(),
         };
         store.configure().map_err(|e| e.context(path))?;
+        create::check_is_store(&store.conn).map_err(|e| e.context(path))?;
         schema::migrate(&mut store.conn).map_err(|e| e.context(path))?;
         Ok(store)
+    }
+
+    /// Moves whatever is at `path` aside (to `<path>.bad-<time>`, with its
+    /// `-wal` and `-shm` files) and opens a new store there: `--new-store`.
+    /// Returns the store and where the old file went.
+    pub fn start_anew(
+        path: &Path,
+        now: DateTime<Utc>,
+    ) -> Result<(Store, Option<PathBuf>), StoreError> {
+        let moved = create::move_aside(path, now)?;
+        Ok((Self::open(path)?, moved))
     }
 
     /// `wal` once opened.

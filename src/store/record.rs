@@ -18,6 +18,7 @@ pub struct Recorder {
     inner: Mutex<Inner>,
     run_id: String,
     interrupt: Interrupt,
+    _claim: Claim,
 }
 
 struct Inner {
@@ -50,6 +51,7 @@ impl Recorder {
             }),
             run_id: run_id.to_string(),
             interrupt,
+            _claim: Claim(run_id.to_string()),
         }
     }
 
@@ -65,6 +67,16 @@ impl Recorder {
     /// Hands the store back (for the daemon, which records firings after a run).
     pub fn into_store(self) -> Option<Store> {
         self.inner.into_inner().ok().map(|i| i.store)
+    }
+}
+
+/// This process's claim on a run (see `Store::begin`), let go when the
+/// recorder is dropped: the run is over here.
+struct Claim(String);
+
+impl Drop for Claim {
+    fn drop(&mut self) {
+        super::runs::release(&self.0);
     }
 }
 
@@ -192,6 +204,19 @@ fn write(
             if *attempt == 1 {
                 stats::started(tx, p, task, &now)?;
             }
+        }
+        EventKind::TaskProcess {
+            task,
+            attempt,
+            pid,
+            start_ticks,
+            ..
+        } => {
+            tx.execute(
+                "UPDATE attempts SET pid = ?5, start_ticks = ?6 \
+                 WHERE run_id = ?1 AND pipeline = ?2 AND task = ?3 AND attempt = ?4 AND status = 'running'",
+                params![run, p, task, attempt, pid, start_ticks.map(|t| t as i64)],
+            )?;
         }
         EventKind::TaskRetrying {
             stage: _,

@@ -4,8 +4,9 @@
 use super::plan::{Plan, PlanDiff};
 use super::{stamp, Store, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{params, OptionalExtension, Row};
-use std::collections::BTreeMap;
+use rusqlite::{params, Connection, OptionalExtension, Row, Transaction, TransactionBehavior};
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Mutex;
 
 /// What identifies a run: the same key means the same day's work.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,6 +55,9 @@ pub enum Begin {
         resumes: i64,
         /// The status the run had (`succeeded`: everything was already done).
         previous: String,
+        /// Processes of the run's earlier attempts that were still running
+        /// (pipec was killed under them) and were ended before it resumed.
+        ended: Vec<i32>,
     },
 }
 
@@ -88,42 +92,59 @@ fn run_row(r: &Row) -> rusqlite::Result<RunRow> {
     })
 }
 
-/// Is process `pid` alive? (Signal 0 checks without sending anything.)
+/// Is process `pid` alive? A zombie is not.
 pub fn alive(pid: i64) -> bool {
-    let Ok(pid) = i32::try_from(pid) else {
-        return false;
-    };
-    if pid <= 0 {
-        return false;
-    }
-    nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), None).is_ok()
+    i32::try_from(pid).is_ok_and(crate::procfs::alive)
+}
+
+/// Run ids this process has begun and not let go: a second begin of one of
+/// them from this same process (a daemon) is refused like one from another
+/// process, instead of being taken for a run left by a crash.
+static CLAIMED: Mutex<BTreeSet<String>> = Mutex::new(BTreeSet::new());
+
+fn claimed() -> std::sync::MutexGuard<'static, BTreeSet<String>> {
+    // A set of strings cannot be left half-changed by a panic.
+    CLAIMED
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// The run is over in this process (the `Recorder` calls it when dropped).
+pub(crate) fn release(run_id: &str) {
+    claimed().remove(run_id);
+}
+
+fn run_in(conn: &Connection, run_id: &str) -> Result<Option<RunRow>, StoreError> {
+    Ok(conn
+        .query_row(
+            &format!("SELECT {RUN_COLUMNS} FROM runs WHERE run_id = ?1"),
+            [run_id],
+            run_row,
+        )
+        .optional()?)
+}
+
+fn run_for_key_in(conn: &Connection, key: &RunKey) -> Result<Option<RunRow>, StoreError> {
+    Ok(conn
+        .query_row(
+            &format!(
+                "SELECT {RUN_COLUMNS} FROM runs WHERE pipeline = ?1 AND trigger = ?2 AND as_of = ?3 \
+                 ORDER BY started_at DESC, rowid DESC LIMIT 1"
+            ),
+            params![key.pipeline, key.trigger, key.as_of.to_string()],
+            run_row,
+        )
+        .optional()?)
 }
 
 impl Store {
     pub fn run(&self, run_id: &str) -> Result<Option<RunRow>, StoreError> {
-        Ok(self
-            .conn
-            .query_row(
-                &format!("SELECT {RUN_COLUMNS} FROM runs WHERE run_id = ?1"),
-                [run_id],
-                run_row,
-            )
-            .optional()?)
+        run_in(&self.conn, run_id)
     }
 
     /// The latest run of a key.
     pub fn run_for_key(&self, key: &RunKey) -> Result<Option<RunRow>, StoreError> {
-        Ok(self
-            .conn
-            .query_row(
-                &format!(
-                    "SELECT {RUN_COLUMNS} FROM runs WHERE pipeline = ?1 AND trigger = ?2 AND as_of = ?3 \
-                     ORDER BY started_at DESC, rowid DESC LIMIT 1"
-                ),
-                params![key.pipeline, key.trigger, key.as_of.to_string()],
-                run_row,
-            )
-            .optional()?)
+        run_for_key_in(&self.conn, key)
     }
 
     /// Runs, newest first; of one pipeline when given.
@@ -154,7 +175,10 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// Starts or continues the run of `key`, in one transaction.
+    /// Starts or continues the run of `key`, in one transaction that takes
+    /// the database's write lock before it reads the key: of two processes
+    /// (or two calls in one process) claiming one key at once, exactly one
+    /// runs it and the other is refused.
     ///
     /// - a run of the key still `running` in a live process: refused;
     /// - one left `running` by a dead process (crash, `kill -9`): marked
@@ -170,8 +194,11 @@ impl Store {
         new_run_id: &str,
         now: DateTime<Utc>,
     ) -> Result<Begin, StoreError> {
-        let existing = self.run_for_key(key)?;
-        self.begin_from(key, existing, plan, force, new_run_id, now)
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let existing = run_for_key_in(&tx, key)?;
+        begin_in(tx, key, existing, plan, force, new_run_id, now)
     }
 
     /// Continues a given run (`pipec run --resume RUN_ID`).
@@ -182,7 +209,15 @@ impl Store {
         force: bool,
         now: DateTime<Utc>,
     ) -> Result<Begin, StoreError> {
-        let Some(run) = self.run(run_id)? else {
+        if force {
+            return Err(StoreError::new(
+                "--force starts a new run; it cannot be combined with --resume",
+            ));
+        }
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let Some(run) = run_in(&tx, run_id)? else {
             return Err(StoreError::new(format!(
                 "no run `{run_id}` in the state store"
             )));
@@ -197,88 +232,99 @@ impl Store {
                 ))
             })?,
         };
-        if force {
-            return Err(StoreError::new(
-                "--force starts a new run; it cannot be combined with --resume",
-            ));
-        }
-        self.begin_from(&key, Some(run), plan, false, run_id, now)
+        begin_in(tx, &key, Some(run), plan, false, run_id, now)
     }
+}
 
-    fn begin_from(
-        &mut self,
-        key: &RunKey,
-        existing: Option<RunRow>,
-        plan: &Plan,
-        force: bool,
-        new_run_id: &str,
-        now: DateTime<Utc>,
-    ) -> Result<Begin, StoreError> {
-        let me = i64::from(std::process::id());
-        let tx = self.conn.transaction()?;
-        if let Some(run) = &existing {
-            if run.status == "running" {
-                match run.pid {
-                    Some(pid) if pid != me && alive(pid) => {
-                        return Err(StoreError::new(format!(
-                            "run `{}` of {} is already running (pid {pid}); not starting it twice",
-                            run.run_id,
-                            describe_key(key)
-                        )));
-                    }
-                    _ => mark_dead(&tx, &run.run_id, now)?,
-                }
+/// The claim itself, inside the transaction that read `existing`.
+fn begin_in(
+    tx: Transaction,
+    key: &RunKey,
+    existing: Option<RunRow>,
+    plan: &Plan,
+    force: bool,
+    new_run_id: &str,
+    now: DateTime<Utc>,
+) -> Result<Begin, StoreError> {
+    let me = i64::from(std::process::id());
+    if let Some(run) = &existing {
+        if run.status == "running" {
+            let holder_runs_it = match run.pid {
+                Some(pid) if pid == me => claimed().contains(&run.run_id),
+                Some(pid) => alive(pid),
+                None => false,
+            };
+            if holder_runs_it {
+                return Err(StoreError::new(format!(
+                    "run `{}` of {} is already running (pid {}); not starting it twice",
+                    run.run_id,
+                    describe_key(key),
+                    run.pid.unwrap_or_default()
+                )));
+            }
+            mark_dead(&tx, &run.run_id, now)?;
+        }
+    }
+    // Whatever an earlier process of this run left running (it was killed
+    // under its handlers) ends before anything of the run runs again.
+    let ended = match &existing {
+        Some(run) if run.status != "succeeded" => end_leftovers(&tx, &run.run_id)?,
+        _ => Vec::new(),
+    };
+    let resumable = existing.filter(|_| !force);
+    let begin = match resumable {
+        Some(run) => {
+            if run.plan_hash != plan.hash {
+                let diff = PlanDiff::between(&run.plan_tasks, &plan.tasks);
+                // The dead run stays marked interrupted although the resume is refused.
+                tx.commit()?;
+                return Err(StoreError::new(format!(
+                    "the plan of {} changed since run `{}` started ({}); \
+                     refusing to mix two plans: use --force to run everything again",
+                    describe_key(key),
+                    run.run_id,
+                    diff.describe()
+                )));
+            }
+            tx.execute(
+                "UPDATE runs SET status = 'running', reason = NULL, pid = ?2, ended_at = NULL, \
+                 resumes = resumes + 1 WHERE run_id = ?1",
+                params![run.run_id, me],
+            )?;
+            Begin::Resume {
+                run_id: run.run_id.clone(),
+                resumes: run.resumes + 1,
+                previous: run.status.clone(),
+                ended,
             }
         }
-        let resumable = existing.filter(|_| !force);
-        let begin = match resumable {
-            Some(run) => {
-                if run.plan_hash != plan.hash {
-                    let diff = PlanDiff::between(&run.plan_tasks, &plan.tasks);
-                    return Err(StoreError::new(format!(
-                        "the plan of {} changed since run `{}` started ({}); \
-                         refusing to mix two plans: use --force to run everything again",
-                        describe_key(key),
-                        run.run_id,
-                        diff.describe()
-                    )));
-                }
-                tx.execute(
-                    "UPDATE runs SET status = 'running', reason = NULL, pid = ?2, ended_at = NULL, \
-                     resumes = resumes + 1 WHERE run_id = ?1",
-                    params![run.run_id, me],
-                )?;
-                Begin::Resume {
-                    run_id: run.run_id.clone(),
-                    resumes: run.resumes + 1,
-                    previous: run.status.clone(),
-                }
+        None => {
+            let tasks = serde_json::to_string(&plan.tasks).unwrap_or_default();
+            tx.execute(
+                "INSERT INTO runs (run_id, pipeline, trigger, as_of, status, plan_hash, plan_tasks, pid, started_at) \
+                 VALUES (?1, ?2, ?3, ?4, 'running', ?5, ?6, ?7, ?8)",
+                params![
+                    new_run_id,
+                    key.pipeline,
+                    key.trigger,
+                    key.as_of.to_string(),
+                    plan.hash,
+                    tasks,
+                    me,
+                    stamp(now)
+                ],
+            )?;
+            Begin::New {
+                run_id: new_run_id.to_string(),
             }
-            None => {
-                let tasks = serde_json::to_string(&plan.tasks).unwrap_or_default();
-                tx.execute(
-                    "INSERT INTO runs (run_id, pipeline, trigger, as_of, status, plan_hash, plan_tasks, pid, started_at) \
-                     VALUES (?1, ?2, ?3, ?4, 'running', ?5, ?6, ?7, ?8)",
-                    params![
-                        new_run_id,
-                        key.pipeline,
-                        key.trigger,
-                        key.as_of.to_string(),
-                        plan.hash,
-                        tasks,
-                        me,
-                        stamp(now)
-                    ],
-                )?;
-                Begin::New {
-                    run_id: new_run_id.to_string(),
-                }
-            }
-        };
-        tx.commit()?;
-        Ok(begin)
-    }
+        }
+    };
+    tx.commit()?;
+    claimed().insert(begin.run_id().to_string());
+    Ok(begin)
+}
 
+impl Store {
     /// Marks runs left `running` by dead processes as interrupted (used by
     /// `status`, so what it shows is true).
     pub fn reap_dead(&mut self, now: DateTime<Utc>) -> Result<usize, StoreError> {
@@ -301,6 +347,31 @@ impl Store {
         }
         Ok(n)
     }
+}
+
+/// Ends the processes a run's earlier attempts left running: those recorded
+/// under their identity (pid and start time) and any carrying its run id.
+fn end_leftovers(conn: &Connection, run_id: &str) -> Result<Vec<i32>, StoreError> {
+    let mut stmt = conn.prepare(
+        "SELECT pid, start_ticks FROM attempts WHERE run_id = ?1 AND pid IS NOT NULL \
+         AND status IN ('running', 'interrupted')",
+    )?;
+    let recorded = stmt
+        .query_map([run_id], |r| {
+            let pid: i64 = r.get(0)?;
+            let ticks: Option<i64> = r.get(1)?;
+            Ok((pid, ticks))
+        })?
+        .collect::<Result<Vec<_>, _>>()?
+        .into_iter()
+        .filter_map(|(pid, ticks)| {
+            Some((
+                i32::try_from(pid).ok()?,
+                ticks.and_then(|t| u64::try_from(t).ok()),
+            ))
+        })
+        .collect::<Vec<_>>();
+    Ok(crate::run::end_leftovers(run_id, &recorded))
 }
 
 pub(crate) const DIED: &str = "the pipec process died while it ran (crash or kill)";

@@ -109,31 +109,57 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (pipeline, trigger, fire_at)
     );
     "#,
+    // 2: each attempt's first process (pid and start time), so that a resume
+    // after pipec was killed ends what the dead run left running.
+    r#"
+    ALTER TABLE attempts ADD COLUMN pid INTEGER;
+    ALTER TABLE attempts ADD COLUMN start_ticks INTEGER;
+    "#,
 ];
 
 /// The schema version this build writes.
 pub const VERSION: i64 = MIGRATIONS.len() as i64;
 
+/// Brings the database to `VERSION`. Each step reads the version inside a
+/// transaction that holds the write lock, so two processes opening one store
+/// at once never apply a migration twice.
 pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
-    conn.execute_batch("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")?;
-    let current: i64 = conn.query_row(
-        "SELECT COALESCE(MAX(version), 0) FROM schema_version",
-        [],
-        |r| r.get(0),
-    )?;
+    let current = version(conn)?;
     if current > VERSION {
         return Err(StoreError::new(format!(
             "the database is at schema version {current}, newer than this pipec ({VERSION}); upgrade pipec"
         )));
     }
-    for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
-        let tx = conn.transaction()?;
+    if current == VERSION {
+        return Ok(());
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate() {
+        let step = i as i64 + 1;
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        tx.execute_batch("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")?;
+        if version(&tx)? >= step {
+            continue;
+        }
         tx.execute_batch(sql)?;
-        tx.execute(
-            "INSERT INTO schema_version (version) VALUES (?1)",
-            [i as i64 + 1],
-        )?;
+        tx.execute("INSERT INTO schema_version (version) VALUES (?1)", [step])?;
         tx.commit()?;
     }
     Ok(())
+}
+
+/// 0 for a database without the table.
+fn version(conn: &Connection) -> Result<i64, StoreError> {
+    let has_table: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version')",
+        [],
+        |r| r.get(0),
+    )?;
+    if !has_table {
+        return Ok(0);
+    }
+    Ok(conn.query_row(
+        "SELECT COALESCE(MAX(version), 0) FROM schema_version",
+        [],
+        |r| r.get(0),
+    )?)
 }

@@ -139,6 +139,28 @@ impl Fixture {
     }
 }
 
+/// Live processes (zombies aside) whose environment says they belong to run
+/// `run_id`: handlers and anything they started.
+pub fn processes_of_run(run_id: &str) -> Vec<u32> {
+    let mark = format!("PIPEC_RUN_ID={run_id}");
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            let live = std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|s| {
+                !s.rsplit(')')
+                    .next()
+                    .unwrap_or("")
+                    .trim_start()
+                    .starts_with('Z')
+            });
+            let env = std::fs::read(format!("/proc/{pid}/environ")).unwrap_or_default();
+            live && env.split(|b| *b == 0).any(|e| e == mark.as_bytes())
+        })
+        .collect()
+}
+
 pub fn text(out: &Output) -> String {
     format!(
         "status {:?}\nstdout:\n{}\nstderr:\n{}",

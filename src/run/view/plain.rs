@@ -77,7 +77,7 @@ pub fn line(event: &Event) -> Option<String> {
         }
         EventKind::GatePassed { stage, gate } => format!("{p}/{stage}: gate `{gate}` passed"),
         EventKind::GateFailed { stage, message, .. } => format!("{p}/{stage}: {message}"),
-        EventKind::TaskQueued { .. } => return None,
+        EventKind::TaskQueued { .. } | EventKind::TaskProcess { .. } => return None,
         EventKind::TaskStarted {
             stage,
             task,

@@ -1,0 +1,105 @@
+//! What Linux's `/proc` says about processes: whether one is really alive
+//! (a zombie is not), its start time (with the pid, an identity that survives
+//! pid reuse), its children and whether its environment carries a mark.
+//! Elsewhere every answer falls back to what `kill(pid, 0)` can tell.
+
+use nix::sys::signal::kill;
+use nix::unistd::Pid;
+use std::path::Path;
+
+/// The fields of `/proc/PID/stat` after the command name, which may itself
+/// hold spaces and parentheses.
+fn stat_fields(pid: i32) -> Option<Vec<String>> {
+    let text = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let rest = &text[text.rfind(')')? + 1..];
+    Some(rest.split_whitespace().map(str::to_string).collect())
+}
+
+/// Alive and not a zombie. Without `/proc`, whatever `kill(pid, 0)` says.
+pub fn alive(pid: i32) -> bool {
+    if pid <= 0 {
+        return false;
+    }
+    if Path::new("/proc/self/stat").exists() {
+        return match stat_fields(pid) {
+            Some(fields) => !matches!(fields.first().map(String::as_str), Some("Z" | "X") | None),
+            None => false,
+        };
+    }
+    kill(Pid::from_raw(pid), None).is_ok()
+}
+
+/// The process's start time in clock ticks since boot (field 22 of
+/// `/proc/PID/stat`): with the pid, it names one process even after the pid
+/// is reused. `None` without `/proc`.
+pub fn start_ticks(pid: i32) -> Option<u64> {
+    // Field 22 counted from 1; `stat_fields` starts at field 3.
+    stat_fields(pid)?.get(19)?.parse().ok()
+}
+
+/// Is `pid` the process that started at `ticks`? Without `/proc` (no ticks
+/// recorded), any live process with that pid is taken to be it.
+pub fn is_same_process(pid: i32, ticks: Option<u64>) -> bool {
+    alive(pid)
+        && match (ticks, start_ticks(pid)) {
+            (Some(recorded), Some(now)) => recorded == now,
+            _ => true,
+        }
+}
+
+/// The direct children of `pid`, from every thread's `children` file.
+pub fn children(pid: i32) -> Vec<i32> {
+    let mut out = Vec::new();
+    let Ok(threads) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+        return out;
+    };
+    for thread in threads.flatten() {
+        if let Ok(text) = std::fs::read_to_string(thread.path().join("children")) {
+            out.extend(
+                text.split_whitespace()
+                    .filter_map(|c| c.parse::<i32>().ok()),
+            );
+        }
+    }
+    out
+}
+
+/// `pid` and every process below it, parents before children.
+pub fn tree(pid: i32) -> Vec<i32> {
+    let mut out = vec![pid];
+    let mut i = 0;
+    while i < out.len() {
+        let below = children(out[i]);
+        for child in below {
+            if !out.contains(&child) {
+                out.push(child);
+            }
+        }
+        i += 1;
+    }
+    out
+}
+
+/// Does the environment `pid` started with hold `NAME=value` exactly?
+pub fn has_env(pid: i32, name: &str, value: &str) -> bool {
+    let Ok(bytes) = std::fs::read(format!("/proc/{pid}/environ")) else {
+        return false;
+    };
+    let wanted = format!("{name}={value}");
+    bytes
+        .split(|b| *b == 0)
+        .any(|entry| entry == wanted.as_bytes())
+}
+
+/// Every live process whose environment holds `NAME=value`: a scan of all
+/// of `/proc`, for the rare moments that need it (a resume after a crash).
+pub fn marked(name: &str, value: &str) -> Vec<i32> {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse::<i32>().ok())
+        .filter(|&pid| pid != std::process::id() as i32 && alive(pid) && has_env(pid, name, value))
+        .collect()
+}

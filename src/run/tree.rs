@@ -1,0 +1,208 @@
+//! A task's whole process tree, ended together: its process group, every
+//! descendant (those that left the group or the session with `setsid`
+//! included), and nothing else.
+//!
+//! Descendants are found two ways on Linux. While their parents live they
+//! are below the task's first process in `/proc/PID/task/*/children`. Once a
+//! parent exits, an orphan is normally handed to init and lost; after
+//! [`adopt_orphans`] it is handed to pipec instead (`PR_SET_CHILD_SUBREAPER`),
+//! and pipec tells whose it is by the attempt's span id (`PIPEC_SPAN_ID`) in
+//! the environment it inherited. The `pipec` binary adopts; a program that
+//! embeds the library and does not is left with the process group (plus the
+//! descendants still attached), which is all other systems offer.
+//!
+//! Adopted orphans that exited are reaped here, so zombies never pile up in
+//! a long-running daemon. Processes pipec spawned itself are tokio's to reap:
+//! they are registered in `SPAWNED` from before `fork` until tokio has
+//! waited for them, and the reaper leaves them alone.
+
+use crate::procfs;
+use nix::sys::signal::{kill, killpg, Signal};
+use nix::sys::wait::{waitpid, WaitPidFlag};
+use nix::unistd::Pid;
+use std::collections::HashSet;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
+
+/// The pids of processes spawned by `spawn` that tokio has not reaped yet.
+static SPAWNED: Mutex<Option<HashSet<i32>>> = Mutex::new(None);
+/// Set once this process is a subreaper.
+static ADOPTING: AtomicBool = AtomicBool::new(false);
+
+/// The set is plain data that no panic can leave half-changed, so a
+/// poisoned lock is still a good set.
+fn spawned() -> MutexGuard<'static, Option<HashSet<i32>>> {
+    SPAWNED
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Makes this process the reaper of its handlers' orphans, so that a
+/// grandchild that detached (`setsid cmd &`) is still found and ended with
+/// its task. Linux only: elsewhere an error says why, and tasks end with
+/// their process group. Call it once, early, in a program whose other
+/// children pipec may reap (the `pipec` binary does).
+pub fn adopt_orphans() -> Result<(), String> {
+    #[cfg(target_os = "linux")]
+    {
+        nix::sys::prctl::set_child_subreaper(true)
+            .map_err(|e| format!("cannot become the reaper of orphaned handler processes: {e}"))?;
+        ADOPTING.store(true, Ordering::SeqCst);
+        Ok(())
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        Err("orphaned handler processes can only be adopted on Linux".to_string())
+    }
+}
+
+/// Spawns `command`, registering its pid before the reaper can see it.
+pub(crate) fn spawn(
+    command: &mut tokio::process::Command,
+) -> std::io::Result<tokio::process::Child> {
+    let mut set = spawned();
+    let child = command.spawn()?;
+    if let Some(pid) = child.id().and_then(|p| i32::try_from(p).ok()) {
+        set.get_or_insert_with(HashSet::new).insert(pid);
+    }
+    Ok(child)
+}
+
+/// Tokio has waited for `pid`: it is an ordinary pid again.
+pub(crate) fn reaped(pid: i32) {
+    if let Some(set) = spawned().as_mut() {
+        set.remove(&pid);
+    }
+}
+
+/// Reaps adopted orphans that exited; returns the live ones.
+fn adopted() -> Vec<i32> {
+    if !ADOPTING.load(Ordering::SeqCst) {
+        return Vec::new();
+    }
+    let me = i32::try_from(std::process::id()).unwrap_or(0);
+    let set = spawned();
+    let mut live = Vec::new();
+    for child in procfs::children(me) {
+        if set.as_ref().is_some_and(|s| s.contains(&child)) {
+            continue;
+        }
+        if procfs::alive(child) {
+            live.push(child);
+        } else {
+            let _ = waitpid(Pid::from_raw(child), Some(WaitPidFlag::WNOHANG));
+        }
+    }
+    live
+}
+
+/// Reaps every adopted orphan that has exited (a daemon calls it now and then).
+pub fn reap_orphans() {
+    adopted();
+}
+
+/// One attempt's processes.
+pub(crate) struct Tree {
+    /// The first process, leader of its own process group.
+    leader: i32,
+    /// The attempt's span id: the mark its descendants inherit.
+    span: String,
+}
+
+impl Tree {
+    pub(crate) fn new(leader: i32, span: &str) -> Tree {
+        Tree {
+            leader,
+            span: span.to_string(),
+        }
+    }
+
+    /// Every live process of the attempt that can be found now.
+    fn members(&self) -> Vec<i32> {
+        let mut roots = vec![self.leader];
+        roots.extend(
+            adopted()
+                .into_iter()
+                .filter(|&pid| procfs::has_env(pid, "PIPEC_SPAN_ID", &self.span)),
+        );
+        let mut all: Vec<i32> = Vec::new();
+        for root in roots {
+            for pid in procfs::tree(root) {
+                if !all.contains(&pid) && procfs::alive(pid) {
+                    all.push(pid);
+                }
+            }
+        }
+        all
+    }
+
+    /// Is anything of it left? The group counts only where `/proc` cannot
+    /// tell a zombie from a live process.
+    fn any_left(&self) -> bool {
+        if !self.members().is_empty() {
+            return true;
+        }
+        !cfg!(target_os = "linux") && killpg(Pid::from_raw(self.leader), None).is_ok()
+    }
+
+    fn signal(&self, signal: Signal) {
+        let _ = killpg(Pid::from_raw(self.leader), signal);
+        for pid in self.members() {
+            let _ = kill(Pid::from_raw(pid), signal);
+        }
+    }
+
+    /// SIGTERM to everything, SIGKILL to what is left after `grace`. Returns
+    /// when nothing is left, or at the latest a second after the SIGKILL.
+    pub(crate) async fn end(&self, grace: Duration) {
+        if !self.any_left() {
+            return;
+        }
+        self.signal(Signal::SIGTERM);
+        if self.wait_gone(grace).await {
+            return;
+        }
+        self.signal(Signal::SIGKILL);
+        // A process can fork between a scan and a signal: go round until
+        // none is left (SIGKILL cannot be ignored, so this converges).
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(1);
+        while self.any_left() && tokio::time::Instant::now() < deadline {
+            self.signal(Signal::SIGKILL);
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    }
+
+    async fn wait_gone(&self, within: Duration) -> bool {
+        let deadline = tokio::time::Instant::now() + within;
+        let mut pause = Duration::from_millis(1);
+        loop {
+            if !self.any_left() {
+                return true;
+            }
+            if tokio::time::Instant::now() >= deadline {
+                return false;
+            }
+            tokio::time::sleep(pause).await;
+            pause = (pause * 2).min(Duration::from_millis(20));
+        }
+    }
+}
+
+/// Ends what a dead run left behind: every live process carrying its run id
+/// (`PIPEC_RUN_ID`) and the recorded attempt processes still alive under
+/// their recorded identity. SIGKILL at once: their pipec is gone, nobody
+/// would read what they do on SIGTERM. Returns the pids ended.
+pub fn end_leftovers(run_id: &str, recorded: &[(i32, Option<u64>)]) -> Vec<i32> {
+    let mut pids: Vec<i32> = procfs::marked("PIPEC_RUN_ID", run_id);
+    for &(pid, ticks) in recorded {
+        if procfs::is_same_process(pid, ticks) && !pids.contains(&pid) {
+            pids.push(pid);
+        }
+    }
+    for &pid in &pids {
+        let _ = killpg(Pid::from_raw(pid), Signal::SIGKILL);
+        let _ = kill(Pid::from_raw(pid), Signal::SIGKILL);
+    }
+    pids
+}
