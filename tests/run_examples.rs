@@ -8,17 +8,24 @@ use std::path::Path;
 
 /// Runs an example into a fresh run folder and state store, so no earlier run
 /// of the same day is resumed; the exit code and `summary.json`.
-fn run_example(file: &str, dir: &Path) -> (i32, Value) {
+/// Runs every stage of an example at once, as of Friday 2026-11-20, with the
+/// clock at `now`: an instant its `requires` allow (every stage at one
+/// instant is the test's shortcut; triggers spread them over the day).
+fn run_example(file: &str, dir: &Path, now: &str) -> (i32, Value) {
+    run_example_with(file, dir, &["--now", now])
+}
+
+fn run_example_with(file: &str, dir: &Path, extra: &[&str]) -> (i32, Value) {
+    let as_of: &[&str] = if extra.contains(&"--as-of") {
+        &[]
+    } else {
+        &["--as-of", "2026-11-20"]
+    };
     let output = common::pipec()
-        .args([
-            "run",
-            file,
-            "--as-of",
-            "2026-11-20",
-            "--view",
-            "lines",
-            "--run-dir",
-        ])
+        .args(["run", file, "--view", "lines"])
+        .args(as_of)
+        .args(extra)
+        .arg("--run-dir")
         .arg(dir)
         .arg("--state")
         .arg(dir.with_extension("db"))
@@ -60,7 +67,8 @@ fn cleanup(dir: &Path) {
 #[test]
 fn the_trading_day_runs_and_every_policy_fires() {
     let dir = temp_dir("trading_day");
-    let (code, summary) = run_example("pipelines/trading_day.pipe", &dir);
+    // 10:00 in New York: the session, which execution requires.
+    let (code, summary) = run_example("pipelines/trading_day.pipe", &dir, "2026-11-20T15:00:00Z");
     assert_eq!(code, 0, "{summary:#}");
     // retry: the broker session token is stale on the first attempt.
     assert_eq!(task(&summary, "broker_connect")["status"], "completed");
@@ -79,7 +87,11 @@ fn the_trading_day_runs_and_every_policy_fires() {
 #[test]
 fn a_gate_stops_the_day() {
     let dir = temp_dir("gate");
-    let (code, summary) = run_example("pipelines/gate_stops_day.pipe", &dir);
+    let (code, summary) = run_example(
+        "pipelines/gate_stops_day.pipe",
+        &dir,
+        "2026-11-20T15:00:00Z",
+    );
     assert_eq!(code, 1);
     let reason = summary["reason"].as_str().unwrap_or_default();
     assert!(reason.contains("gate `no_blockers` failed"), "{reason}");
@@ -89,9 +101,18 @@ fn a_gate_stops_the_day() {
 
 #[test]
 fn the_other_examples_run_clean() {
-    for example in ["master", "alpha_manifest", "agent_workflow", "market_dag"] {
+    // 16:30 in New York, POST_CLOSE: what master's extended-hours task and
+    // market_dag's after-close stages require. The agent workflow's stages
+    // require states of different hours (pre-market, the open, the session):
+    // all of them at one instant is only possible by lifting the rule.
+    for (example, extra) in [
+        ("master", ["--now", "2026-11-20T21:30:00Z"]),
+        ("alpha_manifest", ["--now", "2026-11-20T21:30:00Z"]),
+        ("agent_workflow", ["--ignore-market-state", "--any-day"]),
+        ("market_dag", ["--now", "2026-11-20T21:30:00Z"]),
+    ] {
         let dir = temp_dir(example);
-        let (code, summary) = run_example(&format!("pipelines/{example}.pipe"), &dir);
+        let (code, summary) = run_example_with(&format!("pipelines/{example}.pipe"), &dir, &extra);
         assert_eq!(code, 0, "{example}: {summary:#}");
         assert_eq!(summary["status"], "succeeded", "{example}");
         cleanup(&dir);
@@ -101,7 +122,11 @@ fn the_other_examples_run_clean() {
 #[test]
 fn the_manifest_audit_trail_lists_every_step() {
     let dir = temp_dir("alpha");
-    let (_, summary) = run_example("pipelines/alpha_manifest.pipe", &dir);
+    let (_, summary) = run_example(
+        "pipelines/alpha_manifest.pipe",
+        &dir,
+        "2026-11-20T21:30:00Z",
+    );
     let steps: Vec<&str> = summary["context"]["audit"]
         .as_array()
         .expect("an audit list")
@@ -117,5 +142,36 @@ fn the_manifest_audit_trail_lists_every_step() {
     ] {
         assert!(steps.contains(&step), "{step} missing from {steps:?}");
     }
+    cleanup(&dir);
+}
+
+/// The trading day's POWER_HOUR trigger fires at 14:30 in New York; on the
+/// day after Thanksgiving the market closes at 13:00, so execution (which
+/// requires PRE_OPEN or SESSION) must not send orders: its tasks are skipped
+/// with the market's state in the reason.
+#[test]
+fn power_hour_on_an_early_close_day_sends_no_orders() {
+    let dir = temp_dir("early_close");
+    let (code, summary) = run_example_with(
+        "pipelines/trading_day.pipe",
+        &dir,
+        &[
+            "--trigger",
+            "POWER_HOUR",
+            "--as-of",
+            "2026-11-27",
+            "--now",
+            "2026-11-27T19:30:00Z",
+        ],
+    );
+    assert_eq!(code, 0, "{summary:#}");
+    let submit = task(&summary, "submit_orders");
+    assert_eq!(submit["status"], "skipped", "{summary:#}");
+    let reason = submit["message"].as_str().unwrap_or_default();
+    assert!(
+        reason.contains("market XNYS is POST_CLOSE at 2026-11-27 14:30 EST")
+            && reason.contains("requires PRE_OPEN or SESSION"),
+        "{reason}"
+    );
     cleanup(&dir);
 }

@@ -304,7 +304,7 @@ pipeline p {
   trigger LATE { at 10:00 stages b..c }
 }"#,
     );
-    let out = f.run(&["--stages", "a..b"]);
+    let out = f.run(&["--stages", "a..b", "--as-of", "2026-11-20"]);
     assert_eq!(code(&out), 0, "{}", text(&out.stderr));
     let names: Vec<String> = f.summary()["tasks"]
         .as_array()
@@ -313,7 +313,7 @@ pipeline p {
         .map(|t| t["task"].as_str().unwrap().into())
         .collect();
     assert_eq!(names, ["ta", "tb"]);
-    let out = f.run(&["--trigger", "LATE"]);
+    let out = f.run(&["--trigger", "LATE", "--as-of", "2026-11-20"]);
     assert_eq!(code(&out), 0);
     let names: Vec<String> = f.summary()["tasks"]
         .as_array()

@@ -59,6 +59,7 @@ struct StageDefaults<'a> {
     timeout: u64,
     policy: Option<&'a ast::Spanned<ast::Policy>>,
     requires: Vec<MarketState>,
+    requires_wait_millis: u64,
     when: Vec<DayCondition>,
 }
 
@@ -267,6 +268,7 @@ fn lower_stages(
             timeout: defaults.timeout,
             policy: defaults.policy,
             requires: Vec::new(),
+            requires_wait_millis: 0,
             when: Vec::new(),
         };
         let mut best_effort = false;
@@ -276,8 +278,9 @@ fn lower_stages(
                 StageSetting::BestEffort => {
                     best_effort = seen.first("best_effort", span, diagnostics)
                 }
-                StageSetting::Requires(states) if seen.first("requires", span, diagnostics) => {
-                    stage_defaults.requires = lower_states(states, diagnostics);
+                StageSetting::Requires(r) if seen.first("requires", span, diagnostics) => {
+                    (stage_defaults.requires, stage_defaults.requires_wait_millis) =
+                        lower_requires(r, diagnostics);
                 }
                 StageSetting::When(when) => {
                     if let Some(c) = lower_when(when, scope, diagnostics) {
@@ -349,6 +352,7 @@ fn lower_task(
         policy: Policy::Fail,
         priority,
         requires: defaults.requires.clone(),
+        requires_wait_millis: defaults.requires_wait_millis,
         when: defaults.when.clone(),
         reads: Vec::new(),
         writes: Vec::new(),
@@ -388,8 +392,8 @@ fn lower_task(
             TaskSetting::Priority(p) if seen.first("priority", span, diagnostics) => {
                 task.priority = policy::priority(p, diagnostics);
             }
-            TaskSetting::Requires(states) if seen.first("requires", span, diagnostics) => {
-                task.requires = lower_states(states, diagnostics);
+            TaskSetting::Requires(r) if seen.first("requires", span, diagnostics) => {
+                (task.requires, task.requires_wait_millis) = lower_requires(r, diagnostics);
             }
             TaskSetting::When(when) => {
                 if let Some(c) = lower_when(when, scope, diagnostics) {
@@ -643,6 +647,15 @@ fn lower_merge(name: &ast::Name, diagnostics: &mut Diagnostics) -> MergeStrategy
             MergeStrategy::Error
         }
     }
+}
+
+/// The states and the wait (0: none) of a `requires`.
+fn lower_requires(r: &ast::Requires, diagnostics: &mut Diagnostics) -> (Vec<MarketState>, u64) {
+    let wait = match &r.wait {
+        Some(d) if range::requires_wait(d, diagnostics) => d.node.millis,
+        _ => 0,
+    };
+    (lower_states(&r.states, diagnostics), wait)
 }
 
 pub fn lower_states(states: &[ast::Name], diagnostics: &mut Diagnostics) -> Vec<MarketState> {

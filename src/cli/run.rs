@@ -51,6 +51,12 @@ pub struct Args {
     /// How to show progress.
     #[arg(long, value_enum, default_value_t = View::Auto)]
     view: View,
+    /// Run tasks whatever the market's state: `requires` is not enforced (the run records that it was not).
+    #[arg(long)]
+    ignore_market_state: bool,
+    /// Run on an as-of date none of the pipeline's triggers fires on (a holiday of its calendar, say).
+    #[arg(long)]
+    any_day: bool,
     #[command(flatten)]
     durable: super::durable::DurableArgs,
 }
@@ -144,6 +150,13 @@ pub fn run(args: &Args) -> u8 {
         );
         return exit::OK;
     }
+    if !args.any_day {
+        if let Err(e) = super::run_day::check(&program, pipeline_id, args.trigger.as_deref(), as_of)
+        {
+            eprintln!("error: {e}");
+            return exit::USAGE;
+        }
+    }
     let stale =
         match super::durable::stale(&args.durable, &args.file, &program, pipeline_id, &*clock) {
             Ok(s) => s,
@@ -225,6 +238,7 @@ pub fn run(args: &Args) -> u8 {
         options.clock = clock;
         options.run_id = Some(run_id);
         options.interrupt = interrupt;
+        options.ignore_market_state = args.ignore_market_state;
         if let Some(d) = &durable {
             options.memo = Some(d.memo.clone());
             options.observers.push(d.recorder.clone());

@@ -119,6 +119,34 @@ impl Printer<'_> {
         self.spread(indent, keyword, start, parts);
     }
 
+    /// `requires A, B wait 2h` spread: the wait stays after the last state.
+    fn spread_requires(&mut self, indent: usize, start: usize, r: &Requires) {
+        let last = r.states.len().saturating_sub(1);
+        let parts = r
+            .states
+            .iter()
+            .enumerate()
+            .map(|(n, name)| {
+                let text = match (&r.wait, n < last) {
+                    (_, true) => format!("{},", name.text),
+                    (Some(wait), false) => {
+                        format!("{} wait {}", name.text, literal::duration(wait.node))
+                    }
+                    (None, false) => name.text.clone(),
+                };
+                let span = match (&r.wait, n < last) {
+                    (Some(wait), false) => Span {
+                        end: wait.span.end,
+                        ..name.span
+                    },
+                    _ => name.span,
+                };
+                (text, span)
+            })
+            .collect();
+        self.spread(indent, "requires", start, parts);
+    }
+
     fn spread_strings(
         &mut self,
         indent: usize,
@@ -272,8 +300,8 @@ impl Printer<'_> {
                         p.spread_flow(indent, start, steps);
                         return false;
                     }
-                    StageSetting::Requires(names) if p.has_comments(start, end) => {
-                        p.spread_names(indent, "requires", start, names);
+                    StageSetting::Requires(r) if p.has_comments(start, end) => {
+                        p.spread_requires(indent, start, r);
                         return false;
                     }
                     other => {
@@ -320,9 +348,7 @@ impl Printer<'_> {
                     TaskSetting::After(names) => p.spread_names(indent, "after", start, names),
                     TaskSetting::Joins(names) => p.spread_names(indent, "joins", start, names),
                     TaskSetting::Reads(names) => p.spread_names(indent, "reads", start, names),
-                    TaskSetting::Requires(names) => {
-                        p.spread_names(indent, "requires", start, names)
-                    }
+                    TaskSetting::Requires(r) => p.spread_requires(indent, start, r),
                     _ => p.piece(indent, setting.span, piece),
                 }
                 false

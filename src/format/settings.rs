@@ -30,6 +30,17 @@ pub fn names(names: &[Name]) -> String {
     texts.join(", ")
 }
 
+pub fn requires(r: &Requires) -> String {
+    match &r.wait {
+        Some(wait) => format!(
+            "requires {} wait {}",
+            names(&r.states),
+            literal::duration(wait.node)
+        ),
+        None => format!("requires {}", names(&r.states)),
+    }
+}
+
 pub fn strings(strings: &[Spanned<String>]) -> String {
     let texts: Vec<String> = strings.iter().map(|s| literal::string(&s.node)).collect();
     texts.join(" ")
@@ -144,7 +155,7 @@ pub fn pipeline(s: &PipelineSetting) -> Option<Piece<'_>> {
 pub fn stage(s: &StageSetting) -> Option<Piece<'_>> {
     let text = match s {
         StageSetting::BestEffort => "best_effort".to_string(),
-        StageSetting::Requires(states) => format!("requires {}", names(states)),
+        StageSetting::Requires(r) => requires(r),
         StageSetting::When(w) => when(w),
         StageSetting::Timeout(t) => format!("timeout {}", literal::duration(t.node)),
         StageSetting::OnFailure(p) => return Some(on_failure(p)),
@@ -168,7 +179,7 @@ pub fn task(s: &TaskSetting) -> Piece<'_> {
         TaskSetting::Timeout(t) => format!("timeout {}", literal::duration(t.node)),
         TaskSetting::OnFailure(p) => return on_failure(p),
         TaskSetting::Priority(p) => priority(&p.node),
-        TaskSetting::Requires(states) => format!("requires {}", names(states)),
+        TaskSetting::Requires(r) => requires(r),
         TaskSetting::When(w) => when(w),
     };
     Piece::text(text)

@@ -194,6 +194,9 @@ pub struct Task {
     pub priority: u8,
     /// Market states the task may run in; empty means any.
     pub requires: Vec<MarketState>,
+    /// How long a ready task waits for one of `requires` (0: it does not
+    /// wait; out of those states it is skipped at once).
+    pub requires_wait_millis: u64,
     /// Day conditions, all of which must hold for the task to run.
     pub when: Vec<DayCondition>,
     pub reads: Vec<String>,

@@ -34,6 +34,8 @@ pub enum EventKind {
         stages: Vec<String>,
         tasks: usize,
         run_dir: PathBuf,
+        /// `requires` is not enforced in this run (`--ignore-market-state`).
+        ignore_market_state: bool,
     },
     RunCompleted {
         duration_ms: u64,

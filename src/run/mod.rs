@@ -24,6 +24,7 @@ mod days;
 pub mod events;
 mod gate;
 mod ids;
+mod market;
 mod memo;
 mod output;
 pub mod plan;
@@ -77,6 +78,9 @@ pub struct RunOptions {
     pub interrupt: Interrupt,
     /// Durable runs: tasks already completed for this run key are restored, not re-run.
     pub memo: Option<Arc<dyn Memo>>,
+    /// Run tasks whatever the market's state, `requires` notwithstanding (an
+    /// on-demand run that must happen now). The run's events and report say so.
+    pub ignore_market_state: bool,
 }
 
 impl RunOptions {
@@ -93,6 +97,7 @@ impl RunOptions {
             observers: Vec::new(),
             interrupt: Interrupt::new(),
             memo: None,
+            ignore_market_state: false,
         }
     }
 }
@@ -143,6 +148,7 @@ pub async fn execute(program: Arc<Program>, options: RunOptions) -> Result<RunRe
         as_of,
         clock: options.clock.clone(),
         grace: options.grace,
+        ignore_market_state: options.ignore_market_state,
         stop: options.interrupt.clone(),
         memo: options.memo.clone(),
         reports: Mutex::new(Vec::new()),
@@ -159,8 +165,15 @@ pub async fn execute(program: Arc<Program>, options: RunOptions) -> Result<RunRe
                 .collect(),
             tasks: stages.iter().map(|s| pipeline.stage(*s).tasks.len()).sum(),
             run_dir: rundir.root().to_path_buf(),
+            ignore_market_state: options.ignore_market_state,
         },
     );
+    if options.ignore_market_state {
+        shared.note(
+            "market states were not enforced: tasks ran whatever their `requires` (--ignore-market-state)"
+                .to_string(),
+        );
+    }
     let outcome = run_pipeline(
         shared.clone(),
         options.pipeline,

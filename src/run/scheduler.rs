@@ -9,6 +9,7 @@ use super::clock::Clock;
 use super::context::{self, Delta};
 use super::events::{Emitter, EventKind};
 use super::gate;
+use super::market::{self, Verdict};
 use super::plan::task_order;
 use super::registry::Registry;
 use super::report::TaskReport;
@@ -38,6 +39,8 @@ pub(crate) struct Shared {
     pub as_of: NaiveDate,
     pub clock: Arc<dyn Clock>,
     pub grace: Duration,
+    /// `--ignore-market-state`: `requires` is not enforced for this run.
+    pub ignore_market_state: bool,
     pub stop: Interrupt,
     pub memo: Option<Arc<dyn super::memo::Memo>>,
     /// Finished tasks, stage by stage in plan order.
@@ -47,7 +50,7 @@ pub(crate) struct Shared {
 }
 
 impl Shared {
-    fn note(&self, note: String) {
+    pub(crate) fn note(&self, note: String) {
         if let Ok(mut notes) = self.notes.lock() {
             notes.push(note);
         }
@@ -79,6 +82,7 @@ pub(crate) fn run_pipeline(
             }
         }
         let run = PipelineRun {
+            market: std::sync::OnceLock::new(),
             shared,
             pid: pipeline,
             state: (0..count).map(|_| TaskState::default()).collect(),
@@ -159,6 +163,8 @@ enum Started {
 }
 
 struct PipelineRun {
+    /// The pipeline's market, loaded when a task first `requires` a state.
+    market: std::sync::OnceLock<Result<crate::ir::Market, String>>,
     shared: Arc<Shared>,
     pid: PipelineId,
     state: Vec<TaskState>,
@@ -516,9 +522,21 @@ impl PipelineRun {
             self.finish(p, t, Outcome::Restored { output });
             return Started::Done;
         }
+        let mut market_wait = None;
+        if !task.requires.is_empty() && !self.shared.ignore_market_state {
+            let market = self.market.get_or_init(|| crate::ir::Market::load(p, None));
+            match market::judge(market, task, self.shared.clock.now()) {
+                Verdict::Run => {}
+                Verdict::Wait(wait) => market_wait = Some(wait),
+                Verdict::Skip(reason) => {
+                    self.skip(p, t, reason, false);
+                    return Started::Done;
+                }
+            }
+        }
         let program = &self.shared.program;
         // Built-ins that answer at once run inline: no task to spawn, no slot held.
-        if let Work::Handler(h) = task.work {
+        if let (Work::Handler(h), None) = (task.work, market_wait) {
             let handler = program.handler(h);
             if let HandlerKind::Builtin(b @ (Builtin::Noop | Builtin::Emit { .. })) = &handler.kind
             {
@@ -574,6 +592,7 @@ impl PipelineRun {
             sid,
             task: t,
             input: Arc::new(Value::Object(input)),
+            market_wait,
         };
         tokio::spawn(job.work(tx.clone()));
         Started::Running
@@ -922,10 +941,23 @@ struct Job {
     sid: StageId,
     task: TaskId,
     input: Arc<Value>,
+    /// How long to wait for a market state the task requires (it holds its slot).
+    market_wait: Option<Duration>,
 }
 
 impl Job {
     async fn work(self, tx: mpsc::UnboundedSender<Msg>) {
+        if let Some(wait) = self.market_wait {
+            let mut stop = self.shared.stop.subscribe();
+            tokio::select! {
+                () = tokio::time::sleep(wait) => {}
+                stop = stop.stopped() => {
+                    let outcome = Outcome::Cancelled { reason: stop.describe(), attempts: 0, span: None };
+                    let _ = tx.send(Msg::Done { task: self.task, outcome });
+                    return;
+                }
+            }
+        }
         let outcome = self.attempts(&tx).await;
         let _ = tx.send(Msg::Done {
             task: self.task,

@@ -195,12 +195,20 @@ pub struct Stage {
     pub span: Span,
 }
 
+/// `requires STATE, … [wait DURATION]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Requires {
+    pub states: Vec<Name>,
+    /// How long a ready task may wait for one of the states; none: it does not wait.
+    pub wait: Option<Spanned<Duration>>,
+}
+
 /// Big variants are boxed: a stage holds one setting per task, and a task
 /// one per line, so the size of the enum is paid 100,000 times over.
 #[derive(Debug, Clone, PartialEq)]
 pub enum StageSetting {
     BestEffort,
-    Requires(Vec<Name>),
+    Requires(Box<Requires>),
     When(When),
     Timeout(Spanned<Duration>),
     OnFailure(Box<Spanned<Policy>>),
@@ -235,7 +243,7 @@ pub enum TaskSetting {
     Timeout(Spanned<Duration>),
     OnFailure(Box<Spanned<Policy>>),
     Priority(Spanned<PriorityValue>),
-    Requires(Vec<Name>),
+    Requires(Box<Requires>),
     When(When),
 }
 

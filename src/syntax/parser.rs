@@ -420,7 +420,7 @@ impl Builder {
     fn stage_setting(&mut self, pair: Pair<Rule>) -> StageSetting {
         match pair.as_rule() {
             Rule::best_effort => StageSetting::BestEffort,
-            Rule::requires => StageSetting::Requires(self.names(pair.into_inner())),
+            Rule::requires => StageSetting::Requires(Box::new(self.requires(pair))),
             Rule::when => StageSetting::When(self.when(pair)),
             Rule::timeout => StageSetting::Timeout(self.duration(first(pair))),
             Rule::on_failure => StageSetting::OnFailure(Box::new(self.policy(first(pair)))),
@@ -485,7 +485,7 @@ impl Builder {
             Rule::timeout => TaskSetting::Timeout(self.duration(first(pair))),
             Rule::on_failure => TaskSetting::OnFailure(Box::new(self.policy(first(pair)))),
             Rule::priority => TaskSetting::Priority(self.priority(first(pair))),
-            Rule::requires => TaskSetting::Requires(self.names(pair.into_inner())),
+            Rule::requires => TaskSetting::Requires(Box::new(self.requires(pair))),
             _ => TaskSetting::When(self.when(pair)),
         }
     }
@@ -744,6 +744,22 @@ impl Builder {
         } else {
             self.name(pair)
         }
+    }
+
+    fn requires(&mut self, pair: Pair<Rule>) -> Requires {
+        let mut states = Vec::new();
+        let mut wait = None;
+        for part in pair.into_inner() {
+            if part.as_rule() == Rule::requires_wait {
+                // `wait_word`, then the duration.
+                if let Some(d) = part.into_inner().find(|p| p.as_rule() == Rule::duration) {
+                    wait = Some(self.duration(d));
+                }
+            } else {
+                states.push(self.name(part));
+            }
+        }
+        Requires { states, wait }
     }
 
     fn names<'i>(&mut self, pairs: impl ExactSizeIterator<Item = Pair<'i, Rule>>) -> Vec<Name> {

@@ -29,11 +29,17 @@ pub fn line(event: &Event) -> Option<String> {
             tasks,
             stages,
             run_dir,
+            ignore_market_state,
         } => format!(
-            "run {} of `{p}` as of {as_of}: {tasks} tasks in {} stages (run folder {})",
+            "run {} of `{p}` as of {as_of}: {tasks} tasks in {} stages (run folder {}){}",
             event.run_id,
             stages.len(),
-            run_dir.display()
+            run_dir.display(),
+            if *ignore_market_state {
+                "; market states are NOT enforced (--ignore-market-state)"
+            } else {
+                ""
+            }
         ),
         EventKind::RunCompleted { duration_ms } => {
             format!("run succeeded in {}", duration(*duration_ms))
