@@ -15,6 +15,7 @@ pub mod health;
 pub mod ir;
 pub mod loader;
 pub(crate) mod procfs;
+pub mod project;
 pub mod run;
 pub mod source;
 pub mod span;

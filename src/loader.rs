@@ -1,6 +1,7 @@
 //! Reads a root file and everything it imports, parsing each once.
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::project::Project;
 use crate::source::SourceMap;
 use crate::span::{FileId, Span};
 use crate::syntax::{self, ast};
@@ -11,13 +12,18 @@ use std::path::{Path, PathBuf};
 pub struct Loaded {
     pub sources: SourceMap,
     pub files: Vec<(FileId, ast::File)>,
+    /// Where the files it names may be read from.
+    pub project: Project,
 }
 
 /// Loads `root` and its imports, depth first. An unreadable root is an I/O
 /// error for the caller; an unreadable import is a diagnostic at the import.
 pub fn load(root: &Path, diagnostics: &mut Diagnostics) -> std::io::Result<Loaded> {
     let text = std::fs::read_to_string(root)?;
-    let mut loaded = Loaded::default();
+    let mut loaded = Loaded {
+        project: Project::of(root),
+        ..Loaded::default()
+    };
     let id = loaded.sources.add(normalize(root), text);
     let mut pending = vec![id];
     while let Some(id) = pending.pop() {
@@ -56,6 +62,18 @@ fn import_file(
 ) -> Option<FileId> {
     let full: PathBuf = normalize(&dir.join(path));
     if loaded.sources.find(&full).is_some() {
+        return None;
+    }
+    let outside = loaded.project.admits(&full).err().or_else(|| {
+        (full.extension().map_or(true, |e| e != "pipe"))
+            .then(|| format!("`{}`: it is not a `.pipe` file", full.display()))
+    });
+    if let Some(why) = outside {
+        diagnostics.push(
+            Diagnostic::new(Code::OutsideProject, format!("cannot import {why}"))
+                .label(span, "imported here")
+                .help("imports name `.pipe` files inside the project; `pipec --allow-path DIR` allows another folder"),
+        );
         return None;
     }
     match std::fs::read_to_string(&full) {

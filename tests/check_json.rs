@@ -153,3 +153,60 @@ fn human_output_is_plain_without_a_terminal() {
     assert!(stderr.contains("pipe::E012"));
     assert!(stderr.contains("checked 1 file: 1 error, 0 warnings"));
 }
+
+/// A hostile `.pipe` in CI cannot make `check` read and print a file outside
+/// the project: the import or date list is refused (E005) without reading it.
+#[test]
+fn files_outside_the_project_are_not_read() {
+    let dir = std::env::temp_dir().join(format!("pipec-outside-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("a.pipe"),
+        "import \"/etc/passwd\"\npipeline p {}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("b.pipe"),
+        "days d = dates \"/etc/passwd\"\npipeline p {}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("c.pipe"),
+        "pipeline p { calendar \"../../../etc/passwd\" }\n",
+    )
+    .unwrap();
+    for file in ["a.pipe", "b.pipe", "c.pipe"] {
+        let out = common::pipec()
+            .current_dir(&dir)
+            .args(["check", "--format", "json", file])
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(1), "{file}: {stdout}");
+        assert!(stdout.contains("pipe::E005"), "{file}: {stdout}");
+        assert!(
+            stdout.contains("it is outside the project"),
+            "{file}: {stdout}"
+        );
+        assert!(
+            !stdout.contains("root:"),
+            "{file} leaked /etc/passwd: {stdout}"
+        );
+    }
+    // Allowed on the command line, the date list is read (and its first bad line quoted).
+    let out = common::pipec()
+        .current_dir(&dir)
+        .args([
+            "--allow-path",
+            "/etc",
+            "check",
+            "--format",
+            "json",
+            "b.pipe",
+        ])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(!stdout.contains("pipe::E005"), "{stdout}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

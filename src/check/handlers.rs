@@ -265,7 +265,14 @@ pub fn lower_day_sets(
                         .path
                         .parent()
                         .unwrap_or(Path::new(""));
-                    read_date_file(&dir.join(&path.node), path.span, diagnostics)
+                    let full = dir.join(&path.node);
+                    match loaded.project.admits(&full) {
+                        Ok(()) => read_date_file(&full, path.span, diagnostics),
+                        Err(why) => {
+                            diagnostics.push(super::outside_project(&why, path.span));
+                            Vec::new()
+                        }
+                    }
                 }
             };
             DaySet {

@@ -18,7 +18,7 @@ mod triggers;
 mod types;
 mod zones;
 
-use crate::diagnostic::Diagnostics;
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::ir::Program;
 use crate::loader::Loaded;
 
@@ -57,4 +57,11 @@ pub fn check(
     }
     handlers::warn_unused(&scope, &program, diagnostics);
     (!diagnostics.has_errors()).then_some(program)
+}
+
+/// A date list or calendar file named outside the project: not read.
+fn outside_project(why: &str, span: crate::span::Span) -> Diagnostic {
+    Diagnostic::new(Code::OutsideProject, format!("cannot read {why}"))
+        .label(span, "named here")
+        .help("files a pipeline reads must be inside the project; `pipec --allow-path DIR` allows another folder")
 }

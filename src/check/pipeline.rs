@@ -107,7 +107,7 @@ pub fn lower(
                 pipeline.description = Some(text.node.clone());
             }
             PipelineSetting::Calendar(calendar) if seen.first("calendar", span, diagnostics) => {
-                pipeline.calendar = lower_calendar(calendar, dir, diagnostics);
+                pipeline.calendar = lower_calendar(calendar, dir, &loaded.project, diagnostics);
             }
             PipelineSetting::Timezone(zone) if seen.first("timezone", span, diagnostics) => {
                 timezone = lower_zone(zone, diagnostics);
@@ -539,6 +539,7 @@ fn resolve<'a>(
 fn lower_calendar(
     calendar: &ast::CalendarRef,
     dir: &Path,
+    project: &crate::project::Project,
     diagnostics: &mut Diagnostics,
 ) -> Option<CalendarChoice> {
     match calendar {
@@ -565,6 +566,10 @@ fn lower_calendar(
         }
         ast::CalendarRef::File(path) => {
             let full = dir.join(&path.node);
+            if let Err(why) = project.admits(&full) {
+                diagnostics.push(super::outside_project(&why, path.span));
+                return None;
+            }
             let text = match std::fs::read_to_string(&full) {
                 Ok(text) => text,
                 Err(error) => {

@@ -23,6 +23,9 @@ use std::process::ExitCode;
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Also let pipelines read imports, date lists and calendar files below DIR (by default only the project's own: the nearest folder with `.pipec-project` or `.git`, else the file's folder).
+    #[arg(long, global = true, value_name = "DIR")]
+    allow_path: Vec<std::path::PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -66,6 +69,7 @@ pub mod exit {
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    pipec::project::allow(cli.allow_path);
     let code = match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Graph(args) => graph::run(&args),

@@ -30,6 +30,7 @@ codes! {
     Io = "E002", "file cannot be read";
     NestingTooDeep = "E003", "nesting too deep";
     ExpressionTooLong = "E004", "expression too long";
+    OutsideProject = "E005", "file outside the project";
     DuplicateName = "E010", "duplicate name";
     DuplicateSetting = "E011", "setting given twice";
     UnknownTask = "E012", "unknown task";

@@ -41,6 +41,7 @@ pub fn check_text(text: &str) -> Vec<pipec::diagnostic::Diagnostic> {
         let loaded = pipec::loader::Loaded {
             sources,
             files: vec![(FileId(0), ast)],
+            project: pipec::project::Project::default(),
         };
         pipec::check::check(&loaded, today(), &mut diagnostics);
     }
