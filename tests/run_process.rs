@@ -273,3 +273,26 @@ pipeline p {
         process_gone(sleeper)
     });
 }
+
+#[test]
+fn the_stderr_log_is_bounded_by_max_output() {
+    let f = Fixture::new(
+        "stderr-cap",
+        r#"
+handler chatty {
+  shell "i=0; while [ $i -lt 2000 ]; do echo 'a line of diagnostics that goes on and on' >&2; i=$((i+1)); done; echo 'last words' >&2; exit 1"
+  max_output 1KB
+}
+pipeline p { stage one { task chatty { on_failure warn } } }"#,
+    );
+    let out = f.run(&[]);
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    // The whole stream was read: the failure message has its last line.
+    assert_eq!(f.message("chatty"), "exited with status 1: last words");
+    let log = std::fs::read_to_string(f.run_dir().join("logs/p/chatty.1.stderr")).unwrap();
+    assert!(log.len() < 1024 + 200, "{} bytes logged", log.len());
+    assert!(
+        log.ends_with("it is longer than the handler's max_output of 1024 bytes]\n"),
+        "{log}"
+    );
+}

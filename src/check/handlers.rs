@@ -4,7 +4,7 @@ use super::declare::Scope;
 use super::range;
 use super::suggest::did_you_mean;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
-use crate::ir::{Builtin, DaySet, Field, Handler, HandlerKind, Program, Shape, Work};
+use crate::ir::{Builtin, DaySet, EnvValue, Field, Handler, HandlerKind, Program, Shape, Work};
 use crate::loader::Loaded;
 use crate::span::Span;
 use crate::syntax::ast::{self, HandlerSetting, Spanned};
@@ -71,11 +71,24 @@ fn lower(decl: &ast::Handler, dir: &Path, diagnostics: &mut Diagnostics) -> Hand
                 }
             }
             HandlerSetting::Env(entries) => {
-                env.extend(
-                    entries
-                        .iter()
-                        .map(|(k, v)| (k.text.clone(), v.node.clone())),
-                );
+                env.extend(entries.iter().map(|(k, v)| {
+                    let value = if v.secret {
+                        if !valid_variable_name(&v.text.node) {
+                            diagnostics.push(
+                                Diagnostic::new(
+                                    Code::BadSecretName,
+                                    format!("`{}` cannot name an environment variable", v.text.node),
+                                )
+                                .label(v.text.span, "the variable a secret is read from")
+                                .help("write `secret \"NAME\"` with NAME made of letters, digits and `_`, not starting with a digit"),
+                            );
+                        }
+                        EnvValue::Secret(v.text.node.clone())
+                    } else {
+                        EnvValue::Text(v.text.node.clone())
+                    };
+                    (k.text.clone(), value)
+                }));
             }
             HandlerSetting::MaxOutput(bytes) => {
                 if seen.first("max_output", setting.span, diagnostics)
@@ -357,4 +370,13 @@ pub fn warn_unused(scope: &Scope, program: &Program, diagnostics: &mut Diagnosti
             );
         }
     }
+}
+
+/// What a shell or `env` accepts as a variable's name.
+fn valid_variable_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }

@@ -46,6 +46,13 @@ pub fn run(args: &Args) -> u8 {
             .map(|i| PipelineId(i as u32))
             .filter(|id| !program.pipeline(*id).triggers.is_empty())
             .collect();
+        // A secret missing now would fail every firing later: say so at once.
+        for &id in &pipelines {
+            if let Err(e) = pipec::run::Secrets::load(&program, id) {
+                eprintln!("error: `{}`: {e}", file.display());
+                return exit::USAGE;
+            }
+        }
         targets.push(Target {
             file: file.clone(),
             program: Arc::new(program),

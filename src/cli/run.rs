@@ -150,6 +150,10 @@ pub fn run(args: &Args) -> u8 {
         );
         return exit::OK;
     }
+    if let Err(e) = interp::Secrets::load(&program, pipeline_id) {
+        eprintln!("error: {e}; nothing ran");
+        return exit::USAGE;
+    }
     if !args.any_day {
         if let Err(e) = super::run_day::check(&program, pipeline_id, args.trigger.as_deref(), as_of)
         {

@@ -44,6 +44,7 @@ codes! {
     UnknownPriority = "E021", "unknown priority";
     UnknownMergeStrategy = "E022", "unknown merge strategy";
     HandlerWithoutCommand = "E023", "handler has no command, or more than one";
+    BadSecretName = "E024", "a secret names no valid environment variable";
     DependencyCycle = "E030", "dependency cycle";
     PipelineCycle = "E031", "pipeline runs itself";
     DependsOnLaterStage = "E032", "dependency on a later stage";

@@ -3,7 +3,7 @@
 
 use super::literal;
 use super::printer::Printer;
-use crate::syntax::ast::{Name, Prim, Shape, Spanned, Value};
+use crate::syntax::ast::{EnvValue, Name, Prim, Shape, Spanned, Value};
 
 pub fn value_inline(v: &Value) -> String {
     match v {
@@ -65,15 +65,23 @@ fn field_key(key: &Name, optional: bool) -> String {
     format!("{}{mark}", literal::key(key))
 }
 
-pub fn env_inline(entries: &[(Name, Spanned<String>)]) -> String {
+pub fn env_inline(entries: &[(Name, EnvValue)]) -> String {
     if entries.is_empty() {
         return "env {}".to_string();
     }
     let entries: Vec<String> = entries
         .iter()
-        .map(|(k, v)| format!("{}: {}", literal::key(k), literal::string(&v.node)))
+        .map(|(k, v)| format!("{}: {}", literal::key(k), env_value(v)))
         .collect();
     format!("env {{ {} }}", entries.join(", "))
+}
+
+fn env_value(v: &EnvValue) -> String {
+    if v.secret {
+        format!("secret {}", literal::string(&v.text.node))
+    } else {
+        literal::string(&v.text.node)
+    }
 }
 
 impl Printer<'_> {
@@ -168,7 +176,7 @@ impl Printer<'_> {
         &mut self,
         indent: usize,
         (start, end): (usize, usize),
-        entries: &[(Name, Spanned<String>)],
+        entries: &[(Name, EnvValue)],
     ) {
         let inline = env_inline(entries);
         if self.one_line(indent, &inline, (start, end)) {
@@ -178,7 +186,7 @@ impl Printer<'_> {
         let brace = self.find(start, b'{');
         self.open(indent, "env {".to_string(), start, brace + 1);
         self.sequence(entries, |p, (key, value)| {
-            let text = format!("{}: {},", literal::key(key), literal::string(&value.node));
+            let text = format!("{}: {},", literal::key(key), env_value(value));
             p.push(
                 indent + 1,
                 text,

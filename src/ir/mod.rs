@@ -66,12 +66,22 @@ impl Program {
     }
 }
 
+/// A value of a handler's `env`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EnvValue {
+    Text(String),
+    /// The value of pipec's own environment variable of this name, hidden
+    /// (`***`) in everything pipec records or prints.
+    Secret(String),
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Handler {
     pub name: String,
     pub kind: HandlerKind,
     pub returns: Option<Shape>,
-    pub env: Vec<(String, String)>,
+    pub env: Vec<(String, EnvValue)>,
     /// The most bytes of stdout kept; more fails the task.
     pub max_output: u64,
     /// The folder of the file that declares the handler: relative programs resolve here.

@@ -158,7 +158,12 @@ async fn handler(
             shared.rundir.work_dir().display().to_string(),
         ),
     ];
-    env.extend(handler.env.iter().cloned());
+    env.extend(
+        handler
+            .env
+            .iter()
+            .map(|(k, v)| (k.clone(), shared.secrets.resolve(v).to_string())),
+    );
     let spec = Spec {
         program,
         args,
@@ -177,6 +182,7 @@ async fn handler(
         grace: shared.grace,
         span: call.span.to_string(),
         spawned: call.spawned,
+        redactor: shared.redactor.clone(),
     };
     match process::run(spec, stop).await {
         Exit::Output(bytes) => match output::from_bytes(&bytes, handler) {

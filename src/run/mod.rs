@@ -33,6 +33,7 @@ mod registry;
 mod report;
 mod rundir;
 mod scheduler;
+mod secrets;
 mod status;
 mod stop;
 mod tree;
@@ -44,6 +45,7 @@ pub use memo::Memo;
 pub use registry::{HandlerContext, HandlerFuture, HandlerResult, Registry};
 pub use report::{RunReport, TaskReport};
 pub use scheduler::wait_millis;
+pub use secrets::{Secrets, MASK};
 pub use status::{RunStatus, TaskStatus};
 pub use stop::Interrupt;
 pub use tree::{adopt_orphans, end_leftovers, reap_orphans};
@@ -127,6 +129,8 @@ pub async fn execute(program: Arc<Program>, options: RunOptions) -> Result<RunRe
         .run_id
         .clone()
         .unwrap_or_else(|| new_run_id(&*options.clock));
+    // Before anything exists of the run: a missing secret is the caller's to fix.
+    let secrets = Secrets::load(&program, options.pipeline)?;
     let rundir = RunDir::create(&options.run_dir)?;
     let events_file = Arc::new(
         JsonlWriter::create(&rundir.events())
@@ -149,6 +153,8 @@ pub async fn execute(program: Arc<Program>, options: RunOptions) -> Result<RunRe
         clock: options.clock.clone(),
         grace: options.grace,
         ignore_market_state: options.ignore_market_state,
+        redactor: secrets.redactor(),
+        secrets,
         stop: options.interrupt.clone(),
         memo: options.memo.clone(),
         reports: Mutex::new(Vec::new()),

@@ -2,6 +2,7 @@
 //! stdout kept (bounded) and both streams logged, the whole group stopped on
 //! timeout, cancellation or when the command exits leaving children behind.
 
+use super::secrets::{RedactingStream, Redactor};
 use super::stop::{Stop, StopReceiver};
 use super::tree::{self, Tree};
 use std::path::PathBuf;
@@ -26,6 +27,8 @@ pub struct Spec {
     pub span: String,
     /// Told the first process's pid and start time once it runs.
     pub spawned: Box<dyn FnOnce(i32, Option<u64>) + Send>,
+    /// Masks the run's secrets in what the command prints.
+    pub redactor: Redactor,
 }
 
 pub enum Exit {
@@ -87,12 +90,18 @@ pub async fn run(spec: Spec, mut stop: StopReceiver) -> Exit {
             stdout_log,
             over_tx,
             give_up.clone(),
+            RedactingStream::new(spec.redactor.clone()),
         ))
     });
-    let stderr = child
-        .stderr
-        .take()
-        .map(|s| tokio::spawn(keep_tail(s, stderr_log, give_up)));
+    let stderr = child.stderr.take().map(|s| {
+        tokio::spawn(keep_tail(
+            s,
+            stderr_log,
+            give_up,
+            RedactingStream::new(spec.redactor.clone()),
+            spec.max_output,
+        ))
+    });
 
     enum Waited {
         Exited(std::io::Result<ExitStatus>),
@@ -181,6 +190,7 @@ async fn keep_limited(
     mut log: Log,
     over: oneshot::Sender<()>,
     mut give_up: tokio::sync::watch::Receiver<bool>,
+    mut clean: RedactingStream,
 ) -> (Vec<u8>, bool) {
     let limit = usize::try_from(max).unwrap_or(usize::MAX);
     let mut kept = Vec::new();
@@ -190,35 +200,63 @@ async fn keep_limited(
             Some(n) => n,
             None => break,
         };
-        log.write(&chunk[..n]);
-        if kept.len() + n > limit {
+        let bytes = clean.push(&chunk[..n]);
+        log.write(&bytes);
+        if kept.len() + bytes.len() > limit {
             let _ = over.send(());
+            log.write(&clean.finish());
             return (Vec::new(), true);
         }
-        kept.extend_from_slice(&chunk[..n]);
+        kept.extend_from_slice(&bytes);
     }
+    let rest = clean.finish();
+    log.write(&rest);
+    kept.extend_from_slice(&rest);
     (kept, false)
 }
 
 /// Logs all of stderr, keeps its last bytes for the failure message.
+/// The log holds at most `max` bytes (the handler's `max_output`, like
+/// stdout): past that stderr is still read, so the handler never blocks on
+/// a full pipe, but only its tail is kept.
 async fn keep_tail(
     mut pipe: impl AsyncRead + Unpin,
     mut log: Log,
     mut give_up: tokio::sync::watch::Receiver<bool>,
+    mut clean: RedactingStream,
+    max: u64,
 ) -> Vec<u8> {
     let mut tail = Vec::new();
+    let mut logged: u64 = 0;
+    let mut truncated = false;
     let mut chunk = vec![0u8; 16 * 1024];
+    let mut keep = |bytes: &[u8], log: &mut Log, tail: &mut Vec<u8>| {
+        let room = usize::try_from(max.saturating_sub(logged)).unwrap_or(usize::MAX);
+        let (logged_now, over) = bytes.split_at(bytes.len().min(room));
+        log.write(logged_now);
+        logged += logged_now.len() as u64;
+        if !over.is_empty() && !truncated {
+            truncated = true;
+            let note = format!(
+                "\n[pipec: the rest of stderr is not logged: it is longer than the handler's max_output of {max} bytes]\n"
+            );
+            log.write(note.as_bytes());
+        }
+        tail.extend_from_slice(bytes);
+        if tail.len() > STDERR_TAIL * 2 {
+            tail.drain(..tail.len() - STDERR_TAIL);
+        }
+    };
     loop {
         let n = match read_or_give_up(&mut pipe, &mut chunk, &mut give_up).await {
             Some(n) => n,
             None => break,
         };
-        log.write(&chunk[..n]);
-        tail.extend_from_slice(&chunk[..n]);
-        if tail.len() > STDERR_TAIL * 2 {
-            tail.drain(..tail.len() - STDERR_TAIL);
-        }
+        let bytes = clean.push(&chunk[..n]);
+        keep(&bytes, &mut log, &mut tail);
     }
+    let rest = clean.finish();
+    keep(&rest, &mut log, &mut tail);
     tail
 }
 
@@ -259,7 +297,7 @@ impl Log {
 
     fn write(&mut self, bytes: &[u8]) {
         use std::io::Write;
-        if self.broken {
+        if self.broken || bytes.is_empty() {
             return;
         }
         if self.file.is_none() {

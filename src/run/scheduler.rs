@@ -41,6 +41,9 @@ pub(crate) struct Shared {
     pub grace: Duration,
     /// `--ignore-market-state`: `requires` is not enforced for this run.
     pub ignore_market_state: bool,
+    /// The values of the secrets handlers' `env` names, and their mask.
+    pub secrets: super::secrets::Secrets,
+    pub redactor: super::secrets::Redactor,
     pub stop: Interrupt,
     pub memo: Option<Arc<dyn super::memo::Memo>>,
     /// Finished tasks, stage by stage in plan order.

@@ -56,8 +56,18 @@ pub enum HandlerSetting {
         arg: Option<Spanned<Value>>,
     },
     Returns(Spanned<Shape>),
-    Env(Vec<(Name, Spanned<String>)>),
+    Env(Vec<(Name, EnvValue)>),
     MaxOutput(Spanned<u64>),
+}
+
+/// A value in a handler's `env`: text, or `secret "NAME"`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnvValue {
+    /// The text, or the name of the variable a secret comes from.
+    pub text: Spanned<String>,
+    pub secret: bool,
+    /// The whole value, `secret` included.
+    pub span: Span,
 }
 
 /// The declared shape of JSON.

@@ -179,7 +179,20 @@ impl Builder {
                     .map(|entry| {
                         let mut inner = entry.into_inner();
                         let key = self.key(next(&mut inner));
-                        let value = self.string(next(&mut inner));
+                        let value = next(&mut inner);
+                        let span = self.span(&value);
+                        let value = match value.as_rule() {
+                            Rule::secret => EnvValue {
+                                text: self.string(first(value)),
+                                secret: true,
+                                span,
+                            },
+                            _ => EnvValue {
+                                text: self.string(value),
+                                secret: false,
+                                span,
+                            },
+                        };
                         (key, value)
                     })
                     .collect(),
