@@ -173,3 +173,68 @@ fn status_shows_a_killed_run_as_interrupted() {
         "{s}"
     );
 }
+
+/// Tasks that ended warned, defaulted or skipped by their own policy are that
+/// key's results: a resume keeps them (and says so) instead of running them
+/// again, unless `--rerun-incomplete`. The summary counts every outcome.
+const OUTCOMES: &str = r#"
+handler ok { shell "echo \"$PIPEC_TASK\" >> ran.txt" }
+handler broken { shell "echo \"$PIPEC_TASK\" >> ran.txt; exit 1" }
+handler value {
+  shell "echo \"$PIPEC_TASK\" >> ran.txt; exit 1"
+  returns { level: int }
+}
+pipeline outcomes {
+  stage one {
+    task good { run ok }
+    task warns { run broken  on_failure warn }
+    task defaults { run value  on_failure default { level: 3 } }
+    task skips { run broken  on_failure skip }
+    task fails { run broken }
+  }
+}
+"#;
+
+#[test]
+fn a_resume_keeps_warned_defaulted_and_policy_skipped_results() {
+    let f = Fixture::new("outcomes", OUTCOMES);
+    let first = f.run(&[]);
+    assert_eq!(first.status.code(), Some(1), "{}", text(&first));
+    let out = String::from_utf8_lossy(&first.stdout).into_owned();
+    assert!(
+        out.contains("1 completed, 1 warned, 1 defaulted, 1 skipped, 1 failed"),
+        "{out}"
+    );
+    let summary: serde_json::Value = {
+        let dir = f.dir.join(".pipec/runs");
+        let run = std::fs::read_dir(&dir)
+            .unwrap()
+            .flatten()
+            .next()
+            .unwrap()
+            .path();
+        serde_json::from_str(&std::fs::read_to_string(run.join("summary.json")).unwrap()).unwrap()
+    };
+    assert_eq!(summary["counts"]["warned"], 1);
+    assert_eq!(summary["counts"]["defaulted"], 1);
+    assert_eq!(summary["counts"]["skipped"], 1);
+    assert_eq!(summary["counts"]["failed"], 1);
+
+    // Resume: only `fails` runs again; the others keep their results.
+    let second = f.run(&[]);
+    let out = String::from_utf8_lossy(&second.stdout).into_owned();
+    for t in ["good", "warns", "defaults", "skips"] {
+        assert_eq!(f.count(t), 1, "`{t}` ran again:\n{out}");
+    }
+    assert_eq!(f.count("fails"), 2);
+    assert!(out.contains("WARNED (RESTORED)"), "{out}");
+    assert!(out.contains("(4 restored)"), "{out}");
+
+    // --rerun-incomplete: the warned, defaulted and skipped run again too.
+    let third = f.run(&["--rerun-incomplete"]);
+    assert_eq!(third.status.code(), Some(1), "{}", text(&third));
+    assert_eq!(f.count("good"), 1);
+    for t in ["warns", "defaults", "skips", "fails"] {
+        assert_eq!(f.count(t), if t == "fails" { 3 } else { 2 }, "`{t}`");
+    }
+}

@@ -25,8 +25,11 @@ pub struct DurableArgs {
     /// The file at --state is not a usable store (empty, another program's, damaged): move it aside to `<path>.bad-<time>` and start a new one.
     #[arg(long, conflicts_with_all = ["resume"])]
     pub new_store: bool,
+    /// On resume, run again the tasks that ended warned, defaulted or skipped by their policy (by default their results are kept, like completed ones).
+    #[arg(long, conflicts_with_all = ["force"])]
+    pub rerun_incomplete: bool,
     /// Record nothing and resume nothing: an experiment, or a benchmark of the interpreter alone.
-    #[arg(long, conflicts_with_all = ["state", "force", "resume", "stale", "new_store"])]
+    #[arg(long, conflicts_with_all = ["state", "force", "resume", "stale", "new_store", "rerun_incomplete"])]
     pub no_state: bool,
     /// Re-run only the producers of stale data sources (see `pipec health`); the other tasks of their stages are restored from their last success.
     #[arg(long, conflicts_with_all = ["resume", "trigger", "stages"])]
@@ -184,9 +187,9 @@ pub fn begin(
             ended,
         } => {
             let mut note = if previous == "succeeded" {
-                format!("already run: run `{run_id}` succeeded for this key; completed tasks are restored, not re-run (--force runs everything again)")
+                format!("already run: run `{run_id}` succeeded for this key; finished tasks are restored, not re-run (--force runs everything again)")
             } else {
-                format!("resuming run `{run_id}` ({previous}): completed tasks are restored, the rest run")
+                format!("resuming run `{run_id}` ({previous}): finished tasks (completed, warned, defaulted, skipped by policy) are restored, the rest run")
             };
             if !ended.is_empty() {
                 note.push_str(&format!(
@@ -207,7 +210,11 @@ pub fn begin(
         Some(_) => last_outputs(&db, program, pipeline).map_err(ctx)?,
         None => HashMap::new(),
     };
-    let recorder = Arc::new(Recorder::new(db, &run_id, program, interrupt));
+    let mut recorder = Recorder::new(db, &run_id, program, interrupt);
+    if args.rerun_incomplete {
+        recorder = recorder.restore_only_completed();
+    }
+    let recorder = Arc::new(recorder);
     let memo: Arc<dyn Memo> = match stale {
         Some(s) => Arc::new(StaleOnly::new(
             recorder.clone(),

@@ -3,7 +3,7 @@
 //! the producers see the context they would normally see, and nothing else runs.
 //! (A task that never succeeded has no output to restore: it runs.)
 
-use crate::run::Memo;
+use crate::run::{Memo, Restored};
 use serde_json::{Map, Value};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -33,7 +33,7 @@ impl StaleOnly {
 }
 
 impl Memo for StaleOnly {
-    fn restore(&self, pipeline: &str, task: &str) -> Option<Map<String, Value>> {
+    fn restore(&self, pipeline: &str, task: &str) -> Option<Restored> {
         if pipeline == self.pipeline && self.rerun.contains(task) {
             return None;
         }
@@ -41,6 +41,7 @@ impl Memo for StaleOnly {
             self.previous
                 .get(&(pipeline.to_string(), task.to_string()))
                 .cloned()
+                .map(Restored::completed)
         })
     }
 

@@ -2,6 +2,7 @@
 //! The schema is documented in `docs/execution.md`; add fields, never rename.
 
 use super::clock::Clock;
+use super::status::TaskStatus;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use std::fs::File;
@@ -142,12 +143,17 @@ pub enum EventKind {
         stage: String,
         task: String,
         reason: String,
+        /// It failed and its policy is `skip` (not a day condition, a market
+        /// state, a failed dependency or a stopped run).
+        by_policy: bool,
     },
     /// Completed earlier for the same run key (a resumed run): not run again,
     /// its recorded output restored into the context.
     TaskRestored {
         stage: String,
         task: String,
+        /// How it ended earlier: completed, warned, defaulted or skipped.
+        status: TaskStatus,
     },
     TaskCancelled {
         stage: String,

@@ -41,9 +41,9 @@ pub mod view;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use events::{Event, EventKind, JsonlWriter, Observer};
-pub use memo::Memo;
+pub use memo::{Memo, Restored};
 pub use registry::{HandlerContext, HandlerFuture, HandlerResult, Registry};
-pub use report::{RunReport, TaskReport};
+pub use report::{RunReport, TaskCounts, TaskReport};
 pub use scheduler::wait_millis;
 pub use secrets::{Secrets, MASK};
 pub use status::{RunStatus, TaskStatus};
@@ -199,6 +199,7 @@ pub async fn execute(program: Arc<Program>, options: RunOptions) -> Result<RunRe
         status: outcome.status,
         reason: outcome.reason,
         warnings,
+        counts: report::TaskCounts::of(&tasks),
         tasks,
         context: serde_json::Value::Object(outcome.context),
         run_dir: rundir.root().to_path_buf(),

@@ -10,6 +10,7 @@ use super::context::{self, Delta};
 use super::events::{Emitter, EventKind};
 use super::gate;
 use super::market::{self, Verdict};
+use super::memo::Restored;
 use super::plan::task_order;
 use super::registry::Registry;
 use super::report::TaskReport;
@@ -113,6 +114,8 @@ struct TaskState {
     out: Delta,
     /// Its own output.
     own: Option<Arc<Map<String, Value>>>,
+    /// Its result was restored from earlier in the run key, not made now.
+    restored: bool,
 }
 
 enum Msg {
@@ -156,8 +159,8 @@ enum Outcome {
         attempts: u32,
         span: Option<String>,
     },
-    /// Completed earlier for the same run key (see `Memo`).
-    Restored { output: Map<String, Value> },
+    /// Ended earlier for the same run key (see `Memo`).
+    Restored(Restored),
 }
 
 enum Started {
@@ -521,8 +524,8 @@ impl PipelineRun {
         st.joined = Some(joined);
         st.dropped = dropped;
         let restored = self.shared.memo.as_ref();
-        if let Some(output) = restored.and_then(|m| m.restore(&p.name, &task.name)) {
-            self.finish(p, t, Outcome::Restored { output });
+        if let Some(earlier) = restored.and_then(|m| m.restore(&p.name, &task.name)) {
+            self.finish(p, t, Outcome::Restored(earlier));
             return Started::Done;
         }
         let mut market_wait = None;
@@ -615,6 +618,7 @@ impl PipelineRun {
                 stage: p.stage(task.stage).name.clone(),
                 task: task.name.clone(),
                 reason,
+                by_policy: false,
             },
         );
     }
@@ -652,11 +656,34 @@ impl PipelineRun {
                     },
                 );
             }
-            Outcome::Restored { output } => {
-                st.status = TaskStatus::Completed;
-                st.out = context::with_output(&joined, t, order, &output, &st.dropped);
-                st.own = Some(Arc::new(output));
-                self.emit(None, EventKind::TaskRestored { stage, task: name });
+            Outcome::Restored(earlier) => {
+                st.restored = true;
+                // Nothing ran now: no attempts, no duration of its own.
+                st.duration = None;
+                st.status = earlier.status;
+                st.message = earlier.message;
+                let output = match (earlier.status, task.policy.terminal()) {
+                    (TaskStatus::Defaulted, Policy::Default { value }) => {
+                        Some(value.as_object().cloned().unwrap_or_default())
+                    }
+                    (TaskStatus::Completed, _) => Some(earlier.output),
+                    _ => None,
+                };
+                match output {
+                    Some(output) => {
+                        st.out = context::with_output(&joined, t, order, &output, &st.dropped);
+                        st.own = Some(Arc::new(output));
+                    }
+                    None => st.out = joined,
+                }
+                self.emit(
+                    None,
+                    EventKind::TaskRestored {
+                        stage,
+                        task: name,
+                        status: earlier.status,
+                    },
+                );
             }
             Outcome::Cancelled {
                 reason,
@@ -715,6 +742,7 @@ impl PipelineRun {
                                 stage,
                                 task: name,
                                 reason,
+                                by_policy: true,
                             },
                         );
                     }
@@ -880,6 +908,7 @@ impl PipelineRun {
                 attempts: st.attempts,
                 duration_ms: st.duration.map(millis),
                 message: st.message.clone(),
+                restored: st.restored,
             }
         });
         if let Ok(mut reports) = self.shared.reports.lock() {

@@ -8,7 +8,7 @@
 use super::stats::{self, Ended};
 use super::{stamp, Store, StoreError};
 use crate::ir::Program;
-use crate::run::{Event, EventKind, Interrupt, Memo, Observer};
+use crate::run::{Event, EventKind, Interrupt, Memo, Observer, Restored, TaskStatus};
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
@@ -18,6 +18,9 @@ pub struct Recorder {
     inner: Mutex<Inner>,
     run_id: String,
     interrupt: Interrupt,
+    /// A resume restores only completed tasks (`--rerun-incomplete`), not
+    /// warned, defaulted or policy-skipped ones too.
+    only_completed: bool,
     _claim: Claim,
 }
 
@@ -51,8 +54,16 @@ impl Recorder {
             }),
             run_id: run_id.to_string(),
             interrupt,
+            only_completed: false,
             _claim: Claim(run_id.to_string()),
         }
+    }
+
+    /// On resume, run again what ended warned, defaulted or skipped by its
+    /// policy; keep only what completed.
+    pub fn restore_only_completed(mut self) -> Self {
+        self.only_completed = true;
+        self
     }
 
     /// The first write error, if any (the run was interrupted because of it).
@@ -105,25 +116,43 @@ impl Observer for Recorder {
 }
 
 impl Memo for Recorder {
-    fn restore(&self, pipeline: &str, task: &str) -> Option<Map<String, Value>> {
+    fn restore(&self, pipeline: &str, task: &str) -> Option<Restored> {
         let guard = self.inner.lock().ok()?;
-        let output: String = guard
+        let (status, output, message): (String, Option<String>, Option<String>) = guard
             .store
             .conn
             .query_row(
-                "SELECT output FROM tasks WHERE run_id = ?1 AND pipeline = ?2 AND task = ?3 \
-                 AND status = 'completed'",
-                params![self.run_id, pipeline, task],
-                |r| r.get(0),
+                "SELECT status, output, message FROM tasks WHERE run_id = ?1 AND pipeline = ?2 \
+                 AND task = ?3 AND settled = 1 AND (?4 = 0 OR status = 'completed')",
+                params![self.run_id, pipeline, task, self.only_completed],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )
             .optional()
             .ok()
-            .flatten()
             .flatten()?;
-        match serde_json::from_str::<Value>(&output) {
-            Ok(Value::Object(m)) => Some(m),
-            _ => None,
-        }
+        let status = match status.as_str() {
+            "completed" => TaskStatus::Completed,
+            "warned" => TaskStatus::Warned,
+            "defaulted" => TaskStatus::Defaulted,
+            "skipped" => TaskStatus::Skipped,
+            // Nothing else is ever settled; anything else runs again.
+            _ => return None,
+        };
+        let output = match output.map(|o| serde_json::from_str::<Value>(&o)) {
+            Some(Ok(Value::Object(m))) => m,
+            // A completed task whose output cannot be read runs again.
+            _ if status == TaskStatus::Completed => return None,
+            _ => Map::new(),
+        };
+        Some(Restored {
+            status,
+            output,
+            message: if status == TaskStatus::Completed {
+                None
+            } else {
+                message
+            },
+        })
     }
 
     fn output(&self, pipeline: &str, task: &str, output: &Map<String, Value>) {
@@ -180,7 +209,7 @@ fn write(
             // to be restored, not run.
             tx.execute(
                 "INSERT INTO tasks (run_id, pipeline, stage, task, status) VALUES (?1, ?2, ?3, ?4, 'queued') \
-                 ON CONFLICT DO UPDATE SET status = 'queued', message = NULL WHERE status <> 'completed'",
+                 ON CONFLICT DO UPDATE SET status = 'queued', message = NULL WHERE settled = 0",
                 params![run, p, stage, task],
             )?;
         }
@@ -192,7 +221,7 @@ fn write(
             tx.execute(
                 "INSERT INTO tasks (run_id, pipeline, stage, task, status, attempts, started_at) \
                  VALUES (?1, ?2, ?3, ?4, 'running', ?5, ?6) \
-                 ON CONFLICT DO UPDATE SET status = 'running', attempts = ?5, \
+                 ON CONFLICT DO UPDATE SET status = 'running', attempts = ?5, settled = 0, \
                  started_at = COALESCE(CASE WHEN ?5 > 1 THEN started_at END, ?6), ended_at = NULL",
                 params![run, p, stage, task, attempt, now],
             )?;
@@ -271,14 +300,14 @@ fn write(
                 )?;
             }
         }
-        EventKind::TaskRestored { stage, task } => {
+        EventKind::TaskRestored { stage, task, .. } => {
             // Completed earlier in this run: its row already says so. Restored
             // from another run (`--stale`): say where its output came from.
             tx.execute(
                 "INSERT INTO tasks (run_id, pipeline, stage, task, status, message, ended_at) \
                  VALUES (?1, ?2, ?3, ?4, 'restored', ?5, ?6) \
                  ON CONFLICT DO UPDATE SET status = 'restored', message = ?5, ended_at = ?6 \
-                 WHERE status <> 'completed'",
+                 WHERE settled = 0",
                 params![
                     run,
                     p,
@@ -338,14 +367,15 @@ fn write(
             stage,
             task,
             reason,
+            by_policy,
         } => {
             // Skipped by its policy after failing: an attempt ran and failed.
             let ran = end_attempt(tx, run, p, task, "failed", Some(reason), None, &now)?;
             tx.execute(
-                "INSERT INTO tasks (run_id, pipeline, stage, task, status, message, ended_at) \
-                 VALUES (?1, ?2, ?3, ?4, 'skipped', ?5, ?6) \
-                 ON CONFLICT DO UPDATE SET status = 'skipped', message = ?5, ended_at = ?6",
-                params![run, p, stage, task, reason, now],
+                "INSERT INTO tasks (run_id, pipeline, stage, task, status, message, ended_at, settled) \
+                 VALUES (?1, ?2, ?3, ?4, 'skipped', ?5, ?6, ?7) \
+                 ON CONFLICT DO UPDATE SET status = 'skipped', message = ?5, ended_at = ?6, settled = ?7",
+                params![run, p, stage, task, reason, now, by_policy],
             )?;
             if ran {
                 stats::ended(
@@ -478,10 +508,12 @@ fn end(
     now: &str,
 ) -> rusqlite::Result<()> {
     end_attempt(tx, run, p, task, status, message, Some(duration_ms), now)?;
+    // The results a resume keeps (see `Memo::restore`).
+    let settled = matches!(status, "completed" | "warned" | "defaulted");
     tx.execute(
-        "UPDATE tasks SET status = ?4, message = ?5, duration_ms = ?6, output = ?7, ended_at = ?8 \
-         WHERE run_id = ?1 AND pipeline = ?2 AND task = ?3",
-        params![run, p, task, status, message, duration_ms, output, now],
+        "UPDATE tasks SET status = ?4, message = ?5, duration_ms = ?6, output = ?7, ended_at = ?8, \
+         settled = ?9 WHERE run_id = ?1 AND pipeline = ?2 AND task = ?3",
+        params![run, p, task, status, message, duration_ms, output, now, settled],
     )?;
     Ok(())
 }

@@ -115,6 +115,12 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE attempts ADD COLUMN pid INTEGER;
     ALTER TABLE attempts ADD COLUMN start_ticks INTEGER;
     "#,
+    // 3: whether a task's result is final for its run key (completed, warned,
+    // defaulted, or skipped by its own policy): a resume keeps it.
+    r#"
+    ALTER TABLE tasks ADD COLUMN settled INTEGER NOT NULL DEFAULT 0;
+    UPDATE tasks SET settled = 1 WHERE status IN ('completed', 'warned', 'defaulted');
+    "#,
 ];
 
 /// The schema version this build writes.

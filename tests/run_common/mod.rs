@@ -154,19 +154,27 @@ pub fn normalize(text: &str, fixture: &Fixture) -> String {
                 if i > 0 {
                     out.push(' ');
                 }
+                // `in 26ms:` ends the outcome line's duration with a colon.
+                let (word, colon) = match word.strip_suffix(':') {
+                    Some(w) => (w, ":"),
+                    None => (word, ""),
+                };
                 let is_ms = word
                     .strip_suffix("ms")
                     .is_some_and(|d| !d.is_empty() && d.chars().all(|c| c.is_ascii_digit()));
                 let is_s = word.strip_suffix('s').is_some_and(|d| {
                     d.contains('.') && d.chars().all(|c| c.is_ascii_digit() || c == '.')
                 });
-                if is_ms || is_s {
+                if (is_ms || is_s) && !colon.is_empty() {
+                    out.push_str("<d>");
+                } else if is_ms || is_s {
                     out.push_str(&format!("{:<width$}", "<d>", width = word.len()));
                 } else if word.len() == 23 && word.starts_with("20") && word.contains('T') {
                     out.push_str("<run-id>");
                 } else {
                     out.push_str(word);
                 }
+                out.push_str(colon);
             }
             out.trim_end().to_string()
         })

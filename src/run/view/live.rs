@@ -194,11 +194,12 @@ impl Observer for LiveView {
             EventKind::TaskTimedOut { stage, .. } | EventKind::TaskCancelled { stage, .. } => {
                 finished(&mut s, stage, &key(stage), true, true);
             }
-            EventKind::TaskSkipped { stage, reason, .. } => {
+            EventKind::TaskSkipped {
+                stage, by_policy, ..
+            } => {
                 // A task skipped by its policy had started; one skipped before
                 // starting was still pending.
-                let had_started = reason.starts_with("failed, skipped by its policy");
-                finished(&mut s, stage, &key(stage), false, had_started);
+                finished(&mut s, stage, &key(stage), false, *by_policy);
             }
             EventKind::TaskRestored { stage, .. } => {
                 finished(&mut s, stage, &key(stage), false, false);

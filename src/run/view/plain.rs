@@ -136,9 +136,17 @@ pub fn line(event: &Event) -> Option<String> {
             stage,
             task,
             reason,
+            ..
         } => format!("{p}/{stage}/{task}: skipped: {reason}"),
-        EventKind::TaskRestored { stage, task } => {
-            format!("{p}/{stage}/{task}: already run for this run key, output restored")
+        EventKind::TaskRestored {
+            stage,
+            task,
+            status,
+        } => {
+            format!(
+                "{p}/{stage}/{task}: already {} for this run key, result restored",
+                status.label().replace('_', " ")
+            )
         }
         EventKind::TaskCancelled {
             stage,

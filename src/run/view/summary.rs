@@ -23,8 +23,16 @@ pub fn summary_table(report: &RunReport) -> String {
             [
                 name(t),
                 t.stage.clone(),
-                t.status.label().to_uppercase(),
-                t.attempts.to_string(),
+                if t.restored {
+                    format!("{} (RESTORED)", t.status.label().to_uppercase())
+                } else {
+                    t.status.label().to_uppercase()
+                },
+                if t.restored {
+                    "-".to_string()
+                } else {
+                    t.attempts.to_string()
+                },
                 t.duration_ms.map(duration).unwrap_or_else(|| "-".into()),
                 t.message.as_deref().map(one_line).unwrap_or_default(),
             ]
@@ -59,12 +67,13 @@ pub fn summary_table(report: &RunReport) -> String {
         other => other.label().to_string(),
     };
     out.push_str(&format!(
-        "\nrun {} {status} in {}",
+        "\nrun {} {status} in {}: {}",
         report.run_id,
-        duration(report.duration_ms)
+        duration(report.duration_ms),
+        report.counts.describe()
     ));
     if let Some(reason) = &report.reason {
-        out.push_str(&format!(": {}", one_line(reason)));
+        out.push_str(&format!("\n{}", one_line(reason)));
     }
     out.push('\n');
     for w in &report.warnings {
