@@ -300,3 +300,43 @@ pipeline p {{
         text(&out.stdout)
     );
 }
+
+/// `run_timeout` bounds the whole run: past it the running task is stopped,
+/// what never started is skipped, and the run fails with that reason.
+#[test]
+fn run_timeout_stops_the_run_and_fails_it() {
+    let f = Fixture::new(
+        "run-timeout",
+        r#"
+handler long { shell "sleep 30" }
+handler noop { builtin noop }
+pipeline p {
+  run_timeout 1s
+  stage one { task long { timeout 1m } }
+  stage two { task later { run noop } }
+}"#,
+    );
+    let start = std::time::Instant::now();
+    let out = f.run(&[]);
+    assert!(
+        start.elapsed() < std::time::Duration::from_secs(10),
+        "took {:?}",
+        start.elapsed()
+    );
+    assert_eq!(code(&out), 1, "{}", text(&out.stderr));
+    assert_eq!(f.status("long"), "cancelled");
+    assert_eq!(
+        f.message("long"),
+        "run timed out: it ran longer than its run_timeout of 1s"
+    );
+    assert_eq!(f.status("later"), "skipped");
+    let summary = f.summary();
+    assert_eq!(summary["status"], "failed");
+    assert!(
+        summary["reason"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("run timed out"),
+        "{summary:#}"
+    );
+}

@@ -85,6 +85,7 @@ pub fn lower(
         calendar: None,
         timezone: String::new(),
         concurrency: DEFAULT_CONCURRENCY,
+        run_timeout_millis: None,
         merge: MergeStrategy::Error,
         cleanup: None,
         pre_open_millis: None,
@@ -130,6 +131,12 @@ pub fn lower(
                 if seen.first("timeout", span, diagnostics) && range::timeout(d, diagnostics) =>
             {
                 timeout = d.node.millis;
+            }
+            PipelineSetting::RunTimeout(d)
+                if seen.first("run_timeout", span, diagnostics)
+                    && range::run_timeout(d, diagnostics) =>
+            {
+                pipeline.run_timeout_millis = Some(d.node.millis);
             }
             PipelineSetting::OnFailure(p) if seen.first("on_failure", span, diagnostics) => {
                 default_policy = Some(&**p);

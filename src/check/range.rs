@@ -41,6 +41,21 @@ pub fn timeout(
     duration(d.node.millis, 1, DAY_MILLIS, "timeout", d.span, diagnostics)
 }
 
+/// How long a whole run may take: 1 s to a week.
+pub fn run_timeout(
+    d: &crate::syntax::ast::Spanned<crate::syntax::ast::Duration>,
+    diagnostics: &mut Diagnostics,
+) -> bool {
+    duration(
+        d.node.millis,
+        1_000,
+        7 * DAY_MILLIS,
+        "run_timeout",
+        d.span,
+        diagnostics,
+    )
+}
+
 /// How long a task may wait for a market state: 1 ms to a day.
 pub fn requires_wait(
     d: &crate::syntax::ast::Spanned<crate::syntax::ast::Duration>,

@@ -139,6 +139,7 @@ pub fn pipeline(s: &PipelineSetting) -> Option<Piece<'_>> {
         PipelineSetting::Timezone(zone) => format!("timezone {}", zone.text),
         PipelineSetting::Concurrency(n) => format!("concurrency {}", n.node),
         PipelineSetting::Timeout(t) => d("timeout", t),
+        PipelineSetting::RunTimeout(t) => d("run_timeout", t),
         PipelineSetting::OnFailure(p) => return Some(on_failure(p)),
         PipelineSetting::Priority(p) => priority(&p.node),
         PipelineSetting::Merge(m) => format!("merge {}", m.text),

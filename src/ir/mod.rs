@@ -123,6 +123,9 @@ pub struct Pipeline {
     /// The IANA zone triggers use unless they name their own.
     pub timezone: String,
     pub concurrency: u32,
+    /// `run_timeout`: the longest a run of this pipeline (as the run's own
+    /// pipeline, not as a sub-pipeline) may take.
+    pub run_timeout_millis: Option<u64>,
     pub merge: MergeStrategy,
     pub cleanup: Option<HandlerId>,
     pub pre_open_millis: Option<u64>,

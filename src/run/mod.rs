@@ -180,6 +180,14 @@ pub async fn execute(program: Arc<Program>, options: RunOptions) -> Result<RunRe
                 .to_string(),
         );
     }
+    // The whole run's limit: past it, running tasks are stopped and the run fails.
+    let run_timeout = pipeline.run_timeout_millis.map(|limit_ms| {
+        let stop = shared.stop.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(limit_ms)).await;
+            stop.time_out(limit_ms);
+        })
+    });
     let outcome = run_pipeline(
         shared.clone(),
         options.pipeline,
@@ -187,6 +195,9 @@ pub async fn execute(program: Arc<Program>, options: RunOptions) -> Result<RunRe
         serde_json::Map::new(),
     )
     .await;
+    if let Some(timer) = run_timeout {
+        timer.abort();
+    }
     let duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
     let tasks = shared.reports.lock().map(|r| r.clone()).unwrap_or_default();
     let mut warnings = outcome.warnings;

@@ -249,7 +249,7 @@ impl PipelineRun {
         }
         let status = match self.shared.stop.current() {
             Some(Stop::Interrupted(_)) => RunStatus::Interrupted,
-            Some(Stop::Aborted { .. }) => RunStatus::Failed,
+            Some(Stop::Aborted { .. } | Stop::RunTimedOut { .. }) => RunStatus::Failed,
             None if failure.is_some() => RunStatus::Failed,
             None => RunStatus::Succeeded,
         };

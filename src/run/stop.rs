@@ -8,6 +8,8 @@ pub enum Stop {
     Interrupted(String),
     /// A task whose policy is `abort` failed.
     Aborted { pipeline: String, task: String },
+    /// The run took longer than its pipeline's `run_timeout`.
+    RunTimedOut { limit_ms: u64 },
 }
 
 impl Stop {
@@ -17,6 +19,10 @@ impl Stop {
             Stop::Aborted { task, .. } => {
                 format!("run aborted: task `{task}` failed and its policy is abort")
             }
+            Stop::RunTimedOut { limit_ms } => format!(
+                "run timed out: it ran longer than its run_timeout of {}",
+                super::gate::duration_text(i64::try_from(*limit_ms).unwrap_or(i64::MAX))
+            ),
         }
     }
 }
@@ -38,24 +44,25 @@ impl Interrupt {
 
     /// Stops starting tasks and cancels running ones; the first reason wins.
     pub fn interrupt(&self, why: impl Into<String>) {
-        let why = why.into();
-        self.0.send_if_modified(|s| {
-            if s.is_none() {
-                *s = Some(Stop::Interrupted(why));
-                true
-            } else {
-                false
-            }
-        });
+        self.stop(Stop::Interrupted(why.into()));
     }
 
     pub(crate) fn abort(&self, pipeline: &str, task: &str) {
+        self.stop(Stop::Aborted {
+            pipeline: pipeline.into(),
+            task: task.into(),
+        });
+    }
+
+    pub(crate) fn time_out(&self, limit_ms: u64) {
+        self.stop(Stop::RunTimedOut { limit_ms });
+    }
+
+    /// The first reason wins.
+    fn stop(&self, stop: Stop) {
         self.0.send_if_modified(|s| {
             if s.is_none() {
-                *s = Some(Stop::Aborted {
-                    pipeline: pipeline.into(),
-                    task: task.into(),
-                });
+                *s = Some(stop);
                 true
             } else {
                 false

@@ -141,6 +141,7 @@ pub enum PipelineSetting {
     Timezone(Name),
     Concurrency(Spanned<u64>),
     Timeout(Spanned<Duration>),
+    RunTimeout(Spanned<Duration>),
     OnFailure(Box<Spanned<Policy>>),
     Priority(Spanned<PriorityValue>),
     Merge(Name),

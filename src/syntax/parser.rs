@@ -324,6 +324,7 @@ impl Builder {
             Rule::timezone => PipelineSetting::Timezone(self.name(first(pair))),
             Rule::concurrency => PipelineSetting::Concurrency(self.integer(first(pair))),
             Rule::timeout => PipelineSetting::Timeout(self.duration(first(pair))),
+            Rule::run_timeout => PipelineSetting::RunTimeout(self.duration(first(pair))),
             Rule::on_failure => PipelineSetting::OnFailure(Box::new(self.policy(first(pair)))),
             Rule::priority => PipelineSetting::Priority(self.priority(first(pair))),
             Rule::merge => PipelineSetting::Merge(self.name(first(pair))),
