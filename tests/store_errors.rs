@@ -129,3 +129,26 @@ fn an_empty_or_foreign_store_file_is_refused_and_new_store_moves_it_aside() {
     assert_eq!(aside.len(), 1, "{aside:?}");
     assert_eq!(f.count("a1"), 2);
 }
+
+/// Run ids name folders: one read back from the store that pipec would never
+/// make is refused before it becomes a path.
+#[test]
+fn a_run_id_from_the_store_is_checked_before_it_names_a_folder() {
+    let f = Fixture::new("bad-run-id", TEN_TASKS);
+    assert!(f.run(&[]).status.success());
+    let conn = rusqlite::Connection::open(f.state()).unwrap();
+    conn.execute_batch(
+        "PRAGMA foreign_keys = OFF; UPDATE runs SET run_id = '../../escaped', status = 'failed'",
+    )
+    .unwrap();
+    drop(conn);
+    let out = f.run(&[]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(
+        text(&out).contains("refusing to use it as a folder name"),
+        "{}",
+        text(&out)
+    );
+    assert!(!f.dir.join(".pipec").join("escaped").exists());
+    assert!(!f.dir.join("escaped").exists());
+}

@@ -120,3 +120,38 @@ fn the_store_is_wal_with_a_schema_version() {
     drop(db);
     assert_eq!(f.store().runs(None, 10).unwrap().len(), 1);
 }
+
+/// A task's output is stored once: in its run's `tasks` row. The task's
+/// statistics find it there instead of keeping a copy.
+#[test]
+fn an_output_is_stored_once() {
+    let f = Fixture::new(
+        "output-once",
+        r#"
+handler big {
+  shell "printf '{\"blob\": \"'; head -c 300000 /dev/zero | tr '\\0' 'x'; printf '\"}'"
+  returns { blob: string }
+  max_output 1MB
+}
+pipeline once { stage one { task big } }
+"#,
+    );
+    let out = f.run(&[]);
+    assert!(out.status.success(), "{}", text(&out));
+    let conn = rusqlite::Connection::open(f.state()).unwrap();
+    let stored: i64 = conn
+        .query_row(
+            "SELECT (SELECT COALESCE(SUM(LENGTH(output)), 0) FROM tasks) + \
+             (SELECT COALESCE(SUM(LENGTH(last_output)), 0) FROM task_stats)",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(
+        (300_000..400_000).contains(&stored),
+        "{stored} bytes of outputs stored"
+    );
+    let stats = f.store().task_stats("once", "big").unwrap().unwrap();
+    let blob = stats.last_output.unwrap()["blob"].as_str().unwrap().len();
+    assert_eq!(blob, 300_000);
+}

@@ -11,6 +11,22 @@ pub fn run_id(now: DateTime<Utc>) -> String {
     )
 }
 
+/// Is `id` one [`run_id`] makes? Run ids name folders: one read back from a
+/// store is checked before it becomes a path (a damaged or hostile store must
+/// not name `../../somewhere`).
+pub fn is_run_id(id: &str) -> bool {
+    let bytes = id.as_bytes();
+    bytes.len() == 23
+        && bytes[..8].iter().all(u8::is_ascii_digit)
+        && bytes[8] == b'T'
+        && bytes[9..15].iter().all(u8::is_ascii_digit)
+        && bytes[15] == b'Z'
+        && bytes[16] == b'-'
+        && bytes[17..]
+            .iter()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(b))
+}
+
 /// 16 random bytes in hex, as W3C trace context writes a trace id.
 pub fn trace_id() -> String {
     format!("{:032x}", fastrand::u128(1..))

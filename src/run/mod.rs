@@ -104,6 +104,8 @@ impl RunOptions {
     }
 }
 
+pub use ids::is_run_id;
+
 /// A new run id from the clock: sortable by start time.
 pub fn new_run_id(clock: &dyn Clock) -> String {
     ids::run_id(clock.now())

@@ -265,7 +265,7 @@ fn write(
             let output = outputs
                 .remove(&(p.clone(), task.clone()))
                 .unwrap_or_default();
-            let text = Value::Object(output.clone()).to_string();
+            let text = serde_json::to_string(&output).unwrap_or_default();
             end(
                 tx,
                 run,
@@ -282,10 +282,7 @@ fn write(
                 tx,
                 p,
                 task,
-                Ended::Success {
-                    output: &text,
-                    records,
-                },
+                Ended::Success { run, records },
                 *duration_ms,
                 &now,
             )?;

@@ -247,6 +247,16 @@ fn begin_in(
     now: DateTime<Utc>,
 ) -> Result<Begin, StoreError> {
     let me = i64::from(std::process::id());
+    if let Some(run) = existing
+        .as_ref()
+        .filter(|r| !crate::run::is_run_id(&r.run_id))
+    {
+        return Err(StoreError::new(format!(
+            "the store holds a run id `{}` that pipec never makes (damaged or edited?); \
+             refusing to use it as a folder name",
+            run.run_id.escape_debug()
+        )));
+    }
     if let Some(run) = &existing {
         if run.status == "running" {
             let holder_runs_it = match run.pid {

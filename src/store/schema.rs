@@ -121,6 +121,11 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE tasks ADD COLUMN settled INTEGER NOT NULL DEFAULT 0;
     UPDATE tasks SET settled = 1 WHERE status IN ('completed', 'warned', 'defaulted');
     "#,
+    // 4: a task's last output is stored once, in `tasks`; its statistics name
+    // the run that holds it (`last_output` stays for rows written before).
+    r#"
+    ALTER TABLE task_stats ADD COLUMN last_output_run TEXT;
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -11,7 +11,8 @@ use serde::Serialize;
 
 pub(crate) enum Ended<'a> {
     Success {
-        output: &'a str,
+        /// The run whose `tasks` row holds the output (stored once, there).
+        run: &'a str,
         records: Option<i64>,
     },
     Failure {
@@ -48,12 +49,12 @@ pub(crate) fn ended(
     )?;
     let ms = i64::try_from(duration_ms).unwrap_or(i64::MAX);
     match how {
-        Ended::Success { output, records } => tx.execute(
+        Ended::Success { run, records } => tx.execute(
             "UPDATE task_stats SET last_end = ?3, last_success = ?3, consecutive_failures = 0, \
              runs = runs + 1, successes = successes + 1, total_ms = total_ms + ?4, \
-             records = COALESCE(?5, records), last_output = ?6, exit_code = 0 \
-             WHERE pipeline = ?1 AND task = ?2",
-            params![pipeline, task, now, ms, records, output],
+             records = COALESCE(?5, records), last_output = NULL, last_output_run = ?6, \
+             exit_code = 0 WHERE pipeline = ?1 AND task = ?2",
+            params![pipeline, task, now, ms, records, run],
         )?,
         Ended::Failure { error, exit_code } => tx.execute(
             "UPDATE task_stats SET last_end = ?3, last_failure = ?3, \
@@ -96,7 +97,9 @@ impl Store {
             .query_row(
                 "SELECT pipeline, task, last_start, last_end, last_success, last_failure, \
                  consecutive_failures, runs, successes, failures, total_ms, records, last_error, \
-                 exit_code, last_output FROM task_stats WHERE pipeline = ?1 AND task = ?2",
+                 exit_code, COALESCE((SELECT output FROM tasks t WHERE t.run_id = s.last_output_run \
+                 AND t.pipeline = s.pipeline AND t.task = s.task), last_output) \
+                 FROM task_stats s WHERE pipeline = ?1 AND task = ?2",
                 params![pipeline, task],
                 |r| {
                     let runs: i64 = r.get(7)?;
