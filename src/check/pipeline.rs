@@ -933,6 +933,7 @@ pub fn lower_gates(
                         name: gate.name.text.clone(),
                         description: gate.description.as_ref().map(|d| d.node.clone()),
                         expr: checked,
+                        text: crate::format::expr::expr(&gate.expr),
                         span: gate.name.span,
                     },
                 ));

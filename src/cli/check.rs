@@ -109,7 +109,10 @@ fn emit_forms(
             }
             Emit::Ir => match &c.program {
                 Some(program) => {
-                    serde_json::to_writer_pretty(&mut *out, program)?;
+                    serde_json::to_writer_pretty(
+                        &mut *out,
+                        &pipec::ir::public::Program::of(program),
+                    )?;
                     writeln!(out)?;
                 }
                 None => human(std::slice::from_ref(c))?,

@@ -9,7 +9,7 @@
 
 mod comments;
 pub mod diff;
-mod expr;
+pub(crate) mod expr;
 mod items;
 mod lines;
 mod literal;

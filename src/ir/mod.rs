@@ -8,9 +8,11 @@
 mod expr;
 mod market;
 mod policy;
+pub mod public;
 mod schedule;
 mod shape;
 mod trigger;
+pub mod words;
 
 pub use expr::{BinaryOp, Expr, ExprKind, Function, Type, UnaryOp};
 pub use market::Market;
@@ -238,6 +240,8 @@ pub struct Gate {
     pub name: String,
     pub description: Option<String>,
     pub expr: Expr,
+    /// The expression as `pipec fmt` writes it (the public IR's form).
+    pub text: String,
     pub span: Span,
 }
 

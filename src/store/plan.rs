@@ -1,12 +1,15 @@
 //! The plan hash: what a run key's work is, so a resume never mixes two plans.
-//! The pipeline's IR is serialized to JSON with every `span` removed (spans move
-//! when comments change) and every `base_dir` (moving the project keeps the
-//! plan), without triggers, sources and titles (they do not change the work),
-//! then hashed with SHA-256. Each task also gets its own hash
-//! (its IR, its handler's IR, its dependencies' names, and a sub-pipeline's
-//! plan hash), so a refusal can say which tasks changed.
+//! It is computed from the public, versioned IR (`ir::public`), never from the
+//! internal types, so an upgrade that changes how pipec lays out its IR keeps
+//! every recorded hash valid. The pipeline's public form is serialized to
+//! JSON without triggers, sources, title and description (they do not change
+//! the work) and hashed with SHA-256; spans and folders are not in that form,
+//! so comments, formatting and moving the project keep the plan. Each task
+//! also gets its own hash (its public form with its dependencies' names, its
+//! handler's public form, a sub-pipeline's plan hash), so a refusal can say
+//! which tasks changed. The hash is written `v1:<hex>`: the form's version.
 
-use crate::ir::{PipelineId, Program, Work};
+use crate::ir::{public, PipelineId, Program, Work};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -68,61 +71,51 @@ pub fn plan_of(program: &Program, pipeline: PipelineId) -> Plan {
     plan_inner(program, pipeline, 0)
 }
 
+/// The form hashed, with its version, so a hash never silently means
+/// something else: `v1:` + hex SHA-256.
+pub(crate) const HASH_PREFIX: &str = "v1:";
+
 fn plan_inner(program: &Program, id: PipelineId, depth: u32) -> Plan {
     let p = program.pipeline(id);
+    let public = public::Pipeline::of(program, p);
     let mut tasks = BTreeMap::new();
-    for t in p.dag.node_indices() {
-        let task = p.task(t);
-        let mut deps: Vec<&str> = p.dependencies(t).map(|d| p.task(d).name.as_str()).collect();
-        deps.sort_unstable();
-        let work = match task.work {
-            Work::Handler(h) => to_clean_json(program.handler(h)),
-            // The checker refuses cycles of sub-pipelines; the depth bound only
-            // keeps a hand-built IR from recursing forever.
-            Work::Pipeline(sub) if depth < 16 => {
-                let inner = plan_inner(program, sub, depth + 1);
-                for (k, v) in &inner.tasks {
-                    tasks.insert(format!("{}/{k}", program.pipeline(sub).name), v.clone());
+    for (stage, ir_stage) in public.stages.iter().zip(&p.stages) {
+        for (task, &t) in stage.tasks.iter().zip(&ir_stage.tasks) {
+            let work = match p.task(t).work {
+                Work::Handler(h) => serde_json::to_value(public::Handler::of(program.handler(h)))
+                    .unwrap_or(Value::Null),
+                // The checker refuses cycles of sub-pipelines; the depth bound only
+                // keeps a hand-built IR from recursing forever.
+                Work::Pipeline(sub) if depth < 16 => {
+                    let inner = plan_inner(program, sub, depth + 1);
+                    for (k, v) in &inner.tasks {
+                        tasks.insert(format!("{}/{k}", program.pipeline(sub).name), v.clone());
+                    }
+                    Value::String(inner.hash)
                 }
-                Value::String(inner.hash)
-            }
-            Work::Pipeline(_) => Value::Null,
-        };
-        let value = serde_json::json!({
-            "task": to_clean_json(task),
-            "stage": p.stage(task.stage).name,
-            "after": deps,
-            "work": work,
-        });
-        tasks.insert(task.name.clone(), sha256(&value));
+                Work::Pipeline(_) => Value::Null,
+            };
+            let value = serde_json::json!({
+                "task": task,
+                "stage": stage.name,
+                "work": work,
+            });
+            tasks.insert(task.name.clone(), sha256(&value));
+        }
     }
-    let mut whole = to_clean_json(p);
+    // What the run does, not when it runs or how it is described: triggers,
+    // sources, titles and descriptions are left out.
+    let mut whole = serde_json::to_value(&public).unwrap_or(Value::Null);
     if let Value::Object(m) = &mut whole {
         for k in ["triggers", "sources", "title", "description"] {
             m.remove(k);
         }
     }
-    let hash = sha256(&serde_json::json!({ "pipeline": whole, "tasks": tasks }));
+    let hash = format!(
+        "{HASH_PREFIX}{}",
+        sha256(&serde_json::json!({ "pipeline": whole, "tasks": tasks }))
+    );
     Plan { hash, tasks }
-}
-
-fn to_clean_json(v: &impl serde::Serialize) -> Value {
-    let mut v = serde_json::to_value(v).unwrap_or(Value::Null);
-    strip_spans(&mut v);
-    v
-}
-
-fn strip_spans(v: &mut Value) {
-    match v {
-        Value::Object(m) => {
-            m.remove("span");
-            // Where the project lives is not what it does: moving it keeps the plan.
-            m.remove("base_dir");
-            m.values_mut().for_each(strip_spans);
-        }
-        Value::Array(a) => a.iter_mut().for_each(strip_spans),
-        _ => {}
-    }
 }
 
 fn sha256(v: &Value) -> String {

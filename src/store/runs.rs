@@ -285,7 +285,12 @@ fn begin_in(
     let begin = match resumable {
         Some(run) => {
             if run.plan_hash != plan.hash {
-                let diff = PlanDiff::between(&run.plan_tasks, &plan.tasks);
+                let diff = if run.plan_hash.starts_with(super::plan::HASH_PREFIX) {
+                    PlanDiff::between(&run.plan_tasks, &plan.tasks).describe()
+                } else {
+                    "its plan was hashed by an older pipec, in a form this one cannot compare"
+                        .to_string()
+                };
                 // The dead run stays marked interrupted although the resume is refused.
                 tx.commit()?;
                 return Err(StoreError::new(format!(
@@ -293,7 +298,7 @@ fn begin_in(
                      refusing to mix two plans: use --force to run everything again",
                     describe_key(key),
                     run.run_id,
-                    diff.describe()
+                    diff
                 )));
             }
             tx.execute(

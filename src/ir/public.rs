@@ -1,0 +1,413 @@
+//! The public, versioned form of a checked program: what `pipec check --emit
+//! ir` prints and what the plan hash of a durable run is computed from.
+//!
+//! It is separate from the internal IR on purpose: the internal types change
+//! whenever the interpreter needs them to (a petgraph upgrade, a renamed
+//! field), and neither the JSON users read nor the hash that decides whether
+//! a run may resume may change with them. Tasks are a list in declaration
+//! order, dependencies are names, and policies, shapes, timings and gate
+//! expressions are written the way a `.pipe` file writes them. Fields are
+//! only ever added within a `format_version`; anything else bumps it.
+
+use super::words;
+use super::{
+    Age, Backoff, Builtin, CalendarChoice, EnvValue as IrEnv, HandlerKind as IrKind, Missed,
+    Policy as IrPolicy, Program as IrProgram, Work,
+};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// Bumped when a field changes meaning or goes away.
+pub const FORMAT_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Program {
+    pub format_version: u32,
+    pub handlers: Vec<Handler>,
+    pub day_sets: Vec<DaySet>,
+    pub pipelines: Vec<Pipeline>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Handler {
+    pub name: String,
+    pub kind: HandlerKind,
+    /// The shape of its answer, in `.pipe` syntax: `{ signals: [{ symbol: string }] }`.
+    pub returns: Option<String>,
+    pub env: BTreeMap<String, EnvValue>,
+    pub max_output: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HandlerKind {
+    Exec {
+        program: String,
+        args: Vec<String>,
+    },
+    Shell {
+        command: String,
+    },
+    Builtin {
+        builtin: String,
+        argument: Option<Value>,
+    },
+}
+
+/// A secret is named, never valued.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EnvValue {
+    Text(String),
+    Secret(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DaySet {
+    pub name: String,
+    pub dates: Vec<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Pipeline {
+    pub name: String,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    /// A built-in calendar's code, or a calendar file's path.
+    pub calendar: Option<String>,
+    pub timezone: String,
+    pub concurrency: u32,
+    pub run_timeout_ms: Option<u64>,
+    /// `error`, `last_wins` or `first_wins`.
+    pub merge: String,
+    pub cleanup: Option<String>,
+    pub pre_open_ms: Option<u64>,
+    pub post_close_ms: Option<u64>,
+    pub stages: Vec<Stage>,
+    pub triggers: Vec<Trigger>,
+    pub sources: Vec<Source>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Stage {
+    pub name: String,
+    pub title: Option<String>,
+    pub best_effort: bool,
+    /// In declaration order.
+    pub tasks: Vec<Task>,
+    pub gates: Vec<Gate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Task {
+    pub name: String,
+    pub run: Run,
+    pub args: Vec<String>,
+    /// The tasks it waits for, by name, sorted.
+    pub after: Vec<String>,
+    pub timeout_ms: u64,
+    pub policy: Policy,
+    /// 0 (optional) to 100 (critical).
+    pub priority: u8,
+    pub requires: Vec<String>,
+    pub requires_wait_ms: u64,
+    /// Day conditions, as written: `trading_days`, `not fomc`.
+    pub when: Vec<String>,
+    pub reads: Vec<String>,
+    pub writes: Vec<String>,
+    pub joins: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Run {
+    Handler(String),
+    Pipeline(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Policy {
+    Abort,
+    Fail,
+    Warn,
+    Skip,
+    Default {
+        value: Value,
+    },
+    Retry {
+        retries: u32,
+        /// `fixed` (the waits, the last repeating) or `exponential`.
+        backoff: BackoffForm,
+        then: Box<Policy>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BackoffForm {
+    Fixed {
+        waits_ms: Vec<u64>,
+    },
+    Exponential {
+        base_ms: u64,
+        max_ms: u64,
+        jitter: bool,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Gate {
+    pub name: String,
+    pub description: Option<String>,
+    /// The expression as `pipec fmt` writes it.
+    pub expr: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Trigger {
+    pub name: String,
+    /// `at 10:00`, `at close + 30m`, `every 15m during SESSION`, `cron "…"`.
+    pub timing: String,
+    pub zone: String,
+    pub calendar: Option<String>,
+    pub days: Vec<String>,
+    pub stages: Vec<String>,
+    /// `skip`, or `run_late within 4h`.
+    pub missed: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Source {
+    pub name: String,
+    pub producer: String,
+    /// `5m` or `1 sessions`.
+    pub green: String,
+    pub yellow: String,
+}
+
+impl Program {
+    pub fn of(program: &IrProgram) -> Program {
+        Program {
+            format_version: FORMAT_VERSION,
+            handlers: program.handlers.iter().map(Handler::of).collect(),
+            day_sets: program
+                .day_sets
+                .iter()
+                .map(|d| DaySet {
+                    name: d.name.clone(),
+                    dates: d.dates.clone(),
+                })
+                .collect(),
+            pipelines: program
+                .pipelines
+                .iter()
+                .map(|p| Pipeline::of(program, p))
+                .collect(),
+        }
+    }
+}
+
+impl Handler {
+    pub fn of(h: &super::Handler) -> Handler {
+        let kind = match &h.kind {
+            IrKind::Exec { program, args } => HandlerKind::Exec {
+                program: program.clone(),
+                args: args.clone(),
+            },
+            IrKind::Shell { command } => HandlerKind::Shell {
+                command: command.clone(),
+            },
+            IrKind::Builtin(b) => {
+                let (builtin, argument) = match b {
+                    Builtin::Noop => ("noop", None),
+                    Builtin::Sleep { millis } => {
+                        ("sleep", Some(Value::String(words::duration(*millis))))
+                    }
+                    Builtin::Fail { message } => ("fail", Some(Value::String(message.clone()))),
+                    Builtin::Emit { value } => ("emit", Some(value.clone())),
+                    Builtin::Flaky { failures } => ("flaky", Some(Value::from(*failures))),
+                };
+                HandlerKind::Builtin {
+                    builtin: builtin.to_string(),
+                    argument,
+                }
+            }
+        };
+        Handler {
+            name: h.name.clone(),
+            kind,
+            returns: h.returns.as_ref().map(super::Shape::describe),
+            env: h
+                .env
+                .iter()
+                .map(|(k, v)| {
+                    let v = match v {
+                        IrEnv::Text(t) => EnvValue::Text(t.clone()),
+                        IrEnv::Secret(name) => EnvValue::Secret(name.clone()),
+                    };
+                    (k.clone(), v)
+                })
+                .collect(),
+            max_output: h.max_output,
+        }
+    }
+}
+
+impl Pipeline {
+    pub fn of(program: &IrProgram, p: &super::Pipeline) -> Pipeline {
+        let stages = p
+            .stages
+            .iter()
+            .map(|stage| Stage {
+                name: stage.name.clone(),
+                title: stage.title.clone(),
+                best_effort: stage.best_effort,
+                tasks: stage
+                    .tasks
+                    .iter()
+                    .map(|&t| Task::of(program, p, t))
+                    .collect(),
+                gates: stage
+                    .gates
+                    .iter()
+                    .map(|g| Gate {
+                        name: g.name.clone(),
+                        description: g.description.clone(),
+                        expr: g.text.clone(),
+                    })
+                    .collect(),
+            })
+            .collect();
+        let stage_name = |s: super::StageId| p.stage(s).name.clone();
+        Pipeline {
+            name: p.name.clone(),
+            title: p.title.clone(),
+            description: p.description.clone(),
+            calendar: p.calendar.as_ref().map(|c| match c {
+                CalendarChoice::Builtin(code) => code.clone(),
+                CalendarChoice::File(path) => path.display().to_string(),
+            }),
+            timezone: p.timezone.clone(),
+            concurrency: p.concurrency,
+            run_timeout_ms: p.run_timeout_millis,
+            merge: match p.merge {
+                super::MergeStrategy::Error => "error",
+                super::MergeStrategy::LastWins => "last_wins",
+                super::MergeStrategy::FirstWins => "first_wins",
+            }
+            .to_string(),
+            cleanup: p.cleanup.map(|h| program.handler(h).name.clone()),
+            pre_open_ms: p.pre_open_millis,
+            post_close_ms: p.post_close_millis,
+            stages,
+            triggers: p
+                .triggers
+                .iter()
+                .map(|t| Trigger {
+                    name: t.name.clone(),
+                    timing: words::timing(&t.timing),
+                    zone: t.zone.clone(),
+                    calendar: t.calendar.clone(),
+                    days: t
+                        .days
+                        .iter()
+                        .map(|d| words::day_condition(program, d))
+                        .collect(),
+                    stages: t.stages.iter().map(|&s| stage_name(s)).collect(),
+                    missed: match t.missed {
+                        Missed::Skip => "skip".to_string(),
+                        Missed::RunLate { within_millis } => {
+                            format!("run_late within {}", words::duration(within_millis))
+                        }
+                    },
+                })
+                .collect(),
+            sources: p
+                .sources
+                .iter()
+                .map(|s| Source {
+                    name: s.name.clone(),
+                    producer: p.task(s.producer).name.clone(),
+                    green: age(s.green),
+                    yellow: age(s.yellow),
+                })
+                .collect(),
+        }
+    }
+}
+
+impl Task {
+    pub fn of(program: &IrProgram, p: &super::Pipeline, t: super::TaskId) -> Task {
+        let task = p.task(t);
+        let mut after: Vec<String> = p.dependencies(t).map(|d| p.task(d).name.clone()).collect();
+        after.sort_unstable();
+        Task {
+            name: task.name.clone(),
+            run: match task.work {
+                Work::Handler(h) => Run::Handler(program.handler(h).name.clone()),
+                Work::Pipeline(sub) => Run::Pipeline(program.pipeline(sub).name.clone()),
+            },
+            args: task.args.clone(),
+            after,
+            timeout_ms: task.timeout_millis,
+            policy: Policy::of(&task.policy),
+            priority: task.priority,
+            requires: task.requires.iter().map(|s| s.name().to_string()).collect(),
+            requires_wait_ms: task.requires_wait_millis,
+            when: task
+                .when
+                .iter()
+                .map(|d| words::day_condition(program, d))
+                .collect(),
+            reads: task.reads.clone(),
+            writes: task.writes.clone(),
+            joins: task.joins,
+        }
+    }
+}
+
+impl Policy {
+    pub fn of(policy: &IrPolicy) -> Policy {
+        match policy {
+            IrPolicy::Abort => Policy::Abort,
+            IrPolicy::Fail => Policy::Fail,
+            IrPolicy::Warn => Policy::Warn,
+            IrPolicy::Skip => Policy::Skip,
+            IrPolicy::Default { value } => Policy::Default {
+                value: value.clone(),
+            },
+            IrPolicy::Retry {
+                retries,
+                backoff,
+                then,
+            } => Policy::Retry {
+                retries: *retries,
+                backoff: match backoff {
+                    Backoff::Fixed { millis } => BackoffForm::Fixed {
+                        waits_ms: millis.clone(),
+                    },
+                    Backoff::Exponential {
+                        base_millis,
+                        max_millis,
+                        jitter,
+                    } => BackoffForm::Exponential {
+                        base_ms: *base_millis,
+                        max_ms: *max_millis,
+                        jitter: *jitter,
+                    },
+                },
+                then: Box::new(Policy::of(then)),
+            },
+        }
+    }
+}
+
+fn age(age: Age) -> String {
+    match age {
+        Age::Millis(ms) => words::duration(ms),
+        Age::Sessions(n) => format!("{n} sessions"),
+    }
+}
