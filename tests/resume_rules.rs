@@ -238,3 +238,21 @@ fn a_resume_keeps_warned_defaulted_and_policy_skipped_results() {
         assert_eq!(f.count(t), if t == "fails" { 3 } else { 2 }, "`{t}`");
     }
 }
+
+/// A run left `running` by a killed pipec whose resume is refused (its plan
+/// changed) is marked interrupted all the same: the store never claims a run
+/// is going on that nobody runs.
+#[test]
+fn a_refused_resume_still_marks_the_dead_run_interrupted() {
+    let f = Fixture::new("refused-dead", TEN_TASKS);
+    let mut child = f.spawn_run(&[]);
+    f.wait_for("ran.txt");
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(f.store().runs(None, 1).unwrap()[0].status, "running");
+    f.write("main.pipe", &TEN_TASKS.replace("task a2 { run step }", "task a2 { run step  timeout 5s }"));
+    let refused = f.run(&[]);
+    assert_eq!(refused.status.code(), Some(2), "{}", text(&refused));
+    assert!(text(&refused).contains("changed: a2"), "{}", text(&refused));
+    assert_eq!(f.store().runs(None, 1).unwrap()[0].status, "interrupted");
+}

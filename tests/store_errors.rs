@@ -152,3 +152,42 @@ fn a_run_id_from_the_store_is_checked_before_it_names_a_folder() {
     assert!(!f.dir.join(".pipec").join("escaped").exists());
     assert!(!f.dir.join("escaped").exists());
 }
+
+/// Damage in the middle of the database (not its header) is noticed when the
+/// store is opened, by `status` and `health` as by `run`.
+#[test]
+fn damage_in_the_middle_of_the_store_is_reported() {
+    let f = Fixture::new("damaged", TEN_TASKS);
+    for day in ["2026-11-16", "2026-11-17", "2026-11-18", "2026-11-19"] {
+        assert!(f
+            .command(&["run", "main.pipe", "--as-of", day, "--view", "quiet"])
+            .output()
+            .unwrap()
+            .status
+            .success());
+    }
+    // Fold the WAL into the file, then overwrite the middle of it.
+    let conn = rusqlite::Connection::open(f.state()).unwrap();
+    conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)").unwrap();
+    drop(conn);
+    let mut bytes = std::fs::read(f.state()).unwrap();
+    assert!(bytes.len() >= 4 * 4096, "{} bytes", bytes.len());
+    let middle = bytes.len() / 2 / 4096 * 4096;
+    for b in &mut bytes[middle..middle + 4096] {
+        *b = 0x5a;
+    }
+    std::fs::write(f.state(), &bytes).unwrap();
+    for args in [
+        vec!["status", "main.pipe"],
+        vec!["health", "main.pipe"],
+        vec!["run", "main.pipe", "--view", "quiet"],
+    ] {
+        let out = f.command(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", text(&out));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("damaged") || err.contains("corrupt") || err.contains("malformed"),
+            "{args:?}: {err}"
+        );
+    }
+}
