@@ -250,7 +250,10 @@ fn a_refused_resume_still_marks_the_dead_run_interrupted() {
     let _ = child.kill();
     let _ = child.wait();
     assert_eq!(f.store().runs(None, 1).unwrap()[0].status, "running");
-    f.write("main.pipe", &TEN_TASKS.replace("task a2 { run step }", "task a2 { run step  timeout 5s }"));
+    f.write(
+        "main.pipe",
+        &TEN_TASKS.replace("task a2 { run step }", "task a2 { run step  timeout 5s }"),
+    );
     let refused = f.run(&[]);
     assert_eq!(refused.status.code(), Some(2), "{}", text(&refused));
     assert!(text(&refused).contains("changed: a2"), "{}", text(&refused));

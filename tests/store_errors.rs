@@ -168,7 +168,8 @@ fn damage_in_the_middle_of_the_store_is_reported() {
     }
     // Fold the WAL into the file, then overwrite the middle of it.
     let conn = rusqlite::Connection::open(f.state()).unwrap();
-    conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)").unwrap();
+    conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
+        .unwrap();
     drop(conn);
     let mut bytes = std::fs::read(f.state()).unwrap();
     assert!(bytes.len() >= 4 * 4096, "{} bytes", bytes.len());
