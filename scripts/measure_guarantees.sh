@@ -135,10 +135,10 @@ cat > big.pipe <<'P'
 handler big { shell "printf '{\"blob\": \"'; head -c 100000000 /dev/zero | tr '\\0' 'x'; printf '\"}'"  returns { blob: string }  max_output 200MB }
 pipeline b { stage s { task big } }
 P
-"$PIPEC" run big.pipe --view quiet --as-of 2026-10-06 --run-dir bigrun >/dev/null 2>&1
+"$PIPEC" run big.pipe --view quiet --as-of 2026-10-06 --run-dir bigrun --state big.db >/dev/null 2>&1
 python3 - <<'PY'
 import sqlite3, os
-c = sqlite3.connect('.pipec/state.db')
+c = sqlite3.connect("big.db")
 t = c.execute("SELECT COALESCE(SUM(LENGTH(output)),0) FROM tasks").fetchone()[0]
 s = c.execute("SELECT COALESCE(SUM(LENGTH(last_output)),0) FROM task_stats").fetchone()[0]
 print(f"a 100 MB output: {t/1e6:.0f} MB in tasks.output, {s/1e6:.0f} MB in task_stats.last_output, "

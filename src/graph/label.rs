@@ -93,7 +93,7 @@ fn trigger(program: &Program, pipeline: &Pipeline, trigger: &Trigger) -> String 
     }
     let default_days = match trigger.timing {
         Timing::Cron { .. } => vec![],
-        _ => vec![DayCondition {
+        Timing::At(_) | Timing::Every { .. } => vec![DayCondition {
             any_of: vec![DayRef::TradingDays],
             negated: false,
         }],
@@ -154,7 +154,9 @@ fn stage_list(pipeline: &Pipeline, trigger: &Trigger) -> String {
 pub fn policy(policy: &Policy) -> String {
     match policy {
         Policy::Retry { retries, then, .. } => format!("retry {retries} → {}", self::policy(then)),
-        other => other.name().to_string(),
+        Policy::Abort | Policy::Fail | Policy::Warn | Policy::Skip | Policy::Default { .. } => {
+            policy.name().to_string()
+        }
     }
 }
 

@@ -16,7 +16,7 @@ pub mod words;
 
 pub use expr::{BinaryOp, Expr, ExprKind, Function, Type, UnaryOp};
 pub use market::Market;
-pub use policy::{Backoff, Policy};
+pub use policy::{Backoff, Policy, Terminal};
 pub use schedule::day_set;
 pub use shape::{Field, Shape};
 pub use trigger::{At, DayCondition, DayRef, Missed, Timing, Trigger};

@@ -20,12 +20,28 @@ pub enum Policy {
     },
 }
 
+/// What decides a failed task once its retries are used up: a policy that is
+/// not `retry`. Its own type, so every match over it is exhaustive without an
+/// arm for a retry that cannot happen there.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Terminal<'a> {
+    Abort,
+    Fail,
+    Warn,
+    Skip,
+    Default(&'a serde_json::Value),
+}
+
 impl Policy {
     /// The policy that applies once retries are used up.
-    pub fn terminal(&self) -> &Policy {
+    pub fn terminal(&self) -> Terminal<'_> {
         match self {
+            Policy::Abort => Terminal::Abort,
+            Policy::Fail => Terminal::Fail,
+            Policy::Warn => Terminal::Warn,
+            Policy::Skip => Terminal::Skip,
+            Policy::Default { value } => Terminal::Default(value),
             Policy::Retry { then, .. } => then.terminal(),
-            other => other,
         }
     }
 

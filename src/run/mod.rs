@@ -16,19 +16,18 @@
 //! # }
 //! ```
 
-mod attempt;
-mod builtin;
 mod clock;
 mod context;
 mod days;
 pub mod events;
+mod executor;
+mod failure;
 mod gate;
 mod ids;
 mod market;
 mod memo;
 mod output;
 pub mod plan;
-mod process;
 mod registry;
 mod report;
 mod rundir;
@@ -36,11 +35,11 @@ mod scheduler;
 mod secrets;
 mod status;
 mod stop;
-mod tree;
 pub mod view;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use events::{Event, EventKind, JsonlWriter, Observer};
+pub use executor::tree::{adopt_orphans, end_leftovers, reap_orphans};
 pub use memo::{Memo, Restored};
 pub use registry::{HandlerContext, HandlerFuture, HandlerResult, Registry};
 pub use report::{RunReport, TaskCounts, TaskReport};
@@ -48,7 +47,6 @@ pub use scheduler::wait_millis;
 pub use secrets::{Secrets, MASK};
 pub use status::{RunStatus, TaskStatus};
 pub use stop::Interrupt;
-pub use tree::{adopt_orphans, end_leftovers, reap_orphans};
 
 use crate::ir::{PipelineId, Program, StageId};
 use chrono::NaiveDate;
@@ -233,7 +231,7 @@ pub async fn execute(program: Arc<Program>, options: RunOptions) -> Result<RunRe
     };
     shared.emitter.emit(&pipeline_name, None, end);
     shared.emitter.flush();
-    tree::reap_orphans();
+    executor::tree::reap_orphans();
     if let Some(e) = events_file.error() {
         report.warnings.push(e);
     }

@@ -250,6 +250,6 @@ pub fn policy_text(policy: &Policy) -> String {
                 policy_text(then)
             )
         }
-        other => other.name().to_string(),
+        Policy::Abort | Policy::Fail | Policy::Warn | Policy::Skip => policy.name().to_string(),
     }
 }

@@ -4,10 +4,11 @@
 //! in spawned tasks and report back over a channel, so events come out in a
 //! single, consistent order.
 
-use super::attempt::{self, Attempt, Call, Failure};
 use super::clock::Clock;
 use super::context::{self, Delta};
 use super::events::{Emitter, EventKind};
+use super::executor::{self, Attempt, Call, Failure};
+use super::failure::{self, Place};
 use super::gate;
 use super::market::{self, Verdict};
 use super::memo::Restored;
@@ -17,10 +18,8 @@ use super::report::TaskReport;
 use super::rundir::RunDir;
 use super::status::{RunStatus, TaskStatus};
 use super::stop::{Interrupt, Stop};
-use super::{builtin, days, ids, output};
-use crate::ir::{
-    Builtin, HandlerKind, Pipeline, PipelineId, Policy, Program, StageId, TaskId, Work,
-};
+use super::{days, ids};
+use crate::ir::{Pipeline, PipelineId, Policy, Program, StageId, TaskId, Terminal, Work};
 use chrono::NaiveDate;
 use serde_json::{json, Map, Value};
 use std::cmp::Reverse;
@@ -540,41 +539,43 @@ impl PipelineRun {
                 }
             }
         }
-        let program = &self.shared.program;
-        // Built-ins that answer at once run inline: no task to spawn, no slot held.
-        if let (Work::Handler(h), None) = (task.work, market_wait) {
-            let handler = program.handler(h);
-            if let HandlerKind::Builtin(b @ (Builtin::Noop | Builtin::Emit { .. })) = &handler.kind
-            {
-                if !self.shared.registry.contains(&handler.name) {
-                    let span = ids::span_id();
-                    self.state[t.index()].attempts = 1;
-                    self.emit(
-                        Some(&span),
-                        EventKind::TaskStarted {
-                            stage: p.stage(sid).name.clone(),
-                            task: task.name.clone(),
-                            attempt: 1,
-                        },
-                    );
-                    let answer =
-                        builtin::instant(b, 1).unwrap_or_else(|| Ok(Value::Object(Map::new())));
-                    let outcome = match answer.and_then(|v| output::from_value(v, handler)) {
-                        Ok(output) => Outcome::Ok {
-                            output,
-                            attempts: 1,
-                            span: Some(span),
-                        },
-                        Err(e) => Outcome::Failed {
-                            failure: Failure::Error(e),
-                            attempts: 1,
-                            span: Some(span),
-                        },
-                    };
-                    self.finish(p, t, outcome);
-                    return Started::Done;
-                }
-            }
+        // Work that answers at once (a `noop`) completes inline: no task to
+        // spawn, no slot held. Not while it waits for its market state.
+        let instant = match market_wait {
+            None => executor::route(&self.shared, task.work).instant(&self.shared, task.work),
+            Some(_) => None,
+        };
+        if let Some(answer) = instant {
+            let span = ids::span_id();
+            self.state[t.index()].attempts = 1;
+            self.emit(
+                Some(&span),
+                EventKind::TaskStarted {
+                    stage: p.stage(sid).name.clone(),
+                    task: task.name.clone(),
+                    attempt: 1,
+                },
+            );
+            let span = Some(span);
+            let outcome = match answer {
+                Attempt::Ok(output) => Outcome::Ok {
+                    output,
+                    attempts: 1,
+                    span,
+                },
+                Attempt::Failed(failure) => Outcome::Failed {
+                    failure,
+                    attempts: 1,
+                    span,
+                },
+                Attempt::Cancelled(stop) => Outcome::Cancelled {
+                    reason: stop.describe(),
+                    attempts: 1,
+                    span,
+                },
+            };
+            self.finish(p, t, outcome);
+            return Started::Done;
         }
         let mut input = context::overlay(&self.context, merged);
         if task.joins {
@@ -663,7 +664,7 @@ impl PipelineRun {
                 st.status = earlier.status;
                 st.message = earlier.message;
                 let output = match (earlier.status, task.policy.terminal()) {
-                    (TaskStatus::Defaulted, Policy::Default { value }) => {
+                    (TaskStatus::Defaulted, Terminal::Default(value)) => {
                         Some(value.as_object().cloned().unwrap_or_default())
                     }
                     (TaskStatus::Completed, _) => Some(earlier.output),
@@ -711,88 +712,29 @@ impl PipelineRun {
                 attempts,
                 span,
             } => {
-                let error = failure.text();
                 st.attempts = attempts;
-                st.message = Some(error.clone());
-                let timed_out = matches!(failure, Failure::TimedOut(_));
-                let span = span.as_deref();
-                match task.policy.terminal() {
-                    Policy::Warn => {
-                        st.status = TaskStatus::Warned;
-                        st.out = joined.clone();
-                        self.emit(
-                            span,
-                            EventKind::TaskWarned {
-                                stage,
-                                task: name,
-                                attempt: attempts,
-                                error: error.clone(),
-                                duration_ms,
-                            },
-                        );
-                    }
-                    Policy::Skip => {
-                        st.status = TaskStatus::Skipped;
-                        st.out = joined.clone();
-                        let reason = format!("failed, skipped by its policy: {error}");
-                        st.message = Some(reason.clone());
-                        self.emit(
-                            span,
-                            EventKind::TaskSkipped {
-                                stage,
-                                task: name,
-                                reason,
-                                by_policy: true,
-                            },
-                        );
-                    }
-                    Policy::Default { value } => {
-                        st.status = TaskStatus::Defaulted;
-                        let output = value.as_object().cloned().unwrap_or_default();
+                let place = Place {
+                    stage,
+                    task: name,
+                    attempt: attempts,
+                    duration_ms,
+                };
+                let settled = failure::settle(task.policy.terminal(), &failure, place);
+                st.status = settled.status;
+                st.blocked = settled.blocked;
+                st.message = Some(settled.message);
+                match settled.output {
+                    Some(output) => {
                         st.out = context::with_output(&joined, t, order, &output, &st.dropped);
                         st.own = Some(Arc::new(output));
-                        self.emit(
-                            span,
-                            EventKind::TaskDefaulted {
-                                stage,
-                                task: name,
-                                attempt: attempts,
-                                error: error.clone(),
-                                duration_ms,
-                            },
-                        );
                     }
-                    terminal => {
-                        st.status = if timed_out {
-                            TaskStatus::TimedOut
-                        } else {
-                            TaskStatus::Failed
-                        };
-                        st.blocked = true;
-                        st.out = joined.clone();
-                        if matches!(terminal, Policy::Abort) {
-                            self.shared.stop.abort(&p.name, &task.name);
-                        }
-                        let kind = match failure {
-                            Failure::TimedOut(timeout_ms) => EventKind::TaskTimedOut {
-                                stage,
-                                task: name,
-                                attempt: attempts,
-                                timeout_ms,
-                                duration_ms,
-                            },
-                            Failure::Error(_) => EventKind::TaskFailed {
-                                stage,
-                                task: name,
-                                attempt: attempts,
-                                error: error.clone(),
-                                duration_ms,
-                            },
-                        };
-                        self.emit(span, kind);
-                    }
+                    None => st.out = joined.clone(),
                 }
-                self.capture(p, t, &joined, attempts, &error);
+                if settled.abort {
+                    self.shared.stop.abort(&p.name, &task.name);
+                }
+                self.emit(span.as_deref(), settled.event);
+                self.capture(p, t, &joined, attempts, &failure.text());
             }
         }
     }
@@ -941,7 +883,7 @@ impl PipelineRun {
             // The cleanup runs after the run's stages: nothing resumes it.
             spawned: Box::new(|_, _| {}),
         };
-        let error = match attempt::run(&self.shared, call, Interrupt::new().subscribe()).await {
+        let error = match executor::run(&self.shared, call, Interrupt::new().subscribe()).await {
             Attempt::Ok(_) => None,
             Attempt::Failed(f) => Some(f.text()),
             Attempt::Cancelled(stop) => Some(stop.describe()),
@@ -1034,7 +976,7 @@ impl Job {
                     });
                 }),
             };
-            match attempt::run(&self.shared, call, self.shared.stop.subscribe()).await {
+            match executor::run(&self.shared, call, self.shared.stop.subscribe()).await {
                 Attempt::Ok(output) => {
                     return Outcome::Ok {
                         output,

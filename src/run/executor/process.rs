@@ -1,37 +1,157 @@
-//! External commands: one process group per attempt, the context on stdin,
-//! stdout kept (bounded) and both streams logged, the whole group stopped on
-//! timeout, cancellation or when the command exits leaving children behind.
+//! External commands (`exec`, `shell`): one process group per attempt, the
+//! context on stdin, stdout kept (bounded) and both streams logged (secrets
+//! masked), the whole process tree stopped on timeout, cancellation or when
+//! the command exits leaving processes behind.
 
-use super::secrets::{RedactingStream, Redactor};
-use super::stop::{Stop, StopReceiver};
 use super::tree::{self, Tree};
+use super::{Attempt, AttemptFuture, Call, Executor, Failure};
+use crate::ir::{HandlerKind, Work};
+use crate::run::output;
+use crate::run::scheduler::Shared;
+use crate::run::secrets::{RedactingStream, Redactor};
+use crate::run::stop::{Stop, StopReceiver};
 use std::path::PathBuf;
 use std::process::{ExitStatus, Stdio};
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
 use tokio::process::Command;
 use tokio::sync::oneshot;
 
-pub struct Spec {
-    pub program: PathBuf,
-    pub args: Vec<String>,
-    pub cwd: PathBuf,
-    pub env: Vec<(String, String)>,
-    pub stdin: Vec<u8>,
-    pub max_output: u64,
-    pub stdout_log: PathBuf,
-    pub stderr_log: PathBuf,
-    pub timeout: Duration,
-    pub grace: Duration,
-    /// The attempt's span id, which its processes inherit as `PIPEC_SPAN_ID`.
-    pub span: String,
-    /// Told the first process's pid and start time once it runs.
-    pub spawned: Box<dyn FnOnce(i32, Option<u64>) + Send>,
-    /// Masks the run's secrets in what the command prints.
-    pub redactor: Redactor,
+pub(crate) struct Process;
+
+impl Executor for Process {
+    fn run<'a>(
+        &'a self,
+        shared: &'a Arc<Shared>,
+        call: Call<'a>,
+        stop: StopReceiver,
+    ) -> AttemptFuture<'a> {
+        Box::pin(async move {
+            let spec = match spec(shared, call) {
+                Ok(spec) => spec,
+                Err(message) => return Attempt::Failed(Failure::Error(message)),
+            };
+            let timeout_millis = u64::try_from(spec.timeout.as_millis()).unwrap_or(u64::MAX);
+            let handler = spec.handler;
+            match run(spec, stop).await {
+                Exit::Output(bytes) => {
+                    match output::from_bytes(&bytes, shared.program.handler(handler)) {
+                        Ok(map) => Attempt::Ok(map),
+                        Err(e) => Attempt::Failed(Failure::Error(e)),
+                    }
+                }
+                Exit::Failed(e) => Attempt::Failed(Failure::Error(e)),
+                Exit::TimedOut => Attempt::Failed(Failure::TimedOut(timeout_millis)),
+                Exit::Cancelled(stop) => Attempt::Cancelled(stop),
+            }
+        })
+    }
 }
 
-pub enum Exit {
+/// What the command of `call` is, and with what it runs.
+fn spec(shared: &Shared, call: Call<'_>) -> Result<Spec, String> {
+    let Work::Handler(id) = call.work else {
+        return Err("a sub-pipeline was routed to the process executor".to_string());
+    };
+    let handler = shared.program.handler(id);
+    let (program, mut args) = match &handler.kind {
+        HandlerKind::Exec { program, args } => {
+            let path = PathBuf::from(program);
+            let path = if program.contains('/') && path.is_relative() {
+                // Absolute, since the child runs in the pipeline's folder.
+                let joined = handler.base_dir.join(path);
+                std::path::absolute(&joined).unwrap_or(joined)
+            } else {
+                path
+            };
+            (path, args.clone())
+        }
+        // `$0` is the task's name and the task's args are `$1`…: no quoting
+        // problems, and the script can use "$@".
+        HandlerKind::Shell { command } => (
+            PathBuf::from("/bin/sh"),
+            vec!["-c".into(), command.clone(), call.task.to_string()],
+        ),
+        HandlerKind::Builtin(_) => {
+            return Err(format!(
+                "the built-in handler `{}` was routed to the process executor",
+                handler.name
+            ))
+        }
+    };
+    args.extend(call.args.iter().cloned());
+    let (stdout_log, stderr_log) =
+        shared
+            .rundir
+            .logs(&call.pipeline.name, call.task, call.attempt)?;
+    let mut env = vec![
+        ("PIPEC_RUN_ID".to_string(), shared.emitter.run_id.clone()),
+        ("PIPEC_TRACE_ID".into(), shared.emitter.trace_id.clone()),
+        ("PIPEC_SPAN_ID".into(), call.span.to_string()),
+        ("PIPEC_PIPELINE".into(), call.pipeline.name.clone()),
+        ("PIPEC_STAGE".into(), call.stage.to_string()),
+        ("PIPEC_TASK".into(), call.task.to_string()),
+        ("PIPEC_ATTEMPT".into(), call.attempt.to_string()),
+        (
+            "PIPEC_AS_OF".into(),
+            shared.as_of.format("%Y-%m-%d").to_string(),
+        ),
+        (
+            "PIPEC_WORK_DIR".into(),
+            shared.rundir.work_dir().display().to_string(),
+        ),
+    ];
+    env.extend(
+        handler
+            .env
+            .iter()
+            .map(|(k, v)| (k.clone(), shared.secrets.resolve(v).to_string())),
+    );
+    Ok(Spec {
+        handler: id,
+        program,
+        args,
+        // A pipeline file named without a folder has an empty base_dir.
+        cwd: if call.pipeline.base_dir.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            call.pipeline.base_dir.clone()
+        },
+        env,
+        stdin: serde_json::to_vec(&**call.input).unwrap_or_else(|_| b"{}".to_vec()),
+        max_output: handler.max_output,
+        stdout_log,
+        stderr_log,
+        timeout: Duration::from_millis(call.timeout_millis),
+        grace: shared.grace,
+        span: call.span.to_string(),
+        spawned: call.spawned,
+        redactor: shared.redactor.clone(),
+    })
+}
+
+struct Spec {
+    handler: crate::ir::HandlerId,
+    program: PathBuf,
+    args: Vec<String>,
+    cwd: PathBuf,
+    env: Vec<(String, String)>,
+    stdin: Vec<u8>,
+    max_output: u64,
+    stdout_log: PathBuf,
+    stderr_log: PathBuf,
+    timeout: Duration,
+    grace: Duration,
+    /// The attempt's span id, which its processes inherit as `PIPEC_SPAN_ID`.
+    span: String,
+    /// Told the first process's pid and start time once it runs.
+    spawned: Box<dyn FnOnce(i32, Option<u64>) + Send>,
+    /// Masks the run's secrets in what the command prints.
+    redactor: Redactor,
+}
+
+enum Exit {
     /// Exit status 0: what it printed.
     Output(Vec<u8>),
     Failed(String),
@@ -47,7 +167,7 @@ const STDERR_TAIL: usize = 600;
 /// its environment) may hold the pipe open forever: nobody waits for it.
 const DRAIN: Duration = Duration::from_millis(250);
 
-pub async fn run(spec: Spec, mut stop: StopReceiver) -> Exit {
+async fn run(spec: Spec, mut stop: StopReceiver) -> Exit {
     let stdout_log = Log::new(spec.stdout_log.clone());
     let stderr_log = Log::new(spec.stderr_log.clone());
     let mut command = Command::new(&spec.program);

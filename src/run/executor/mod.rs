@@ -1,0 +1,133 @@
+//! The executor seam: how one attempt of a task's work runs. The scheduler
+//! knows nothing of commands, built-ins or Rust functions: it asks [`route`]
+//! for the task's executor and awaits an [`Attempt`]. Each executor is one
+//! file: a command in its own process tree (`process.rs`), a built-in
+//! (`builtin.rs`), a Rust function from the `Registry` (`registered.rs`), a
+//! sub-pipeline (`sub_pipeline.rs`). A new executor (a remote cluster) is a
+//! new file and one arm in `route`.
+
+mod builtin;
+mod process;
+mod registered;
+mod sub_pipeline;
+pub(crate) mod tree;
+
+use super::gate::duration_text;
+use super::output;
+use super::scheduler::Shared;
+use super::stop::{Stop, StopReceiver};
+use crate::ir::{Handler, HandlerKind, Pipeline, Work};
+use serde_json::{Map, Value};
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Why an attempt failed.
+pub enum Failure {
+    Error(String),
+    TimedOut(u64),
+}
+
+impl Failure {
+    pub fn text(&self) -> String {
+        match self {
+            Failure::Error(e) => e.clone(),
+            Failure::TimedOut(ms) => format!(
+                "timed out after {}",
+                duration_text(i64::try_from(*ms).unwrap_or(i64::MAX))
+            ),
+        }
+    }
+}
+
+pub enum Attempt {
+    /// The keys the task adds to the context.
+    Ok(Map<String, Value>),
+    Failed(Failure),
+    Cancelled(Stop),
+}
+
+/// What one attempt runs and with what.
+pub struct Call<'a> {
+    pub pipeline: &'a Pipeline,
+    pub stage: &'a str,
+    pub task: &'a str,
+    pub work: Work,
+    pub args: &'a [String],
+    pub timeout_millis: u64,
+    pub attempt: u32,
+    pub span: &'a str,
+    pub input: &'a Arc<Value>,
+    /// Told a command's first process (pid, start ticks) once it runs.
+    pub spawned: Box<dyn FnOnce(i32, Option<u64>) + Send>,
+}
+
+pub(crate) type AttemptFuture<'a> = Pin<Box<dyn Future<Output = Attempt> + Send + 'a>>;
+
+/// One way of running a task's work.
+pub(crate) trait Executor: Sync {
+    /// The answer of a first attempt that needs no waiting (a `noop`): the
+    /// scheduler then completes the task inline, without a slot or a spawned
+    /// task. `None`: it must be run.
+    fn instant(&self, _shared: &Shared, _work: Work) -> Option<Attempt> {
+        None
+    }
+
+    /// Runs one attempt, bounded by its timeout and the run's stop.
+    fn run<'a>(
+        &'a self,
+        shared: &'a Arc<Shared>,
+        call: Call<'a>,
+        stop: StopReceiver,
+    ) -> AttemptFuture<'a>;
+}
+
+/// The executor of a task's work: a sub-pipeline; a handler registered as a
+/// Rust function (which replaces the declared one of that name); a built-in;
+/// a command.
+pub(crate) fn route(shared: &Shared, work: Work) -> &'static dyn Executor {
+    match work {
+        Work::Pipeline(_) => &sub_pipeline::SubPipeline,
+        Work::Handler(h) => {
+            let handler = shared.program.handler(h);
+            if shared.registry.contains(&handler.name) {
+                return &registered::Registered;
+            }
+            match handler.kind {
+                HandlerKind::Builtin(_) => &builtin::BuiltinExecutor,
+                HandlerKind::Exec { .. } | HandlerKind::Shell { .. } => &process::Process,
+            }
+        }
+    }
+}
+
+/// Runs one attempt of `call` with the executor its work routes to.
+pub(crate) async fn run(shared: &Arc<Shared>, call: Call<'_>, stop: StopReceiver) -> Attempt {
+    route(shared, call.work).run(shared, call, stop).await
+}
+
+/// An in-process answer (a built-in, a Rust function), bounded by the timeout
+/// and the run's stop, checked against the handler's `returns`.
+async fn in_process(
+    future: impl Future<Output = Result<Value, String>>,
+    handler: &Handler,
+    timeout_millis: u64,
+    mut stop: StopReceiver,
+) -> Attempt {
+    tokio::select! {
+        result = tokio::time::timeout(Duration::from_millis(timeout_millis), future) => match result {
+            Ok(answer) => checked(answer, handler),
+            Err(_) => Attempt::Failed(Failure::TimedOut(timeout_millis)),
+        },
+        stop = stop.stopped() => Attempt::Cancelled(stop),
+    }
+}
+
+/// A handler's answer checked against its `returns`.
+fn checked(answer: Result<Value, String>, handler: &Handler) -> Attempt {
+    match answer.and_then(|value| output::from_value(value, handler)) {
+        Ok(map) => Attempt::Ok(map),
+        Err(message) => Attempt::Failed(Failure::Error(message)),
+    }
+}
