@@ -1,0 +1,159 @@
+//! A task's end: its final status, what it adds to the context, its event,
+//! and the forensic capture of a failure.
+
+use super::{millis, Outcome, PipelineRun};
+use crate::ir::{Pipeline, TaskId, Terminal};
+use crate::run::context::{self, Delta};
+use crate::run::events::EventKind;
+use crate::run::failure::{self, Place};
+use crate::run::status::TaskStatus;
+use serde_json::json;
+use std::sync::Arc;
+
+impl PipelineRun {
+    pub(super) fn finish(&mut self, p: &Pipeline, t: TaskId, outcome: Outcome) {
+        let task = p.task(t);
+        let stage = p.stage(task.stage).name.clone();
+        let name = task.name.clone();
+        let order = self.order[t.index()];
+        let st = &mut self.state[t.index()];
+        let elapsed = st.started.map(|s| s.elapsed()).unwrap_or_default();
+        st.duration = Some(elapsed);
+        let duration_ms = millis(elapsed);
+        let joined = st.joined.take().unwrap_or_default();
+        match outcome {
+            Outcome::Ok {
+                output,
+                attempts,
+                span,
+            } => {
+                st.status = TaskStatus::Completed;
+                st.attempts = attempts;
+                if let Some(memo) = &self.shared.memo {
+                    memo.output(&p.name, &name, &output);
+                }
+                st.out = context::with_output(&joined, t, order, &output, &st.dropped);
+                st.own = Some(Arc::new(output));
+                self.emit(
+                    span.as_deref(),
+                    EventKind::TaskCompleted {
+                        stage,
+                        task: name,
+                        attempt: attempts,
+                        duration_ms,
+                    },
+                );
+            }
+            Outcome::Restored(earlier) => {
+                st.restored = true;
+                // Nothing ran now: no attempts, no duration of its own.
+                st.duration = None;
+                st.status = earlier.status;
+                st.message = earlier.message;
+                let output = match (earlier.status, task.policy.terminal()) {
+                    (TaskStatus::Defaulted, Terminal::Default(value)) => {
+                        Some(value.as_object().cloned().unwrap_or_default())
+                    }
+                    (TaskStatus::Completed, _) => Some(earlier.output),
+                    _ => None,
+                };
+                match output {
+                    Some(output) => {
+                        st.out = context::with_output(&joined, t, order, &output, &st.dropped);
+                        st.own = Some(Arc::new(output));
+                    }
+                    None => st.out = joined,
+                }
+                self.emit(
+                    None,
+                    EventKind::TaskRestored {
+                        stage,
+                        task: name,
+                        status: earlier.status,
+                    },
+                );
+            }
+            Outcome::Cancelled {
+                reason,
+                attempts,
+                span,
+            } => {
+                st.status = TaskStatus::Cancelled;
+                st.attempts = attempts;
+                st.blocked = true;
+                st.message = Some(reason.clone());
+                st.out = joined;
+                self.emit(
+                    span.as_deref(),
+                    EventKind::TaskCancelled {
+                        stage,
+                        task: name,
+                        attempt: attempts,
+                        reason,
+                        duration_ms,
+                    },
+                );
+            }
+            Outcome::Failed {
+                failure,
+                attempts,
+                span,
+            } => {
+                st.attempts = attempts;
+                let place = Place {
+                    stage,
+                    task: name,
+                    attempt: attempts,
+                    duration_ms,
+                };
+                let settled = failure::settle(task.policy.terminal(), &failure, place);
+                st.status = settled.status;
+                st.blocked = settled.blocked;
+                st.message = Some(settled.message);
+                match settled.output {
+                    Some(output) => {
+                        st.out = context::with_output(&joined, t, order, &output, &st.dropped);
+                        st.own = Some(Arc::new(output));
+                    }
+                    None => st.out = joined.clone(),
+                }
+                if settled.abort {
+                    self.shared.stop.abort(&p.name, &task.name);
+                }
+                self.emit(span.as_deref(), settled.event);
+                self.capture(p, t, &joined, attempts, &failure.text());
+            }
+        }
+    }
+
+    /// Saves the context a failed task read, for forensics.
+    pub(super) fn capture(
+        &self,
+        p: &Pipeline,
+        t: TaskId,
+        joined: &Delta,
+        attempts: u32,
+        error: &str,
+    ) {
+        let merged = context::resolve(p, joined, p.merge, true)
+            .map(|(m, _)| m)
+            .unwrap_or_default();
+        let task = p.task(t);
+        let capture = json!({
+            "pipeline": p.name,
+            "stage": p.stage(task.stage).name,
+            "task": task.name,
+            "attempts": attempts,
+            "status": self.state[t.index()].status,
+            "error": error,
+            "context": context::overlay(&self.context, merged),
+        });
+        if let Err(e) = self
+            .shared
+            .rundir
+            .capture(&format!("{}.{}", p.name, task.name), &capture)
+        {
+            self.shared.note(e);
+        }
+    }
+}

@@ -1,0 +1,140 @@
+//! A task's attempts and the waits between them, in a spawned task.
+
+use super::{Msg, Outcome, Shared};
+use crate::ir::{PipelineId, Policy, StageId, TaskId};
+use crate::run::executor::{self, Attempt, Call};
+use crate::run::ids;
+use serde_json::Value;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::mpsc;
+
+/// A task's attempts, in a spawned task: it keeps its slot while it waits to
+/// retry, so a retrying task is not overtaken by lower-priority work.
+pub(super) struct Job {
+    pub(super) shared: Arc<Shared>,
+    pub(super) pid: PipelineId,
+    pub(super) sid: StageId,
+    pub(super) task: TaskId,
+    pub(super) input: Arc<Value>,
+    /// How long to wait for a market state the task requires (it holds its slot).
+    pub(super) market_wait: Option<Duration>,
+}
+
+impl Job {
+    pub(super) async fn work(self, tx: mpsc::UnboundedSender<Msg>) {
+        if let Some(wait) = self.market_wait {
+            let mut stop = self.shared.stop.subscribe();
+            tokio::select! {
+                () = tokio::time::sleep(wait) => {}
+                stop = stop.stopped() => {
+                    let outcome = Outcome::Cancelled { reason: stop.describe(), attempts: 0, span: None };
+                    let _ = tx.send(Msg::Done { task: self.task, outcome });
+                    return;
+                }
+            }
+        }
+        let outcome = self.attempts(&tx).await;
+        let _ = tx.send(Msg::Done {
+            task: self.task,
+            outcome,
+        });
+    }
+
+    async fn attempts(&self, tx: &mpsc::UnboundedSender<Msg>) -> Outcome {
+        let program = self.shared.program.clone();
+        let p = program.pipeline(self.pid);
+        let task = p.task(self.task);
+        let retries = match &task.policy {
+            Policy::Retry { retries, .. } => *retries,
+            _ => 0,
+        };
+        let mut attempt = 1;
+        loop {
+            let span = ids::span_id();
+            let _ = tx.send(Msg::Attempt {
+                task: self.task,
+                attempt,
+                span: span.clone(),
+            });
+            let process_tx = tx.clone();
+            let task_id = self.task;
+            let call = Call {
+                pipeline: p,
+                stage: &p.stage(self.sid).name,
+                task: &task.name,
+                work: task.work,
+                args: &task.args,
+                timeout_millis: task.timeout_millis,
+                attempt,
+                span: &span,
+                input: &self.input,
+                spawned: Box::new(move |pid, start_ticks| {
+                    let _ = process_tx.send(Msg::Process {
+                        task: task_id,
+                        attempt,
+                        pid,
+                        start_ticks,
+                    });
+                }),
+            };
+            match executor::run(&self.shared, call, self.shared.stop.subscribe()).await {
+                Attempt::Ok(output) => {
+                    return Outcome::Ok {
+                        output,
+                        attempts: attempt,
+                        span: Some(span),
+                    }
+                }
+                Attempt::Cancelled(stop) => {
+                    return Outcome::Cancelled {
+                        reason: stop.describe(),
+                        attempts: attempt,
+                        span: Some(span),
+                    }
+                }
+                Attempt::Failed(failure) if attempt <= retries => {
+                    let wait_ms = wait_millis(&task.policy, attempt);
+                    let _ = tx.send(Msg::Retrying {
+                        task: self.task,
+                        attempt,
+                        span: span.clone(),
+                        error: failure.text(),
+                        wait_ms,
+                    });
+                    let mut stop = self.shared.stop.subscribe();
+                    tokio::select! {
+                        () = tokio::time::sleep(Duration::from_millis(wait_ms)) => {}
+                        stop = stop.stopped() => {
+                            return Outcome::Cancelled { reason: stop.describe(), attempts: attempt, span: Some(span) };
+                        }
+                    }
+                    attempt += 1;
+                }
+                Attempt::Failed(failure) => {
+                    return Outcome::Failed {
+                        failure,
+                        attempts: attempt,
+                        span: Some(span),
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The wait before retry number `retry`; with jitter, uniform in [half, all].
+pub fn wait_millis(policy: &Policy, retry: u32) -> u64 {
+    match policy {
+        Policy::Retry { backoff, .. } => {
+            let wait = backoff.wait_millis(retry);
+            match backoff {
+                crate::ir::Backoff::Exponential { jitter: true, .. } if wait > 0 => {
+                    fastrand::u64(wait / 2..=wait)
+                }
+                _ => wait,
+            }
+        }
+        _ => 0,
+    }
+}
