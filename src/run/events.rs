@@ -103,6 +103,8 @@ pub enum EventKind {
         task: String,
         attempt: u32,
         error: String,
+        /// The status a command exited with, when that is how it failed.
+        exit_code: Option<i32>,
         wait_ms: u64,
     },
     TaskCompleted {
@@ -116,6 +118,8 @@ pub enum EventKind {
         task: String,
         attempt: u32,
         error: String,
+        /// The status a command exited with, when that is how it failed.
+        exit_code: Option<i32>,
         duration_ms: u64,
     },
     TaskDefaulted {
@@ -123,6 +127,8 @@ pub enum EventKind {
         task: String,
         attempt: u32,
         error: String,
+        /// The status a command exited with, when that is how it failed.
+        exit_code: Option<i32>,
         duration_ms: u64,
     },
     TaskFailed {
@@ -130,6 +136,8 @@ pub enum EventKind {
         task: String,
         attempt: u32,
         error: String,
+        /// The status a command exited with, when that is how it failed.
+        exit_code: Option<i32>,
         duration_ms: u64,
     },
     TaskTimedOut {
@@ -146,6 +154,8 @@ pub enum EventKind {
         /// It failed and its policy is `skip` (not a day condition, a market
         /// state, a failed dependency or a stopped run).
         by_policy: bool,
+        /// With `by_policy`: the status a command exited with, when that is how it failed.
+        exit_code: Option<i32>,
     },
     /// Completed earlier for the same run key (a resumed run): not run again,
     /// its recorded output restored into the context.

@@ -34,6 +34,7 @@ pub(crate) struct Place {
 
 pub(crate) fn settle(terminal: Terminal<'_>, failure: &Failure, at: Place) -> Settled {
     let error = failure.text();
+    let exit_code = failure.exit_code();
     let Place {
         stage,
         task,
@@ -52,6 +53,7 @@ pub(crate) fn settle(terminal: Terminal<'_>, failure: &Failure, at: Place) -> Se
                 task,
                 attempt,
                 error,
+                exit_code,
                 duration_ms,
             },
         },
@@ -68,6 +70,7 @@ pub(crate) fn settle(terminal: Terminal<'_>, failure: &Failure, at: Place) -> Se
                     task,
                     reason,
                     by_policy: true,
+                    exit_code,
                 },
             }
         }
@@ -82,6 +85,7 @@ pub(crate) fn settle(terminal: Terminal<'_>, failure: &Failure, at: Place) -> Se
                 task,
                 attempt,
                 error,
+                exit_code,
                 duration_ms,
             },
         },
@@ -97,13 +101,14 @@ pub(crate) fn settle(terminal: Terminal<'_>, failure: &Failure, at: Place) -> Se
                         duration_ms,
                     },
                 ),
-                Failure::Error(_) => (
+                Failure::Exited { .. } | Failure::Error(_) => (
                     TaskStatus::Failed,
                     EventKind::TaskFailed {
                         stage,
                         task,
                         attempt,
                         error: error.clone(),
+                        exit_code,
                         duration_ms,
                     },
                 ),

@@ -173,6 +173,12 @@ fn write(
     let run = &event.run_id;
     let p = &event.pipeline;
     let now = stamp(event.time);
+    let event_rows = EventRows {
+        tx,
+        run,
+        pipeline: p,
+        now: &now,
+    };
     match &event.kind {
         EventKind::RunStarted { .. } => {}
         EventKind::RunCompleted { .. } => end_run(tx, run, "succeeded", None, &now)?,
@@ -251,9 +257,12 @@ fn write(
             stage: _,
             task,
             error,
+            exit_code,
             ..
         } => {
-            end_attempt(tx, run, p, task, "failed", Some(error), None, &now)?;
+            event_rows
+                .task(task)
+                .end_attempt("failed", Some(error), None, *exit_code)?;
             tx.execute(
                 "UPDATE tasks SET status = 'retrying', message = ?4 WHERE run_id = ?1 AND pipeline = ?2 AND task = ?3",
                 params![run, p, task, error],
@@ -266,17 +275,9 @@ fn write(
                 .remove(&(p.clone(), task.clone()))
                 .unwrap_or_default();
             let text = serde_json::to_string(&output).unwrap_or_default();
-            end(
-                tx,
-                run,
-                p,
-                task,
-                "completed",
-                None,
-                *duration_ms,
-                Some(&text),
-                &now,
-            )?;
+            event_rows
+                .task(task)
+                .end("completed", None, *duration_ms, Some(&text), None)?;
             let records = output.get("records").and_then(Value::as_i64);
             stats::ended(
                 tx,
@@ -318,21 +319,30 @@ fn write(
         EventKind::TaskWarned {
             task,
             error,
+            exit_code,
             duration_ms,
             ..
-        } => failed(tx, run, p, task, "warned", error, *duration_ms, &now)?,
+        } => event_rows
+            .task(task)
+            .failed("warned", error, *duration_ms, *exit_code)?,
         EventKind::TaskDefaulted {
             task,
             error,
+            exit_code,
             duration_ms,
             ..
-        } => failed(tx, run, p, task, "defaulted", error, *duration_ms, &now)?,
+        } => event_rows
+            .task(task)
+            .failed("defaulted", error, *duration_ms, *exit_code)?,
         EventKind::TaskFailed {
             task,
             error,
+            exit_code,
             duration_ms,
             ..
-        } => failed(tx, run, p, task, "failed", error, *duration_ms, &now)?,
+        } => event_rows
+            .task(task)
+            .failed("failed", error, *duration_ms, *exit_code)?,
         EventKind::TaskTimedOut {
             task,
             timeout_ms,
@@ -340,34 +350,30 @@ fn write(
             ..
         } => {
             let error = format!("timed out after {timeout_ms} ms");
-            failed(tx, run, p, task, "timed_out", &error, *duration_ms, &now)?
+            event_rows
+                .task(task)
+                .failed("timed_out", &error, *duration_ms, None)?
         }
         EventKind::TaskCancelled {
             task,
             reason,
             duration_ms,
             ..
-        } => {
-            end(
-                tx,
-                run,
-                p,
-                task,
-                "cancelled",
-                Some(reason),
-                *duration_ms,
-                None,
-                &now,
-            )?;
-        }
+        } => event_rows
+            .task(task)
+            .end("cancelled", Some(reason), *duration_ms, None, None)?,
         EventKind::TaskSkipped {
             stage,
             task,
             reason,
             by_policy,
+            exit_code,
         } => {
             // Skipped by its policy after failing: an attempt ran and failed.
-            let ran = end_attempt(tx, run, p, task, "failed", Some(reason), None, &now)?;
+            let ran =
+                event_rows
+                    .task(task)
+                    .end_attempt("failed", Some(reason), None, *exit_code)?;
             tx.execute(
                 "INSERT INTO tasks (run_id, pipeline, stage, task, status, message, ended_at, settled) \
                  VALUES (?1, ?2, ?3, ?4, 'skipped', ?5, ?6, ?7) \
@@ -381,7 +387,7 @@ fn write(
                     task,
                     Ended::Failure {
                         error: reason,
-                        exit_code: exit_code(reason),
+                        exit_code: *exit_code,
                     },
                     0,
                     &now,
@@ -391,53 +397,6 @@ fn write(
         EventKind::CleanupStarted { .. } | EventKind::CleanupFinished { .. } => {}
     }
     Ok(())
-}
-
-#[allow(clippy::too_many_arguments)]
-fn failed(
-    tx: &Transaction,
-    run: &str,
-    p: &str,
-    task: &str,
-    status: &str,
-    error: &str,
-    duration_ms: u64,
-    now: &str,
-) -> rusqlite::Result<()> {
-    let code = exit_code(error);
-    let message = error.to_string();
-    end(
-        tx,
-        run,
-        p,
-        task,
-        status,
-        Some(&message),
-        duration_ms,
-        None,
-        now,
-    )?;
-    stats::ended(
-        tx,
-        p,
-        task,
-        Ended::Failure {
-            error,
-            exit_code: code,
-        },
-        duration_ms,
-        now,
-    )
-}
-
-/// The exit status in the interpreter's "exited with status N" message.
-fn exit_code(error: &str) -> Option<i64> {
-    let rest = error.split("exited with status ").nth(1)?;
-    let digits: String = rest
-        .chars()
-        .take_while(|c| c.is_ascii_digit() || *c == '-')
-        .collect();
-    digits.parse().ok()
 }
 
 fn end_run(
@@ -492,45 +451,97 @@ fn gate_row(
 
 /// Ends the task's running attempt; false when none was running.
 /// A task's last attempt and the task itself end the same way.
-#[allow(clippy::too_many_arguments)]
-fn end(
-    tx: &Transaction,
-    run: &str,
-    p: &str,
-    task: &str,
-    status: &str,
-    message: Option<&String>,
-    duration_ms: u64,
-    output: Option<&String>,
-    now: &str,
-) -> rusqlite::Result<()> {
-    end_attempt(tx, run, p, task, status, message, Some(duration_ms), now)?;
-    // The results a resume keeps (see `Memo::restore`).
-    let settled = matches!(status, "completed" | "warned" | "defaulted");
-    tx.execute(
-        "UPDATE tasks SET status = ?4, message = ?5, duration_ms = ?6, output = ?7, ended_at = ?8, \
-         settled = ?9 WHERE run_id = ?1 AND pipeline = ?2 AND task = ?3",
-        params![run, p, task, status, message, duration_ms, output, now, settled],
-    )?;
-    Ok(())
+/// What every row an event writes shares.
+struct EventRows<'a> {
+    tx: &'a Transaction<'a>,
+    run: &'a str,
+    pipeline: &'a str,
+    now: &'a str,
 }
 
-#[allow(clippy::too_many_arguments)]
-fn end_attempt(
-    tx: &Transaction,
-    run: &str,
-    p: &str,
-    task: &str,
-    status: &str,
-    error: Option<&String>,
-    duration_ms: Option<u64>,
-    now: &str,
-) -> rusqlite::Result<bool> {
-    let code = error.and_then(|e| exit_code(e));
-    let n = tx.execute(
-        "UPDATE attempts SET status = ?4, error = ?5, duration_ms = ?6, ended_at = ?7, exit_code = ?8 \
-         WHERE id = (SELECT MAX(id) FROM attempts WHERE run_id = ?1 AND pipeline = ?2 AND task = ?3 AND status = 'running')",
-        params![run, p, task, status, error, duration_ms, now, code],
-    )?;
-    Ok(n > 0)
+impl<'a> EventRows<'a> {
+    fn task(&self, task: &'a str) -> TaskRows<'a> {
+        TaskRows {
+            tx: self.tx,
+            run: self.run,
+            pipeline: self.pipeline,
+            task,
+            now: self.now,
+        }
+    }
+}
+
+/// One task's rows of one run, written in the event's transaction.
+struct TaskRows<'a> {
+    tx: &'a Transaction<'a>,
+    run: &'a str,
+    pipeline: &'a str,
+    task: &'a str,
+    now: &'a str,
+}
+
+impl TaskRows<'_> {
+    /// A failed ending: the task's row, its last attempt and its statistics.
+    fn failed(
+        &self,
+        status: &str,
+        error: &str,
+        duration_ms: u64,
+        exit_code: Option<i32>,
+    ) -> rusqlite::Result<()> {
+        self.end(status, Some(error), duration_ms, None, exit_code)?;
+        stats::ended(
+            self.tx,
+            self.pipeline,
+            self.task,
+            Ended::Failure { error, exit_code },
+            duration_ms,
+            self.now,
+        )
+    }
+
+    fn end(
+        &self,
+        status: &str,
+        message: Option<&str>,
+        duration_ms: u64,
+        output: Option<&str>,
+        exit_code: Option<i32>,
+    ) -> rusqlite::Result<()> {
+        self.end_attempt(status, message, Some(duration_ms), exit_code)?;
+        // The results a resume keeps (see `Memo::restore`).
+        let settled = matches!(status, "completed" | "warned" | "defaulted");
+        self.tx.execute(
+            "UPDATE tasks SET status = ?4, message = ?5, duration_ms = ?6, output = ?7, ended_at = ?8, \
+             settled = ?9 WHERE run_id = ?1 AND pipeline = ?2 AND task = ?3",
+            params![
+                self.run,
+                self.pipeline,
+                self.task,
+                status,
+                message,
+                duration_ms,
+                output,
+                self.now,
+                settled
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// Ends the task's running attempt; `false` when none was running.
+    fn end_attempt(
+        &self,
+        status: &str,
+        error: Option<&str>,
+        duration_ms: Option<u64>,
+        exit_code: Option<i32>,
+    ) -> rusqlite::Result<bool> {
+        let n = self.tx.execute(
+            "UPDATE attempts SET status = ?4, error = ?5, duration_ms = ?6, ended_at = ?7, exit_code = ?8 \
+             WHERE id = (SELECT MAX(id) FROM attempts WHERE run_id = ?1 AND pipeline = ?2 AND task = ?3 AND status = 'running')",
+            params![self.run, self.pipeline, self.task, status, error, duration_ms, self.now, exit_code],
+        )?;
+        Ok(n > 0)
+    }
 }

@@ -17,7 +17,7 @@ pub(crate) enum Ended<'a> {
     },
     Failure {
         error: &'a str,
-        exit_code: Option<i64>,
+        exit_code: Option<i32>,
     },
 }
 

@@ -25,14 +25,29 @@ use std::time::Duration;
 
 /// Why an attempt failed.
 pub enum Failure {
+    /// A command exited with a non-zero status (`code`), or was killed by a
+    /// signal (`code` is `None`); the message says which, with stderr's last line.
+    Exited {
+        code: Option<i32>,
+        message: String,
+    },
+    /// Anything else: it could not start, its output was bad, it said so.
     Error(String),
     TimedOut(u64),
 }
 
 impl Failure {
+    /// The status a command exited with, when that is how it failed.
+    pub fn exit_code(&self) -> Option<i32> {
+        match self {
+            Failure::Exited { code, .. } => *code,
+            Failure::Error(_) | Failure::TimedOut(_) => None,
+        }
+    }
+
     pub fn text(&self) -> String {
         match self {
-            Failure::Error(e) => e.clone(),
+            Failure::Exited { message, .. } | Failure::Error(message) => message.clone(),
             Failure::TimedOut(ms) => format!(
                 "timed out after {}",
                 duration_text(i64::try_from(*ms).unwrap_or(i64::MAX))

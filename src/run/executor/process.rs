@@ -42,6 +42,9 @@ impl Executor for Process {
                     }
                 }
                 Exit::Failed(e) => Attempt::Failed(Failure::Error(e)),
+                Exit::Status { code, message } => {
+                    Attempt::Failed(Failure::Exited { code, message })
+                }
                 Exit::TimedOut => Attempt::Failed(Failure::TimedOut(timeout_millis)),
                 Exit::Cancelled(stop) => Attempt::Cancelled(stop),
             }
@@ -155,6 +158,11 @@ enum Exit {
     /// Exit status 0: what it printed.
     Output(Vec<u8>),
     Failed(String),
+    /// Exited non-zero (`code`) or killed by a signal (no code).
+    Status {
+        code: Option<i32>,
+        message: String,
+    },
     TimedOut,
     Cancelled(Stop),
 }
@@ -273,7 +281,10 @@ async fn run(spec: Spec, mut stop: StopReceiver) -> Exit {
             Exit::Failed(format!("cannot wait for `{}`: {e}", spec.program.display()))
         }
         Waited::Exited(Ok(status)) if status.success() => Exit::Output(out),
-        Waited::Exited(Ok(status)) => Exit::Failed(exit_message(status, &tail)),
+        Waited::Exited(Ok(status)) => Exit::Status {
+            code: status.code(),
+            message: exit_message(status, &tail),
+        },
     }
 }
 

@@ -100,6 +100,7 @@ impl Job {
                         attempt,
                         span: span.clone(),
                         error: failure.text(),
+                        exit_code: failure.exit_code(),
                         wait_ms,
                     });
                     let mut stop = self.shared.stop.subscribe();

@@ -141,6 +141,7 @@ enum Msg {
         attempt: u32,
         span: String,
         error: String,
+        exit_code: Option<i32>,
         wait_ms: u64,
     },
     Done {
@@ -397,6 +398,7 @@ impl PipelineRun {
                     attempt,
                     span,
                     error,
+                    exit_code,
                     wait_ms,
                 } => {
                     self.state[task.index()].status = TaskStatus::Retrying;
@@ -407,6 +409,7 @@ impl PipelineRun {
                             task: p.task(task).name.clone(),
                             attempt,
                             error,
+                            exit_code,
                             wait_ms,
                         },
                     );

@@ -155,6 +155,7 @@ impl PipelineRun {
                 task: task.name.clone(),
                 reason,
                 by_policy: false,
+                exit_code: None,
             },
         );
     }

@@ -95,6 +95,7 @@ pub fn line(event: &Event) -> Option<String> {
             attempt,
             error,
             wait_ms,
+            ..
         } => {
             format!(
                 "{p}/{stage}/{task}: attempt {attempt} failed: {error}; retrying in {}",
