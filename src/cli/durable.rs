@@ -6,7 +6,8 @@ use chrono::NaiveDate;
 use pipec::health::{Level, StaleOnly};
 use pipec::ir::{PipelineId, Program, StageId};
 use pipec::run::{Clock, Interrupt, Memo};
-use pipec::store::{self, Begin, Recorder, RunKey, Store};
+use pipec::store::durable::{Claim, Keep};
+use pipec::store::{self, Begin, RunKey, Store};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -90,13 +91,10 @@ pub fn stale(
     }))
 }
 
+/// A claimed durable run, as `pipec run` uses it.
 pub struct Durable {
-    pub run_id: String,
-    pub as_of: NaiveDate,
-    /// 0 for a new run.
-    pub resumes: i64,
-    pub recorder: Arc<Recorder>,
-    /// What restores completed tasks: the recorder, or `--stale`'s wrapper of it.
+    pub run: store::durable::Durable,
+    /// What restores finished tasks: the recorder, or `--stale`'s wrapper of it.
     pub memo: Arc<dyn Memo>,
     /// What to tell the user before the run starts.
     pub note: Option<String>,
@@ -121,7 +119,7 @@ pub fn begin(
     stale: Option<&Stale>,
 ) -> Result<Durable, String> {
     let path = state_path(args, file);
-    let mut db = if args.new_store {
+    let db = if args.new_store {
         let (db, moved) = Store::start_anew(&path, clock.now()).map_err(|e| e.to_string())?;
         if let Some(moved) = moved {
             eprintln!(
@@ -133,105 +131,89 @@ pub fn begin(
     } else {
         Store::open(&path).map_err(|e| e.to_string())?
     };
-    let plan = store::plan_of(program, pipeline);
     let name = program.pipeline(pipeline).name.clone();
     let ctx = |e: store::StoreError| e.context_string(&path);
-    let (begin, as_of) = match &args.resume {
-        Some(id) => {
-            let run = db
-                .run(id)
-                .map_err(ctx)?
-                .ok_or_else(|| format!("no run `{id}` in the state store `{}`", path.display()))?;
-            if run.pipeline != name {
-                return Err(format!(
-                    "run `{id}` is of pipeline `{}`; add --pipeline {}",
-                    run.pipeline, run.pipeline
-                ));
-            }
-            if run.trigger != trigger {
-                let how = match run.trigger.strip_prefix("stages:") {
-                    Some(s) => format!("--stages {s}"),
-                    None if run.trigger.is_empty() => "neither --trigger nor --stages".into(),
-                    None => format!("--trigger {}", run.trigger),
-                };
-                return Err(format!("run `{id}` ran other stages; use {how}"));
-            }
-            let as_of = run.as_of.parse().unwrap_or(as_of);
-            (
-                db.resume(id, &plan, false, clock.now()).map_err(ctx)?,
-                as_of,
-            )
+    if let Some(id) = &args.resume {
+        let run = db
+            .run(id)
+            .map_err(ctx)?
+            .ok_or_else(|| format!("no run `{id}` in the state store `{}`", path.display()))?;
+        if run.pipeline != name {
+            return Err(format!(
+                "run `{id}` is of pipeline `{}`; add --pipeline {}",
+                run.pipeline, run.pipeline
+            ));
         }
-        None => {
-            let key = RunKey {
-                pipeline: name,
-                trigger,
-                as_of,
+        if run.trigger != trigger {
+            let how = match run.trigger.strip_prefix("stages:") {
+                Some(s) => format!("--stages {s}"),
+                None if run.trigger.is_empty() => "neither --trigger nor --stages".into(),
+                None => format!("--trigger {}", run.trigger),
             };
-            let new_id = pipec::run::new_run_id(clock);
-            // A `--stale` run is about now, not about a day's work: always new.
-            let force = args.force || stale.is_some();
-            (
-                db.begin(&key, &plan, force, &new_id, clock.now())
-                    .map_err(ctx)?,
-                as_of,
-            )
+            return Err(format!("run `{id}` ran other stages; use {how}"));
         }
-    };
-    let (resumes, note) = match &begin {
-        Begin::New { .. } => (0, None),
-        Begin::Resume {
-            run_id,
-            resumes,
-            previous,
-            ended,
-        } => {
-            let mut note = if previous == "succeeded" {
-                format!("already run: run `{run_id}` succeeded for this key; finished tasks are restored, not re-run (--force runs everything again)")
-            } else {
-                format!("resuming run `{run_id}` ({previous}): finished tasks (completed, warned, defaulted, skipped by policy) are restored, the rest run")
-            };
-            if !ended.is_empty() {
-                note.push_str(&format!(
-                    "; first ended {} process(es) the run's dead pipec left running (pid {})",
-                    ended.len(),
-                    ended
-                        .iter()
-                        .map(ToString::to_string)
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ));
-            }
-            (*resumes, Some(note))
-        }
-    };
-    let run_id = begin.run_id().to_string();
+    }
     let previous = match stale {
         Some(_) => last_outputs(&db, program, pipeline).map_err(ctx)?,
         None => HashMap::new(),
     };
-    let mut recorder = Recorder::new(db, &run_id, program, interrupt);
-    if args.rerun_incomplete {
-        recorder = recorder.restore_only_completed();
-    }
-    let recorder = Arc::new(recorder);
+    let claim = match &args.resume {
+        Some(run_id) => Claim::Run { run_id },
+        None => Claim::Key {
+            key: RunKey {
+                pipeline: name.clone(),
+                trigger,
+                as_of,
+            },
+            // A `--stale` run is about now, not about a day's work: always new.
+            force: args.force || stale.is_some(),
+        },
+    };
+    let keep = if args.rerun_incomplete {
+        Keep::Completed
+    } else {
+        Keep::Settled
+    };
+    let run =
+        store::durable::begin(db, program, pipeline, claim, clock, interrupt, keep).map_err(ctx)?;
     let memo: Arc<dyn Memo> = match stale {
         Some(s) => Arc::new(StaleOnly::new(
-            recorder.clone(),
-            &program.pipeline(pipeline).name,
+            run.recorder.clone(),
+            &name,
             s.producers.clone(),
             previous,
         )),
-        None => recorder.clone(),
+        None => run.recorder.clone(),
     };
-    Ok(Durable {
+    let note = resume_note(&run.begin);
+    Ok(Durable { run, memo, note })
+}
+
+/// What to say before a resumed run starts.
+fn resume_note(begin: &Begin) -> Option<String> {
+    let Begin::Resume {
         run_id,
-        as_of,
-        resumes,
-        recorder,
-        memo,
-        note,
-    })
+        previous,
+        ended,
+        ..
+    } = begin
+    else {
+        return None;
+    };
+    let mut note = if previous == "succeeded" {
+        format!("already run: run `{run_id}` succeeded for this key; finished tasks are restored, not re-run (--force runs everything again)")
+    } else {
+        format!("resuming run `{run_id}` ({previous}): finished tasks (completed, warned, defaulted, skipped by policy) are restored, the rest run")
+    };
+    if !ended.is_empty() {
+        let pids: Vec<String> = ended.iter().map(ToString::to_string).collect();
+        note.push_str(&format!(
+            "; first ended {} process(es) the run's dead pipec left running (pid {})",
+            ended.len(),
+            pids.join(", ")
+        ));
+    }
+    Some(note)
 }
 
 /// (pipeline, task) → an output.

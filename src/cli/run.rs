@@ -154,7 +154,8 @@ pub fn run(args: &Args) -> u8 {
         eprintln!("error: {e}; nothing ran");
         return exit::USAGE;
     }
-    if !args.any_day {
+    // A resumed run keeps the day it was started for (accepted then).
+    if !args.any_day && args.durable.resume.is_none() {
         if let Err(e) = super::run_day::check(&program, pipeline_id, args.trigger.as_deref(), as_of)
         {
             eprintln!("error: {e}");
@@ -209,22 +210,13 @@ pub fn run(args: &Args) -> u8 {
     if let Some(note) = durable.as_ref().and_then(|d| d.note.as_ref()) {
         eprintln!("{note}");
     }
-    let (as_of, run_id, resumes) = match &durable {
-        Some(d) => (d.as_of, d.run_id.clone(), d.resumes),
-        None => (as_of, interp::new_run_id(&*clock), 0),
+    // Without the store, the run's id is new; with it, the claimed run's.
+    let fresh_id = interp::new_run_id(&*clock);
+    let run_dir = match (&args.run_dir, &durable) {
+        (Some(dir), _) => dir.clone(),
+        (None, Some(d)) => d.run.default_folder(&args.file),
+        (None, None) => pipec::store::durable::run_folder(&args.file, &fresh_id, 0),
     };
-    let folder = match resumes {
-        0 => run_id.clone(),
-        n => format!("{run_id}.resume-{n}"),
-    };
-    let run_dir = args.run_dir.clone().unwrap_or_else(|| {
-        let base = args
-            .file
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(std::path::Path::new("."));
-        base.join(".pipec").join("runs").join(&folder)
-    });
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -239,14 +231,15 @@ pub fn run(args: &Args) -> u8 {
         let mut options = RunOptions::new(pipeline_id, run_dir);
         options.stages = Some(stages);
         options.as_of = Some(as_of);
-        options.clock = clock;
-        options.run_id = Some(run_id);
+        options.run_id = Some(fresh_id);
         options.interrupt = interrupt;
         options.ignore_market_state = args.ignore_market_state;
         if let Some(d) = &durable {
+            d.run.wire(&mut options);
+            // `--stale` restores through its own wrapper of the recorder.
             options.memo = Some(d.memo.clone());
-            options.observers.push(d.recorder.clone());
         }
+        options.clock = clock;
         options.grace = Duration::from_millis(args.grace_ms);
         let mut events_file = None;
         if let Some(path) = &args.events {
@@ -294,7 +287,7 @@ pub fn run(args: &Args) -> u8 {
         if let Some(e) = events_file.and_then(|w| w.error()) {
             eprintln!("warning: {e}");
         }
-        if let Some(e) = durable.as_ref().and_then(|d| d.recorder.error()) {
+        if let Some(e) = durable.as_ref().and_then(|d| d.run.recorder.error()) {
             eprintln!("error: cannot record the run: {e}");
             return exit::USAGE;
         }

@@ -6,7 +6,8 @@ use super::Target;
 use crate::firings::Firing;
 use crate::ir::{PipelineId, Timing};
 use crate::run::{self, Interrupt, RunOptions};
-use crate::store::{plan_of, Begin, Recorder, RunKey, Store};
+use crate::store::durable::{self, Claim, Keep};
+use crate::store::{RunKey, Store};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -49,36 +50,30 @@ pub async fn run_firing(
     };
     let key = run_key(&target, pid, &firing);
     let clock = timer.clock();
-    let mut db = match Store::open(state) {
-        Ok(db) => db,
+    let claimed = Store::open(state).and_then(|db| {
+        let claim = Claim::Key { key, force: false };
+        durable::begin(
+            db,
+            &program,
+            pid,
+            claim,
+            &*clock,
+            interrupt.clone(),
+            Keep::Settled,
+        )
+    });
+    let run = match claimed {
+        Ok(run) => run,
         Err(e) => return (None, format!("refused: {e}")),
     };
-    let new_id = run::new_run_id(&*clock);
-    let begin = match db.begin(&key, &plan_of(&program, pid), false, &new_id, clock.now()) {
-        Ok(b) => b,
-        Err(e) => return (None, format!("refused: {e}")),
-    };
-    let run_id = begin.run_id().to_string();
-    let folder = match &begin {
-        Begin::New { .. } => run_id.clone(),
-        Begin::Resume { resumes, .. } => format!("{run_id}.resume-{resumes}"),
-    };
-    let base = target
-        .file
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let recorder = Arc::new(Recorder::new(db, &run_id, &program, interrupt.clone()));
-    let mut options = RunOptions::new(pid, base.join(".pipec").join("runs").join(folder));
+    let run_id = run.run_id.clone();
+    let mut options = RunOptions::new(pid, run.default_folder(&target.file));
     options.stages = Some(trigger.stages.clone());
-    options.as_of = Some(key.as_of);
     options.clock = clock;
-    options.run_id = Some(run_id.clone());
     options.interrupt = interrupt;
-    options.memo = Some(recorder.clone());
-    options.observers.push(recorder.clone());
+    run.wire(&mut options);
     let status = match run::execute(program.clone(), options).await {
-        Ok(report) => match recorder.error() {
+        Ok(report) => match run.recorder.error() {
             Some(e) => format!("failed: cannot record the run: {e}"),
             None => report.status.label().to_string(),
         },

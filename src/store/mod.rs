@@ -5,6 +5,7 @@
 //! transaction per state change. See `docs/durability.md`.
 
 mod create;
+pub mod durable;
 mod error;
 mod firings;
 pub mod plan;

@@ -1,0 +1,110 @@
+//! One durable run, started the same way by `pipec run` and the daemon: its
+//! run key claimed in the store (a new run, or the key's run resumed), the
+//! recorder that writes it, and its run folder.
+
+use super::{plan_of, Begin, Recorder, RunKey, Store, StoreError};
+use crate::ir::{PipelineId, Program};
+use crate::run::{Clock, Interrupt, RunOptions};
+use chrono::NaiveDate;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// What to claim.
+pub enum Claim<'a> {
+    /// The latest run of a key, resumed; or a new run when it has none (or `force`).
+    Key { key: RunKey, force: bool },
+    /// A given run, resumed (`--resume RUN_ID`).
+    Run { run_id: &'a str },
+}
+
+/// A claimed run, ready to execute.
+pub struct Durable {
+    pub run_id: String,
+    pub as_of: NaiveDate,
+    pub begin: Begin,
+    pub recorder: Arc<Recorder>,
+}
+
+/// What a resume keeps of earlier attempts of the key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Keep {
+    /// Completed, warned, defaulted and policy-skipped tasks (the default).
+    Settled,
+    /// Completed tasks only (`--rerun-incomplete`).
+    Completed,
+}
+
+/// Claims the run in `db` (atomically: see `Store::begin`) and wraps the
+/// store in its recorder.
+pub fn begin(
+    mut db: Store,
+    program: &Program,
+    pipeline: PipelineId,
+    claim: Claim<'_>,
+    clock: &dyn Clock,
+    interrupt: Interrupt,
+    keep: Keep,
+) -> Result<Durable, StoreError> {
+    let plan = plan_of(program, pipeline);
+    let begin = match claim {
+        Claim::Key { key, force } => {
+            let new_id = crate::run::new_run_id(clock);
+            db.begin(&key, &plan, force, &new_id, clock.now())?
+        }
+        Claim::Run { run_id } => db.resume(run_id, &plan, false, clock.now())?,
+    };
+    let run_id = begin.run_id().to_string();
+    let as_of = db
+        .run(&run_id)?
+        .and_then(|r| r.as_of.parse().ok())
+        .ok_or_else(|| StoreError::new(format!("run `{run_id}` has no readable as-of date")))?;
+    let recorder = Recorder::new(db, &run_id, program, interrupt);
+    let recorder = Arc::new(match keep {
+        Keep::Settled => recorder,
+        Keep::Completed => recorder.restore_only_completed(),
+    });
+    Ok(Durable {
+        run_id,
+        as_of,
+        begin,
+        recorder,
+    })
+}
+
+impl Durable {
+    /// 0 for a new run, 1 for its first resume, …
+    pub fn resumes(&self) -> i64 {
+        match &self.begin {
+            Begin::New { .. } => 0,
+            Begin::Resume { resumes, .. } => *resumes,
+        }
+    }
+
+    /// The run's options as durable: its id, its as-of date, the recorder as
+    /// observer and as the memo that restores what the key already did.
+    pub fn wire(&self, options: &mut RunOptions) {
+        options.run_id = Some(self.run_id.clone());
+        options.as_of = Some(self.as_of);
+        options.memo = Some(self.recorder.clone());
+        options.observers.push(self.recorder.clone());
+    }
+
+    /// The default run folder: `.pipec/runs/<run_id>` beside the pipeline
+    /// file, `.resume-N` for the Nth resume.
+    pub fn default_folder(&self, pipeline_file: &Path) -> PathBuf {
+        run_folder(pipeline_file, &self.run_id, self.resumes())
+    }
+}
+
+/// `.pipec/runs/<run_id>[.resume-N]` beside the pipeline file.
+pub fn run_folder(pipeline_file: &Path, run_id: &str, resumes: i64) -> PathBuf {
+    let base = pipeline_file
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let folder = match resumes {
+        0 => run_id.to_string(),
+        n => format!("{run_id}.resume-{n}"),
+    };
+    base.join(".pipec").join("runs").join(folder)
+}
