@@ -1,0 +1,102 @@
+//! `pipec next` on the bundled trading day: right across a DST change, a
+//! holiday and an early close.
+
+use crate::common;
+
+fn next(args: &[&str]) -> String {
+    let output = common::pipec()
+        .env("TZ", "UTC")
+        .arg("next")
+        .args(args)
+        .output()
+        .expect("pipec runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).expect("utf-8")
+}
+
+#[test]
+fn firings_across_the_spring_dst_change_keep_market_time() {
+    let table = next(&[
+        "pipelines/trading_day.pipe",
+        "--from",
+        "2026-03-06",
+        "--to",
+        "2026-03-10",
+    ]);
+    // 06:00 New York is 11:00 UTC before the change and 10:00 UTC after it.
+    assert!(
+        table.contains("Fri 2026-03-06 11:00:00  06:00:00 EST"),
+        "{table}"
+    );
+    assert!(
+        table.contains("Mon 2026-03-09 10:00:00  06:00:00 EDT"),
+        "{table}"
+    );
+    common::settings().bind(|| insta::assert_snapshot!(table));
+}
+
+#[test]
+fn thanksgiving_is_skipped_and_the_early_close_moves_eod() {
+    let json = next(&[
+        "pipelines/trading_day.pipe",
+        "--from",
+        "2026-11-25T12:00",
+        "--to",
+        "2026-11-28",
+        "--format",
+        "json",
+    ]);
+    let firings: Vec<serde_json::Value> = serde_json::from_str(&json).expect("a JSON list");
+    let on = |date: &str, trigger: &str| {
+        firings
+            .iter()
+            .filter(|f| {
+                f["trigger"] == trigger && f["at"].as_str().unwrap_or_default().starts_with(date)
+            })
+            .count()
+    };
+    assert_eq!(
+        on("2026-11-26T1", "PREMARKET"),
+        0,
+        "no firing on Thanksgiving"
+    );
+    assert_eq!(on("2026-11-26T1", "EOD"), 0);
+    // EOD follows the close: 13:00 EST (18:00 UTC) on the day after Thanksgiving.
+    assert!(
+        firings
+            .iter()
+            .any(|f| f["trigger"] == "EOD" && f["at"] == "2026-11-27T18:00:00Z"),
+        "{json}"
+    );
+    assert!(firings.iter().all(|f| f["zone"] == "America/New_York"));
+}
+
+#[test]
+fn count_limits_the_listing() {
+    let table = next(&[
+        "pipelines/trading_day.pipe",
+        "--from",
+        "2026-11-23",
+        "-n",
+        "3",
+    ]);
+    assert_eq!(
+        table.lines().count(),
+        4,
+        "a header and three firings:\n{table}"
+    );
+}
+
+#[test]
+fn a_file_with_errors_prints_them_and_fails() {
+    let output = common::pipec()
+        .args(["next", "tests/check/err/E030_dependency_cycle.pipe"])
+        .output()
+        .expect("pipec runs");
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("pipe::E030"));
+}
