@@ -20,5 +20,6 @@ pub mod run;
 pub mod source;
 pub mod span;
 pub mod store;
+pub(crate) mod sync;
 pub mod syntax;
 pub mod time;

@@ -175,10 +175,8 @@ pub async fn run_daemon(
     loop {
         if !interrupted && *options.stop.borrow() {
             interrupted = true;
-            if let Ok(all) = interrupts.lock() {
-                for i in all.values() {
-                    i.interrupt("the daemon is stopping");
-                }
+            for i in crate::sync::lock(&interrupts, "the daemon's runs").values() {
+                i.interrupt("the daemon is stopping");
             }
         }
         tokio::select! {
@@ -222,10 +220,7 @@ fn fire(
         report.fired += 1;
         return Ok(());
     }
-    let fresh = inflight
-        .lock()
-        .map(|mut s| s.insert(k.clone()))
-        .unwrap_or(false);
+    let fresh = crate::sync::lock(inflight, "the daemon's run keys").insert(k.clone());
     if !fresh {
         record(db, "overlapped")?;
         tell(&firing, "overlapped");
@@ -236,9 +231,7 @@ fn fire(
     tell(&firing, "started");
     report.fired += 1;
     let interrupt = Interrupt::new();
-    if let Ok(mut all) = interrupts.lock() {
-        all.insert(k.clone(), interrupt.clone());
-    }
+    crate::sync::lock(interrupts, "the daemon's runs").insert(k.clone(), interrupt.clone());
     let interrupts = interrupts.clone();
     let state = options.state.clone();
     let timer = options.timer.clone();
@@ -256,12 +249,8 @@ fn fire(
                 &status,
             );
         }
-        if let Ok(mut s) = inflight.lock() {
-            s.remove(&k);
-        }
-        if let Ok(mut all) = interrupts.lock() {
-            all.remove(&k);
-        }
+        crate::sync::lock(&inflight, "the daemon's run keys").remove(&k);
+        crate::sync::lock(&interrupts, "the daemon's runs").remove(&k);
     });
     Ok(())
 }

@@ -57,13 +57,13 @@ impl VirtualTimer {
 
 impl Timer for VirtualTimer {
     fn now(&self) -> DateTime<Utc> {
-        self.0.lock().map(|t| *t).unwrap_or_default()
+        *crate::sync::lock(&self.0, "the virtual clock")
     }
 
     fn sleep_until(&self, at: DateTime<Utc>) -> Pin<Box<dyn Future<Output = ()> + Send>> {
-        if let Ok(mut t) = self.0.lock() {
-            *t = (*t).max(at);
-        }
+        let mut t = crate::sync::lock(&self.0, "the virtual clock");
+        *t = (*t).max(at);
+        drop(t);
         Box::pin(tokio::task::yield_now())
     }
 

@@ -206,13 +206,11 @@ impl JsonlWriter {
 
     /// The first write error, if any.
     pub fn error(&self) -> Option<String> {
-        self.state.lock().ok().and_then(|s| s.1.clone())
+        crate::sync::lock(&self.state, "the events file").1.clone()
     }
 
     fn with(&self, f: impl FnOnce(&mut BufWriter<File>) -> std::io::Result<()>) {
-        let Ok(mut state) = self.state.lock() else {
-            return;
-        };
+        let mut state = crate::sync::lock(&self.state, "the events file");
         let (writer, error) = &mut *state;
         if let Some(w) = writer.as_mut() {
             if let Err(e) = f(w) {

@@ -199,9 +199,9 @@ pub async fn execute(program: Arc<Program>, options: RunOptions) -> Result<RunRe
         timer.abort();
     }
     let duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-    let tasks = shared.reports.lock().map(|r| r.clone()).unwrap_or_default();
+    let tasks = crate::sync::lock(&shared.reports, "the run's task reports").clone();
     let mut warnings = outcome.warnings;
-    warnings.extend(shared.notes.lock().map(|n| n.clone()).unwrap_or_default());
+    warnings.extend(crate::sync::lock(&shared.notes, "the run's notes").clone());
     let mut report = RunReport {
         run_id,
         trace_id: shared.emitter.trace_id.clone(),

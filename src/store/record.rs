@@ -68,7 +68,9 @@ impl Recorder {
 
     /// The first write error, if any (the run was interrupted because of it).
     pub fn error(&self) -> Option<StoreError> {
-        self.inner.lock().ok().and_then(|i| i.error.clone())
+        crate::sync::lock(&self.inner, "the run's recorder")
+            .error
+            .clone()
     }
 
     pub fn run_id(&self) -> &str {
@@ -94,6 +96,9 @@ impl Drop for Claim {
 impl Observer for Recorder {
     fn event(&self, event: &Event) {
         let Ok(mut guard) = self.inner.lock() else {
+            // A panic while recording: the run must not go on unrecorded.
+            self.interrupt
+                .interrupt("cannot record the run: its recorder failed (an internal error)");
             return;
         };
         let inner = &mut *guard;
@@ -117,19 +122,34 @@ impl Observer for Recorder {
 
 impl Memo for Recorder {
     fn restore(&self, pipeline: &str, task: &str) -> Option<Restored> {
-        let guard = self.inner.lock().ok()?;
-        let (status, output, message): (String, Option<String>, Option<String>) = guard
+        let guard = crate::sync::lock(&self.inner, "the run's recorder");
+        let found = guard
             .store
             .conn
             .query_row(
                 "SELECT status, output, message FROM tasks WHERE run_id = ?1 AND pipeline = ?2 \
                  AND task = ?3 AND settled = 1 AND (?4 = 0 OR status = 'completed')",
                 params![self.run_id, pipeline, task, self.only_completed],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, Option<String>>(1)?,
+                        r.get(2)?,
+                    ))
+                },
             )
-            .optional()
-            .ok()
-            .flatten()?;
+            .optional();
+        let (status, output, message): (String, Option<String>, Option<String>) = match found {
+            Ok(row) => row?,
+            Err(e) => {
+                // Not knowing what the key already did, running it again
+                // could repeat side effects: stop the run instead.
+                let e = StoreError::from(e).context(guard.store.path());
+                self.interrupt
+                    .interrupt(format!("cannot read the run's record: {e}"));
+                return None;
+            }
+        };
         let status = match status.as_str() {
             "completed" => TaskStatus::Completed,
             "warned" => TaskStatus::Warned,
@@ -156,11 +176,9 @@ impl Memo for Recorder {
     }
 
     fn output(&self, pipeline: &str, task: &str, output: &Map<String, Value>) {
-        if let Ok(mut guard) = self.inner.lock() {
-            guard
-                .outputs
-                .insert((pipeline.to_string(), task.to_string()), output.clone());
-        }
+        crate::sync::lock(&self.inner, "the run's recorder")
+            .outputs
+            .insert((pipeline.to_string(), task.to_string()), output.clone());
     }
 }
 

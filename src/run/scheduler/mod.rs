@@ -61,9 +61,7 @@ pub(crate) struct Shared {
 
 impl Shared {
     pub(crate) fn note(&self, note: String) {
-        if let Ok(mut notes) = self.notes.lock() {
-            notes.push(note);
-        }
+        crate::sync::lock(&self.notes, "the run's notes").push(note);
     }
 }
 

@@ -105,9 +105,7 @@ impl PipelineRun {
                 restored: st.restored,
             }
         });
-        if let Ok(mut reports) = self.shared.reports.lock() {
-            reports.extend(rows);
-        }
+        crate::sync::lock(&self.shared.reports, "the run's task reports").extend(rows);
     }
 
     /// The pipeline's `cleanup` handler, once, on the context at the failure.

@@ -55,24 +55,20 @@ impl LiveView {
                 }
             }
         });
-        if let Ok(mut t) = view.ticker.lock() {
-            *t = Some(handle);
-        }
+        *crate::sync::lock(&view.ticker, "the live view's ticker") = Some(handle);
         view
     }
 
     /// Stops redrawing after a last frame.
     pub fn finish(&self) {
-        if let Ok(mut t) = self.ticker.lock() {
-            if let Some(handle) = t.take() {
-                handle.abort();
-            }
+        if let Some(handle) = crate::sync::lock(&self.ticker, "the live view's ticker").take() {
+            handle.abort();
         }
         self.draw();
     }
 
     fn draw(&self) {
-        let Ok(mut s) = self.state.lock() else { return };
+        let mut s = crate::sync::lock(&self.state, "the live view");
         let mut lines = Vec::new();
         for st in &s.stages {
             let width = 30usize;
@@ -131,7 +127,7 @@ fn truncate(s: &str, n: usize) -> String {
 
 impl Observer for LiveView {
     fn event(&self, event: &Event) {
-        let Ok(mut s) = self.state.lock() else { return };
+        let mut s = crate::sync::lock(&self.state, "the live view");
         // Sub-pipelines' stages are told apart by their pipeline's name.
         let root = s.root.clone();
         let key = |stage: &str| {

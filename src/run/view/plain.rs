@@ -171,20 +171,17 @@ impl<W: Write + Send> Observer for PlainView<W> {
     fn event(&self, event: &Event) {
         let Some(text) = line(event) else { return };
         let elapsed = self.started.elapsed();
-        if let Ok(mut out) = self.out.lock() {
-            // A closed terminal or pipe must not stop the run.
-            let _ = writeln!(
-                out,
-                "[{:>4}.{:03}] {text}",
-                elapsed.as_secs(),
-                elapsed.subsec_millis()
-            );
-        }
+        let mut out = crate::sync::lock(&self.out, "the progress lines");
+        // A closed terminal or pipe must not stop the run.
+        let _ = writeln!(
+            out,
+            "[{:>4}.{:03}] {text}",
+            elapsed.as_secs(),
+            elapsed.subsec_millis()
+        );
     }
 
     fn flush(&self) {
-        if let Ok(mut out) = self.out.lock() {
-            let _ = out.flush();
-        }
+        let _ = crate::sync::lock(&self.out, "the progress lines").flush();
     }
 }
