@@ -41,7 +41,7 @@ pub fn timeline(
             let schedule = trigger
                 .schedule(program)
                 .ok_or_else(|| format!("trigger `{}` has no valid schedule", trigger.name))?;
-            let zone: Tz = trigger.zone.parse().unwrap_or(chrono_tz::UTC);
+            let zone: Tz = trigger.zone;
             let stages: Vec<String> = trigger
                 .stages
                 .iter()

@@ -16,6 +16,7 @@ use crate::time::market_state::MarketState;
 use petgraph::graph::DiGraph;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
+use std::sync::Arc;
 
 pub const DEFAULT_TIMEOUT_MILLIS: u64 = 30_000;
 pub const DEFAULT_CONCURRENCY: u32 = 4;
@@ -83,7 +84,8 @@ pub fn lower(
         title: decl.title.as_ref().map(|t| t.node.clone()),
         description: None,
         calendar: None,
-        timezone: String::new(),
+        file_calendar: None,
+        timezone: chrono_tz::UTC,
         concurrency: DEFAULT_CONCURRENCY,
         run_timeout_millis: None,
         merge: MergeStrategy::Error,
@@ -108,7 +110,12 @@ pub fn lower(
                 pipeline.description = Some(text.node.clone());
             }
             PipelineSetting::Calendar(calendar) if seen.first("calendar", span, diagnostics) => {
-                pipeline.calendar = lower_calendar(calendar, dir, &loaded.project, diagnostics);
+                if let Some((choice, file)) =
+                    lower_calendar(calendar, dir, &loaded.project, diagnostics)
+                {
+                    pipeline.calendar = Some(choice);
+                    pipeline.file_calendar = file;
+                }
             }
             PipelineSetting::Timezone(zone) if seen.first("timezone", span, diagnostics) => {
                 timezone = lower_zone(zone, diagnostics);
@@ -180,12 +187,17 @@ pub fn lower(
             _ => {}
         }
     }
+    // Default: the calendar's own zone, a calendar file's included.
     pipeline.timezone = timezone
         .or_else(|| match &pipeline.calendar {
             Some(CalendarChoice::Builtin(code)) => zones::calendar_zone(code),
-            _ => None,
+            Some(CalendarChoice::File(_)) => pipeline
+                .file_calendar
+                .as_ref()
+                .map(|c| crate::time::session::SessionCalendar::tz(&**c)),
+            None => None,
         })
-        .unwrap_or_else(|| "UTC".to_string());
+        .unwrap_or(chrono_tz::UTC);
 
     let defaults = TaskDefaults {
         timeout,
@@ -548,11 +560,11 @@ fn lower_calendar(
     dir: &Path,
     project: &crate::project::Project,
     diagnostics: &mut Diagnostics,
-) -> Option<CalendarChoice> {
+) -> Option<(CalendarChoice, Option<Arc<crate::time::calendar::Calendar>>)> {
     match calendar {
         ast::CalendarRef::Builtin(code) => {
             if zones::calendar_zone(&code.text).is_some() {
-                return Some(CalendarChoice::Builtin(code.text.clone()));
+                return Some((CalendarChoice::Builtin(code.text.clone()), None));
             }
             let mut d = Diagnostic::new(
                 Code::UnknownCalendar,
@@ -592,7 +604,7 @@ fn lower_calendar(
                 }
             };
             match crate::time::calendar::parse_calendar_file(&text) {
-                Ok(_) => Some(CalendarChoice::File(full)),
+                Ok(parsed) => Some((CalendarChoice::File(full), Some(Arc::new(parsed)))),
                 Err(errors) => {
                     for error in errors {
                         let mut d = Diagnostic::new(
@@ -618,7 +630,7 @@ fn lower_calendar(
     }
 }
 
-pub fn lower_zone(zone: &ast::Name, diagnostics: &mut Diagnostics) -> Option<String> {
+pub fn lower_zone(zone: &ast::Name, diagnostics: &mut Diagnostics) -> Option<chrono_tz::Tz> {
     let found = zones::resolve_zone(&zone.text);
     if found.is_none() {
         let mut d = Diagnostic::new(

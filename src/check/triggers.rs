@@ -268,7 +268,7 @@ pub fn lower(
         );
         return None;
     }
-    let zone = zone.unwrap_or_else(|| pipeline.timezone.clone());
+    let zone = zone.unwrap_or(pipeline.timezone);
     let stages = stages.unwrap_or_else(|| (0..pipeline.stages.len() as u32).map(StageId).collect());
     ok.then_some(ir::Trigger {
         name: decl.name.text.clone(),

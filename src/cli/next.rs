@@ -60,8 +60,7 @@ pub fn run(args: &Args) -> u8 {
     };
     let zone: chrono_tz::Tz = ids
         .first()
-        .and_then(|id| program.pipeline(*id).timezone.parse().ok())
-        .unwrap_or(chrono_tz::UTC);
+        .map_or(chrono_tz::UTC, |id| program.pipeline(*id).timezone);
     let now = Utc::now();
     let parse = |text: &Option<String>| {
         text.as_deref()

@@ -5,32 +5,52 @@ use super::{CalendarChoice, Pipeline};
 use crate::time::calendar::{self, Calendar, ExtendedHours};
 use crate::time::market_state::{MarketClock, MarketHours};
 use crate::time::session::{NoExchange, SessionCalendar};
+use std::sync::Arc;
 
 pub struct Market {
-    calendar: Option<Calendar>,
+    calendar: Option<Shared>,
     windows: Option<ExtendedHours>,
+}
+
+/// A calendar without copying it: the built-in ones are static, a file's
+/// was parsed once by the checker.
+enum Shared {
+    Builtin(&'static Calendar),
+    File(Arc<Calendar>),
+}
+
+impl Shared {
+    fn get(&self) -> &Calendar {
+        match self {
+            Shared::Builtin(c) => c,
+            Shared::File(c) => c,
+        }
+    }
 }
 
 impl Market {
     /// The market of `pipeline`, or of the built-in calendar `code` when a
-    /// trigger names its own.
+    /// trigger names its own. Reads no file: a calendar file was loaded by
+    /// the checker (an IR not made by the checker has none, and is refused).
     pub fn load(pipeline: &Pipeline, code: Option<&str>) -> Result<Market, String> {
         let calendar = match (code, &pipeline.calendar) {
-            (Some(code), _) => Some(load_builtin(code)?),
-            (None, Some(CalendarChoice::Builtin(code))) => Some(load_builtin(code)?),
-            (None, Some(CalendarChoice::File(path))) => {
-                let text = std::fs::read_to_string(path)
-                    .map_err(|e| format!("cannot read calendar file `{}`: {e}", path.display()))?;
-                let parsed = calendar::parse_calendar_file(&text).map_err(|errors| {
-                    let first = errors.first().map_or_else(String::new, ToString::to_string);
-                    format!("calendar file `{}` is invalid: {first}", path.display())
-                })?;
-                Some(parsed)
+            (Some(code), _) => Some(Shared::Builtin(load_builtin(code)?)),
+            (None, Some(CalendarChoice::Builtin(code))) => {
+                Some(Shared::Builtin(load_builtin(code)?))
             }
+            (None, Some(CalendarChoice::File(path))) => match &pipeline.file_calendar {
+                Some(calendar) => Some(Shared::File(calendar.clone())),
+                None => {
+                    return Err(format!(
+                        "the calendar file `{}` was not loaded by the checker",
+                        path.display()
+                    ))
+                }
+            },
             (None, None) => None,
         };
         let windows = calendar.as_ref().map(|c| {
-            let defaults = c.extended_hours();
+            let defaults = c.get().extended_hours();
             let millis =
                 |m: u64| chrono::Duration::milliseconds(i64::try_from(m).unwrap_or(i64::MAX));
             ExtendedHours {
@@ -44,12 +64,12 @@ impl Market {
     }
 
     pub fn calendar(&self) -> Option<&Calendar> {
-        self.calendar.as_ref()
+        self.calendar.as_ref().map(Shared::get)
     }
 
     /// Runs `f` with the calendar and market-state clock the time module needs.
     pub fn with_clock<R>(&self, f: impl FnOnce(&dyn SessionCalendar, &dyn MarketClock) -> R) -> R {
-        match (&self.calendar, self.windows) {
+        match (self.calendar.as_ref().map(Shared::get), self.windows) {
             (Some(calendar), Some(windows)) => {
                 f(calendar, &MarketHours::with_windows(calendar, windows))
             }
@@ -59,8 +79,6 @@ impl Market {
     }
 }
 
-fn load_builtin(code: &str) -> Result<Calendar, String> {
-    calendar::builtin(code)
-        .cloned()
-        .ok_or_else(|| format!("unknown calendar `{code}`"))
+fn load_builtin(code: &str) -> Result<&'static Calendar, String> {
+    calendar::builtin(code).ok_or_else(|| format!("unknown calendar `{code}`"))
 }

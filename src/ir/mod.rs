@@ -122,8 +122,12 @@ pub struct Pipeline {
     pub title: Option<String>,
     pub description: Option<String>,
     pub calendar: Option<CalendarChoice>,
+    /// A calendar file's calendar, parsed once by the checker: nothing after
+    /// `check` reads the file again.
+    #[serde(skip)]
+    pub file_calendar: Option<std::sync::Arc<crate::time::calendar::Calendar>>,
     /// The IANA zone triggers use unless they name their own.
-    pub timezone: String,
+    pub timezone: chrono_tz::Tz,
     pub concurrency: u32,
     /// `run_timeout`: the longest a run of this pipeline (as the run's own
     /// pipeline, not as a sub-pipeline) may take.

@@ -290,7 +290,7 @@ impl Pipeline {
                 CalendarChoice::Builtin(code) => code.clone(),
                 CalendarChoice::File(path) => path.display().to_string(),
             }),
-            timezone: p.timezone.clone(),
+            timezone: p.timezone.name().to_string(),
             concurrency: p.concurrency,
             run_timeout_ms: p.run_timeout_millis,
             merge: match p.merge {
@@ -309,7 +309,7 @@ impl Pipeline {
                 .map(|t| Trigger {
                     name: t.name.clone(),
                     timing: words::timing(&t.timing),
-                    zone: t.zone.clone(),
+                    zone: t.zone.name().to_string(),
                     calendar: t.calendar.clone(),
                     days: t
                         .days

@@ -51,7 +51,7 @@ impl Trigger {
     /// checker (which validates zones and cron expressions).
     pub fn schedule(&self, program: &Program) -> Option<Schedule> {
         let days = day_set(&self.days, program);
-        let zone = self.zone.parse().ok()?;
+        let zone = self.zone;
         Some(match &self.timing {
             Timing::At(At::Clock { time }) => Schedule::At {
                 time: *time,

@@ -10,7 +10,7 @@ pub struct Trigger {
     pub name: String,
     pub timing: Timing,
     /// The IANA zone wall-clock times and cron fields are read in.
-    pub zone: String,
+    pub zone: chrono_tz::Tz,
     /// The calendar whose sessions and states the trigger follows.
     pub calendar: Option<String>,
     /// The firing day must satisfy every condition.
