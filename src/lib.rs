@@ -17,6 +17,8 @@ pub mod loader;
 pub(crate) mod procfs;
 pub mod project;
 pub mod run;
+pub mod run_day;
+pub mod service;
 pub mod source;
 pub mod span;
 pub mod store;

@@ -5,8 +5,10 @@ use super::exit;
 use pipec::compile::compile;
 use pipec::daemon::{run_daemon, DaemonOptions, SystemTimer, Target};
 use pipec::ir::PipelineId;
+use pipec::service::{Auth, Service};
 use pipec::store;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 #[derive(Debug, clap::Args)]
@@ -20,6 +22,15 @@ pub struct Args {
     /// Record each firing when it comes, and run nothing.
     #[arg(long)]
     dry_run: bool,
+    /// Serve the operations API, /metrics and health checks at HOST:PORT (or PORT, on 127.0.0.1). Needs a token: PIPEC_API_TOKEN or --token-file.
+    #[arg(long, value_name = "ADDR")]
+    listen: Option<String>,
+    /// A file holding the API's bearer token (instead of PIPEC_API_TOKEN).
+    #[arg(long, value_name = "PATH", requires = "listen")]
+    token_file: Option<PathBuf>,
+    /// Let reads (GET) through without the token; writes still need it.
+    #[arg(long, requires = "listen")]
+    public_read: bool,
 }
 
 pub fn run(args: &Args) -> u8 {
@@ -74,10 +85,49 @@ pub fn run(args: &Args) -> u8 {
             return exit::USAGE;
         }
     };
+    let token = match &args.listen {
+        Some(_) => match api_token(args) {
+            Ok(token) => Some(token),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return exit::USAGE;
+            }
+        },
+        None => None,
+    };
     super::run::adopt_orphans();
+    let service_targets: Vec<Arc<Target>> = targets.iter().cloned().map(Arc::new).collect();
     runtime.block_on(async {
         let (tx, rx) = tokio::sync::watch::channel(false);
         listen_for_signals(tx);
+        let alive = Arc::new(AtomicBool::new(true));
+        if let (Some(addr), Some(token)) = (&args.listen, token) {
+            let listener = match tokio::net::TcpListener::bind(listen_address(addr)).await {
+                Ok(l) => l,
+                Err(e) => {
+                    eprintln!("error: cannot listen on `{addr}`: {e}");
+                    return exit::USAGE;
+                }
+            };
+            if let Ok(local) = listener.local_addr() {
+                eprintln!("pipec daemon: listening on http://{local}");
+            }
+            let service = Arc::new(Service {
+                targets: service_targets,
+                state: state.clone(),
+                auth: Auth::new(token, args.public_read),
+                clock: Arc::new(pipec::run::SystemClock),
+                started: chrono::Utc::now(),
+                alive: alive.clone(),
+                grace: std::time::Duration::from_secs(2),
+            });
+            let stop = rx.clone();
+            tokio::spawn(async move {
+                if let Err(e) = pipec::service::serve(listener, service, stop).await {
+                    eprintln!("error: the API server stopped: {e}");
+                }
+            });
+        }
         let options = DaemonOptions {
             state: state.clone(),
             timer: Arc::new(SystemTimer),
@@ -94,7 +144,9 @@ pub fn run(args: &Args) -> u8 {
             })),
         };
         eprintln!("pipec daemon: driving `{}`", state.display());
-        match run_daemon(targets, options).await {
+        let result = run_daemon(targets, options).await;
+        alive.store(false, Ordering::SeqCst);
+        match result {
             Ok(report) => {
                 eprintln!(
                     "pipec daemon stopped: {} fired, {} missed, {} overlapped",
@@ -124,4 +176,32 @@ fn listen_for_signals(tx: tokio::sync::watch::Sender<bool>) {
             }
         });
     }
+}
+
+/// `PORT` alone listens on loopback: the API is never open to the network
+/// unless an address says so.
+fn listen_address(addr: &str) -> String {
+    if addr.chars().all(|c| c.is_ascii_digit()) {
+        format!("127.0.0.1:{addr}")
+    } else {
+        addr.to_string()
+    }
+}
+
+/// The bearer token: `--token-file` or `PIPEC_API_TOKEN`; never empty.
+fn api_token(args: &Args) -> Result<String, String> {
+    let token = match &args.token_file {
+        Some(path) => std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read the token file `{}`: {e}", path.display()))?
+            .trim()
+            .to_string(),
+        None => std::env::var("PIPEC_API_TOKEN").unwrap_or_default(),
+    };
+    if token.len() < 16 {
+        return Err(
+            "--listen needs a bearer token of at least 16 characters: set PIPEC_API_TOKEN or --token-file"
+                .to_string(),
+        );
+    }
+    Ok(token)
 }

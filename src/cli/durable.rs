@@ -237,13 +237,3 @@ fn last_outputs(
     }
     Ok(out)
 }
-
-/// The run key's trigger part: how the stages were chosen.
-pub fn trigger_label(trigger: Option<&str>, stages: Option<&str>, stale: bool) -> String {
-    match (trigger, stages) {
-        _ if stale => "stale".to_string(),
-        (Some(t), _) => t.to_string(),
-        (None, Some(s)) if s != "all" => format!("stages:{s}"),
-        _ => String::new(),
-    }
-}

@@ -9,7 +9,6 @@ mod graph;
 mod health;
 mod next;
 mod run;
-mod run_day;
 mod status;
 mod table;
 mod when;

@@ -156,7 +156,7 @@ pub fn run(args: &Args) -> u8 {
     }
     // A resumed run keeps the day it was started for (accepted then).
     if !args.any_day && args.durable.resume.is_none() {
-        if let Err(e) = super::run_day::check(&program, pipeline_id, args.trigger.as_deref(), as_of)
+        if let Err(e) = pipec::run_day::check(&program, pipeline_id, args.trigger.as_deref(), as_of)
         {
             eprintln!("error: {e}");
             return exit::USAGE;
@@ -190,7 +190,7 @@ pub fn run(args: &Args) -> u8 {
             &args.file,
             &program,
             pipeline_id,
-            super::durable::trigger_label(
+            pipec::store::durable::trigger_label(
                 args.trigger.as_deref(),
                 args.stages.as_deref(),
                 args.durable.stale,

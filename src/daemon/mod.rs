@@ -26,6 +26,7 @@ use tokio::sync::watch;
 use tokio::task::JoinSet;
 
 /// The pipelines of one `.pipe` file the daemon drives.
+#[derive(Clone)]
 pub struct Target {
     pub file: PathBuf,
     pub program: Arc<Program>,
@@ -121,7 +122,14 @@ pub async fn run_daemon(
                 next = Some(next.map_or(f.at, |n| n.min(f.at)));
             }
         }
-        let Some(at) = next else { break };
+        let Some(at) = next else {
+            // Nothing will fire again: stay until told to stop (runs may still
+            // be started through the operations service), unless replaying.
+            if options.until.is_none() {
+                let _ = options.stop.wait_for(|s| *s).await;
+            }
+            break;
+        };
         if options.until.is_some_and(|u| at > u) {
             break;
         }

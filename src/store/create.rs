@@ -10,7 +10,13 @@ use std::path::{Path, PathBuf};
 
 pub(super) fn new_store(path: &Path) -> Result<(), StoreError> {
     let mut private = path.as_os_str().to_owned();
-    private.push(format!(".new-{}", std::process::id()));
+    // Unique per call: two threads of one process (the daemon and its
+    // service) may both be the first to open the store.
+    private.push(format!(
+        ".new-{}-{:016x}",
+        std::process::id(),
+        fastrand::u64(..)
+    ));
     let private = PathBuf::from(private);
     let made = (|| -> Result<(), StoreError> {
         let mut conn = Connection::open(&private)?;

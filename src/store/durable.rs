@@ -6,8 +6,37 @@ use super::{plan_of, Begin, Recorder, RunKey, Store, StoreError};
 use crate::ir::{PipelineId, Program};
 use crate::run::{Clock, Interrupt, RunOptions};
 use chrono::NaiveDate;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+
+/// The interrupt of every durable run going on in this process, by run id,
+/// so that a run can be cancelled by its id (the operations service).
+static RUNNING: Mutex<BTreeMap<String, Interrupt>> = Mutex::new(BTreeMap::new());
+
+/// Stops the run `run_id` if this process runs it; `false` if it does not.
+pub fn cancel(run_id: &str, why: &str) -> bool {
+    match crate::sync::lock(&RUNNING, "the runs of this process").get(run_id) {
+        Some(interrupt) => {
+            interrupt.interrupt(why);
+            true
+        }
+        None => false,
+    }
+}
+
+/// The run ids going on in this process.
+pub fn running() -> Vec<String> {
+    crate::sync::lock(&RUNNING, "the runs of this process")
+        .keys()
+        .cloned()
+        .collect()
+}
+
+/// The run is over here (its recorder was dropped).
+pub(crate) fn forget(run_id: &str) {
+    crate::sync::lock(&RUNNING, "the runs of this process").remove(run_id);
+}
 
 /// What to claim.
 pub enum Claim<'a> {
@@ -58,6 +87,8 @@ pub fn begin(
         .run(&run_id)?
         .and_then(|r| r.as_of.parse().ok())
         .ok_or_else(|| StoreError::new(format!("run `{run_id}` has no readable as-of date")))?;
+    crate::sync::lock(&RUNNING, "the runs of this process")
+        .insert(run_id.clone(), interrupt.clone());
     let recorder = Recorder::new(db, &run_id, program, interrupt);
     let recorder = Arc::new(match keep {
         Keep::Settled => recorder,
@@ -107,4 +138,14 @@ pub fn run_folder(pipeline_file: &Path, run_id: &str, resumes: i64) -> PathBuf {
         n => format!("{run_id}.resume-{n}"),
     };
     base.join(".pipec").join("runs").join(folder)
+}
+
+/// The run key's trigger part: how the stages were chosen.
+pub fn trigger_label(trigger: Option<&str>, stages: Option<&str>, stale: bool) -> String {
+    match (trigger, stages) {
+        _ if stale => "stale".to_string(),
+        (Some(t), _) => t.to_string(),
+        (None, Some(s)) if s != "all" => format!("stages:{s}"),
+        _ => String::new(),
+    }
 }

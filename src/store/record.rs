@@ -66,6 +66,16 @@ impl Recorder {
         self
     }
 
+    /// The run never started (its folder could not be made): record it failed
+    /// with why, so it is not left `running`.
+    pub fn fail_to_start(&self, why: &str) {
+        let inner = crate::sync::lock(&self.inner, "the run's recorder");
+        let _ = inner.store.conn.execute(
+            "UPDATE runs SET status = 'failed', reason = ?2, ended_at = ?3 WHERE run_id = ?1",
+            params![self.run_id, why, stamp(chrono::Utc::now())],
+        );
+    }
+
     /// The first write error, if any (the run was interrupted because of it).
     pub fn error(&self) -> Option<StoreError> {
         crate::sync::lock(&self.inner, "the run's recorder")
@@ -198,7 +208,12 @@ fn write(
         now: &now,
     };
     match &event.kind {
-        EventKind::RunStarted { .. } => {}
+        EventKind::RunStarted { run_dir, .. } => {
+            tx.execute(
+                "UPDATE runs SET run_dir = ?2 WHERE run_id = ?1",
+                params![run, run_dir.display().to_string()],
+            )?;
+        }
         EventKind::RunCompleted { .. } => end_run(tx, run, "succeeded", None, &now)?,
         EventKind::RunFailed { reason, .. } => end_run(tx, run, "failed", Some(reason), &now)?,
         EventKind::RunInterrupted { reason, .. } => {
@@ -250,8 +265,8 @@ fn write(
                 params![run, p, stage, task, attempt, now],
             )?;
             tx.execute(
-                "INSERT INTO attempts (run_id, pipeline, stage, task, attempt, status, started_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, 'running', ?6)",
+                "INSERT INTO attempts (run_id, pipeline, stage, task, attempt, status, started_at, run_dir) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, 'running', ?6, (SELECT run_dir FROM runs WHERE run_id = ?1))",
                 params![run, p, stage, task, attempt, now],
             )?;
             if *attempt == 1 {

@@ -71,7 +71,11 @@ impl Begin {
 
 const RUN_COLUMNS: &str = "run_id, pipeline, trigger, as_of, status, reason, plan_hash, plan_tasks, pid, started_at, ended_at, resumes";
 
-fn run_row(r: &Row) -> rusqlite::Result<RunRow> {
+pub(crate) fn run_row_columns() -> &'static str {
+    RUN_COLUMNS
+}
+
+pub(crate) fn run_row(r: &Row) -> rusqlite::Result<RunRow> {
     let tasks: String = r.get(7)?;
     Ok(RunRow {
         run_id: r.get(0)?,
@@ -112,6 +116,7 @@ fn claimed() -> std::sync::MutexGuard<'static, BTreeSet<String>> {
 /// The run is over in this process (the `Recorder` calls it when dropped).
 pub(crate) fn release(run_id: &str) {
     claimed().remove(run_id);
+    super::durable::forget(run_id);
 }
 
 fn run_in(conn: &Connection, run_id: &str) -> Result<Option<RunRow>, StoreError> {

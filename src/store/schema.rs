@@ -126,6 +126,12 @@ const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE task_stats ADD COLUMN last_output_run TEXT;
     "#,
+    // 5: where a run's folder is (the latest resume's), and each attempt's,
+    // so an attempt's logs can be found from the store.
+    r#"
+    ALTER TABLE runs ADD COLUMN run_dir TEXT;
+    ALTER TABLE attempts ADD COLUMN run_dir TEXT;
+    "#,
 ];
 
 /// The schema version this build writes.

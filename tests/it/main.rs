@@ -57,5 +57,6 @@ mod schedule_fake_market;
 mod schedule_serde;
 mod schedule_session_relative;
 mod schedule_xnys;
+mod service_api;
 mod store_errors;
 mod store_records;

@@ -3,9 +3,9 @@
 //! refused with the next day one does, unless `--any-day` says otherwise. A
 //! pipeline without triggers runs on any day.
 
+use crate::firings::{timeline, Firing};
+use crate::ir::{PipelineId, Program};
 use chrono::{Days, NaiveDate, TimeZone, Utc};
-use pipec::firings::{timeline, Firing};
-use pipec::ir::{PipelineId, Program};
 
 /// How far ahead the next valid day is looked for.
 const LOOK_AHEAD_DAYS: u64 = 400;

@@ -1,0 +1,145 @@
+//! The write endpoints: start a run of a pipeline, cancel a run. A run
+//! started here is a durable run with the same rules as `pipec run`: its run
+//! key claimed atomically, the day refused when no trigger fires on it
+//! (unless `any_day`), secrets read first; it runs on the daemon's runtime.
+
+use super::auth::Access;
+use super::json;
+use super::{ApiError, Service};
+use crate::run::{self, RunOptions, Secrets};
+use crate::store::durable::{self, Claim, Keep};
+use crate::store::{Begin, RunKey, Store};
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::Json;
+use chrono::NaiveDate;
+use serde::Deserialize;
+use std::sync::Arc;
+
+/// `POST /api/v1/pipelines/NAME/runs`; `{}` for the defaults.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct StartRun {
+    /// `YYYY-MM-DD`; default: today on the daemon's clock (UTC).
+    as_of: Option<NaiveDate>,
+    /// Run the stages this trigger runs.
+    trigger: Option<String>,
+    /// `a..b`, `a,b`, `a` or `all`.
+    stages: Option<String>,
+    /// Run everything again as a new run of the key.
+    #[serde(default)]
+    force: bool,
+    /// Run for a day none of the pipeline's triggers fires on.
+    #[serde(default)]
+    any_day: bool,
+}
+
+pub(crate) async fn start_run(
+    State(s): State<Arc<Service>>,
+    headers: HeaderMap,
+    Path(name): Path<String>,
+    body: Option<Json<StartRun>>,
+) -> Result<(StatusCode, Json<json::Started>), ApiError> {
+    s.auth.check(&headers, Access::Write)?;
+    let request = body.map(|Json(b)| b).unwrap_or_default();
+    let (target, id) = s
+        .targets
+        .iter()
+        .find_map(|t| t.program.find_pipeline(&name).map(|id| (t.clone(), id)))
+        .ok_or_else(|| ApiError::not_found(format!("no pipeline `{name}`")))?;
+    let program = target.program.clone();
+    let p = program.pipeline(id);
+    if request.trigger.is_some() && request.stages.is_some() {
+        return Err(ApiError::bad_request(
+            "give `trigger` or `stages`, not both",
+        ));
+    }
+    let stages = match (&request.trigger, &request.stages) {
+        (Some(t), _) => run::plan::trigger_stages(p, t),
+        (None, Some(spec)) => run::plan::select_stages(p, spec),
+        (None, None) => run::plan::select_stages(p, "all"),
+    }
+    .map_err(ApiError::bad_request)?;
+    let as_of = request.as_of.unwrap_or_else(|| s.clock.now().date_naive());
+    if !request.any_day {
+        crate::run_day::check(&program, id, request.trigger.as_deref(), as_of)
+            .map_err(ApiError::bad_request)?;
+    }
+    Secrets::load(&program, id).map_err(ApiError::bad_request)?;
+    let key = RunKey {
+        pipeline: p.name.clone(),
+        trigger: durable::trigger_label(
+            request.trigger.as_deref(),
+            request.stages.as_deref(),
+            false,
+        ),
+        as_of,
+    };
+    let claim_program = program.clone();
+    let state = s.state.clone();
+    let clock = s.clock.clone();
+    let interrupt = run::Interrupt::new();
+    let claim_interrupt = interrupt.clone();
+    let claimed = tokio::task::spawn_blocking(move || {
+        let db = Store::open(&state)?;
+        durable::begin(
+            db,
+            &claim_program,
+            id,
+            Claim::Key {
+                key,
+                force: request.force,
+            },
+            &*clock,
+            claim_interrupt,
+            Keep::Settled,
+        )
+    })
+    .await
+    .map_err(|e| ApiError::internal(format!("the claim stopped: {e}")))?
+    .map_err(|e| ApiError::new(StatusCode::CONFLICT, e.to_string()))?;
+    let started = json::Started {
+        run_id: claimed.run_id.clone(),
+        begin: match claimed.begin {
+            Begin::New { .. } => "new",
+            Begin::Resume { .. } => "resumed",
+        }
+        .to_string(),
+        as_of: claimed.as_of.to_string(),
+    };
+    let mut options = RunOptions::new(id, claimed.default_folder(&target.file));
+    options.stages = Some(stages);
+    options.clock = s.clock.clone();
+    options.interrupt = interrupt;
+    options.grace = s.grace;
+    claimed.wire(&mut options);
+    tokio::spawn(execute(program, options, claimed));
+    Ok((StatusCode::ACCEPTED, Json(started)))
+}
+
+/// Runs to the end; the recorder (and the run's claim) is dropped after.
+async fn execute(program: Arc<crate::ir::Program>, options: RunOptions, claimed: durable::Durable) {
+    // Its outcome is in the store; an error before it started is not
+    // (a run folder that cannot be made): mark the run so it is not left `running`.
+    if let Err(e) = run::execute(program, options).await {
+        claimed.recorder.fail_to_start(&e);
+    }
+}
+
+pub(crate) async fn cancel_run(
+    State(s): State<Arc<Service>>,
+    headers: HeaderMap,
+    Path(run_id): Path<String>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    s.auth.check(&headers, Access::Write)?;
+    if durable::cancel(&run_id, "cancelled through the API") {
+        Ok(Json(
+            serde_json::json!({ "run_id": run_id, "cancelled": true }),
+        ))
+    } else {
+        Err(ApiError::new(
+            StatusCode::CONFLICT,
+            format!("run `{run_id}` is not running in this daemon"),
+        ))
+    }
+}

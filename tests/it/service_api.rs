@@ -1,0 +1,405 @@
+//! The operations service through the real daemon and a real HTTP client:
+//! `pipec daemon --listen` on a free loopback port, the token on writes (and
+//! reads), a run started and cancelled through the API and read back, the
+//! answers' shapes (a contract, like the diagnostics JSON), and `/metrics`
+//! checked by Prometheus' own `promtool`.
+
+use crate::durable_common::Fixture;
+use serde::Deserialize;
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const TOKEN: &str = "test-token-0123456789";
+
+const PIPE: &str = r#"
+handler step {
+  shell "echo \"working on $PIPEC_TASK\" >&2; echo '{\"records\": 4}'"
+  returns { records: int }
+}
+handler slow { shell "sleep 30" }
+pipeline desk {
+  stage one {
+    task fetch { run step }
+    task load { run step  after fetch }
+  }
+  source prices { producer fetch green 5m yellow 1h }
+}
+pipeline slowpoke {
+  stage one { task wait { run slow  timeout 1m } }
+}
+"#;
+
+struct Daemon {
+    child: Child,
+    base: String,
+}
+
+impl Daemon {
+    fn start(f: &Fixture, extra: &[&str]) -> Daemon {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_pipec"))
+            .current_dir(&f.dir)
+            .args(["daemon", "main.pipe", "--listen", "127.0.0.1:0"])
+            .args(extra)
+            .env("PIPEC_API_TOKEN", TOKEN)
+            .stderr(Stdio::piped())
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap();
+        let stderr = child.stderr.take().unwrap();
+        let mut lines = BufReader::new(stderr).lines();
+        let base = loop {
+            let line = lines
+                .next()
+                .expect("the daemon says where it listens")
+                .unwrap();
+            if let Some(addr) = line.strip_prefix("pipec daemon: listening on ") {
+                break addr.to_string();
+            }
+        };
+        // Keep stderr flowing (into a file, for a failing test to show).
+        let log = f.dir.join("daemon.log");
+        std::thread::spawn(move || {
+            let text: Vec<String> = lines.map_while(Result::ok).collect();
+            let _ = std::fs::write(log, text.join("\n"));
+        });
+        Daemon { child, base }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    fn get(&self, path: &str) -> ureq::Response {
+        ureq::get(&self.url(path))
+            .set("Authorization", &format!("Bearer {TOKEN}"))
+            .call()
+            .unwrap_or_else(|e| panic!("GET {path}: {e}"))
+    }
+
+    /// A write with the token: its status and body, whatever they are.
+    fn post(&self, path: &str, body: serde_json::Value) -> (u16, String) {
+        let answer = ureq::post(&self.url(path))
+            .set("Authorization", &format!("Bearer {TOKEN}"))
+            .send_json(body);
+        match answer {
+            Ok(r) => (r.status(), r.into_string().unwrap_or_default()),
+            Err(ureq::Error::Status(code, r)) => (code, r.into_string().unwrap_or_default()),
+            Err(e) => panic!("POST {path}: {e}"),
+        }
+    }
+
+    /// A write that must be accepted (2xx): its status and JSON answer.
+    fn accepted<T: serde::de::DeserializeOwned>(
+        &self,
+        path: &str,
+        body: serde_json::Value,
+    ) -> (u16, T) {
+        let (code, text) = self.post(path, body);
+        assert!((200..300).contains(&code), "POST {path}: {code} {text}");
+        let parsed =
+            serde_json::from_str(&text).unwrap_or_else(|e| panic!("POST {path}: {e}: {text}"));
+        (code, parsed)
+    }
+
+    fn run_until_ended(&self, run_id: &str) -> RunDetail {
+        let start = Instant::now();
+        loop {
+            let run: RunDetail = self
+                .get(&format!("/api/v1/runs/{run_id}"))
+                .into_json()
+                .unwrap();
+            if run.status != "running" {
+                return run;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(30),
+                "run {run_id} never ended"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        let _ = nix::sys::signal::kill(
+            nix::unistd::Pid::from_raw(self.child.id() as i32),
+            nix::sys::signal::Signal::SIGTERM,
+        );
+        let _ = self.child.wait();
+    }
+}
+
+// The contract: what docs/api.md says the answers hold, and nothing else.
+// Every field is declared so `deny_unknown_fields` can check the shape; not
+// every one is read.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct Run {
+    run_id: String,
+    pipeline: String,
+    trigger: String,
+    as_of: String,
+    status: String,
+    reason: Option<String>,
+    started_at: String,
+    ended_at: Option<String>,
+    resumes: i64,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct RunPage {
+    runs: Vec<Run>,
+    total: i64,
+    limit: usize,
+    offset: usize,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct RunDetail {
+    run_id: String,
+    pipeline: String,
+    trigger: String,
+    as_of: String,
+    status: String,
+    reason: Option<String>,
+    started_at: String,
+    ended_at: Option<String>,
+    resumes: i64,
+    stages: Vec<serde_json::Value>,
+    tasks: Vec<TaskDetail>,
+    attempts: Vec<AttemptDetail>,
+    gates: Vec<serde_json::Value>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct TaskDetail {
+    pipeline: String,
+    stage: String,
+    task: String,
+    status: String,
+    attempts: i64,
+    started_at: Option<String>,
+    ended_at: Option<String>,
+    duration_ms: Option<i64>,
+    message: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct AttemptDetail {
+    pipeline: String,
+    stage: String,
+    task: String,
+    attempt: i64,
+    status: String,
+    started_at: String,
+    ended_at: Option<String>,
+    duration_ms: Option<i64>,
+    error: Option<String>,
+    exit_code: Option<i64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct Started {
+    run_id: String,
+    begin: String,
+    as_of: String,
+}
+
+#[test]
+fn a_run_started_through_the_api_is_read_back_and_measured() {
+    let f = Fixture::new("service", PIPE);
+    let d = Daemon::start(&f, &[]);
+
+    assert_eq!(ureq::get(&d.url("/healthz")).call().unwrap().status(), 200);
+    // Reads and writes need the token.
+    match ureq::get(&d.url("/api/v1/runs")).call() {
+        Err(ureq::Error::Status(401, r)) => {
+            assert_eq!(r.header("www-authenticate"), Some("Bearer"));
+        }
+        other => panic!("a read without the token: {other:?}"),
+    }
+    match ureq::post(&d.url("/api/v1/pipelines/desk/runs")).send_json(serde_json::json!({})) {
+        Err(ureq::Error::Status(401, _)) => {}
+        other => panic!("a write without the token: {other:?}"),
+    }
+    match ureq::post(&d.url("/api/v1/pipelines/desk/runs"))
+        .set("Authorization", "Bearer wrong-token-0000000000")
+        .send_json(serde_json::json!({}))
+    {
+        Err(ureq::Error::Status(401, _)) => {}
+        other => panic!("a write with a wrong token: {other:?}"),
+    }
+
+    let day = serde_json::json!({ "as_of": "2026-11-20" });
+    let (code, started): (u16, Started) = d.accepted("/api/v1/pipelines/desk/runs", day.clone());
+    assert_eq!(code, 202);
+    assert_eq!(started.begin, "new");
+    assert_eq!(started.as_of, "2026-11-20");
+    let run = d.run_until_ended(&started.run_id);
+    assert_eq!(run.status, "succeeded", "{run:?}");
+    assert_eq!(run.pipeline, "desk");
+    let names: Vec<&str> = run.tasks.iter().map(|t| t.task.as_str()).collect();
+    assert_eq!(names, ["fetch", "load"]);
+    assert!(
+        run.attempts.iter().all(|a| a.status == "completed"),
+        "{run:?}"
+    );
+
+    // The same key again: its run is already done, so it resumes (and restores).
+    let (_, again): (u16, Started) = d.accepted("/api/v1/pipelines/desk/runs", day);
+    assert_eq!(again.run_id, started.run_id);
+    assert_eq!(again.begin, "resumed");
+    d.run_until_ended(&again.run_id);
+
+    // An attempt's logs, as they were written.
+    let log = |stream: &str| {
+        d.get(&format!(
+            "/api/v1/runs/{}/attempts/desk/fetch/1/{stream}",
+            started.run_id
+        ))
+        .into_string()
+        .unwrap()
+    };
+    assert_eq!(log("stdout"), "{\"records\": 4}\n");
+    assert_eq!(log("stderr"), "working on fetch\n");
+
+    let page: RunPage = d
+        .get("/api/v1/runs?pipeline=desk&limit=10")
+        .into_json()
+        .unwrap();
+    assert_eq!(page.total, 1);
+    assert_eq!(page.runs[0].run_id, started.run_id);
+    assert_eq!((page.limit, page.offset), (10, 0));
+
+    let stats: serde_json::Value = d.get("/api/v1/tasks?pipeline=desk").into_json().unwrap();
+    let fetch = stats["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["task"] == "fetch")
+        .unwrap();
+    assert_eq!(fetch["successes"], 1);
+    assert_eq!(fetch["records"], 4);
+
+    let pipelines: serde_json::Value = d.get("/api/v1/pipelines").into_json().unwrap();
+    let desk = pipelines
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "desk")
+        .unwrap();
+    assert_eq!(desk["sources"][0]["name"], "prices");
+
+    // An unknown pipeline, unknown stages, an unknown field.
+    let empty = serde_json::json!({});
+    assert_eq!(d.post("/api/v1/pipelines/nope/runs", empty).0, 404);
+    let nope = serde_json::json!({ "stages": "nope" });
+    let (code, text) = d.post("/api/v1/pipelines/desk/runs", nope);
+    assert_eq!(code, 400, "{text}");
+    let unknown = serde_json::json!({ "when": "now" });
+    let (code, text) = d.post("/api/v1/pipelines/desk/runs", unknown);
+    assert_eq!(code, 422, "{text}");
+
+    let metrics = d.get("/metrics").into_string().unwrap();
+    assert!(
+        metrics.contains("pipec_runs_total{pipeline=\"desk\",status=\"succeeded\"} 1"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("pipec_task_duration_seconds_bucket"),
+        "{metrics}"
+    );
+    promtool_accepts(&metrics);
+}
+
+#[test]
+fn a_run_is_cancelled_through_the_api() {
+    let f = Fixture::new("service-cancel", PIPE);
+    let d = Daemon::start(&f, &[]);
+    let day = serde_json::json!({ "as_of": "2026-11-20" });
+    let (_, started): (u16, Started) = d.accepted("/api/v1/pipelines/slowpoke/runs", day.clone());
+    // A second start of the same key while it runs is refused.
+    let (code, text) = d.post("/api/v1/pipelines/slowpoke/runs", day);
+    assert_eq!(code, 409, "{text}");
+    assert!(text.contains("already running"), "{text}");
+    // Wait until the task runs, then cancel.
+    let start = Instant::now();
+    loop {
+        let run: RunDetail = d
+            .get(&format!("/api/v1/runs/{}", started.run_id))
+            .into_json()
+            .unwrap();
+        if run.tasks.iter().any(|t| t.status == "running") {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "the task never started"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let cancel = format!("/api/v1/runs/{}/cancel", started.run_id);
+    let (code, _): (u16, serde_json::Value) = d.accepted(&cancel, serde_json::json!({}));
+    assert_eq!(code, 200);
+    let run = d.run_until_ended(&started.run_id);
+    assert_eq!(run.status, "interrupted", "{run:?}");
+    assert_eq!(run.tasks[0].status, "cancelled");
+    assert_eq!(
+        run.tasks[0].message.as_deref(),
+        Some("interrupted (cancelled through the API)")
+    );
+    // A run that is not going on cannot be cancelled.
+    assert_eq!(d.post(&cancel, serde_json::json!({})).0, 409);
+}
+
+#[test]
+fn listening_without_a_token_is_refused() {
+    let f = Fixture::new("service-no-token", PIPE);
+    let out = Command::new(env!("CARGO_BIN_EXE_pipec"))
+        .current_dir(&f.dir)
+        .args(["daemon", "main.pipe", "--listen", "127.0.0.1:0"])
+        .env_remove("PIPEC_API_TOKEN")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("needs a bearer token"));
+}
+
+/// `promtool check metrics` on the scrape. CI installs it (Debian's
+/// `prometheus`); a machine without it fails here rather than pass unchecked.
+fn promtool_accepts(metrics: &str) {
+    use std::io::Write;
+    let mut child = Command::new("promtool")
+        .args(["check", "metrics"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("promtool is needed (apt install prometheus): {e}"));
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(metrics.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "promtool check metrics:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
