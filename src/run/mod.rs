@@ -23,6 +23,7 @@ pub mod events;
 mod executor;
 mod failure;
 mod gate;
+pub mod hub;
 mod ids;
 mod market;
 mod memo;

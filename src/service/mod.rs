@@ -8,6 +8,7 @@
 //! response types, separate from the store's rows).
 
 mod auth;
+mod feed;
 mod json;
 mod metrics;
 mod reads;
@@ -61,6 +62,7 @@ pub fn router(service: Arc<Service>) -> Router {
         .route("/api/v1/tasks", get(reads::task_stats))
         .route("/api/v1/markets", get(reads::markets))
         .route("/api/v1/firings", get(reads::firings))
+        .route("/api/v1/events", get(feed::events))
         .with_state(service)
 }
 

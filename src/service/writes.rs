@@ -113,6 +113,7 @@ pub(crate) async fn start_run(
     options.interrupt = interrupt;
     options.grace = s.grace;
     claimed.wire(&mut options);
+    options.observers.push(run::hub::hub());
     tokio::spawn(execute(program, options, claimed));
     Ok((StatusCode::ACCEPTED, Json(started)))
 }

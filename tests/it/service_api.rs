@@ -403,3 +403,57 @@ fn promtool_accepts(metrics: &str) {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// One server-sent event: its id and its data.
+fn next_sse(lines: &mut impl Iterator<Item = std::io::Result<String>>) -> (u64, serde_json::Value) {
+    let (mut id, mut data) = (None, None);
+    for line in lines.by_ref() {
+        let line = line.unwrap();
+        if let Some(v) = line.strip_prefix("id:") {
+            id = Some(v.trim().parse().unwrap());
+        } else if let Some(v) = line.strip_prefix("data:") {
+            data = Some(serde_json::from_str(v.trim()).unwrap());
+        } else if line.is_empty() {
+            if let (Some(id), Some(data)) = (id, data.take()) {
+                return (id, data);
+            }
+        }
+    }
+    panic!("the event stream ended");
+}
+
+#[test]
+fn live_events_arrive_in_order_and_resume_after_a_reconnect() {
+    let f = Fixture::new("service-events", PIPE);
+    let d = Daemon::start(&f, &[]);
+    let connect = |after: Option<u64>| {
+        let mut request =
+            ureq::get(&d.url("/api/v1/events")).set("Authorization", &format!("Bearer {TOKEN}"));
+        if let Some(id) = after {
+            request = request.set("Last-Event-ID", &id.to_string());
+        }
+        BufReader::new(request.call().unwrap().into_reader()).lines()
+    };
+    let mut stream = connect(None);
+    let day = serde_json::json!({ "as_of": "2026-11-20" });
+    let (_, started): (u16, Started) = d.accepted("/api/v1/pipelines/desk/runs", day);
+    let mut seen = Vec::new();
+    loop {
+        let (id, event) = next_sse(&mut stream);
+        assert_eq!(event["run_id"], started.run_id.as_str());
+        seen.push((id, event["event"].as_str().unwrap().to_string()));
+        if event["event"] == "run_completed" {
+            break;
+        }
+    }
+    let ids: Vec<u64> = seen.iter().map(|(id, _)| *id).collect();
+    assert!(
+        ids.windows(2).all(|w| w[1] == w[0] + 1),
+        "ids in order: {ids:?}"
+    );
+    assert_eq!(seen[0].1, "run_started");
+    // Reconnect after the third event: the rest comes again, from the fourth.
+    let mut resumed = connect(Some(ids[2]));
+    let (id, _) = next_sse(&mut resumed);
+    assert_eq!(id, ids[3]);
+}
