@@ -49,7 +49,5 @@ pub(crate) async fn events(
 }
 
 fn sse(e: &FeedEvent) -> Event {
-    Event::default()
-        .id(e.id.to_string())
-        .data(e.json.to_string())
+    Event::default().id(e.id.to_string()).data(&*e.json)
 }
