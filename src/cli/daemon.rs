@@ -97,6 +97,7 @@ pub fn run(args: &Args) -> u8 {
     };
     super::run::adopt_orphans();
     let service_targets: Vec<Arc<Target>> = targets.iter().cloned().map(Arc::new).collect();
+    let service_targets_for_next = service_targets.clone();
     runtime.block_on(async {
         let (tx, rx) = tokio::sync::watch::channel(false);
         listen_for_signals(tx);
@@ -144,6 +145,9 @@ pub fn run(args: &Args) -> u8 {
             })),
         };
         eprintln!("pipec daemon: driving `{}`", state.display());
+        if let Some(next) = next_firing(&service_targets_for_next) {
+            eprintln!("pipec daemon: next firing {next}");
+        }
         let result = run_daemon(targets, options).await;
         alive.store(false, Ordering::SeqCst);
         match result {
@@ -204,4 +208,26 @@ fn api_token(args: &Args) -> Result<String, String> {
         );
     }
     Ok(token)
+}
+
+/// `trading_day/PREMARKET at 2026-12-01 06:00:00 EST`: the first firing to come.
+fn next_firing(targets: &[Arc<Target>]) -> Option<String> {
+    let now = chrono::Utc::now();
+    targets
+        .iter()
+        .filter_map(|t| {
+            pipec::firings::timeline(&t.program, &t.pipelines, now, None, 1)
+                .ok()?
+                .into_iter()
+                .next()
+        })
+        .min_by_key(|f| f.at)
+        .map(|f| {
+            format!(
+                "{}/{} at {}",
+                f.pipeline,
+                f.trigger,
+                f.at.with_timezone(&f.zone).format("%Y-%m-%d %H:%M:%S %Z")
+            )
+        })
 }

@@ -20,6 +20,9 @@ pub struct Args {
     limit: usize,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
+    /// Show each task's statistics (runs, success rate, average runtime, consecutive failures, last error) and the missed firings instead of the runs.
+    #[arg(long)]
+    tasks: bool,
 }
 
 pub fn run(args: &Args) -> u8 {
@@ -47,6 +50,10 @@ pub fn run(args: &Args) -> u8 {
 }
 
 fn show(args: &Args, path: &std::path::Path) -> Result<String, String> {
+    if args.tasks {
+        let db = Store::open(path).map_err(|e| e.to_string())?;
+        return task_statistics(args, &db).map_err(|e| e.context_string(path));
+    }
     let mut db = Store::open(path).map_err(|e| e.to_string())?;
     // Runs whose process died still say `running`: settle them first, so
     // what is shown is true.
@@ -168,4 +175,76 @@ fn table(views: &[(store::RunRow, Vec<store::TaskRow>)]) -> String {
         }
     }
     out
+}
+
+/// Each task's statistics, then the firings the daemon missed.
+fn task_statistics(args: &Args, db: &Store) -> Result<String, store::StoreError> {
+    let mut stats = Vec::new();
+    for (pipeline, task) in db.tasks_with_stats()? {
+        if args.pipeline.as_deref().is_some_and(|p| p != pipeline) {
+            continue;
+        }
+        if let Some(s) = db.task_stats(&pipeline, &task)? {
+            stats.push(s);
+        }
+    }
+    let missed: Vec<store::FiringRow> = db
+        .firings()?
+        .into_iter()
+        .filter(|f| f.status == "missed")
+        .filter(|f| args.pipeline.as_deref().map_or(true, |p| p == f.pipeline))
+        .collect();
+    if let Format::Json = args.format {
+        let json = serde_json::json!({
+            "tasks": stats,
+            "missed_firings": missed.iter().map(|f| serde_json::json!({
+                "pipeline": f.pipeline, "trigger": f.trigger, "fire_at": f.fire_at,
+            })).collect::<Vec<_>>(),
+        });
+        return Ok(serde_json::to_string_pretty(&json).unwrap_or_default() + "\n");
+    }
+    let mut table = super::table::Table::new(&[
+        "PIPELINE",
+        "TASK",
+        "RUNS",
+        "SUCCESS",
+        "AVG",
+        "FAILING",
+        "LAST SUCCESS",
+        "LAST ERROR",
+    ]);
+    for s in &stats {
+        table.row(vec![
+            s.pipeline.clone(),
+            s.task.clone(),
+            s.runs.to_string(),
+            s.success_rate
+                .map_or("-".into(), |r| format!("{:.0}%", r * 100.0)),
+            s.average_ms.map_or("-".into(), |ms| {
+                pipec::ir::words::duration(u64::try_from(ms).unwrap_or(0))
+            }),
+            if s.consecutive_failures > 0 {
+                format!("{} in a row", s.consecutive_failures)
+            } else {
+                "-".into()
+            },
+            s.last_success.clone().unwrap_or_else(|| "never".into()),
+            s.last_error
+                .as_deref()
+                .filter(|_| s.consecutive_failures > 0)
+                .map_or(String::new(), |e| e.chars().take(80).collect()),
+        ]);
+    }
+    let mut out = if stats.is_empty() {
+        "no task statistics recorded\n".to_string()
+    } else {
+        table.render()
+    };
+    if !missed.is_empty() {
+        out.push_str(&format!("\nmissed firings ({}):\n", missed.len()));
+        for f in &missed {
+            out.push_str(&format!("  {} {}/{}\n", f.fire_at, f.pipeline, f.trigger));
+        }
+    }
+    Ok(out)
 }

@@ -42,7 +42,8 @@ pub struct DaemonOptions {
     pub until: Option<DateTime<Utc>>,
     /// Send `true` to stop (SIGTERM).
     pub stop: watch::Receiver<bool>,
-    /// Told each firing as it is handled: (firing, status).
+    /// Told each firing as it is handled (`started`, `missed`, …) and again
+    /// when its run ends (`run RUN_ID succeeded`, …).
     pub on_firing: Option<OnFiring>,
 }
 
@@ -245,17 +246,28 @@ fn fire(
     let timer = options.timer.clone();
     let target = target.clone();
     let inflight = inflight.clone();
+    let on_end = options.on_firing.clone();
     runs.spawn(async move {
         let (run_id, status) =
             fire::run_firing(target, pid, firing.clone(), &state, timer, interrupt).await;
-        if let Ok(mut db) = Store::open(&state) {
-            let _ = db.record_firing(
+        let recorded = Store::open(&state).and_then(|mut db| {
+            db.record_firing(
                 &firing.pipeline,
                 &firing.trigger,
                 firing.at,
                 run_id.as_deref(),
                 &status,
-            );
+            )
+        });
+        if let Some(tell) = &on_end {
+            let run = run_id.as_deref().unwrap_or("-");
+            match recorded {
+                Ok(()) => tell(&firing, &format!("run {run} {status}")),
+                Err(e) => tell(
+                    &firing,
+                    &format!("run {run} {status}; cannot record the firing: {e}"),
+                ),
+            }
         }
         crate::sync::lock(&inflight, "the daemon's run keys").remove(&k);
         crate::sync::lock(&interrupts, "the daemon's runs").remove(&k);

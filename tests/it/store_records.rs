@@ -155,3 +155,38 @@ pipeline once { stage one { task big } }
     let blob = stats.last_output.unwrap()["blob"].as_str().unwrap().len();
     assert_eq!(blob, 300_000);
 }
+
+/// `pipec status --tasks`: what the store knows of each task, in a table.
+#[test]
+fn status_shows_each_tasks_statistics() {
+    let f = Fixture::new("status-tasks", FAILING);
+    assert_eq!(f.run(&[]).status.code(), Some(1));
+    let out = f
+        .command(&["status", "main.pipe", "--tasks"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    let table = String::from_utf8_lossy(&out.stdout);
+    let line = |task: &str| {
+        table
+            .lines()
+            .find(|l| l.split_whitespace().nth(1) == Some(task))
+            .unwrap_or_else(|| panic!("no `{task}` in\n{table}"))
+            .to_string()
+    };
+    assert!(line("fetch").contains("100%"), "{table}");
+    let load = line("load");
+    assert!(
+        load.contains("0%") && load.contains("1 in a row"),
+        "{table}"
+    );
+    assert!(load.contains("exited with status 3: boom"), "{table}");
+    assert!(line("load").contains("never"), "{table}");
+    let json = f
+        .command(&["status", "main.pipe", "--tasks", "--format", "json"])
+        .output()
+        .unwrap();
+    let value: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(value["tasks"].as_array().unwrap().len(), 2);
+    assert_eq!(value["missed_firings"], serde_json::json!([]));
+}
