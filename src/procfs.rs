@@ -37,13 +37,15 @@ pub fn start_ticks(pid: i32) -> Option<u64> {
     stat_fields(pid)?.get(19)?.parse().ok()
 }
 
-/// Is `pid` the process that started at `ticks`? Without `/proc` (no ticks
-/// recorded), any live process with that pid is taken to be it.
+/// Is `pid` the process that started at `ticks`? Only where `/proc` cannot
+/// tell start times is any live process with that pid taken to be it; with
+/// `/proc`, an unknown start time is not a match.
 pub fn is_same_process(pid: i32, ticks: Option<u64>) -> bool {
     alive(pid)
         && match (ticks, start_ticks(pid)) {
             (Some(recorded), Some(now)) => recorded == now,
-            _ => true,
+            (None, None) => !Path::new("/proc/self/stat").exists(),
+            (Some(_), None) | (None, Some(_)) => false,
         }
 }
 

@@ -149,6 +149,16 @@ pub fn run(args: &Args) -> u8 {
             eprintln!("pipec daemon: next firing {next}");
         }
         let result = run_daemon(targets, options).await;
+        // Runs started through the API stop like the daemon's own: their
+        // tasks get the grace period, and each records that it was interrupted.
+        let left = pipec::store::durable::stop_all(
+            "the daemon is stopping",
+            std::time::Duration::from_secs(10),
+        )
+        .await;
+        if left > 0 {
+            eprintln!("warning: {left} run(s) had not recorded their end when the daemon stopped");
+        }
         alive.store(false, Ordering::SeqCst);
         match result {
             Ok(report) => {

@@ -84,6 +84,12 @@ impl Secrets {
         }
     }
 
+    /// The environment variables secrets are read from: no command inherits
+    /// them from pipec; a handler gets a value only under its own `env` key.
+    pub(crate) fn sources(&self) -> impl Iterator<Item = &str> {
+        self.values.keys().map(String::as_str)
+    }
+
     /// A redactor for these values.
     pub(crate) fn redactor(&self) -> Redactor {
         let mut values: Vec<Vec<u8>> = self

@@ -25,12 +25,20 @@ pub fn cancel(run_id: &str, why: &str) -> bool {
     }
 }
 
-/// The run ids going on in this process.
-pub fn running() -> Vec<String> {
-    crate::sync::lock(&RUNNING, "the runs of this process")
-        .keys()
-        .cloned()
-        .collect()
+/// Stops every durable run of this process (a daemon that stops) and waits,
+/// at most `within`, until each has ended. Returns how many were left.
+pub async fn stop_all(why: &str, within: std::time::Duration) -> usize {
+    for interrupt in crate::sync::lock(&RUNNING, "the runs of this process").values() {
+        interrupt.interrupt(why);
+    }
+    let deadline = tokio::time::Instant::now() + within;
+    loop {
+        let left = crate::sync::lock(&RUNNING, "the runs of this process").len();
+        if left == 0 || tokio::time::Instant::now() >= deadline {
+            return left;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
 }
 
 /// The run is over here (its recorder was dropped).
@@ -83,10 +91,18 @@ pub fn begin(
         Claim::Run { run_id } => db.resume(run_id, &plan, false, clock.now())?,
     };
     let run_id = begin.run_id().to_string();
-    let as_of = db
-        .run(&run_id)?
-        .and_then(|r| r.as_of.parse().ok())
-        .ok_or_else(|| StoreError::new(format!("run `{run_id}` has no readable as-of date")))?;
+    let as_of = match db.run(&run_id) {
+        Ok(Some(row)) => row.as_of.parse().ok(),
+        Ok(None) | Err(_) => None,
+    };
+    let Some(as_of) = as_of else {
+        // Claimed but unable to go on: let the claim go, so the key is not
+        // blocked for the life of this process.
+        super::runs::release(&run_id);
+        return Err(StoreError::new(format!(
+            "run `{run_id}` has no readable as-of date"
+        )));
+    };
     crate::sync::lock(&RUNNING, "the runs of this process")
         .insert(run_id.clone(), interrupt.clone());
     let recorder = Recorder::new(db, &run_id, program, interrupt);

@@ -252,6 +252,9 @@ fn begin_in(
     now: DateTime<Utc>,
 ) -> Result<Begin, StoreError> {
     let me = i64::from(std::process::id());
+    // Held until the claim is committed: of two claims of one key in this
+    // process, the second sees the first's.
+    let mut claims = claimed();
     if let Some(run) = existing
         .as_ref()
         .filter(|r| !crate::run::is_run_id(&r.run_id))
@@ -265,7 +268,7 @@ fn begin_in(
     if let Some(run) = &existing {
         if run.status == "running" {
             let holder_runs_it = match run.pid {
-                Some(pid) if pid == me => claimed().contains(&run.run_id),
+                Some(pid) if pid == me => claims.contains(&run.run_id),
                 Some(pid) => alive(pid),
                 None => false,
             };
@@ -340,7 +343,7 @@ fn begin_in(
         }
     };
     tx.commit()?;
-    claimed().insert(begin.run_id().to_string());
+    claims.insert(begin.run_id().to_string());
     Ok(begin)
 }
 

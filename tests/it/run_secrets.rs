@@ -105,3 +105,44 @@ fn a_missing_secret_stops_the_run_before_any_task() {
     );
     assert!(!f.run_dir().exists(), "nothing ran");
 }
+
+/// A handler gets a secret only under its own `env` key: the variable pipec
+/// reads it from is not inherited, by it or by any other handler.
+#[test]
+fn the_source_of_a_secret_is_not_inherited() {
+    let f = Fixture::new(
+        "secrets-env",
+        r#"
+handler keyed {
+  shell "env > \"$PIPEC_WORK_DIR/keyed.env\""
+  env { API_KEY: secret "PIPEC_TEST_BROKER_KEY" }
+}
+handler plain { shell "env > \"$PIPEC_WORK_DIR/plain.env\"" }
+pipeline p { stage one { task keyed task plain } }
+"#,
+    );
+    let out = f
+        .command(&[])
+        .env("PIPEC_TEST_BROKER_KEY", SECRET)
+        .env("PIPEC_API_TOKEN", "an-api-token-for-the-daemon")
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    let keyed = std::fs::read_to_string(f.work("keyed.env")).unwrap();
+    let plain = std::fs::read_to_string(f.work("plain.env")).unwrap();
+    assert!(
+        keyed.lines().any(|l| l == format!("API_KEY={SECRET}")),
+        "{keyed}"
+    );
+    for (name, env) in [("keyed", &keyed), ("plain", &plain)] {
+        assert!(
+            !env.contains("PIPEC_TEST_BROKER_KEY="),
+            "{name} inherited the source"
+        );
+        assert!(
+            !env.contains("PIPEC_API_TOKEN="),
+            "{name} inherited the API token"
+        );
+    }
+    assert!(!plain.contains(SECRET), "plain got the secret");
+}

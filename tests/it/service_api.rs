@@ -123,6 +123,10 @@ impl Daemon {
 
 impl Drop for Daemon {
     fn drop(&mut self) {
+        // Already waited for (a test stopped it): its pid may be another's now.
+        if matches!(self.child.try_wait(), Ok(Some(_))) {
+            return;
+        }
         let _ = nix::sys::signal::kill(
             nix::unistd::Pid::from_raw(self.child.id() as i32),
             nix::sys::signal::Signal::SIGTERM,
@@ -456,4 +460,35 @@ fn live_events_arrive_in_order_and_resume_after_a_reconnect() {
     let mut resumed = connect(Some(ids[2]));
     let (id, _) = next_sse(&mut resumed);
     assert_eq!(id, ids[3]);
+}
+
+/// A daemon that stops stops the runs started through its API like its own:
+/// they record that they were interrupted instead of staying `running`.
+#[test]
+fn stopping_the_daemon_interrupts_runs_started_through_the_api() {
+    let f = Fixture::new("service-stop", PIPE);
+    let mut d = Daemon::start(&f, &[]);
+    let day = serde_json::json!({ "as_of": "2026-11-20" });
+    let (_, started): (u16, Started) = d.accepted("/api/v1/pipelines/slowpoke/runs", day);
+    let start = Instant::now();
+    while !d
+        .get(&format!("/api/v1/runs/{}", started.run_id))
+        .into_json::<RunDetail>()
+        .unwrap()
+        .tasks
+        .iter()
+        .any(|t| t.status == "running")
+    {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "the task never started"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let pid = nix::unistd::Pid::from_raw(d.child.id() as i32);
+    nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGTERM).unwrap();
+    let status = d.child.wait().unwrap();
+    assert!(status.success(), "{status:?}");
+    let run = f.store().run(&started.run_id).unwrap().unwrap();
+    assert_eq!(run.status, "interrupted", "{run:?}");
 }

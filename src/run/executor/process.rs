@@ -122,6 +122,12 @@ fn spec(shared: &Shared, call: Call<'_>) -> Result<Spec, String> {
             call.pipeline.base_dir.clone()
         },
         env,
+        env_removed: shared
+            .secrets
+            .sources()
+            .map(str::to_string)
+            .chain(std::iter::once("PIPEC_API_TOKEN".to_string()))
+            .collect(),
         stdin: serde_json::to_vec(&**call.input).unwrap_or_else(|_| b"{}".to_vec()),
         max_output: handler.max_output,
         stdout_log,
@@ -140,6 +146,9 @@ struct Spec {
     args: Vec<String>,
     cwd: PathBuf,
     env: Vec<(String, String)>,
+    /// Variables of pipec's own environment the command must not inherit:
+    /// secrets' sources and the API token.
+    env_removed: Vec<String>,
     stdin: Vec<u8>,
     max_output: u64,
     stdout_log: PathBuf,
@@ -179,9 +188,11 @@ async fn run(spec: Spec, mut stop: StopReceiver) -> Exit {
     let stdout_log = Log::new(spec.stdout_log.clone());
     let stderr_log = Log::new(spec.stderr_log.clone());
     let mut command = Command::new(&spec.program);
+    command.args(&spec.args).current_dir(&spec.cwd);
+    for name in &spec.env_removed {
+        command.env_remove(name);
+    }
     command
-        .args(&spec.args)
-        .current_dir(&spec.cwd)
         .envs(spec.env.iter().map(|(k, v)| (k, v)))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
