@@ -96,24 +96,28 @@ fn render(s: &Service, store: &Store) -> Result<String, String> {
     let mut out = Exposition {
         text: String::new(),
     };
+    // From `endings`, which is only ever appended to: counters never fall,
+    // although a resume rewrites a run's and its tasks' current status.
     out.counter(
         "pipec_runs_total",
-        "Runs recorded, by pipeline and status.",
+        "Run endings, by pipeline and status (a resumed run ends again).",
         &["pipeline", "status"],
         &store
             .counts(
-                "SELECT pipeline, status, COUNT(*) FROM runs GROUP BY pipeline, status",
+                "SELECT pipeline, status, COUNT(*) FROM endings WHERE kind = 'run' \
+                 GROUP BY pipeline, status",
                 2,
             )
             .map_err(e)?,
     );
     out.counter(
         "pipec_tasks_total",
-        "Task endings recorded, by pipeline, task and status.",
+        "Task endings, by pipeline, task and final status.",
         &["pipeline", "task", "status"],
         &store
             .counts(
-                "SELECT pipeline, task, status, COUNT(*) FROM tasks GROUP BY pipeline, task, status",
+                "SELECT pipeline, task, status, COUNT(*) FROM endings WHERE kind = 'task' \
+                 GROUP BY pipeline, task, status",
                 3,
             )
             .map_err(e)?,

@@ -6,7 +6,9 @@
 use super::{schema, StoreError};
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 pub(super) fn new_store(path: &Path) -> Result<(), StoreError> {
     let mut private = path.as_os_str().to_owned();
@@ -45,9 +47,15 @@ pub(super) fn new_store(path: &Path) -> Result<(), StoreError> {
     linked.map_err(|e| e.context(path))
 }
 
+/// Stores this process has already integrity-checked: the check reads the
+/// whole file, so a daemon (and its service, which opens the store per
+/// request) pays it once, not on every open.
+static CHECKED: Mutex<BTreeSet<PathBuf>> = Mutex::new(BTreeSet::new());
+
 /// A pipec store has the `schema_version` table; anything else with tables
-/// is some other program's database.
-pub(super) fn check_is_store(conn: &Connection) -> Result<(), StoreError> {
+/// is some other program's database. The first open in a process also runs
+/// SQLite's quick integrity check.
+pub(super) fn check_is_store(conn: &Connection, path: &Path) -> Result<(), StoreError> {
     let (tables, ours): (i64, bool) = conn.query_row(
         "SELECT COUNT(*), COALESCE(SUM(name = 'schema_version'), 0) > 0 \
          FROM sqlite_master WHERE type = 'table'",
@@ -65,6 +73,10 @@ pub(super) fn check_is_store(conn: &Connection) -> Result<(), StoreError> {
              point --state elsewhere, or start a new store here with --new-store"
         )));
     }
+    let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    if crate::sync::lock(&CHECKED, "the checked stores").contains(&key) {
+        return Ok(());
+    }
     let verdict: String = conn.query_row("PRAGMA quick_check(1)", [], |r| r.get(0))?;
     if verdict != "ok" {
         return Err(StoreError::new(format!(
@@ -72,6 +84,7 @@ pub(super) fn check_is_store(conn: &Connection) -> Result<(), StoreError> {
              restore a backup, or move it aside with --new-store"
         )));
     }
+    crate::sync::lock(&CHECKED, "the checked stores").insert(key);
     Ok(())
 }
 
@@ -81,7 +94,11 @@ pub(super) fn move_aside(path: &Path, now: DateTime<Utc>) -> Result<Option<PathB
         return Ok(None);
     }
     let mut aside = path.as_os_str().to_owned();
-    aside.push(format!(".bad-{}", now.format("%Y%m%dT%H%M%SZ")));
+    aside.push(format!(
+        ".bad-{}-{:04x}",
+        now.format("%Y%m%dT%H%M%SZ"),
+        fastrand::u16(..)
+    ));
     let aside = PathBuf::from(aside);
     for suffix in ["", "-wal", "-shm"] {
         let mut from = path.as_os_str().to_owned();

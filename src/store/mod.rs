@@ -72,7 +72,7 @@ impl Store {
             path: path.to_path_buf(),
         };
         store.configure().map_err(|e| e.context(path))?;
-        create::check_is_store(&store.conn).map_err(|e| e.context(path))?;
+        create::check_is_store(&store.conn, path).map_err(|e| e.context(path))?;
         schema::migrate(&mut store.conn).map_err(|e| e.context(path))?;
         Ok(store)
     }
@@ -80,10 +80,18 @@ impl Store {
     /// Moves whatever is at `path` aside (to `<path>.bad-<time>`, with its
     /// `-wal` and `-shm` files) and opens a new store there: `--new-store`.
     /// Returns the store and where the old file went.
+    /// A store that opens fine is not moved: `--new-store` is for a file that
+    /// is not a usable store.
     pub fn start_anew(
         path: &Path,
         now: DateTime<Utc>,
     ) -> Result<(Store, Option<PathBuf>), StoreError> {
+        if path.exists() && Self::open_existing(path).is_ok() {
+            return Err(StoreError::new(
+                "the store is fine: --new-store only replaces a file that is not a usable store",
+            )
+            .context(path));
+        }
         let moved = create::move_aside(path, now)?;
         Ok((Self::open(path)?, moved))
     }

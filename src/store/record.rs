@@ -402,6 +402,7 @@ fn write(
             by_policy,
             exit_code,
         } => {
+            task_ending(tx, run, p, task, "skipped", &now)?;
             // Skipped by its policy after failing: an attempt ran and failed.
             let ran =
                 event_rows
@@ -442,6 +443,27 @@ fn end_run(
     tx.execute(
         "UPDATE runs SET status = ?2, reason = ?3, ended_at = ?4 WHERE run_id = ?1",
         params![run, status, reason, now],
+    )?;
+    tx.execute(
+        "INSERT INTO endings (kind, run_id, pipeline, status, at) \
+         SELECT 'run', run_id, pipeline, ?2, ?3 FROM runs WHERE run_id = ?1",
+        params![run, status, now],
+    )?;
+    Ok(())
+}
+
+/// A task's end, appended to `endings` (see the schema).
+fn task_ending(
+    tx: &Transaction,
+    run: &str,
+    pipeline: &str,
+    task: &str,
+    status: &str,
+    now: &str,
+) -> rusqlite::Result<()> {
+    tx.execute(
+        "INSERT INTO endings (kind, run_id, pipeline, task, status, at) VALUES ('task', ?1, ?2, ?3, ?4, ?5)",
+        params![run, pipeline, task, status, now],
     )?;
     Ok(())
 }
@@ -542,6 +564,14 @@ impl TaskRows<'_> {
         exit_code: Option<i32>,
     ) -> rusqlite::Result<()> {
         self.end_attempt(status, message, Some(duration_ms), exit_code)?;
+        task_ending(
+            self.tx,
+            self.run,
+            self.pipeline,
+            self.task,
+            status,
+            self.now,
+        )?;
         // The results a resume keeps (see `Memo::restore`).
         let settled = matches!(status, "completed" | "warned" | "defaulted");
         self.tx.execute(

@@ -407,6 +407,13 @@ fn mark_dead(tx: &rusqlite::Transaction, run_id: &str, now: DateTime<Utc>) -> ru
         params![run_id, DIED, now],
     )?;
     tx.execute(
+        "INSERT INTO endings (kind, run_id, pipeline, task, status, at) \
+         SELECT 'run', run_id, pipeline, NULL, 'interrupted', ?2 FROM runs WHERE run_id = ?1 \
+         UNION ALL SELECT 'task', run_id, pipeline, task, 'interrupted', ?2 FROM tasks \
+         WHERE run_id = ?1 AND status IN ('queued', 'running', 'retrying')",
+        params![run_id, now],
+    )?;
+    tx.execute(
         "UPDATE tasks SET status = 'interrupted', message = ?2, ended_at = ?3 \
          WHERE run_id = ?1 AND status IN ('queued', 'running', 'retrying')",
         params![run_id, DIED, now],

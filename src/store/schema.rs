@@ -132,6 +132,20 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE runs ADD COLUMN run_dir TEXT;
     ALTER TABLE attempts ADD COLUMN run_dir TEXT;
     "#,
+    // 6: every end of a run or a task, appended and never rewritten (a resume
+    // rewrites `runs` and `tasks`), so counts of them only grow: the
+    // Prometheus counters.
+    r#"
+    CREATE TABLE endings (
+        id       INTEGER PRIMARY KEY,
+        kind     TEXT NOT NULL,
+        run_id   TEXT NOT NULL,
+        pipeline TEXT NOT NULL,
+        task     TEXT,
+        status   TEXT NOT NULL,
+        at       TEXT NOT NULL
+    );
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -319,7 +319,8 @@ fn a_run_started_through_the_api_is_read_back_and_measured() {
 
     let metrics = d.get("/metrics").into_string().unwrap();
     assert!(
-        metrics.contains("pipec_runs_total{pipeline=\"desk\",status=\"succeeded\"} 1"),
+        // The run ended twice: first, and when it was resumed (restored).
+        metrics.contains("pipec_runs_total{pipeline=\"desk\",status=\"succeeded\"} 2"),
         "{metrics}"
     );
     assert!(

@@ -128,6 +128,10 @@ fn an_empty_or_foreign_store_file_is_refused_and_new_store_moves_it_aside() {
         .collect();
     assert_eq!(aside.len(), 1, "{aside:?}");
     assert_eq!(f.count("a1"), 2);
+    // A store that is fine is never moved aside.
+    let out = f.run(&["--new-store"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(text(&out).contains("the store is fine"), "{}", text(&out));
 }
 
 /// Run ids name folders: one read back from the store that pipec would never
