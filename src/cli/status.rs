@@ -179,15 +179,7 @@ fn table(views: &[(store::RunRow, Vec<store::TaskRow>)]) -> String {
 
 /// Each task's statistics, then the firings the daemon missed.
 fn task_statistics(args: &Args, db: &Store) -> Result<String, store::StoreError> {
-    let mut stats = Vec::new();
-    for (pipeline, task) in db.tasks_with_stats()? {
-        if args.pipeline.as_deref().is_some_and(|p| p != pipeline) {
-            continue;
-        }
-        if let Some(s) = db.task_stats(&pipeline, &task)? {
-            stats.push(s);
-        }
-    }
+    let stats = db.all_task_stats(args.pipeline.as_deref())?;
     let missed: Vec<store::FiringRow> = db
         .firings()?
         .into_iter()

@@ -45,6 +45,16 @@ impl Policy {
         }
     }
 
+    /// Attempts after the first.
+    pub fn retries(&self) -> u32 {
+        match self {
+            Policy::Retry { retries, .. } => *retries,
+            Policy::Abort | Policy::Fail | Policy::Warn | Policy::Skip | Policy::Default { .. } => {
+                0
+            }
+        }
+    }
+
     pub fn name(&self) -> &'static str {
         match self {
             Policy::Abort => "abort",

@@ -4,8 +4,8 @@
 //! opened per request (WAL: readers never block the runs), and from the
 //! compiled pipelines; a run started here is a durable run with the same
 //! run-key rules as `pipec run`. One file per concern: `auth.rs` (the bearer
-//! token), `reads.rs`, `writes.rs`, `metrics.rs`, `json.rs` (the public
-//! response types, separate from the store's rows).
+//! token), `reads.rs`, `writes.rs`, `feed.rs` (live events), `metrics.rs`,
+//! `json.rs` (the public response types, separate from the store's rows).
 
 mod auth;
 mod feed;

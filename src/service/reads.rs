@@ -231,18 +231,9 @@ pub(crate) async fn task_stats(
 ) -> Result<Json<json::TaskStatsList>, ApiError> {
     s.auth.check(&headers, Access::Read)?;
     s.with_store(move |store| {
-        let mut tasks = Vec::new();
-        for (pipeline, task) in store.tasks_with_stats().map_err(ApiError::store)? {
-            if q.pipeline.as_deref().is_some_and(|p| p != pipeline) {
-                continue;
-            }
-            if let Some(stats) = store
-                .task_stats(&pipeline, &task)
-                .map_err(ApiError::store)?
-            {
-                tasks.push(stats);
-            }
-        }
+        let tasks = store
+            .all_task_stats(q.pipeline.as_deref())
+            .map_err(ApiError::store)?;
         Ok(json::TaskStatsList { tasks })
     })
     .await
@@ -259,9 +250,7 @@ pub(crate) async fn markets(
     let mut out: Vec<json::Market> = Vec::new();
     for target in &s.targets {
         for p in &target.program.pipelines {
-            let Ok(market) = Market::load(p, None) else {
-                continue;
-            };
+            let market = Market::load(p, None).map_err(ApiError::internal)?;
             let Some(code) = market.calendar().map(|c| c.code().to_string()) else {
                 continue;
             };

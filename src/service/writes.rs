@@ -97,7 +97,13 @@ pub(crate) async fn start_run(
     })
     .await
     .map_err(|e| ApiError::internal(format!("the claim stopped: {e}")))?
-    .map_err(|e| ApiError::new(StatusCode::CONFLICT, e.to_string()))?;
+    .map_err(|e| {
+        if e.is_refusal() {
+            ApiError::new(StatusCode::CONFLICT, e.to_string())
+        } else {
+            ApiError::store(e)
+        }
+    })?;
     let started = json::Started {
         run_id: claimed.run_id.clone(),
         begin: match claimed.begin {

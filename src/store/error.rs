@@ -5,11 +5,31 @@ use std::fmt;
 use std::path::Path;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StoreError(String);
+pub struct StoreError {
+    message: String,
+    /// The store works; it refused what was asked (a run key already
+    /// running, a changed plan), which a caller may report as a conflict.
+    refusal: bool,
+}
 
 impl StoreError {
     pub fn new(message: impl Into<String>) -> Self {
-        Self(message.into())
+        Self {
+            message: message.into(),
+            refusal: false,
+        }
+    }
+
+    /// A refusal by the store's rules, not a failure of the store.
+    pub fn refused(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            refusal: true,
+        }
+    }
+
+    pub fn is_refusal(&self) -> bool {
+        self.refusal
     }
 
     pub(crate) fn at(path: &Path, e: rusqlite::Error) -> Self {
@@ -18,21 +38,24 @@ impl StoreError {
 
     /// The message with the database's path in front (unless already there).
     pub fn context_string(self, path: &Path) -> String {
-        if self.0.starts_with("state store `") {
-            self.0
+        if self.message.starts_with("state store `") {
+            self.message
         } else {
-            self.context(path).0
+            self.context(path).message
         }
     }
 
     pub(crate) fn context(self, path: &Path) -> Self {
-        Self(format!("state store `{}`: {}", path.display(), self.0))
+        Self {
+            message: format!("state store `{}`: {}", path.display(), self.message),
+            refusal: self.refusal,
+        }
     }
 }
 
 impl fmt::Display for StoreError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(&self.message)
     }
 }
 
@@ -54,6 +77,6 @@ impl From<rusqlite::Error> for StoreError {
             }
             _ => "",
         };
-        Self(format!("{e}{hint}"))
+        Self::new(format!("{e}{hint}"))
     }
 }

@@ -45,13 +45,25 @@ impl Store {
         Ok((rows.collect::<Result<_, _>>()?, total))
     }
 
-    /// (pipeline, task) of every task with statistics, sorted.
-    pub fn tasks_with_stats(&self) -> Result<Vec<(String, String)>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT pipeline, task FROM task_stats ORDER BY pipeline, task")?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        Ok(rows.collect::<Result<_, _>>()?)
+    /// The statistics of every task (of one pipeline when given), sorted.
+    pub fn all_task_stats(
+        &self,
+        pipeline: Option<&str>,
+    ) -> Result<Vec<super::TaskStats>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT pipeline, task FROM task_stats WHERE (?1 IS NULL OR pipeline = ?1) \
+             ORDER BY pipeline, task",
+        )?;
+        let names = stmt
+            .query_map([pipeline], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut all = Vec::with_capacity(names.len());
+        for (pipeline, task) in names {
+            all.extend(self.task_stats(&pipeline, &task)?);
+        }
+        Ok(all)
     }
 
     /// Counts grouped by the given columns of a table, for metrics. The

@@ -504,8 +504,6 @@ fn gate_row(
     Ok(())
 }
 
-/// Ends the task's running attempt; false when none was running.
-/// A task's last attempt and the task itself end the same way.
 /// What every row an event writes shares.
 struct EventRows<'a> {
     tx: &'a Transaction<'a>,

@@ -273,7 +273,7 @@ fn begin_in(
                 None => false,
             };
             if holder_runs_it {
-                return Err(StoreError::new(format!(
+                return Err(StoreError::refused(format!(
                     "run `{}` of {} is already running (pid {}); not starting it twice",
                     run.run_id,
                     describe_key(key),
@@ -301,7 +301,7 @@ fn begin_in(
                 };
                 // The dead run stays marked interrupted although the resume is refused.
                 tx.commit()?;
-                return Err(StoreError::new(format!(
+                return Err(StoreError::refused(format!(
                     "the plan of {} changed since run `{}` started ({}); \
                      refusing to mix two plans: use --force to run everything again",
                     describe_key(key),

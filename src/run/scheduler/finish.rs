@@ -50,12 +50,27 @@ impl PipelineRun {
                 st.duration = None;
                 st.status = earlier.status;
                 st.message = earlier.message;
-                let output = match (earlier.status, task.policy.terminal()) {
-                    (TaskStatus::Defaulted, Terminal::Default(value)) => {
-                        Some(value.as_object().cloned().unwrap_or_default())
-                    }
-                    (TaskStatus::Completed, _) => Some(earlier.output),
-                    _ => None,
+                // What it added to the context: a completed task's output, a
+                // defaulted one's default (taken from the policy, not stored).
+                let output = match earlier.status {
+                    TaskStatus::Completed => Some(earlier.output),
+                    TaskStatus::Defaulted => match task.policy.terminal() {
+                        Terminal::Default(value) => {
+                            Some(value.as_object().cloned().unwrap_or_default())
+                        }
+                        // The plan is the same (its hash), so the policy is
+                        // still `default`; anything else adds nothing.
+                        Terminal::Abort | Terminal::Fail | Terminal::Warn | Terminal::Skip => None,
+                    },
+                    TaskStatus::Warned
+                    | TaskStatus::Skipped
+                    | TaskStatus::Failed
+                    | TaskStatus::TimedOut
+                    | TaskStatus::Cancelled
+                    | TaskStatus::Pending
+                    | TaskStatus::Queued
+                    | TaskStatus::Running
+                    | TaskStatus::Retrying => None,
                 };
                 match output {
                     Some(output) => {

@@ -1,7 +1,7 @@
 //! A task's attempts and the waits between them, in a spawned task.
 
 use super::{Msg, Outcome, Shared};
-use crate::ir::{PipelineId, Policy, StageId, TaskId};
+use crate::ir::{Backoff, PipelineId, Policy, StageId, TaskId};
 use crate::run::executor::{self, Attempt, Call};
 use crate::run::ids;
 use serde_json::Value;
@@ -45,10 +45,7 @@ impl Job {
         let program = self.shared.program.clone();
         let p = program.pipeline(self.pid);
         let task = p.task(self.task);
-        let retries = match &task.policy {
-            Policy::Retry { retries, .. } => *retries,
-            _ => 0,
-        };
+        let retries = task.policy.retries();
         let mut attempt = 1;
         loop {
             let span = ids::span_id();
@@ -130,12 +127,12 @@ pub fn wait_millis(policy: &Policy, retry: u32) -> u64 {
         Policy::Retry { backoff, .. } => {
             let wait = backoff.wait_millis(retry);
             match backoff {
-                crate::ir::Backoff::Exponential { jitter: true, .. } if wait > 0 => {
+                Backoff::Exponential { jitter: true, .. } if wait > 0 => {
                     fastrand::u64(wait / 2..=wait)
                 }
-                _ => wait,
+                Backoff::Exponential { .. } | Backoff::Fixed { .. } => wait,
             }
         }
-        _ => 0,
+        Policy::Abort | Policy::Fail | Policy::Warn | Policy::Skip | Policy::Default { .. } => 0,
     }
 }
