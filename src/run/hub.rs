@@ -20,6 +20,9 @@ pub struct FeedEvent {
 }
 
 pub struct Hub {
+    /// When this process's feed began (Unix milliseconds): ids of another
+    /// process's feed are told apart by it.
+    epoch: i64,
     next_id: AtomicU64,
     kept: Mutex<VecDeque<FeedEvent>>,
     live: broadcast::Sender<FeedEvent>,
@@ -30,6 +33,7 @@ pub fn hub() -> Arc<Hub> {
     static HUB: OnceLock<Arc<Hub>> = OnceLock::new();
     HUB.get_or_init(|| {
         Arc::new(Hub {
+            epoch: chrono::Utc::now().timestamp_millis(),
             next_id: AtomicU64::new(1),
             kept: Mutex::new(VecDeque::with_capacity(KEPT)),
             live: broadcast::channel(4096).0,
@@ -39,6 +43,10 @@ pub fn hub() -> Arc<Hub> {
 }
 
 impl Hub {
+    pub fn epoch(&self) -> i64 {
+        self.epoch
+    }
+
     /// The kept events after `after`, and a receiver for what comes next,
     /// taken together so that nothing falls between them.
     pub fn subscribe(&self, after: u64) -> (Vec<FeedEvent>, broadcast::Receiver<FeedEvent>) {

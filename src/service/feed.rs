@@ -1,7 +1,7 @@
 //! `GET /api/v1/events`: the live events of this daemon's runs as
 //! server-sent events, each with the `--events` JSON schema as its data and a
-//! feed-wide `id`; a client that reconnects with `Last-Event-ID` first gets
-//! what it missed (of the latest 10,000).
+//! feed-wide id `EPOCH-N`; a client that reconnects with `Last-Event-ID`
+//! first gets what it missed (of the latest 10,000).
 
 use super::auth::Access;
 use super::{ApiError, Service};
@@ -19,10 +19,14 @@ pub(crate) async fn events(
     headers: HeaderMap,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
     s.auth.check(&headers, Access::Read)?;
+    // Ids are `EPOCH-N`: an id from another process (the daemon restarted)
+    // says nothing of this one's events, so everything kept is sent.
     let after = headers
         .get("last-event-id")
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok())
+        .and_then(|v| v.trim().split_once('-'))
+        .filter(|(epoch, _)| *epoch == hub().epoch().to_string())
+        .and_then(|(_, n)| n.parse::<u64>().ok())
         .unwrap_or(0);
     let (missed, receiver) = hub().subscribe(after);
     let replayed_up_to = missed.last().map_or(after, |e| e.id);
@@ -49,5 +53,7 @@ pub(crate) async fn events(
 }
 
 fn sse(e: &FeedEvent) -> Event {
-    Event::default().id(e.id.to_string()).data(&*e.json)
+    Event::default()
+        .id(format!("{}-{}", hub().epoch(), e.id))
+        .data(&*e.json)
 }

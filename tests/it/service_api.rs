@@ -409,13 +409,20 @@ fn promtool_accepts(metrics: &str) {
     );
 }
 
-/// One server-sent event: its id and its data.
+thread_local! {
+    /// The epoch of the last event id seen (the daemon's feed).
+    static EPOCH: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
+/// One server-sent event: its id's number (ids are `EPOCH-N`) and its data.
 fn next_sse(lines: &mut impl Iterator<Item = std::io::Result<String>>) -> (u64, serde_json::Value) {
     let (mut id, mut data) = (None, None);
     for line in lines.by_ref() {
         let line = line.unwrap();
         if let Some(v) = line.strip_prefix("id:") {
-            id = Some(v.trim().parse().unwrap());
+            let (epoch, n) = v.trim().split_once('-').expect("an id `EPOCH-N`");
+            EPOCH.with(|e| e.replace(epoch.to_string()));
+            id = Some(n.parse().unwrap());
         } else if let Some(v) = line.strip_prefix("data:") {
             data = Some(serde_json::from_str(v.trim()).unwrap());
         } else if line.is_empty() {
@@ -435,7 +442,8 @@ fn live_events_arrive_in_order_and_resume_after_a_reconnect() {
         let mut request =
             ureq::get(&d.url("/api/v1/events")).set("Authorization", &format!("Bearer {TOKEN}"));
         if let Some(id) = after {
-            request = request.set("Last-Event-ID", &id.to_string());
+            let epoch = EPOCH.with(|e| e.borrow().clone());
+            request = request.set("Last-Event-ID", &format!("{epoch}-{id}"));
         }
         BufReader::new(request.call().unwrap().into_reader()).lines()
     };
