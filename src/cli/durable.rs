@@ -158,7 +158,9 @@ pub fn begin(
         None => HashMap::new(),
     };
     let claim = match &args.resume {
-        Some(run_id) => Claim::Run { run_id },
+        Some(run_id) => Claim::Run {
+            run_id: run_id.clone(),
+        },
         None => Claim::Key {
             key: RunKey {
                 pipeline: name.clone(),

@@ -8,6 +8,7 @@
 mod fire;
 mod lock;
 mod missed;
+pub mod pause;
 mod timer;
 
 pub use fire::run_key;
@@ -227,6 +228,11 @@ fn fire(
         record(db, "dry")?;
         tell(&firing, "dry");
         report.fired += 1;
+        return Ok(());
+    }
+    if pause::is_paused(&firing.pipeline) {
+        record(db, "paused")?;
+        tell(&firing, "paused");
         return Ok(());
     }
     let fresh = crate::sync::lock(inflight, "the daemon's run keys").insert(k.clone());

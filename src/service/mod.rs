@@ -52,9 +52,12 @@ pub fn router(service: Arc<Service>) -> Router {
         .route("/metrics", get(metrics::scrape))
         .route("/api/v1/pipelines", get(reads::pipelines))
         .route("/api/v1/pipelines/{name}/runs", post(writes::start_run))
+        .route("/api/v1/pipelines/{name}/pause", post(writes::pause))
+        .route("/api/v1/pipelines/{name}/resume", post(writes::resume))
         .route("/api/v1/runs", get(reads::runs))
         .route("/api/v1/runs/{run_id}", get(reads::run))
         .route("/api/v1/runs/{run_id}/cancel", post(writes::cancel_run))
+        .route("/api/v1/runs/{run_id}/retry", post(writes::retry_run))
         .route(
             "/api/v1/runs/{run_id}/attempts/{pipeline}/{task}/{attempt}/{stream}",
             get(reads::attempt_log),

@@ -6,6 +6,8 @@
 use super::auth::Access;
 use super::json;
 use super::{ApiError, Service};
+use crate::daemon::{pause, Target};
+use crate::ir::{PipelineId, StageId};
 use crate::run::{self, RunOptions, Secrets};
 use crate::store::durable::{self, Claim, Keep};
 use crate::store::{Begin, RunKey, Store};
@@ -65,7 +67,6 @@ pub(crate) async fn start_run(
         crate::run_day::check(&program, id, request.trigger.as_deref(), as_of)
             .map_err(ApiError::bad_request)?;
     }
-    Secrets::load(&program, id).map_err(ApiError::bad_request)?;
     let key = RunKey {
         pipeline: p.name.clone(),
         trigger: durable::trigger_label(
@@ -75,6 +76,24 @@ pub(crate) async fn start_run(
         ),
         as_of,
     };
+    let claim = Claim::Key {
+        key,
+        force: request.force,
+    };
+    launch(&s, &target, id, stages, claim).await
+}
+
+/// Claims a run (in the store, off the async threads) and runs it on the
+/// daemon's runtime; answers `202` with its id.
+async fn launch(
+    s: &Arc<Service>,
+    target: &Arc<Target>,
+    id: PipelineId,
+    stages: Vec<StageId>,
+    claim: Claim,
+) -> Result<(StatusCode, Json<json::Started>), ApiError> {
+    let program = target.program.clone();
+    Secrets::load(&program, id).map_err(ApiError::bad_request)?;
     let claim_program = program.clone();
     let state = s.state.clone();
     let clock = s.clock.clone();
@@ -86,10 +105,7 @@ pub(crate) async fn start_run(
             db,
             &claim_program,
             id,
-            Claim::Key {
-                key,
-                force: request.force,
-            },
+            claim,
             &*clock,
             claim_interrupt,
             Keep::Settled,
@@ -122,6 +138,95 @@ pub(crate) async fn start_run(
     options.observers.push(run::hub::hub());
     tokio::spawn(execute(program, options, claimed));
     Ok((StatusCode::ACCEPTED, Json(started)))
+}
+
+/// `POST /api/v1/runs/RUN_ID/retry`: the run again, resumed: what did not
+/// finish runs (a failed task and what it blocked), what finished is kept.
+pub(crate) async fn retry_run(
+    State(s): State<Arc<Service>>,
+    headers: HeaderMap,
+    Path(run_id): Path<String>,
+) -> Result<(StatusCode, Json<json::Started>), ApiError> {
+    s.auth.check(&headers, Access::Write)?;
+    let lookup = run_id.clone();
+    let row = s
+        .with_store(move |store| {
+            store
+                .run(&lookup)
+                .map_err(ApiError::store)?
+                .ok_or_else(|| ApiError::not_found(format!("no run `{lookup}`")))
+        })
+        .await?;
+    let (target, id) = s
+        .targets
+        .iter()
+        .find_map(|t| {
+            t.program
+                .find_pipeline(&row.pipeline)
+                .map(|id| (t.clone(), id))
+        })
+        .ok_or_else(|| {
+            ApiError::not_found(format!(
+                "run `{run_id}` is of pipeline `{}`, which this daemon does not drive",
+                row.pipeline
+            ))
+        })?;
+    let p = target.program.pipeline(id);
+    // The stages it ran, from its run key's trigger part.
+    let stages = match row.trigger.strip_prefix("stages:") {
+        Some(spec) => run::plan::select_stages(p, spec),
+        None if row.trigger.is_empty() => run::plan::select_stages(p, "all"),
+        None => {
+            let trigger = row.trigger.split('@').next().unwrap_or_default();
+            run::plan::trigger_stages(p, trigger)
+        }
+    }
+    .map_err(ApiError::bad_request)?;
+    launch(&s, &target, id, stages, Claim::Run { run_id }).await
+}
+
+/// `POST /api/v1/pipelines/NAME/pause` and `…/resume`: its triggers' firings
+/// are recorded `paused` and start nothing, until resumed.
+pub(crate) async fn pause(
+    State(s): State<Arc<Service>>,
+    headers: HeaderMap,
+    Path(name): Path<String>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    set_paused(&s, &headers, &name, true)
+}
+
+pub(crate) async fn resume(
+    State(s): State<Arc<Service>>,
+    headers: HeaderMap,
+    Path(name): Path<String>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    set_paused(&s, &headers, &name, false)
+}
+
+fn set_paused(
+    s: &Service,
+    headers: &HeaderMap,
+    name: &str,
+    paused: bool,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    s.auth.check(headers, Access::Write)?;
+    if !s
+        .targets
+        .iter()
+        .any(|t| t.program.find_pipeline(name).is_some())
+    {
+        return Err(ApiError::not_found(format!("no pipeline `{name}`")));
+    }
+    let changed = if paused {
+        pause::pause(name)
+    } else {
+        pause::resume(name)
+    };
+    Ok(Json(serde_json::json!({
+        "pipeline": name,
+        "paused": paused,
+        "changed": changed,
+    })))
 }
 
 /// Runs to the end; the recorder (and the run's claim) is dropped after.

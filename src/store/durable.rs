@@ -47,11 +47,11 @@ pub(crate) fn forget(run_id: &str) {
 }
 
 /// What to claim.
-pub enum Claim<'a> {
+pub enum Claim {
     /// The latest run of a key, resumed; or a new run when it has none (or `force`).
     Key { key: RunKey, force: bool },
     /// A given run, resumed (`--resume RUN_ID`).
-    Run { run_id: &'a str },
+    Run { run_id: String },
 }
 
 /// A claimed run, ready to execute.
@@ -77,7 +77,7 @@ pub fn begin(
     mut db: Store,
     program: &Program,
     pipeline: PipelineId,
-    claim: Claim<'_>,
+    claim: Claim,
     clock: &dyn Clock,
     interrupt: Interrupt,
     keep: Keep,
@@ -88,7 +88,7 @@ pub fn begin(
             let new_id = crate::run::new_run_id(clock);
             db.begin(&key, &plan, force, &new_id, clock.now())?
         }
-        Claim::Run { run_id } => db.resume(run_id, &plan, false, clock.now())?,
+        Claim::Run { run_id } => db.resume(&run_id, &plan, false, clock.now())?,
     };
     let run_id = begin.run_id().to_string();
     let as_of = match db.run(&run_id) {

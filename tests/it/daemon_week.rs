@@ -382,3 +382,46 @@ fn waking_late_applies_the_missed_firing_policy() {
         ]
     );
 }
+
+/// A paused pipeline's firings are recorded `paused` and start no run; once
+/// resumed, its triggers fire again. (The pause is process-wide: this test's
+/// pipeline name is its own.)
+#[test]
+fn a_paused_pipelines_firings_start_nothing_until_resumed() {
+    let dir = folder("paused");
+    let file = dir.join("main.pipe");
+    std::fs::write(
+        &file,
+        "handler ok { builtin noop }\npipeline paused_desk {\n  calendar XNYS\n  stage s { task ok }\n  trigger MORNING { at 09:00 }\n}\n",
+    )
+    .unwrap();
+    let state = dir.join("state.db");
+    assert!(pipec::daemon::pause::pause("paused_desk"));
+    let (seen, report) = drive(
+        &file,
+        &state,
+        "2026-11-23T00:00:00Z",
+        "2026-11-25T00:00:00Z",
+        false,
+    );
+    assert!(pipec::daemon::pause::resume("paused_desk"));
+    assert_eq!(report.fired, 0, "{seen:?}");
+    assert_eq!(seen.len(), 2, "{seen:?}");
+    assert!(
+        seen.iter().all(|(_, status)| status == "paused"),
+        "{seen:?}"
+    );
+    assert!(Store::open(&state)
+        .unwrap()
+        .runs(None, 10)
+        .unwrap()
+        .is_empty());
+    let (seen, report) = drive(
+        &file,
+        &state,
+        "2026-11-25T00:00:00Z",
+        "2026-11-26T00:00:00Z",
+        false,
+    );
+    assert_eq!(report.fired, 1, "{seen:?}");
+}

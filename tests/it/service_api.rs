@@ -28,6 +28,13 @@ pipeline desk {
 pipeline slowpoke {
   stage one { task wait { run slow  timeout 1m } }
 }
+handler touchy { shell "test ! -e fail" }
+pipeline touchy {
+  stage one {
+    task first { run step }
+    task second { run touchy  after first }
+  }
+}
 "#;
 
 struct Daemon {
@@ -500,4 +507,53 @@ fn stopping_the_daemon_interrupts_runs_started_through_the_api() {
     assert!(status.success(), "{status:?}");
     let run = f.store().run(&started.run_id).unwrap().unwrap();
     assert_eq!(run.status, "interrupted", "{run:?}");
+}
+
+/// A failed run retried through the API resumes: what failed runs again,
+/// what completed is kept. Pausing a pipeline's triggers answers what changed.
+#[test]
+fn a_failed_run_is_retried_and_triggers_are_paused_through_the_api() {
+    let f = Fixture::new("service-retry", PIPE);
+    let d = Daemon::start(&f, &[]);
+    std::fs::write(f.dir.join("fail"), "").unwrap();
+    let day = serde_json::json!({ "as_of": "2026-11-20" });
+    let (_, started): (u16, Started) = d.accepted("/api/v1/pipelines/touchy/runs", day);
+    assert_eq!(d.run_until_ended(&started.run_id).status, "failed");
+    std::fs::remove_file(f.dir.join("fail")).unwrap();
+    let retry = format!("/api/v1/runs/{}/retry", started.run_id);
+    let (code, again): (u16, Started) = d.accepted(&retry, serde_json::json!({}));
+    assert_eq!(code, 202);
+    assert_eq!(
+        (again.run_id.as_str(), again.begin.as_str()),
+        (started.run_id.as_str(), "resumed")
+    );
+    let run = d.run_until_ended(&again.run_id);
+    assert_eq!(run.status, "succeeded", "{run:?}");
+    let attempts = |task: &str| run.attempts.iter().filter(|a| a.task == task).count();
+    assert_eq!((attempts("first"), attempts("second")), (1, 2), "{run:?}");
+    assert_eq!(
+        d.post("/api/v1/runs/nope/retry", serde_json::json!({})).0,
+        404
+    );
+
+    let (_, paused): (u16, serde_json::Value) =
+        d.accepted("/api/v1/pipelines/touchy/pause", serde_json::json!({}));
+    assert_eq!(
+        paused,
+        serde_json::json!({ "pipeline": "touchy", "paused": true, "changed": true })
+    );
+    let (_, again): (u16, serde_json::Value) =
+        d.accepted("/api/v1/pipelines/touchy/pause", serde_json::json!({}));
+    assert_eq!(again["changed"], false);
+    let (_, resumed): (u16, serde_json::Value) =
+        d.accepted("/api/v1/pipelines/touchy/resume", serde_json::json!({}));
+    assert_eq!(
+        resumed,
+        serde_json::json!({ "pipeline": "touchy", "paused": false, "changed": true })
+    );
+    assert_eq!(
+        d.post("/api/v1/pipelines/nope/pause", serde_json::json!({}))
+            .0,
+        404
+    );
 }
