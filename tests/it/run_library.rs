@@ -138,3 +138,29 @@ fn backoff_jitter_stays_in_half_to_all() {
         }
     }
 }
+
+/// A registered function that panics fails its task (its policy decides the
+/// rest) instead of leaving the run waiting forever.
+#[tokio::test]
+async fn a_panicking_rust_handler_fails_its_task_not_the_whole_run() {
+    let (program, dir) = program("panics", PIPE);
+    let pipeline = program.find_pipeline("p").unwrap();
+    let mut options = RunOptions::new(pipeline, dir.join("run"));
+    options.registry.register("fetch_prices", |_| async {
+        panic!("the vendor SDK gave up");
+    });
+    let report = tokio::time::timeout(
+        std::time::Duration::from_secs(20),
+        execute(program, options),
+    )
+    .await
+    .expect("the run ends")
+    .unwrap();
+    assert_eq!(report.status, RunStatus::Failed);
+    let fetch = report.task("fetch_prices").unwrap();
+    assert_eq!(fetch.status, TaskStatus::Failed);
+    assert_eq!(
+        fetch.message.as_deref(),
+        Some("internal error: the attempt panicked: the vendor SDK gave up")
+    );
+}

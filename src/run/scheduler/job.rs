@@ -2,7 +2,7 @@
 
 use super::{Msg, Outcome, Shared};
 use crate::ir::{Backoff, PipelineId, Policy, StageId, TaskId};
-use crate::run::executor::{self, Attempt, Call};
+use crate::run::executor::{self, Attempt, Call, Failure};
 use crate::run::ids;
 use serde_json::Value;
 use std::sync::Arc;
@@ -34,7 +34,27 @@ impl Job {
                 }
             }
         }
-        let outcome = self.attempts(&tx).await;
+        // A panic in an attempt (a registered Rust function's, or pipec's
+        // own) must not leave the scheduler waiting for this task forever:
+        // it fails the task, with what the panic said.
+        let attempts = std::panic::AssertUnwindSafe(self.attempts(&tx));
+        let outcome = match futures_util::FutureExt::catch_unwind(attempts).await {
+            Ok(outcome) => outcome,
+            Err(panic) => {
+                let what = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| (*s).to_string())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "no message".to_string());
+                Outcome::Failed {
+                    failure: Failure::Error(format!(
+                        "internal error: the attempt panicked: {what}"
+                    )),
+                    attempts: 1,
+                    span: None,
+                }
+            }
+        };
         let _ = tx.send(Msg::Done {
             task: self.task,
             outcome,
