@@ -59,6 +59,16 @@ fn two_resumes_of_one_killed_run_at_once_resume_it_once() {
     let _ = child.kill();
     let _ = child.wait();
     let run_id = f.store().runs(None, 1).unwrap()[0].run_id.clone();
+    // A handler of the killed run may still finish (and write its line)
+    // after the kill: let those end first, so what ran before is known.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !processes_of_run(&run_id).is_empty() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the killed run's handlers never ended"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
     let before: Vec<String> = std::fs::read_to_string(f.dir.join("ran.txt"))
         .unwrap_or_default()
         .lines()
