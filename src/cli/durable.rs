@@ -23,7 +23,7 @@ pub struct DurableArgs {
     /// Continue this run: its completed tasks are restored, the rest run.
     #[arg(long, value_name = "RUN_ID", conflicts_with_all = ["force", "as_of"])]
     pub resume: Option<String>,
-    /// The file at --state is not a usable store (empty, another program's, damaged): move it aside to `<path>.bad-<time>` and start a new one.
+    /// The file at --state is not a usable store (empty, another program's, damaged): move it aside to `<path>.bad-<time>-<random>` and start a new one (a store that opens fine is never moved).
     #[arg(long, conflicts_with_all = ["resume"])]
     pub new_store: bool,
     /// On resume, run again the tasks that ended warned, defaulted or skipped by their policy (by default their results are kept, like completed ones).

@@ -43,7 +43,7 @@ enum Command {
     Status(status::Args),
     /// Each data source green, yellow or red by its age (exit 1 when any is red).
     Health(health::Args),
-    /// Fire the triggers of pipeline files in market time until SIGTERM.
+    /// Fire the triggers of pipeline files in market time until SIGTERM; with --listen, serve the operations API.
     Daemon(daemon::Args),
     /// Rewrite .pipe files in the canonical layout (--check: only show the diff).
     Fmt(fmt::Args),
