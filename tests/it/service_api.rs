@@ -44,11 +44,21 @@ struct Daemon {
 
 impl Daemon {
     fn start(f: &Fixture, extra: &[&str]) -> Daemon {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_pipec"))
+        Daemon::start_with(f, extra, true)
+    }
+
+    /// With the token in the environment, or not (`--token-file` then).
+    fn start_with(f: &Fixture, extra: &[&str], token_in_env: bool) -> Daemon {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_pipec"));
+        if token_in_env {
+            command.env("PIPEC_API_TOKEN", TOKEN);
+        } else {
+            command.env_remove("PIPEC_API_TOKEN");
+        }
+        let mut child = command
             .current_dir(&f.dir)
             .args(["daemon", "main.pipe", "--listen", "127.0.0.1:0"])
             .args(extra)
-            .env("PIPEC_API_TOKEN", TOKEN)
             .stderr(Stdio::piped())
             .stdout(Stdio::null())
             .spawn()
@@ -556,4 +566,24 @@ fn a_failed_run_is_retried_and_triggers_are_paused_through_the_api() {
             .0,
         404
     );
+}
+
+/// `--public-read` lets reads through without the token, never writes; the
+/// token can come from `--token-file` instead of the environment.
+#[test]
+fn public_reads_and_a_token_file() {
+    let f = Fixture::new("service-public", PIPE);
+    std::fs::write(f.dir.join("token"), format!("{TOKEN}\n")).unwrap();
+    let d = Daemon::start_with(&f, &["--public-read", "--token-file", "token"], false);
+    let page = ureq::get(&d.url("/api/v1/runs")).call().unwrap();
+    assert_eq!(page.status(), 200);
+    assert_eq!(ureq::get(&d.url("/metrics")).call().unwrap().status(), 200);
+    match ureq::post(&d.url("/api/v1/pipelines/desk/runs")).send_json(serde_json::json!({})) {
+        Err(ureq::Error::Status(401, _)) => {}
+        other => panic!("a write without the token: {other:?}"),
+    }
+    // The file's token (its trailing newline aside) is the one.
+    let day = serde_json::json!({ "as_of": "2026-11-20" });
+    let (code, _): (u16, Started) = d.accepted("/api/v1/pipelines/desk/runs", day);
+    assert_eq!(code, 202);
 }
