@@ -587,3 +587,34 @@ fn public_reads_and_a_token_file() {
     let (code, _): (u16, Started) = d.accepted("/api/v1/pipelines/desk/runs", day);
     assert_eq!(code, 202);
 }
+
+/// The Grafana dashboard in docs/deploy is JSON, and every metric it
+/// queries is one `/metrics` documents (docs/api.md).
+#[test]
+fn the_grafana_dashboard_queries_documented_metrics() {
+    let root = crate::common::root();
+    let dashboard: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root.join("docs/deploy/grafana-pipec.json")).unwrap(),
+    )
+    .unwrap();
+    let api = std::fs::read_to_string(root.join("docs/api.md")).unwrap();
+    let panels = dashboard["panels"].as_array().unwrap();
+    assert!(!panels.is_empty());
+    for panel in panels {
+        for target in panel["targets"].as_array().unwrap() {
+            let expr = target["expr"].as_str().unwrap();
+            let metrics: Vec<&str> = expr
+                .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .filter(|w| w.starts_with("pipec_"))
+                .collect();
+            assert!(!metrics.is_empty(), "{expr}");
+            for metric in metrics {
+                let base = metric.trim_end_matches("_bucket");
+                assert!(
+                    api.contains(&format!("`{base}`")),
+                    "{base} is not in docs/api.md"
+                );
+            }
+        }
+    }
+}
