@@ -11,6 +11,7 @@ mod firings;
 pub mod plan;
 mod queries;
 mod record;
+mod rows;
 mod runs;
 mod schema;
 mod stats;

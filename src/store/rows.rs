@@ -1,0 +1,180 @@
+//! The rows one event writes: a run's end, a stage's, a gate's, a task's
+//! (its row, its last attempt, its statistics, its entry in `endings`), all
+//! in the event's transaction.
+
+use super::stats::{self, Ended};
+use rusqlite::{params, Transaction};
+
+pub(super) fn end_run(
+    tx: &Transaction,
+    run: &str,
+    status: &str,
+    reason: Option<&String>,
+    now: &str,
+) -> rusqlite::Result<()> {
+    tx.execute(
+        "UPDATE runs SET status = ?2, reason = ?3, ended_at = ?4 WHERE run_id = ?1",
+        params![run, status, reason, now],
+    )?;
+    tx.execute(
+        "INSERT INTO endings (kind, run_id, pipeline, status, at) \
+         SELECT 'run', run_id, pipeline, ?2, ?3 FROM runs WHERE run_id = ?1",
+        params![run, status, now],
+    )?;
+    Ok(())
+}
+
+/// A task's end, appended to `endings` (see the schema).
+pub(super) fn task_ending(
+    tx: &Transaction,
+    run: &str,
+    pipeline: &str,
+    task: &str,
+    status: &str,
+    now: &str,
+) -> rusqlite::Result<()> {
+    tx.execute(
+        "INSERT INTO endings (kind, run_id, pipeline, task, status, at) VALUES ('task', ?1, ?2, ?3, ?4, ?5)",
+        params![run, pipeline, task, status, now],
+    )?;
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(super) fn end_stage(
+    tx: &Transaction,
+    run: &str,
+    p: &str,
+    stage: &str,
+    status: &str,
+    reason: Option<&String>,
+    now: &str,
+) -> rusqlite::Result<()> {
+    tx.execute(
+        "INSERT INTO stages (run_id, pipeline, stage, status, reason, ended_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) \
+         ON CONFLICT DO UPDATE SET status = ?4, reason = ?5, ended_at = ?6",
+        params![run, p, stage, status, reason, now],
+    )?;
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(super) fn gate_row(
+    tx: &Transaction,
+    run: &str,
+    p: &str,
+    stage: &str,
+    gate: &str,
+    passed: bool,
+    message: Option<&String>,
+    now: &str,
+) -> rusqlite::Result<()> {
+    tx.execute(
+        "INSERT INTO gates (run_id, pipeline, stage, gate, passed, message, evaluated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![run, p, stage, gate, passed, message, now],
+    )?;
+    Ok(())
+}
+
+/// What every row an event writes shares.
+pub(super) struct EventRows<'a> {
+    pub(super) tx: &'a Transaction<'a>,
+    pub(super) run: &'a str,
+    pub(super) pipeline: &'a str,
+    pub(super) now: &'a str,
+}
+
+impl<'a> EventRows<'a> {
+    pub(super) fn task(&self, task: &'a str) -> TaskRows<'a> {
+        TaskRows {
+            tx: self.tx,
+            run: self.run,
+            pipeline: self.pipeline,
+            task,
+            now: self.now,
+        }
+    }
+}
+
+/// One task's rows of one run, written in the event's transaction.
+pub(super) struct TaskRows<'a> {
+    tx: &'a Transaction<'a>,
+    run: &'a str,
+    pipeline: &'a str,
+    task: &'a str,
+    now: &'a str,
+}
+
+impl TaskRows<'_> {
+    /// A failed ending: the task's row, its last attempt and its statistics.
+    pub(super) fn failed(
+        &self,
+        status: &str,
+        error: &str,
+        duration_ms: u64,
+        exit_code: Option<i32>,
+    ) -> rusqlite::Result<()> {
+        self.end(status, Some(error), duration_ms, None, exit_code)?;
+        stats::ended(
+            self.tx,
+            self.pipeline,
+            self.task,
+            Ended::Failure { error, exit_code },
+            duration_ms,
+            self.now,
+        )
+    }
+
+    pub(super) fn end(
+        &self,
+        status: &str,
+        message: Option<&str>,
+        duration_ms: u64,
+        output: Option<&str>,
+        exit_code: Option<i32>,
+    ) -> rusqlite::Result<()> {
+        self.end_attempt(status, message, Some(duration_ms), exit_code)?;
+        task_ending(
+            self.tx,
+            self.run,
+            self.pipeline,
+            self.task,
+            status,
+            self.now,
+        )?;
+        // The results a resume keeps (see `Memo::restore`).
+        let settled = matches!(status, "completed" | "warned" | "defaulted");
+        self.tx.execute(
+            "UPDATE tasks SET status = ?4, message = ?5, duration_ms = ?6, output = ?7, ended_at = ?8, \
+             settled = ?9 WHERE run_id = ?1 AND pipeline = ?2 AND task = ?3",
+            params![
+                self.run,
+                self.pipeline,
+                self.task,
+                status,
+                message,
+                duration_ms,
+                output,
+                self.now,
+                settled
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// Ends the task's running attempt; `false` when none was running.
+    pub(super) fn end_attempt(
+        &self,
+        status: &str,
+        error: Option<&str>,
+        duration_ms: Option<u64>,
+        exit_code: Option<i32>,
+    ) -> rusqlite::Result<bool> {
+        let n = self.tx.execute(
+            "UPDATE attempts SET status = ?4, error = ?5, duration_ms = ?6, ended_at = ?7, exit_code = ?8 \
+             WHERE id = (SELECT MAX(id) FROM attempts WHERE run_id = ?1 AND pipeline = ?2 AND task = ?3 AND status = 'running')",
+            params![self.run, self.pipeline, self.task, status, error, duration_ms, self.now, exit_code],
+        )?;
+        Ok(n > 0)
+    }
+}
