@@ -103,7 +103,8 @@ fn main() {
 }
 
 /// 10,000 runs (one of every 10 failed), and one ended row per task of the
-/// latest run, with an attempt each: what `/metrics` reads.
+/// latest run, with an attempt each, and their entries in `endings`: what
+/// `/metrics` reads.
 fn fill(state: &std::path::Path) {
     let mut conn = rusqlite::Connection::open(state).expect("the store");
     let tx = conn.transaction().expect("a transaction");
@@ -120,6 +121,12 @@ fn fill(state: &std::path::Path) {
             ],
         )
         .expect("a run");
+        tx.execute(
+            "INSERT INTO endings (kind, run_id, pipeline, status, at) \
+             VALUES ('run', ?1, 'big', ?2, '2026-01-01T00:00:00.000Z')",
+            rusqlite::params![format!("20260101T{:06}Z-{:06x}", i % 240_000, i), status],
+        )
+        .expect("a run's ending");
     }
     for t in 0..TASKS {
         tx.execute(
@@ -134,6 +141,12 @@ fn fill(state: &std::path::Path) {
             rusqlite::params![format!("t{t}")],
         )
         .expect("an attempt");
+        tx.execute(
+            "INSERT INTO endings (kind, run_id, pipeline, task, status, at) \
+             VALUES ('task', '20260101T000000Z-000000', 'big', ?1, 'completed', '2026-01-01T00:00:01.000Z')",
+            rusqlite::params![format!("t{t}")],
+        )
+        .expect("a task's ending");
     }
     tx.commit().expect("committed");
 }
