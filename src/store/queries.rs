@@ -1,7 +1,7 @@
 //! Read-only questions the operations service asks: runs filtered and
 //! paged, every task's statistics, counts for metrics.
 
-use super::runs::{run_row_columns, RunRow};
+use super::runs::{RunRow, RUN_COLUMNS};
 use super::{Store, StoreError};
 use rusqlite::params;
 
@@ -30,7 +30,7 @@ impl Store {
         )?;
         let mut stmt = self.conn.prepare(&format!(
             "SELECT {} FROM runs WHERE {matching} ORDER BY started_at DESC, rowid DESC LIMIT ?4 OFFSET ?5",
-            run_row_columns()
+            RUN_COLUMNS
         ))?;
         let rows = stmt.query_map(
             params![

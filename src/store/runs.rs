@@ -69,11 +69,7 @@ impl Begin {
     }
 }
 
-const RUN_COLUMNS: &str = "run_id, pipeline, trigger, as_of, status, reason, plan_hash, plan_tasks, pid, started_at, ended_at, resumes";
-
-pub(crate) fn run_row_columns() -> &'static str {
-    RUN_COLUMNS
-}
+pub(crate) const RUN_COLUMNS: &str = "run_id, pipeline, trigger, as_of, status, reason, plan_hash, plan_tasks, pid, started_at, ended_at, resumes";
 
 pub(crate) fn run_row(r: &Row) -> rusqlite::Result<RunRow> {
     let tasks: String = r.get(7)?;

@@ -10,19 +10,11 @@ fn three_starts_of_one_key_at_once_make_one_run_and_run_each_task_once() {
     for round in 0..10 {
         let as_of = format!("2026-10-{:02}", round + 1);
         let _ = std::fs::remove_file(f.dir.join("ran.txt"));
-        let children: Vec<_> = (0..3)
-            .map(|_| {
-                f.command(&["run", "main.pipe", "--as-of", &as_of, "--view", "quiet"])
-                    .stdout(std::process::Stdio::piped())
-                    .stderr(std::process::Stdio::piped())
-                    .spawn()
-                    .unwrap()
-            })
-            .collect();
-        let outputs: Vec<_> = children
-            .into_iter()
-            .map(|c| c.wait_with_output().unwrap())
-            .collect();
+        let outputs = together(
+            &f,
+            3,
+            &["run", "main.pipe", "--as-of", &as_of, "--view", "quiet"],
+        );
         let ctx = format!(
             "round {round}:\n{}",
             outputs.iter().map(text).collect::<Vec<_>>().join("\n")
@@ -74,19 +66,11 @@ fn two_resumes_of_one_killed_run_at_once_resume_it_once() {
         .lines()
         .map(String::from)
         .collect();
-    let children: Vec<_> = (0..2)
-        .map(|_| {
-            f.command(&["run", "main.pipe", "--resume", &run_id, "--view", "quiet"])
-                .stdout(std::process::Stdio::piped())
-                .stderr(std::process::Stdio::piped())
-                .spawn()
-                .unwrap()
-        })
-        .collect();
-    let outputs: Vec<_> = children
-        .into_iter()
-        .map(|c| c.wait_with_output().unwrap())
-        .collect();
+    let outputs = together(
+        &f,
+        2,
+        &["run", "main.pipe", "--resume", &run_id, "--view", "quiet"],
+    );
     let ctx = outputs.iter().map(text).collect::<Vec<_>>().join("\n");
     let run = f.store().run(&run_id).unwrap().unwrap();
     assert_eq!(run.status, "succeeded", "{ctx}");
@@ -97,4 +81,21 @@ fn two_resumes_of_one_killed_run_at_once_resume_it_once() {
         let ran_before = before.iter().filter(|l| *l == t).count();
         assert!(n - ran_before <= 1, "{ctx}\n`{t}` ran {n} times");
     }
+}
+
+/// `n` copies of `pipec ARGS` started at once; their outputs.
+fn together(f: &Fixture, n: usize, args: &[&str]) -> Vec<std::process::Output> {
+    let children: Vec<_> = (0..n)
+        .map(|_| {
+            f.command(args)
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    children
+        .into_iter()
+        .map(|c| c.wait_with_output().unwrap())
+        .collect()
 }
