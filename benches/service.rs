@@ -51,8 +51,8 @@ fn main() {
         })],
         state,
         auth: Auth::new(TOKEN.to_string(), false),
-        clock: Arc::new(pipec::run::SystemClock),
-        started: chrono::Utc::now(),
+        clock: Arc::new(pipec::clock::SystemClock),
+        started: pipec::clock::Clock::now(&pipec::clock::SystemClock),
         alive: Arc::new(AtomicBool::new(true)),
         grace: Duration::from_secs(2),
     });

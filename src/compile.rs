@@ -1,6 +1,7 @@
 //! The front end in one call: load, parse and check a file and its imports.
 
 use crate::check;
+use crate::clock::{Clock, SystemClock};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::ir::Program;
 use crate::loader::{self, Loaded};
@@ -28,7 +29,7 @@ impl Compilation {
 /// Compiles `path` as of today. Only an unreadable root file is an `Err`;
 /// everything else, unreadable imports included, is a diagnostic.
 pub fn compile(path: &Path) -> std::io::Result<Compilation> {
-    compile_as_of(path, chrono::Utc::now().date_naive())
+    compile_as_of(path, SystemClock.now().date_naive())
 }
 
 /// Compiles `path` with the checks that look ahead in time (triggers that never

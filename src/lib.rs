@@ -5,6 +5,7 @@
 extern crate alloc;
 
 pub mod check;
+pub mod clock;
 pub mod compile;
 pub mod daemon;
 pub mod diagnostic;

@@ -2,6 +2,7 @@
 
 use super::{exit, when, Format};
 use chrono::{Datelike, Utc};
+use pipec::clock::{Clock, SystemClock};
 use pipec::time::calendar::{self, month_view, Calendar};
 use pipec::time::market_state::{follow_the_sun, MarketClock, MarketHours};
 use pipec::time::session::SessionCalendar;
@@ -39,7 +40,7 @@ pub fn run(args: &Args) -> u8 {
 }
 
 fn execute(args: &Args) -> Result<String, String> {
-    let now = Utc::now();
+    let now = SystemClock.now();
     if args.all_markets {
         let at = when::parse_instant(args.state.as_deref().unwrap_or("now"), chrono_tz::UTC, now)?;
         let snapshots = follow_the_sun(at);

@@ -2,8 +2,9 @@
 //! time until SIGTERM or SIGINT.
 
 use super::exit;
+use pipec::clock::{Clock, SystemClock};
 use pipec::compile::compile;
-use pipec::daemon::{run_daemon, DaemonOptions, SystemTimer, Target};
+use pipec::daemon::{run_daemon, DaemonOptions, Target};
 use pipec::ir::PipelineId;
 use pipec::service::{Auth, Service};
 use pipec::store;
@@ -117,8 +118,8 @@ pub fn run(args: &Args) -> u8 {
                 targets: service_targets,
                 state: state.clone(),
                 auth: Auth::new(token, args.public_read),
-                clock: Arc::new(pipec::run::SystemClock),
-                started: chrono::Utc::now(),
+                clock: Arc::new(SystemClock),
+                started: SystemClock.now(),
                 alive: alive.clone(),
                 grace: std::time::Duration::from_secs(2),
             });
@@ -131,7 +132,7 @@ pub fn run(args: &Args) -> u8 {
         }
         let options = DaemonOptions {
             state: state.clone(),
-            timer: Arc::new(SystemTimer),
+            clock: Arc::new(SystemClock),
             dry_run: args.dry_run,
             until: None,
             stop: rx,
@@ -222,7 +223,7 @@ fn api_token(args: &Args) -> Result<String, String> {
 
 /// `trading_day/PREMARKET at 2026-12-01 06:00:00 EST`: the first firing to come.
 fn next_firing(targets: &[Arc<Target>]) -> Option<String> {
-    let now = chrono::Utc::now();
+    let now = SystemClock.now();
     targets
         .iter()
         .filter_map(|t| {

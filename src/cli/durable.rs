@@ -3,9 +3,10 @@
 //! into it as observer and memo.
 
 use chrono::NaiveDate;
+use pipec::clock::Clock;
 use pipec::health::{Level, StaleOnly};
 use pipec::ir::{PipelineId, Program, StageId};
-use pipec::run::{Clock, Interrupt, Memo};
+use pipec::run::{Interrupt, Memo};
 use pipec::store::durable::{Claim, Keep};
 use pipec::store::{self, Begin, RunKey, Store};
 use std::collections::{HashMap, HashSet};

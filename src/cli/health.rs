@@ -3,6 +3,7 @@
 
 use super::{exit, Format};
 use chrono::{DateTime, Utc};
+use pipec::clock::{Clock, SystemClock};
 use pipec::compile::compile;
 use pipec::health::{self, human_millis, Level, SourceHealth};
 use pipec::store::{self, Store};
@@ -70,7 +71,7 @@ fn check(args: &Args) -> Result<(String, bool), String> {
         Some(s) => DateTime::parse_from_rfc3339(s)
             .map(|d| d.with_timezone(&Utc))
             .map_err(|e| format!("`{s}` is not an RFC 3339 instant: {e}"))?,
-        None => Utc::now(),
+        None => SystemClock.now(),
     };
     let all = sources(
         &args.file,

@@ -1,7 +1,7 @@
 //! `pipec next`: the coming firings of a pipeline's triggers.
 
 use super::{exit, when, Format};
-use chrono::Utc;
+use pipec::clock::{Clock, SystemClock};
 use pipec::compile::compile;
 use pipec::diagnostic::render::{render, Style};
 use pipec::firings::timeline;
@@ -61,7 +61,7 @@ pub fn run(args: &Args) -> u8 {
     let zone: chrono_tz::Tz = ids
         .first()
         .map_or(chrono_tz::UTC, |id| program.pipeline(*id).timezone);
-    let now = Utc::now();
+    let now = SystemClock.now();
     let parse = |text: &Option<String>| {
         text.as_deref()
             .map(|t| when::parse_instant(t, zone, now))

@@ -3,12 +3,11 @@
 use super::exit;
 use chrono::{DateTime, NaiveDate, Utc};
 use clap::ValueEnum;
+use pipec::clock::{Clock, FixedClock, SystemClock};
 use pipec::compile::compile;
 use pipec::diagnostic::render::{render, Style};
 use pipec::run::view::{summary_table, LiveView, PlainView};
-use pipec::run::{
-    self as interp, Clock, FixedClock, JsonlWriter, Observer, RunOptions, RunStatus, SystemClock,
-};
+use pipec::run::{self as interp, JsonlWriter, Observer, RunOptions, RunStatus};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::sync::Arc;

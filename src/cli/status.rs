@@ -2,6 +2,7 @@
 //! that failed and why.
 
 use super::{exit, Format};
+use pipec::clock::{Clock, SystemClock};
 use pipec::store::{self, Store};
 use std::path::PathBuf;
 
@@ -57,7 +58,7 @@ fn show(args: &Args, path: &std::path::Path) -> Result<String, String> {
     let mut db = Store::open(path).map_err(|e| e.to_string())?;
     // Runs whose process died still say `running`: settle them first, so
     // what is shown is true.
-    db.reap_dead(chrono::Utc::now())
+    db.reap_dead(SystemClock.now())
         .map_err(|e| e.context_string(path))?;
     let runs = db
         .runs(args.pipeline.as_deref(), args.limit)

@@ -1,8 +1,8 @@
 //! One firing: begin (or resume) its run key in the store, run the stages its
 //! trigger selects, and record how it ended.
 
-use super::timer::Timer;
 use super::Target;
+use crate::clock::Clock;
 use crate::firings::Firing;
 use crate::ir::{PipelineId, Timing};
 use crate::run::{self, Interrupt, RunOptions};
@@ -40,7 +40,7 @@ pub async fn run_firing(
     pid: PipelineId,
     firing: Firing,
     state: &Path,
-    timer: Arc<dyn Timer>,
+    clock: Arc<dyn Clock>,
     interrupt: Interrupt,
 ) -> (Option<String>, String) {
     let program = target.program.clone();
@@ -49,7 +49,6 @@ pub async fn run_firing(
         return (None, format!("refused: no trigger `{}`", firing.trigger));
     };
     let key = run_key(&target, pid, &firing);
-    let clock = timer.clock();
     let claimed = Store::open(state).and_then(|db| {
         let claim = Claim::Key { key, force: false };
         durable::begin(

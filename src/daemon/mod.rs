@@ -9,12 +9,11 @@ mod fire;
 mod lock;
 mod missed;
 pub mod pause;
-mod timer;
 
 pub use fire::run_key;
 pub use lock::DaemonLock;
-pub use timer::{SystemTimer, Timer, VirtualTimer};
 
+use crate::clock::Clock;
 use crate::firings::{timeline, Firing};
 use crate::ir::{PipelineId, Program};
 use crate::run::Interrupt;
@@ -36,7 +35,8 @@ pub struct Target {
 
 pub struct DaemonOptions {
     pub state: PathBuf,
-    pub timer: Arc<dyn Timer>,
+    /// Drives the daemon and every run it starts.
+    pub clock: Arc<dyn Clock>,
     /// Record firings without running anything.
     pub dry_run: bool,
     /// Stop before the first firing after this instant (tests, replays).
@@ -85,7 +85,7 @@ pub async fn run_daemon(
     };
 
     // After downtime: the missed-firing policies.
-    let start = options.timer.now();
+    let start = options.clock.now();
     for t in &targets {
         for &pid in &t.pipelines {
             let m = missed::missed_firings(&t.program, pid, &db, start)?;
@@ -136,7 +136,7 @@ pub async fn run_daemon(
             break;
         }
         tokio::select! {
-            () = options.timer.sleep_until(at) => {}
+            () = options.clock.sleep_until(at) => {}
             _ = options.stop.wait_for(|s| *s) => break,
         }
         runs_reap(&mut runs);
@@ -154,7 +154,7 @@ pub async fn run_daemon(
                 };
                 // Woken long after the instant (the machine slept, the process
                 // was stopped): the firing was missed, and its policy decides.
-                let late = options.timer.now() - f.at;
+                let late = options.clock.now() - f.at;
                 if late > LATE_TOLERANCE && !missed::runs_late(&t.program, pid, &f, late) {
                     db.record_firing(&f.pipeline, &f.trigger, f.at, None, "missed")
                         .map_err(|e| e.to_string())?;
@@ -249,13 +249,13 @@ fn fire(
     crate::sync::lock(interrupts, "the daemon's runs").insert(k.clone(), interrupt.clone());
     let interrupts = interrupts.clone();
     let state = options.state.clone();
-    let timer = options.timer.clone();
+    let clock = options.clock.clone();
     let target = target.clone();
     let inflight = inflight.clone();
     let on_end = options.on_firing.clone();
     runs.spawn(async move {
         let (run_id, status) =
-            fire::run_firing(target, pid, firing.clone(), &state, timer, interrupt).await;
+            fire::run_firing(target, pid, firing.clone(), &state, clock, interrupt).await;
         let recorded = Store::open(&state).and_then(|mut db| {
             db.record_firing(
                 &firing.pipeline,

@@ -1,8 +1,8 @@
 //! Lifecycle events: the public contract of `--events` (one JSON object a line).
 //! The schema is documented in `docs/execution.md`; add fields, never rename.
 
-use super::clock::Clock;
 use super::status::TaskStatus;
+use crate::clock::Clock;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use std::fs::File;

@@ -4,6 +4,7 @@
 //! connection resumes where it was (`Last-Event-ID`).
 
 use super::events::{Event, Observer};
+use crate::clock::Clock;
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -33,7 +34,7 @@ pub fn hub() -> Arc<Hub> {
     static HUB: OnceLock<Arc<Hub>> = OnceLock::new();
     HUB.get_or_init(|| {
         Arc::new(Hub {
-            epoch: chrono::Utc::now().timestamp_millis(),
+            epoch: crate::clock::SystemClock.now().timestamp_millis(),
             next_id: AtomicU64::new(1),
             kept: Mutex::new(VecDeque::with_capacity(KEPT)),
             live: broadcast::channel(4096).0,

@@ -16,7 +16,6 @@
 //! # }
 //! ```
 
-mod clock;
 mod context;
 mod days;
 pub mod events;
@@ -38,7 +37,6 @@ mod status;
 mod stop;
 pub mod view;
 
-pub use clock::{Clock, FixedClock, SystemClock};
 pub use events::{Event, EventKind, JsonlWriter, Observer};
 pub use executor::tree::{adopt_orphans, end_leftovers, reap_orphans};
 pub use memo::{Memo, Restored};
@@ -49,6 +47,7 @@ pub use secrets::{Secrets, MASK};
 pub use status::{RunStatus, TaskStatus};
 pub use stop::Interrupt;
 
+use crate::clock::{Clock, SystemClock};
 use crate::ir::{PipelineId, Program, StageId};
 use chrono::NaiveDate;
 use events::Emitter;
@@ -56,7 +55,7 @@ use rundir::RunDir;
 use scheduler::{run_pipeline, Shared};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// How to run: which pipeline and stages, on which date, where to keep things.
 pub struct RunOptions {
@@ -113,7 +112,7 @@ pub fn new_run_id(clock: &dyn Clock) -> String {
 /// Runs a pipeline to the end. `Err` only when the run cannot start (the run
 /// folder cannot be created); everything after that is in the report.
 pub async fn execute(program: Arc<Program>, options: RunOptions) -> Result<RunReport, String> {
-    let started = Instant::now();
+    let started = options.clock.monotonic();
     let Some(pipeline) = program.pipelines.get(options.pipeline.0 as usize) else {
         return Err(format!("no pipeline #{}", options.pipeline.0));
     };
@@ -184,8 +183,9 @@ pub async fn execute(program: Arc<Program>, options: RunOptions) -> Result<RunRe
     // The whole run's limit: past it, running tasks are stopped and the run fails.
     let run_timeout = pipeline.run_timeout_millis.map(|limit_ms| {
         let stop = shared.stop.clone();
+        let limit = shared.clock.limit(Duration::from_millis(limit_ms));
         tokio::spawn(async move {
-            tokio::time::sleep(Duration::from_millis(limit_ms)).await;
+            limit.await;
             stop.time_out(limit_ms);
         })
     });
@@ -199,7 +199,14 @@ pub async fn execute(program: Arc<Program>, options: RunOptions) -> Result<RunRe
     if let Some(timer) = run_timeout {
         timer.abort();
     }
-    let duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+    let duration_ms = u64::try_from(
+        options
+            .clock
+            .monotonic()
+            .saturating_sub(started)
+            .as_millis(),
+    )
+    .unwrap_or(u64::MAX);
     let tasks = crate::sync::lock(&shared.reports, "the run's task reports").clone();
     let mut warnings = outcome.warnings;
     warnings.extend(crate::sync::lock(&shared.notes, "the run's notes").clone());

@@ -16,8 +16,8 @@ mod writes;
 
 pub use auth::Auth;
 
+use crate::clock::Clock;
 use crate::daemon::Target;
-use crate::run::Clock;
 use crate::store::{Store, StoreError};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};

@@ -233,8 +233,9 @@ fn set_paused(
 async fn execute(program: Arc<crate::ir::Program>, options: RunOptions, claimed: durable::Durable) {
     // Its outcome is in the store; an error before it started is not
     // (a run folder that cannot be made): mark the run so it is not left `running`.
+    let clock = options.clock.clone();
     if let Err(e) = run::execute(program, options).await {
-        claimed.recorder.fail_to_start(&e);
+        claimed.recorder.fail_to_start(&e, clock.now());
     }
 }
 

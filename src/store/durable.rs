@@ -3,8 +3,9 @@
 //! recorder that writes it, and its run folder.
 
 use super::{plan_of, Begin, Recorder, RunKey, Store, StoreError};
+use crate::clock::Clock;
 use crate::ir::{PipelineId, Program};
-use crate::run::{Clock, Interrupt, RunOptions};
+use crate::run::{Interrupt, RunOptions};
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

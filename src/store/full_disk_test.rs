@@ -27,7 +27,7 @@ fn a_full_database_interrupts_the_run_with_a_clear_error() {
         trigger: String::new(),
         as_of: chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
     };
-    let now = chrono::Utc::now();
+    let now = crate::clock::Clock::now(&crate::clock::SystemClock);
     db.begin(&key, &plan_of(&program, pid), false, "r1", now)
         .unwrap();
     // Not one page more: the next write that needs a page fails with SQLITE_FULL.

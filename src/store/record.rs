@@ -69,11 +69,11 @@ impl Recorder {
 
     /// The run never started (its folder could not be made): record it failed
     /// with why, so it is not left `running`.
-    pub fn fail_to_start(&self, why: &str) {
+    pub fn fail_to_start(&self, why: &str, at: chrono::DateTime<chrono::Utc>) {
         let inner = crate::sync::lock(&self.inner, "the run's recorder");
         let _ = inner.store.conn.execute(
             "UPDATE runs SET status = 'failed', reason = ?2, ended_at = ?3 WHERE run_id = ?1",
-            params![self.run_id, why, stamp(chrono::Utc::now())],
+            params![self.run_id, why, stamp(at)],
         );
     }
 

@@ -56,9 +56,23 @@ pub fn settings() -> insta::Settings {
     settings
 }
 
-/// The binary under test.
+/// The binary under test, run from the repository's root.
 pub fn pipec() -> std::process::Command {
-    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_pipec"));
-    command.current_dir(root()).env("NO_COLOR", "1");
+    let mut command = binary();
+    command.current_dir(root());
     command
+}
+
+/// The binary under test, without colour: every test starts pipec here.
+pub fn binary() -> std::process::Command {
+    let mut command = tool(env!("CARGO_BIN_EXE_pipec"));
+    command.env("NO_COLOR", "1");
+    command
+}
+
+/// A program a test runs: pipec through `binary`, or one that checks its
+/// output (`promtool`). The one place tests start processes.
+#[allow(clippy::disallowed_methods)]
+pub fn tool(program: &str) -> std::process::Command {
+    std::process::Command::new(program)
 }

@@ -2,7 +2,7 @@
 //! same store, and stops cleanly on SIGTERM.
 
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 const NOOP: &str = r#"
@@ -24,8 +24,7 @@ fn sigterm_stops_the_daemon_and_a_second_one_is_refused() {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("main.pipe"), NOOP).unwrap();
-    let pipec = env!("CARGO_BIN_EXE_pipec");
-    let first = Command::new(pipec)
+    let first = crate::common::binary()
         .current_dir(&dir)
         .args(["daemon", "main.pipe", "--dry-run"])
         .stderr(Stdio::piped())
@@ -37,7 +36,7 @@ fn sigterm_stops_the_daemon_and_a_second_one_is_refused() {
         assert!(Instant::now() < deadline, "the daemon never took its lock");
         std::thread::sleep(Duration::from_millis(10));
     }
-    let second = Command::new(pipec)
+    let second = crate::common::binary()
         .current_dir(&dir)
         .args(["daemon", "main.pipe", "--dry-run"])
         .output()

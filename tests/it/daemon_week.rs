@@ -4,7 +4,8 @@
 //! firings follow their trigger's policy; one daemon per store.
 
 use chrono::{DateTime, Utc};
-use pipec::daemon::{run_daemon, DaemonLock, DaemonOptions, Target, VirtualTimer};
+use pipec::clock::{Clock, Sleep, VirtualClock};
+use pipec::daemon::{run_daemon, DaemonLock, DaemonOptions, Target};
 use pipec::firings::{timeline, Firing};
 use pipec::ir::{PipelineId, Program};
 use pipec::store::Store;
@@ -53,7 +54,7 @@ fn setup(
     let (stop, rx) = tokio::sync::watch::channel(false);
     let options = DaemonOptions {
         state,
-        timer: Arc::new(VirtualTimer::new(at(start))),
+        clock: Arc::new(VirtualClock::new(at(start))),
         dry_run: false,
         until: Some(at(until)),
         stop: rx,
@@ -329,22 +330,23 @@ fn stopping_interrupts_the_runs_in_flight_and_records_it() {
 }
 
 /// A clock that always wakes 90 minutes late (a machine that slept).
-struct Oversleeper(Mutex<DateTime<Utc>>);
+struct Oversleeper(VirtualClock);
 
-impl pipec::daemon::Timer for Oversleeper {
+impl Clock for Oversleeper {
     fn now(&self) -> DateTime<Utc> {
-        *self.0.lock().unwrap()
+        self.0.now()
     }
-    fn sleep_until(
-        &self,
-        at: DateTime<Utc>,
-    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>> {
-        let mut t = self.0.lock().unwrap();
-        *t = (*t).max(at + chrono::Duration::minutes(90));
-        Box::pin(async {})
+    fn monotonic(&self) -> std::time::Duration {
+        self.0.monotonic()
     }
-    fn clock(&self) -> Arc<dyn pipec::run::Clock> {
-        Arc::new(pipec::run::FixedClock(self.now()))
+    fn sleep(&self, length: std::time::Duration) -> Sleep {
+        self.0.sleep(length)
+    }
+    fn sleep_until(&self, at: DateTime<Utc>) -> Sleep {
+        self.0.sleep_until(at + chrono::Duration::minutes(90))
+    }
+    fn limit(&self, length: std::time::Duration) -> Sleep {
+        self.0.limit(length)
     }
 }
 
@@ -359,7 +361,7 @@ fn waking_late_applies_the_missed_firing_policy() {
         "2026-11-23T00:00:00Z",
         "2026-11-23T23:00:00Z",
     );
-    options.timer = Arc::new(Oversleeper(Mutex::new(at("2026-11-23T00:00:00Z"))));
+    options.clock = Arc::new(Oversleeper(VirtualClock::new(at("2026-11-23T00:00:00Z"))));
     options.dry_run = true;
     let seen = record_firings(&mut options);
     let rt = tokio::runtime::Builder::new_current_thread()

@@ -80,7 +80,7 @@ impl Fixture {
 
     /// `pipec <args>` in the fixture folder.
     pub fn command(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_pipec"));
+        let mut cmd = crate::common::binary();
         cmd.current_dir(&self.dir).args(args);
         cmd
     }

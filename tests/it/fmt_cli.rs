@@ -3,13 +3,13 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 
 const MESSY: &str = "pipeline p { timeout 90s  stage s { task a # why\n } }\n";
 const TIDY: &str = "pipeline p {\n  timeout 1m30s\n\n  stage s {\n    task a  # why\n  }\n}\n";
 
 fn pipec(args: &[&str], stdin: Option<&str>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_pipec"))
+    let mut child = crate::common::binary()
         .args(args)
         .env("NO_COLOR", "1")
         .stdin(Stdio::piped())

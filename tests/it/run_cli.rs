@@ -40,7 +40,7 @@ fn fixture(name: &str) -> Fixture {
 #[test]
 fn dry_run_prints_the_plan_and_runs_nothing() {
     let f = fixture("dry");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_pipec"))
+    let out = crate::common::binary()
         .current_dir(&f.dir)
         .args(["run", "--dry-run", "main.pipe", "--as-of", "2026-11-20"])
         .output()
@@ -51,7 +51,7 @@ fn dry_run_prints_the_plan_and_runs_nothing() {
     insta::with_settings!({ snapshot_path => "../../snapshots" }, {
         insta::assert_snapshot!("run_dry_run_plan", text(&out.stdout));
     });
-    let other = std::process::Command::new(env!("CARGO_BIN_EXE_pipec"))
+    let other = crate::common::binary()
         .current_dir(&f.dir)
         .args([
             "run",
@@ -135,7 +135,7 @@ fn events_follow_the_documented_schema() {
 #[test]
 fn the_default_run_folder_is_beside_the_pipeline_file() {
     let f = fixture("default_dir");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_pipec"))
+    let out = crate::common::binary()
         .args(["run", "--view", "quiet"])
         .arg(f.dir.join("main.pipe"))
         .output()
@@ -180,7 +180,7 @@ fn compile_errors_are_printed_and_exit_2() {
     assert!(!f.run_dir().exists());
     let out = f.run(&["--pipeline", "nope"]);
     assert_eq!(code(&out), 2);
-    let missing = std::process::Command::new(env!("CARGO_BIN_EXE_pipec"))
+    let missing = crate::common::binary()
         .args(["run", "/nonexistent/x.pipe"])
         .output()
         .unwrap();
@@ -190,7 +190,7 @@ fn compile_errors_are_printed_and_exit_2() {
 #[test]
 fn a_full_disk_for_the_events_file_is_a_warning_not_a_failure() {
     let f = fixture("full_disk");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_pipec"))
+    let out = crate::common::binary()
         .current_dir(&f.dir)
         .args([
             "run",

@@ -47,7 +47,7 @@ impl Fixture {
 
     /// `pipec run main.pipe --run-dir run --events events.jsonl --view lines <extra>`.
     pub fn command(&self, extra: &[&str]) -> Command {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_pipec"));
+        let mut cmd = crate::common::binary();
         cmd.current_dir(&self.dir)
             .arg("run")
             .arg("main.pipe")

@@ -1,9 +1,8 @@
 //! The executor as a library: Rust handlers from a registry, an injected
 //! clock, observers and interrupting from outside.
 
-use pipec::run::{
-    execute, Event, EventKind, FixedClock, Observer, RunOptions, RunStatus, TaskStatus,
-};
+use pipec::clock::{Clock, FixedClock};
+use pipec::run::{execute, Event, EventKind, Observer, RunOptions, RunStatus, TaskStatus};
 use serde_json::json;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -163,4 +162,47 @@ async fn a_panicking_rust_handler_fails_its_task_not_the_whole_run() {
         fetch.message.as_deref(),
         Some("internal error: the attempt panicked: the vendor SDK gave up")
     );
+}
+
+/// On a virtual clock a run's waits and limits take no real time, and the
+/// clock says exactly how long each took: a trading morning in milliseconds.
+#[tokio::test]
+async fn a_virtual_clock_drives_waits_timeouts_and_durations() {
+    let (program, dir) = program(
+        "virtual",
+        r#"
+handler wait_for_open { builtin sleep 6h30m }
+handler fetch { builtin flaky 2 }
+handler hang { builtin sleep 3h }
+pipeline p {
+  stage morning {
+    task open { run wait_for_open timeout 7h }
+    task prices { run fetch after open on_failure retry 2 backoff 10m, 20m }
+    task stuck { run hang after prices timeout 1h on_failure warn }
+  }
+}
+"#,
+    );
+    let pipeline = program.find_pipeline("p").unwrap();
+    let start: chrono::DateTime<chrono::Utc> = "2026-11-20T03:00:00Z".parse().unwrap();
+    let clock = Arc::new(pipec::clock::VirtualClock::new(start));
+    let mut options = RunOptions::new(pipeline, dir.join("run"));
+    options.clock = clock.clone();
+    let events = Arc::new(Collect::default());
+    options.observers.push(events.clone());
+    let report = execute(program, options).await.unwrap();
+    assert_eq!(report.status, RunStatus::Succeeded, "{:?}", report.reason);
+    let minutes = |name: &str| report.task(name).unwrap().duration_ms.unwrap() / 60_000;
+    assert_eq!(minutes("open"), 390);
+    // Two failed attempts, then waits of 10 and 20 minutes.
+    assert_eq!(minutes("prices"), 30);
+    // Its timeout, not its three-hour sleep.
+    assert_eq!(minutes("stuck"), 60);
+    assert_eq!(report.task("stuck").unwrap().status, TaskStatus::Warned);
+    let end = clock.now();
+    assert_eq!((end - start).num_minutes(), 390 + 30 + 60);
+    let events = events.0.lock().unwrap();
+    let last = events.last().unwrap();
+    assert!(matches!(last.kind, EventKind::RunCompleted { .. }));
+    assert_eq!(last.time, end);
 }

@@ -120,7 +120,7 @@ handler zombie_parent { shell "sleep 0.01 & exec sleep 60" }
 pipeline p { stage one { task t { run zombie_parent  timeout 300ms  on_failure warn } } }"#,
     );
     let start = Instant::now();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_pipec"))
+    let out = crate::common::binary()
         .current_dir(&f.dir)
         .args([
             "run",

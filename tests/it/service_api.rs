@@ -7,7 +7,7 @@
 use crate::durable_common::Fixture;
 use serde::Deserialize;
 use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
 const TOKEN: &str = "test-token-0123456789";
@@ -49,7 +49,7 @@ impl Daemon {
 
     /// With the token in the environment, or not (`--token-file` then).
     fn start_with(f: &Fixture, extra: &[&str], token_in_env: bool) -> Daemon {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_pipec"));
+        let mut command = crate::common::binary();
         if token_in_env {
             command.env("PIPEC_API_TOKEN", TOKEN);
         } else {
@@ -390,7 +390,7 @@ fn a_run_is_cancelled_through_the_api() {
 #[test]
 fn listening_without_a_token_is_refused() {
     let f = Fixture::new("service-no-token", PIPE);
-    let out = Command::new(env!("CARGO_BIN_EXE_pipec"))
+    let out = crate::common::binary()
         .current_dir(&f.dir)
         .args(["daemon", "main.pipe", "--listen", "127.0.0.1:0"])
         .env_remove("PIPEC_API_TOKEN")
@@ -404,7 +404,7 @@ fn listening_without_a_token_is_refused() {
 /// `prometheus`); a machine without it fails here rather than pass unchecked.
 fn promtool_accepts(metrics: &str) {
     use std::io::Write;
-    let mut child = Command::new("promtool")
+    let mut child = crate::common::tool("promtool")
         .args(["check", "metrics"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

@@ -2,6 +2,7 @@
 //! `flaky`.
 
 use super::{checked, in_process, Attempt, AttemptFuture, Call, Executor, Failure};
+use crate::clock::Clock;
 use crate::ir::{Builtin, Handler, HandlerKind, Work};
 use crate::run::scheduler::Shared;
 use crate::run::stop::StopReceiver;
@@ -34,7 +35,8 @@ impl Executor for BuiltinExecutor {
                 ));
             };
             in_process(
-                run(builtin, call.attempt),
+                shared,
+                run(&*shared.clock, builtin, call.attempt),
                 handler,
                 call.timeout_millis,
                 stop,
@@ -77,10 +79,10 @@ fn instant(builtin: &Builtin, attempt: u32) -> Option<Result<Value, String>> {
 }
 
 /// Runs a built-in; cancellation and timeouts drop this future.
-async fn run(builtin: &Builtin, attempt: u32) -> Result<Value, String> {
+async fn run(clock: &dyn Clock, builtin: &Builtin, attempt: u32) -> Result<Value, String> {
     match builtin {
         Builtin::Sleep { millis } => {
-            tokio::time::sleep(Duration::from_millis(*millis)).await;
+            clock.sleep(Duration::from_millis(*millis)).await;
             Ok(Value::Object(Map::new()))
         }
         Builtin::Noop | Builtin::Emit { .. } | Builtin::Fail { .. } | Builtin::Flaky { .. } => {

@@ -125,17 +125,21 @@ pub(crate) async fn run(shared: &Arc<Shared>, call: Call<'_>, stop: StopReceiver
 /// An in-process answer (a built-in, a Rust function), bounded by the timeout
 /// and the run's stop, checked against the handler's `returns`.
 async fn in_process(
+    shared: &Shared,
     future: impl Future<Output = Result<Value, String>>,
     handler: &Handler,
     timeout_millis: u64,
     mut stop: StopReceiver,
 ) -> Attempt {
+    // The limit first: when the answer and the timeout are due together (on
+    // a virtual clock, a wait as long as the timeout), the timeout wins.
     tokio::select! {
-        result = tokio::time::timeout(Duration::from_millis(timeout_millis), future) => match result {
-            Ok(answer) => checked(answer, handler),
-            Err(_) => Attempt::Failed(Failure::TimedOut(timeout_millis)),
-        },
+        biased;
+        () = shared.clock.limit(Duration::from_millis(timeout_millis)) => {
+            Attempt::Failed(Failure::TimedOut(timeout_millis))
+        }
         stop = stop.stopped() => Attempt::Cancelled(stop),
+        answer = future => checked(answer, handler),
     }
 }
 

@@ -5,6 +5,7 @@
 
 use super::tree::{self, Tree};
 use super::{Attempt, AttemptFuture, Call, Executor, Failure};
+use crate::clock::Sleep;
 use crate::ir::{HandlerKind, Work};
 use crate::run::output;
 use crate::run::scheduler::Shared;
@@ -32,7 +33,7 @@ impl Executor for Process {
                 Ok(spec) => spec,
                 Err(message) => return Attempt::Failed(Failure::Error(message)),
             };
-            let timeout_millis = u64::try_from(spec.timeout.as_millis()).unwrap_or(u64::MAX);
+            let timeout_millis = spec.timeout_millis;
             let handler = spec.handler;
             match run(spec, stop).await {
                 Exit::Output(bytes) => {
@@ -132,7 +133,10 @@ fn spec(shared: &Shared, call: Call<'_>) -> Result<Spec, String> {
         max_output: handler.max_output,
         stdout_log,
         stderr_log,
-        timeout: Duration::from_millis(call.timeout_millis),
+        timeout: shared
+            .clock
+            .limit(Duration::from_millis(call.timeout_millis)),
+        timeout_millis: call.timeout_millis,
         grace: shared.grace,
         span: call.span.to_string(),
         spawned: call.spawned,
@@ -153,7 +157,9 @@ struct Spec {
     max_output: u64,
     stdout_log: PathBuf,
     stderr_log: PathBuf,
-    timeout: Duration,
+    /// Resolves when the attempt's time is up, on the run's clock.
+    timeout: Sleep,
+    timeout_millis: u64,
     grace: Duration,
     /// The attempt's span id, which its processes inherit as `PIPEC_SPAN_ID`.
     span: String,
@@ -187,6 +193,8 @@ const DRAIN: Duration = Duration::from_millis(250);
 async fn run(spec: Spec, mut stop: StopReceiver) -> Exit {
     let stdout_log = Log::new(spec.stdout_log.clone());
     let stderr_log = Log::new(spec.stderr_log.clone());
+    // The one place pipec starts a process.
+    #[allow(clippy::disallowed_methods)]
     let mut command = Command::new(&spec.program);
     command.args(&spec.args).current_dir(&spec.cwd);
     for name in &spec.env_removed {
@@ -250,7 +258,7 @@ async fn run(spec: Spec, mut stop: StopReceiver) -> Exit {
     }
     let waited = tokio::select! {
         status = child.wait() => Waited::Exited(status),
-        () = tokio::time::sleep(spec.timeout) => Waited::TimedOut,
+        () = spec.timeout => Waited::TimedOut,
         Ok(()) = over_rx => Waited::TooLarge,
         reason = stop.stopped() => Waited::Stopped(reason),
     };

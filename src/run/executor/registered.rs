@@ -37,7 +37,9 @@ impl Executor for Registered {
                 work_dir: shared.rundir.work_dir(),
             };
             match shared.registry.call(&handler.name, ctx) {
-                Some(future) => in_process(future, handler, call.timeout_millis, stop).await,
+                Some(future) => {
+                    in_process(shared, future, handler, call.timeout_millis, stop).await
+                }
                 None => Attempt::Failed(Failure::Error(format!(
                     "no Rust function is registered for handler `{}`",
                     handler.name

@@ -16,8 +16,12 @@ impl PipelineRun {
         let stage = p.stage(task.stage).name.clone();
         let name = task.name.clone();
         let order = self.order[t.index()];
+        let now = self.shared.clock.monotonic();
         let st = &mut self.state[t.index()];
-        let elapsed = st.started.map(|s| s.elapsed()).unwrap_or_default();
+        let elapsed = st
+            .started
+            .map(|s| now.saturating_sub(s))
+            .unwrap_or_default();
         st.duration = Some(elapsed);
         let duration_ms = millis(elapsed);
         let joined = st.joined.take().unwrap_or_default();

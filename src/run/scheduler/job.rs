@@ -26,7 +26,7 @@ impl Job {
         if let Some(wait) = self.market_wait {
             let mut stop = self.shared.stop.subscribe();
             tokio::select! {
-                () = tokio::time::sleep(wait) => {}
+                () = self.shared.clock.sleep(wait) => {}
                 stop = stop.stopped() => {
                     let outcome = Outcome::Cancelled { reason: stop.describe(), attempts: 0, span: None };
                     let _ = tx.send(Msg::Done { task: self.task, outcome });
@@ -122,7 +122,7 @@ impl Job {
                     });
                     let mut stop = self.shared.stop.subscribe();
                     tokio::select! {
-                        () = tokio::time::sleep(Duration::from_millis(wait_ms)) => {}
+                        () = self.shared.clock.sleep(Duration::from_millis(wait_ms)) => {}
                         stop = stop.stopped() => {
                             return Outcome::Cancelled { reason: stop.describe(), attempts: attempt, span: Some(span) };
                         }

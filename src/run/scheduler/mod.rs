@@ -15,7 +15,6 @@ mod start;
 
 pub use job::wait_millis;
 
-use super::clock::Clock;
 use super::context::{self, Delta};
 use super::events::{Emitter, EventKind};
 use super::executor::Failure;
@@ -26,6 +25,7 @@ use super::report::TaskReport;
 use super::rundir::RunDir;
 use super::status::{RunStatus, TaskStatus};
 use super::stop::{Interrupt, Stop};
+use crate::clock::Clock;
 use crate::ir::{Pipeline, PipelineId, Program, StageId, TaskId};
 use chrono::NaiveDate;
 use serde_json::{json, Map, Value};
@@ -34,7 +34,7 @@ use std::collections::BinaryHeap;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use tokio::sync::mpsc;
 
 /// What every pipeline of one run shares.
@@ -105,7 +105,8 @@ pub(crate) fn run_pipeline(
 struct TaskState {
     status: TaskStatus,
     attempts: u32,
-    started: Option<Instant>,
+    /// When the task started, on the run clock's monotonic reading.
+    started: Option<Duration>,
     duration: Option<Duration>,
     message: Option<String>,
     /// Its dependents are skipped: it failed, or was skipped because a dependency failed.
@@ -217,10 +218,10 @@ impl PipelineRun {
                     tasks: stage.tasks.len(),
                 },
             );
-            let started = Instant::now();
+            let started = self.shared.clock.monotonic();
             let result = self.run_stage(p, sid).await;
             self.report(p, sid);
-            let duration_ms = millis(started.elapsed());
+            let duration_ms = millis(self.shared.clock.monotonic().saturating_sub(started));
             let result = match result {
                 Err(reason) => Err(reason),
                 Ok(()) => self.gates(p, sid),

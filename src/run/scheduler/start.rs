@@ -12,7 +12,6 @@ use crate::run::status::TaskStatus;
 use crate::run::{days, ids};
 use serde_json::{Map, Value};
 use std::sync::Arc;
-use std::time::Instant;
 use tokio::sync::mpsc;
 
 impl PipelineRun {
@@ -40,7 +39,7 @@ impl PipelineRun {
             return Started::Done;
         }
         let joined = self.joined(p, t);
-        self.state[t.index()].started = Some(Instant::now());
+        self.state[t.index()].started = Some(self.shared.clock.monotonic());
         let (merged, dropped) = match context::resolve(p, &joined, p.merge, task.joins) {
             Ok(resolved) => resolved,
             Err(collision) => {
