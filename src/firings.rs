@@ -1,7 +1,7 @@
 //! The triggers of compiled pipelines merged into one timeline: what fires
 //! when, and what it runs. `pipec next` prints it; a scheduler sleeps on it.
 
-use crate::ir::{Market, PipelineId, Program};
+use crate::ir::{Market, MarketError, PipelineId, Program};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use serde::Serialize;
@@ -32,15 +32,21 @@ pub fn timeline(
     after: DateTime<Utc>,
     until: Option<DateTime<Utc>>,
     limit: usize,
-) -> Result<Vec<Firing>, String> {
+) -> Result<Vec<Firing>, TimelineError> {
     let mut all = Vec::new();
     for &id in pipelines {
         let pipeline = program.pipeline(id);
         for trigger in &pipeline.triggers {
-            let market = Market::load(pipeline, trigger.calendar.as_deref())?;
+            let at_trigger = |cause| TimelineError {
+                pipeline: pipeline.name.clone(),
+                trigger: trigger.name.clone(),
+                cause,
+            };
+            let market = Market::load(pipeline, trigger.calendar.as_deref())
+                .map_err(|e| at_trigger(TimelineCause::Market(e)))?;
             let schedule = trigger
                 .schedule(program)
-                .ok_or_else(|| format!("trigger `{}` has no valid schedule", trigger.name))?;
+                .ok_or_else(|| at_trigger(TimelineCause::NoSchedule))?;
             let zone: Tz = trigger.zone;
             let stages: Vec<String> = trigger
                 .stages
@@ -69,3 +75,30 @@ pub fn timeline(
     all.truncate(limit);
     Ok(all)
 }
+
+/// A trigger whose firings cannot be listed: only an IR not made by the
+/// checker (which resolves calendars and schedules) gets one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimelineError {
+    pub pipeline: String,
+    pub trigger: String,
+    pub cause: TimelineCause,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TimelineCause {
+    Market(MarketError),
+    NoSchedule,
+}
+
+impl std::fmt::Display for TimelineError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "trigger `{}` of `{}`: ", self.trigger, self.pipeline)?;
+        match &self.cause {
+            TimelineCause::Market(e) => write!(f, "{e}"),
+            TimelineCause::NoSchedule => write!(f, "it has no valid schedule"),
+        }
+    }
+}
+
+impl std::error::Error for TimelineError {}

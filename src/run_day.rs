@@ -3,7 +3,7 @@
 //! refused with the next day one does, unless `--any-day` says otherwise. A
 //! pipeline without triggers runs on any day.
 
-use crate::firings::{timeline, Firing};
+use crate::firings::{timeline, Firing, TimelineError};
 use crate::ir::{PipelineId, Program};
 use chrono::{Days, NaiveDate, TimeZone, Utc};
 
@@ -15,7 +15,7 @@ pub fn check(
     pipeline: PipelineId,
     trigger: Option<&str>,
     as_of: NaiveDate,
-) -> Result<(), String> {
+) -> Result<(), RunDayError> {
     let p = program.pipeline(pipeline);
     if p.triggers.is_empty() {
         return Ok(());
@@ -29,7 +29,9 @@ pub fn check(
     let after = Utc.from_utc_datetime(&start.and_hms_opt(0, 0, 0).unwrap_or_default());
     let until = after + chrono::Duration::days(i64::try_from(LOOK_AHEAD_DAYS).unwrap_or(400));
     let mut next = None;
-    for firing in timeline(program, &[pipeline], after, Some(until), usize::MAX)? {
+    for firing in timeline(program, &[pipeline], after, Some(until), usize::MAX)
+        .map_err(RunDayError::Timeline)?
+    {
         let day = firing.at.with_timezone(&firing.zone).date_naive();
         if !counts(&firing) || day < as_of {
             continue;
@@ -40,19 +42,53 @@ pub fn check(
         next = Some((day, firing.trigger));
         break;
     }
-    let whose = match trigger {
-        Some(t) => format!("trigger `{t}` of `{}` does not fire", p.name),
-        None => format!("no trigger of `{}` fires", p.name),
-    };
-    let next = match next {
-        Some((day, t)) => format!(
-            "the next day one does is {day} ({}, `{t}`)",
-            day.format("%A")
-        ),
-        None => format!("none does in the {LOOK_AHEAD_DAYS} days after it"),
-    };
-    Err(format!(
-        "{whose} on {as_of} ({}); {next}. Add --any-day to run it for {as_of} anyway",
-        as_of.format("%A")
-    ))
+    Err(RunDayError::NoFiring {
+        pipeline: p.name.clone(),
+        trigger: trigger.map(str::to_string),
+        as_of,
+        next,
+    })
 }
+
+#[derive(Debug)]
+pub enum RunDayError {
+    /// No trigger (or not the one asked for) fires on the day.
+    NoFiring {
+        pipeline: String,
+        trigger: Option<String>,
+        as_of: NaiveDate,
+        /// The next day one does, and which trigger.
+        next: Option<(NaiveDate, String)>,
+    },
+    Timeline(TimelineError),
+}
+
+impl std::fmt::Display for RunDayError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (pipeline, trigger, as_of, next) = match self {
+            RunDayError::Timeline(e) => return write!(f, "{e}"),
+            RunDayError::NoFiring {
+                pipeline,
+                trigger,
+                as_of,
+                next,
+            } => (pipeline, trigger, as_of, next),
+        };
+        match trigger {
+            Some(t) => write!(f, "trigger `{t}` of `{pipeline}` does not fire")?,
+            None => write!(f, "no trigger of `{pipeline}` fires")?,
+        }
+        write!(f, " on {as_of} ({}); ", as_of.format("%A"))?;
+        match next {
+            Some((day, t)) => write!(
+                f,
+                "the next day one does is {day} ({}, `{t}`)",
+                day.format("%A")
+            )?,
+            None => write!(f, "none does in the {LOOK_AHEAD_DAYS} days after it")?,
+        }
+        write!(f, ". Add --any-day to run it for {as_of} anyway")
+    }
+}
+
+impl std::error::Error for RunDayError {}

@@ -3,6 +3,7 @@
 //! into it as observer and memo.
 
 use chrono::NaiveDate;
+use clap::builder::{PossibleValuesParser, TypedValueParser};
 use pipec::clock::Clock;
 use pipec::health::{Level, StaleOnly};
 use pipec::ir::{PipelineId, Program, StageId};
@@ -37,7 +38,12 @@ pub struct DurableArgs {
     #[arg(long, conflicts_with_all = ["resume", "trigger", "stages"])]
     pub stale: bool,
     /// With --stale: the least staleness that counts.
-    #[arg(long, value_enum, default_value_t = Level::Yellow, requires = "stale")]
+    #[arg(
+        long,
+        default_value = "yellow",
+        value_parser = PossibleValuesParser::new(Level::ALL.map(Level::label)).try_map(|s| s.parse::<Level>()),
+        requires = "stale"
+    )]
     pub min_staleness: Level,
 }
 
@@ -64,7 +70,8 @@ pub fn stale(
     let p = program.pipeline(pipeline);
     let path = state_path(args, file);
     let db = Store::open(&path).map_err(|e| e.to_string())?;
-    let all = pipec::health::assess(program, &db, Some(&p.name), clock.now())?;
+    let all = pipec::health::assess(program, &db, Some(&p.name), clock.now())
+        .map_err(|e| e.to_string())?;
     let mut stages = Vec::new();
     let mut producers = HashSet::new();
     let mut sources = Vec::new();

@@ -63,7 +63,7 @@ pub fn sources(
     }
     let path = state.map_or_else(|| store::default_path(file), std::path::Path::to_path_buf);
     let db = Store::open(&path).map_err(|e| e.to_string())?;
-    health::assess(&program, &db, pipeline, now)
+    health::assess(&program, &db, pipeline, now).map_err(|e| e.to_string())
 }
 
 fn check(args: &Args) -> Result<(String, bool), String> {

@@ -4,6 +4,7 @@
 //! nobody ever reads a lock without its pid. A lock left by a dead
 //! process (kill -9, power cut) is taken over; a live one is refused.
 
+use super::Error;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -19,11 +20,13 @@ impl DaemonLock {
         PathBuf::from(name)
     }
 
-    pub fn acquire(state: &Path) -> Result<DaemonLock, String> {
+    pub fn acquire(state: &Path) -> Result<DaemonLock, Error> {
         let path = Self::path_for(state);
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| format!("cannot create `{}`: {e}", dir.display()))?;
+            std::fs::create_dir_all(dir).map_err(|source| Error::Lock {
+                path: dir.to_path_buf(),
+                source,
+            })?;
         }
         for _ in 0..2 {
             match std::fs::OpenOptions::new()
@@ -34,26 +37,29 @@ impl DaemonLock {
                 Ok(mut f) => {
                     writeln!(f, "{}", std::process::id())
                         .and_then(|()| f.sync_all())
-                        .map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
+                        .map_err(|source| Error::Lock {
+                            path: path.clone(),
+                            source,
+                        })?;
                     return Ok(DaemonLock { path });
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
                     let holder = std::fs::read_to_string(&path).unwrap_or_default();
                     let pid: Option<i64> = holder.trim().parse().ok();
                     if let Some(pid) = pid.filter(|p| crate::store::process_alive(*p)) {
-                        return Err(format!(
-                            "another daemon (pid {pid}) drives the state store `{}` (lock `{}`)",
-                            state.display(),
-                            path.display()
-                        ));
+                        return Err(Error::Locked {
+                            pid,
+                            state: state.to_path_buf(),
+                            lock: path,
+                        });
                     }
                     // Its holder is gone: take it over.
                     let _ = std::fs::remove_file(&path);
                 }
-                Err(e) => return Err(format!("cannot create `{}`: {e}", path.display())),
+                Err(source) => return Err(Error::Lock { path, source }),
             }
         }
-        Err(format!("cannot take the lock `{}`", path.display()))
+        Err(Error::LockContended(path))
     }
 }
 

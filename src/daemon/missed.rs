@@ -4,9 +4,10 @@
 //! than D (the older ones are recorded as missed). A trigger the store has
 //! never seen fire missed nothing: the daemon starts from now.
 
+use super::Error;
 use crate::firings::{timeline, Firing};
 use crate::ir::{Missed, PipelineId, Program};
-use crate::store::{Store, StoreError};
+use crate::store::Store;
 use chrono::{DateTime, Utc};
 
 pub struct Missing {
@@ -21,16 +22,14 @@ pub fn missed_firings(
     pid: PipelineId,
     store: &Store,
     now: DateTime<Utc>,
-) -> Result<Missing, String> {
+) -> Result<Missing, Error> {
     let p = program.pipeline(pid);
     let mut out = Missing {
         missed: Vec::new(),
         late: Vec::new(),
     };
     for trigger in &p.triggers {
-        let last = store
-            .last_firing(&p.name, &trigger.name)
-            .map_err(|e: StoreError| e.to_string())?;
+        let last = store.last_firing(&p.name, &trigger.name)?;
         let Some(last) = last else { continue };
         let mut gone: Vec<Firing> = timeline(program, &[pid], last, Some(now), 100_000)?
             .into_iter()

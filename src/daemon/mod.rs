@@ -5,11 +5,13 @@
 //! applies each trigger's missed-firing policy after downtime; and on stop
 //! interrupts its runs, waits for them to record it, and releases its lock.
 
+mod error;
 mod fire;
 mod lock;
 mod missed;
 pub mod pause;
 
+pub use error::Error;
 pub use fire::run_key;
 pub use lock::DaemonLock;
 
@@ -69,10 +71,10 @@ type Interrupts = Arc<Mutex<HashMap<(String, String, String), Interrupt>>>;
 pub async fn run_daemon(
     targets: Vec<Target>,
     mut options: DaemonOptions,
-) -> Result<DaemonReport, String> {
+) -> Result<DaemonReport, Error> {
     let _lock = DaemonLock::acquire(&options.state)?;
     let targets: Vec<Arc<Target>> = targets.into_iter().map(Arc::new).collect();
-    let mut db = Store::open(&options.state).map_err(|e| e.to_string())?;
+    let mut db = Store::open(&options.state)?;
     let mut report = DaemonReport::default();
     let inflight: InFlight = Arc::default();
     let mut runs: JoinSet<()> = JoinSet::new();
@@ -90,8 +92,7 @@ pub async fn run_daemon(
         for &pid in &t.pipelines {
             let m = missed::missed_firings(&t.program, pid, &db, start)?;
             for f in &m.missed {
-                db.record_firing(&f.pipeline, &f.trigger, f.at, None, "missed")
-                    .map_err(|e| e.to_string())?;
+                db.record_firing(&f.pipeline, &f.trigger, f.at, None, "missed")?;
                 tell(f, "missed");
                 report.missed += 1;
             }
@@ -156,8 +157,7 @@ pub async fn run_daemon(
                 // was stopped): the firing was missed, and its policy decides.
                 let late = options.clock.now() - f.at;
                 if late > LATE_TOLERANCE && !missed::runs_late(&t.program, pid, &f, late) {
-                    db.record_firing(&f.pipeline, &f.trigger, f.at, None, "missed")
-                        .map_err(|e| e.to_string())?;
+                    db.record_firing(&f.pipeline, &f.trigger, f.at, None, "missed")?;
                     tell(&f, "missed");
                     report.missed += 1;
                     continue;
@@ -213,7 +213,7 @@ fn fire(
     interrupts: &Interrupts,
     report: &mut DaemonReport,
     tell: &dyn Fn(&Firing, &str),
-) -> Result<(), String> {
+) -> Result<(), Error> {
     let key = run_key(target, pid, &firing);
     let k = (
         key.pipeline.clone(),
@@ -222,7 +222,6 @@ fn fire(
     );
     let record = |db: &mut Store, status: &str| {
         db.record_firing(&firing.pipeline, &firing.trigger, firing.at, None, status)
-            .map_err(|e| e.to_string())
     };
     if options.dry_run {
         record(db, "dry")?;

@@ -9,12 +9,12 @@ mod stale;
 
 pub use stale::StaleOnly;
 
-use crate::ir::{Age, Market, Program};
+use crate::ir::{Age, Market, MarketError, Program};
 use crate::store::{parse_stamp, Store, StoreError};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Level {
     Green,
@@ -22,7 +22,20 @@ pub enum Level {
     Red,
 }
 
+impl std::str::FromStr for Level {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Level, String> {
+        Level::ALL
+            .into_iter()
+            .find(|l| l.label() == text)
+            .ok_or_else(|| format!("`{text}` is not green, yellow or red"))
+    }
+}
+
 impl Level {
+    pub const ALL: [Level; 3] = [Level::Green, Level::Yellow, Level::Red];
+
     pub fn label(self) -> &'static str {
         match self {
             Level::Green => "green",
@@ -55,17 +68,17 @@ pub fn assess(
     store: &Store,
     only: Option<&str>,
     now: DateTime<Utc>,
-) -> Result<Vec<SourceHealth>, String> {
+) -> Result<Vec<SourceHealth>, HealthError> {
     let mut out = Vec::new();
     for p in &program.pipelines {
         if only.is_some_and(|o| o != p.name) || p.sources.is_empty() {
             continue;
         }
-        let market = Market::load(p, None)?;
+        let market = Market::load(p, None).map_err(HealthError::Market)?;
         for s in &p.sources {
             let produced_at = store
                 .last_produced(&p.name, &s.name)
-                .map_err(|e: StoreError| e.context_string(store.path()))?
+                .map_err(|e: StoreError| HealthError::Store(e.context(store.path())))?
                 .as_deref()
                 .and_then(parse_stamp);
             let age_millis = produced_at.map(|t| (now - t).num_milliseconds().max(0));
@@ -127,3 +140,21 @@ pub fn human_millis(m: u64) -> String {
     let whole_seconds = if m >= 1000 { m / 1000 * 1000 } else { m };
     crate::syntax::format_duration(whole_seconds)
 }
+
+/// Why freshness could not be judged.
+#[derive(Debug)]
+pub enum HealthError {
+    Market(MarketError),
+    Store(StoreError),
+}
+
+impl std::fmt::Display for HealthError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            HealthError::Market(e) => write!(f, "{e}"),
+            HealthError::Store(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for HealthError {}

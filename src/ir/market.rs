@@ -1,7 +1,7 @@
 //! The market a pipeline or trigger follows, made ready for the time module:
 //! its calendar loaded (built in or from a file) and its windows applied.
 
-use super::{CalendarChoice, Pipeline};
+use super::{CalendarChoice, MarketError, Pipeline};
 use crate::time::calendar::{self, Calendar, ExtendedHours};
 use crate::time::market_state::{MarketClock, MarketHours};
 use crate::time::session::{NoExchange, SessionCalendar};
@@ -32,7 +32,7 @@ impl Market {
     /// The market of `pipeline`, or of the built-in calendar `code` when a
     /// trigger names its own. Reads no file: a calendar file was loaded by
     /// the checker (an IR not made by the checker has none, and is refused).
-    pub fn load(pipeline: &Pipeline, code: Option<&str>) -> Result<Market, String> {
+    pub fn load(pipeline: &Pipeline, code: Option<&str>) -> Result<Market, MarketError> {
         let calendar = match (code, &pipeline.calendar) {
             (Some(code), _) => Some(Shared::Builtin(load_builtin(code)?)),
             (None, Some(CalendarChoice::Builtin(code))) => {
@@ -40,12 +40,7 @@ impl Market {
             }
             (None, Some(CalendarChoice::File(path))) => match &pipeline.file_calendar {
                 Some(calendar) => Some(Shared::File(calendar.clone())),
-                None => {
-                    return Err(format!(
-                        "the calendar file `{}` was not loaded by the checker",
-                        path.display()
-                    ))
-                }
+                None => return Err(MarketError::FileNotLoaded(path.clone())),
             },
             (None, None) => None,
         };
@@ -79,6 +74,6 @@ impl Market {
     }
 }
 
-fn load_builtin(code: &str) -> Result<&'static Calendar, String> {
-    calendar::builtin(code).ok_or_else(|| format!("unknown calendar `{code}`"))
+fn load_builtin(code: &str) -> Result<&'static Calendar, MarketError> {
+    calendar::builtin(code).ok_or_else(|| MarketError::UnknownCalendar(code.to_string()))
 }

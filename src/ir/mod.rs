@@ -7,6 +7,7 @@
 
 mod expr;
 mod market;
+mod market_error;
 mod policy;
 pub mod public;
 mod schedule;
@@ -16,6 +17,7 @@ pub mod words;
 
 pub use expr::{BinaryOp, Expr, ExprKind, Function, Type, UnaryOp};
 pub use market::Market;
+pub use market_error::MarketError;
 pub use policy::{Backoff, Policy, Terminal};
 pub use schedule::day_set;
 pub use shape::{Field, Shape};

@@ -27,6 +27,68 @@ pub struct Event {
     pub kind: EventKind,
 }
 
+/// Why an attempt failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum FailureCause {
+    /// A command exited with a non-zero status.
+    Exit { code: i32 },
+    /// A command was killed by a signal.
+    Signal { signal: i32 },
+    /// It ran past its timeout.
+    Timeout { after_ms: u64 },
+    /// Its answer was not JSON, or not what its `returns` declares.
+    BadOutput,
+    /// It could not start, or said it failed (`builtin fail`, a Rust
+    /// function's `Err`).
+    Error,
+}
+
+/// Why a task was skipped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SkipCause {
+    /// It failed and its policy is `skip`.
+    Policy,
+    /// Its `when` is false on the as-of date.
+    Condition,
+    /// Its pipeline's market is not in a state it `requires`.
+    MarketState,
+    /// A dependency failed or was skipped without running.
+    Dependency,
+    /// An earlier stage failed, so its stage never started.
+    EarlierStage,
+    /// The run was stopped (interrupted, cancelled, past `run_timeout`).
+    Stopped,
+}
+
+impl SkipCause {
+    /// The word the store and the API use.
+    pub fn label(self) -> &'static str {
+        match self {
+            SkipCause::Policy => "policy",
+            SkipCause::Condition => "condition",
+            SkipCause::MarketState => "market_state",
+            SkipCause::Dependency => "dependency",
+            SkipCause::EarlierStage => "earlier_stage",
+            SkipCause::Stopped => "stopped",
+        }
+    }
+}
+
+impl FailureCause {
+    /// The word the store and the API use.
+    pub fn label(self) -> &'static str {
+        match self {
+            FailureCause::Exit { .. } => "exit",
+            FailureCause::Signal { .. } => "signal",
+            FailureCause::Timeout { .. } => "timeout",
+            FailureCause::BadOutput => "bad_output",
+            FailureCause::Error => "error",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum EventKind {
@@ -103,6 +165,8 @@ pub enum EventKind {
         task: String,
         attempt: u32,
         error: String,
+        /// Why, as data.
+        cause: FailureCause,
         /// The status a command exited with, when that is how it failed.
         exit_code: Option<i32>,
         wait_ms: u64,
@@ -118,6 +182,8 @@ pub enum EventKind {
         task: String,
         attempt: u32,
         error: String,
+        /// Why, as data.
+        cause: FailureCause,
         /// The status a command exited with, when that is how it failed.
         exit_code: Option<i32>,
         duration_ms: u64,
@@ -127,6 +193,8 @@ pub enum EventKind {
         task: String,
         attempt: u32,
         error: String,
+        /// Why, as data.
+        cause: FailureCause,
         /// The status a command exited with, when that is how it failed.
         exit_code: Option<i32>,
         duration_ms: u64,
@@ -136,6 +204,8 @@ pub enum EventKind {
         task: String,
         attempt: u32,
         error: String,
+        /// Why, as data.
+        cause: FailureCause,
         /// The status a command exited with, when that is how it failed.
         exit_code: Option<i32>,
         duration_ms: u64,
@@ -151,10 +221,10 @@ pub enum EventKind {
         stage: String,
         task: String,
         reason: String,
-        /// It failed and its policy is `skip` (not a day condition, a market
-        /// state, a failed dependency or a stopped run).
-        by_policy: bool,
-        /// With `by_policy`: the status a command exited with, when that is how it failed.
+        /// Why, as data.
+        cause: SkipCause,
+        /// With cause `policy`: the status a command exited with, when that
+        /// is how it failed.
         exit_code: Option<i32>,
     },
     /// Completed earlier for the same run key (a resumed run): not run again,

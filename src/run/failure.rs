@@ -4,7 +4,7 @@
 //! so. One exhaustive match: a new policy does not compile until it is
 //! decided here.
 
-use super::events::EventKind;
+use super::events::{EventKind, SkipCause};
 use super::executor::Failure;
 use super::status::TaskStatus;
 use crate::ir::Terminal;
@@ -35,6 +35,7 @@ pub(crate) struct Place {
 pub(crate) fn settle(terminal: Terminal<'_>, failure: &Failure, at: Place) -> Settled {
     let error = failure.text();
     let exit_code = failure.exit_code();
+    let cause = failure.cause();
     let Place {
         stage,
         task,
@@ -53,6 +54,7 @@ pub(crate) fn settle(terminal: Terminal<'_>, failure: &Failure, at: Place) -> Se
                 task,
                 attempt,
                 error,
+                cause,
                 exit_code,
                 duration_ms,
             },
@@ -69,7 +71,7 @@ pub(crate) fn settle(terminal: Terminal<'_>, failure: &Failure, at: Place) -> Se
                     stage,
                     task,
                     reason,
-                    by_policy: true,
+                    cause: SkipCause::Policy,
                     exit_code,
                 },
             }
@@ -85,6 +87,7 @@ pub(crate) fn settle(terminal: Terminal<'_>, failure: &Failure, at: Place) -> Se
                 task,
                 attempt,
                 error,
+                cause,
                 exit_code,
                 duration_ms,
             },
@@ -101,13 +104,14 @@ pub(crate) fn settle(terminal: Terminal<'_>, failure: &Failure, at: Place) -> Se
                         duration_ms,
                     },
                 ),
-                Failure::Exited { .. } | Failure::Error(_) => (
+                Failure::Exited { .. } | Failure::BadOutput(_) | Failure::Error(_) => (
                     TaskStatus::Failed,
                     EventKind::TaskFailed {
                         stage,
                         task,
                         attempt,
                         error: error.clone(),
+                        cause,
                         exit_code,
                         duration_ms,
                     },

@@ -6,7 +6,7 @@
 //! `RunOptions::ignore_market_state` (`--ignore-market-state`) lifts it.
 
 use super::gate::duration_text;
-use crate::ir::{Market, Task};
+use crate::ir::{Market, MarketError, Task};
 use crate::time::market_state::{MarketClock, MarketState};
 use crate::time::session::SessionCalendar;
 use chrono::{DateTime, Utc};
@@ -21,7 +21,11 @@ pub(crate) enum Verdict {
     Skip(String),
 }
 
-pub(crate) fn judge(market: &Result<Market, String>, task: &Task, now: DateTime<Utc>) -> Verdict {
+pub(crate) fn judge(
+    market: &Result<Market, MarketError>,
+    task: &Task,
+    now: DateTime<Utc>,
+) -> Verdict {
     if task.requires.is_empty() {
         return Verdict::Run;
     }

@@ -18,7 +18,8 @@
 
 mod context;
 mod days;
-pub mod events;
+mod error;
+mod events;
 mod executor;
 mod failure;
 mod gate;
@@ -37,7 +38,8 @@ mod status;
 mod stop;
 pub mod view;
 
-pub use events::{Event, EventKind, JsonlWriter, Observer};
+pub use error::{Error, SecretProblem};
+pub use events::{Event, EventKind, FailureCause, JsonlWriter, Observer, SkipCause};
 pub use executor::tree::{adopt_orphans, end_leftovers, reap_orphans};
 pub use memo::{Memo, Restored};
 pub use registry::{HandlerContext, HandlerFuture, HandlerResult, Registry};
@@ -111,10 +113,10 @@ pub fn new_run_id(clock: &dyn Clock) -> String {
 
 /// Runs a pipeline to the end. `Err` only when the run cannot start (the run
 /// folder cannot be created); everything after that is in the report.
-pub async fn execute(program: Arc<Program>, options: RunOptions) -> Result<RunReport, String> {
+pub async fn execute(program: Arc<Program>, options: RunOptions) -> Result<RunReport, Error> {
     let started = options.clock.monotonic();
     let Some(pipeline) = program.pipelines.get(options.pipeline.0 as usize) else {
-        return Err(format!("no pipeline #{}", options.pipeline.0));
+        return Err(Error::NoPipeline(options.pipeline));
     };
     let pipeline_name = pipeline.name.clone();
     let stages = options.stages.clone().unwrap_or_else(|| {
@@ -132,10 +134,13 @@ pub async fn execute(program: Arc<Program>, options: RunOptions) -> Result<RunRe
     // Before anything exists of the run: a missing secret is the caller's to fix.
     let secrets = Secrets::load(&program, options.pipeline)?;
     let rundir = RunDir::create(&options.run_dir)?;
-    let events_file = Arc::new(
-        JsonlWriter::create(&rundir.events())
-            .map_err(|e| format!("cannot create `{}`: {e}", rundir.events().display()))?,
-    );
+    let events_file =
+        Arc::new(
+            JsonlWriter::create(&rundir.events()).map_err(|source| Error::RunFolder {
+                path: rundir.events(),
+                source,
+            })?,
+        );
     let mut observers: Vec<Arc<dyn Observer>> = vec![events_file.clone()];
     observers.extend(options.observers.iter().cloned());
     let emitter = Emitter::new(
@@ -244,7 +249,7 @@ pub async fn execute(program: Arc<Program>, options: RunOptions) -> Result<RunRe
         report.warnings.push(e);
     }
     if let Err(e) = rundir.write_json(&rundir.root().join("summary.json"), &report) {
-        report.warnings.push(e);
+        report.warnings.push(e.to_string());
     }
     Ok(report)
 }

@@ -1,6 +1,7 @@
 //! The run folder: logs per attempt, the events file, forensic captures, the
 //! shared scratch folder and the final summary.
 
+use super::error::Error;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
@@ -10,11 +11,10 @@ pub struct RunDir {
 }
 
 impl RunDir {
-    pub fn create(root: &Path) -> Result<Self, String> {
+    pub fn create(root: &Path) -> Result<Self, Error> {
         for sub in ["logs", "work", "forensics"] {
-            let dir = root.join(sub);
-            std::fs::create_dir_all(&dir)
-                .map_err(|e| format!("cannot create `{}`: {e}", dir.display()))?;
+            let path = root.join(sub);
+            std::fs::create_dir_all(&path).map_err(|source| Error::RunFolder { path, source })?;
         }
         // Absolute: handlers run in the pipeline's folder and get these paths.
         let root = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
@@ -35,31 +35,29 @@ impl RunDir {
 
     /// `logs/<pipeline>/<task>.<attempt>.stdout` and `.stderr`, created by
     /// the first byte written (the folder too).
-    pub fn logs(
-        &self,
-        pipeline: &str,
-        task: &str,
-        attempt: u32,
-    ) -> Result<(PathBuf, PathBuf), String> {
+    pub fn logs(&self, pipeline: &str, task: &str, attempt: u32) -> (PathBuf, PathBuf) {
         let dir = self.root.join("logs").join(pipeline);
-        Ok((
+        (
             dir.join(format!("{task}.{attempt}.stdout")),
             dir.join(format!("{task}.{attempt}.stderr")),
-        ))
+        )
     }
 
     /// Writes `forensics/<name>.json`.
-    pub fn capture(&self, name: &str, value: &impl Serialize) -> Result<PathBuf, String> {
+    pub fn capture(&self, name: &str, value: &impl Serialize) -> Result<PathBuf, Error> {
         self.write_json(
             &self.root.join("forensics").join(format!("{name}.json")),
             value,
         )
     }
 
-    pub fn write_json(&self, path: &Path, value: &impl Serialize) -> Result<PathBuf, String> {
-        let text = serde_json::to_vec_pretty(value).map_err(|e| e.to_string())?;
-        std::fs::write(path, text)
-            .map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
+    pub fn write_json(&self, path: &Path, value: &impl Serialize) -> Result<PathBuf, Error> {
+        let failed = |source| Error::RunFolder {
+            path: path.to_path_buf(),
+            source,
+        };
+        let text = serde_json::to_vec_pretty(value).map_err(|e| failed(e.into()))?;
+        std::fs::write(path, text).map_err(failed)?;
         Ok(path.to_path_buf())
     }
 }

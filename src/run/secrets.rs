@@ -5,6 +5,7 @@
 //! the logs, events, store, summary, forensics, gate messages and terminal
 //! never see it: they are all made of what handlers printed.
 
+use super::error::{Error, SecretProblem};
 use crate::ir::{EnvValue, PipelineId, Program, Work};
 use std::collections::BTreeMap;
 
@@ -13,7 +14,7 @@ pub const MASK: &str = "***";
 
 /// Values shorter than this cannot be hidden without mangling ordinary
 /// output (a one-digit "secret" would mask every such digit): refused.
-const SHORTEST: usize = 4;
+pub(crate) const SHORTEST: usize = 4;
 
 /// The secrets a run's handlers use, by variable name.
 #[derive(Debug, Default, Clone)]
@@ -24,7 +25,7 @@ pub struct Secrets {
 impl Secrets {
     /// Reads every secret the handlers of `pipeline` (and the pipelines it
     /// runs) use from pipec's environment. `Err` names what is missing.
-    pub fn load(program: &Program, pipeline: PipelineId) -> Result<Secrets, String> {
+    pub fn load(program: &Program, pipeline: PipelineId) -> Result<Secrets, Error> {
         let mut values = BTreeMap::new();
         let mut problems = Vec::new();
         let mut seen = vec![false; program.pipelines.len()];
@@ -54,15 +55,16 @@ impl Secrets {
                         Ok(v) if v.len() >= SHORTEST => {
                             values.insert(name.clone(), v);
                         }
-                        Ok(v) => problems.push(format!(
-                            "the secret `{name}` (handler `{}`) is {} byte(s) long; pipec hides secrets in what it records only from {SHORTEST} bytes",
-                            handler.name,
-                            v.len()
-                        )),
-                        Err(_) => problems.push(format!(
-                            "handler `{}` needs the secret `{name}`, but pipec's environment has no `{name}` (or it is not UTF-8)",
-                            handler.name
-                        )),
+                        Ok(v) => problems.push(SecretProblem {
+                            secret: name.clone(),
+                            handler: handler.name.clone(),
+                            length: Some(v.len()),
+                        }),
+                        Err(_) => problems.push(SecretProblem {
+                            secret: name.clone(),
+                            handler: handler.name.clone(),
+                            length: None,
+                        }),
                     }
                 }
             }
@@ -72,7 +74,7 @@ impl Secrets {
         } else {
             problems.sort();
             problems.dedup();
-            Err(problems.join("; "))
+            Err(Error::Secrets(problems))
         }
     }
 

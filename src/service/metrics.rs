@@ -79,9 +79,7 @@ pub(crate) async fn scrape(
 ) -> Result<impl IntoResponse, ApiError> {
     s.auth.check(&headers, Access::Read)?;
     let service = s.clone();
-    let text = s
-        .with_store(move |store| render(&service, store).map_err(ApiError::internal))
-        .await?;
+    let text = s.with_store(move |store| render(&service, store)).await?;
     Ok((
         [(
             axum::http::header::CONTENT_TYPE,
@@ -91,8 +89,8 @@ pub(crate) async fn scrape(
     ))
 }
 
-fn render(s: &Service, store: &Store) -> Result<String, String> {
-    let e = |e: crate::store::StoreError| e.to_string();
+fn render(s: &Service, store: &Store) -> Result<String, ApiError> {
+    let e = ApiError::store;
     let mut out = Exposition {
         text: String::new(),
     };
@@ -215,7 +213,7 @@ fn render(s: &Service, store: &Store) -> Result<String, String> {
     let mut next = Vec::new();
     for target in &s.targets {
         let program = &target.program;
-        for h in crate::health::assess(program, store, None, now)? {
+        for h in crate::health::assess(program, store, None, now).map_err(ApiError::internal)? {
             if let Some(ms) = h.age_millis {
                 ages.push((h.pipeline.clone(), h.source.clone(), ms as f64 / 1000.0));
             }
@@ -231,7 +229,8 @@ fn render(s: &Service, store: &Store) -> Result<String, String> {
             if p.triggers.is_empty() {
                 continue;
             }
-            let upcoming = timeline(program, &[id], now, None, 4 * p.triggers.len())?;
+            let upcoming = timeline(program, &[id], now, None, 4 * p.triggers.len())
+                .map_err(ApiError::internal)?;
             for trigger in &p.triggers {
                 if let Some(f) = upcoming.iter().find(|f| f.trigger == trigger.name) {
                     next.push((

@@ -110,27 +110,27 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    pub(crate) fn new(status: StatusCode, message: impl Into<String>) -> ApiError {
+    pub(crate) fn new(status: StatusCode, message: impl std::fmt::Display) -> ApiError {
         ApiError {
             status,
-            message: message.into(),
+            message: message.to_string(),
         }
     }
 
-    pub(crate) fn not_found(message: impl Into<String>) -> ApiError {
+    pub(crate) fn not_found(message: impl std::fmt::Display) -> ApiError {
         Self::new(StatusCode::NOT_FOUND, message)
     }
 
-    pub(crate) fn bad_request(message: impl Into<String>) -> ApiError {
+    pub(crate) fn bad_request(message: impl std::fmt::Display) -> ApiError {
         Self::new(StatusCode::BAD_REQUEST, message)
     }
 
-    pub(crate) fn internal(message: impl Into<String>) -> ApiError {
-        Self::new(StatusCode::INTERNAL_SERVER_ERROR, message)
+    pub(crate) fn internal(error: impl std::fmt::Display) -> ApiError {
+        Self::new(StatusCode::INTERNAL_SERVER_ERROR, error)
     }
 
     pub(crate) fn store(e: StoreError) -> ApiError {
-        Self::new(StatusCode::SERVICE_UNAVAILABLE, e.to_string())
+        Self::new(StatusCode::SERVICE_UNAVAILABLE, e)
     }
 }
 

@@ -235,7 +235,7 @@ async fn execute(program: Arc<crate::ir::Program>, options: RunOptions, claimed:
     // (a run folder that cannot be made): mark the run so it is not left `running`.
     let clock = options.clock.clone();
     if let Err(e) = run::execute(program, options).await {
-        claimed.recorder.fail_to_start(&e, clock.now());
+        claimed.recorder.fail_to_start(&e.to_string(), clock.now());
     }
 }
 

@@ -102,6 +102,8 @@ pub struct TaskDetail {
     pub ended_at: Option<String>,
     pub duration_ms: Option<i64>,
     pub message: Option<String>,
+    /// Why it did not succeed (`exit`, `timeout`, `policy`, `dependency`, …).
+    pub cause: Option<String>,
 }
 
 /// An attempt of a run, as the service shows it.
@@ -116,6 +118,8 @@ pub struct AttemptDetail {
     pub ended_at: Option<String>,
     pub duration_ms: Option<i64>,
     pub error: Option<String>,
+    /// Why it failed: `exit`, `signal`, `timeout`, `bad_output` or `error`.
+    pub cause: Option<String>,
     pub exit_code: Option<i64>,
     /// The run folder its logs are in.
     #[serde(skip)]
@@ -147,8 +151,8 @@ pub struct GateDetail {
 impl Store {
     pub fn task_details(&self, run_id: &str) -> Result<Vec<TaskDetail>, StoreError> {
         let mut stmt = self.conn.prepare(
-            "SELECT pipeline, stage, task, status, attempts, started_at, ended_at, duration_ms, message \
-             FROM tasks WHERE run_id = ?1 ORDER BY COALESCE(started_at, ended_at, ''), rowid",
+            "SELECT pipeline, stage, task, status, attempts, started_at, ended_at, duration_ms, message, \
+             cause FROM tasks WHERE run_id = ?1 ORDER BY COALESCE(started_at, ended_at, ''), rowid",
         )?;
         let rows = stmt.query_map([run_id], |r| {
             Ok(TaskDetail {
@@ -161,6 +165,7 @@ impl Store {
                 ended_at: r.get(6)?,
                 duration_ms: r.get(7)?,
                 message: r.get(8)?,
+                cause: r.get(9)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -169,7 +174,7 @@ impl Store {
     pub fn attempt_details(&self, run_id: &str) -> Result<Vec<AttemptDetail>, StoreError> {
         let mut stmt = self.conn.prepare(
             "SELECT pipeline, stage, task, attempt, status, started_at, ended_at, duration_ms, error, \
-             exit_code, run_dir FROM attempts WHERE run_id = ?1 ORDER BY id",
+             exit_code, run_dir, cause FROM attempts WHERE run_id = ?1 ORDER BY id",
         )?;
         let rows = stmt.query_map([run_id], |r| {
             Ok(AttemptDetail {
@@ -184,6 +189,7 @@ impl Store {
                 error: r.get(8)?,
                 exit_code: r.get(9)?,
                 run_dir: r.get(10)?,
+                cause: r.get(11)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)

@@ -5,11 +5,13 @@
 //! A write that fails (full disk, corrupt file) interrupts the run: going on
 //! would report work as done that the store does not know about.
 
-use super::rows::{end_run, end_stage, gate_row, task_ending, EventRows};
+use super::rows::{end_run, end_stage, gate_row, task_ending, EventRows, Why};
 use super::stats::{self, Ended};
 use super::{stamp, Store, StoreError};
 use crate::ir::Program;
-use crate::run::{Event, EventKind, Interrupt, Memo, Observer, Restored, TaskStatus};
+use crate::run::{
+    Event, EventKind, FailureCause, Interrupt, Memo, Observer, Restored, SkipCause, TaskStatus,
+};
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
@@ -291,12 +293,15 @@ fn write(
             stage: _,
             task,
             error,
-            exit_code,
+            cause,
             ..
         } => {
-            event_rows
-                .task(task)
-                .end_attempt("failed", Some(error), None, *exit_code)?;
+            event_rows.task(task).end_attempt(
+                "failed",
+                Some(error),
+                None,
+                Some(Why::from(*cause)),
+            )?;
             tx.execute(
                 "UPDATE tasks SET status = 'retrying', message = ?4 WHERE run_id = ?1 AND pipeline = ?2 AND task = ?3",
                 params![run, p, task, error],
@@ -353,30 +358,30 @@ fn write(
         EventKind::TaskWarned {
             task,
             error,
-            exit_code,
+            cause,
             duration_ms,
             ..
         } => event_rows
             .task(task)
-            .failed("warned", error, *duration_ms, *exit_code)?,
+            .failed("warned", error, *duration_ms, Why::from(*cause))?,
         EventKind::TaskDefaulted {
             task,
             error,
-            exit_code,
+            cause,
             duration_ms,
             ..
         } => event_rows
             .task(task)
-            .failed("defaulted", error, *duration_ms, *exit_code)?,
+            .failed("defaulted", error, *duration_ms, Why::from(*cause))?,
         EventKind::TaskFailed {
             task,
             error,
-            exit_code,
+            cause,
             duration_ms,
             ..
         } => event_rows
             .task(task)
-            .failed("failed", error, *duration_ms, *exit_code)?,
+            .failed("failed", error, *duration_ms, Why::from(*cause))?,
         EventKind::TaskTimedOut {
             task,
             timeout_ms,
@@ -384,9 +389,14 @@ fn write(
             ..
         } => {
             let error = format!("timed out after {timeout_ms} ms");
-            event_rows
-                .task(task)
-                .failed("timed_out", &error, *duration_ms, None)?
+            event_rows.task(task).failed(
+                "timed_out",
+                &error,
+                *duration_ms,
+                Why::from(FailureCause::Timeout {
+                    after_ms: *timeout_ms,
+                }),
+            )?
         }
         EventKind::TaskCancelled {
             task,
@@ -400,20 +410,25 @@ fn write(
             stage,
             task,
             reason,
-            by_policy,
+            cause,
             exit_code,
         } => {
             task_ending(tx, run, p, task, "skipped", &now)?;
+            let why = Why {
+                cause: cause.label(),
+                exit_code: *exit_code,
+            };
             // Skipped by its policy after failing: an attempt ran and failed.
-            let ran =
-                event_rows
-                    .task(task)
-                    .end_attempt("failed", Some(reason), None, *exit_code)?;
+            let ran = event_rows
+                .task(task)
+                .end_attempt("failed", Some(reason), None, Some(why))?;
+            // Skipped by its policy is a result a resume keeps.
+            let settled = *cause == SkipCause::Policy;
             tx.execute(
-                "INSERT INTO tasks (run_id, pipeline, stage, task, status, message, ended_at, settled) \
-                 VALUES (?1, ?2, ?3, ?4, 'skipped', ?5, ?6, ?7) \
-                 ON CONFLICT DO UPDATE SET status = 'skipped', message = ?5, ended_at = ?6, settled = ?7",
-                params![run, p, stage, task, reason, now, by_policy],
+                "INSERT INTO tasks (run_id, pipeline, stage, task, status, message, ended_at, settled, cause) \
+                 VALUES (?1, ?2, ?3, ?4, 'skipped', ?5, ?6, ?7, ?8) \
+                 ON CONFLICT DO UPDATE SET status = 'skipped', message = ?5, ended_at = ?6, settled = ?7, cause = ?8",
+                params![run, p, stage, task, reason, now, settled, why.cause],
             )?;
             if ran {
                 stats::ended(

@@ -3,6 +3,7 @@
 //! in the event's transaction.
 
 use super::stats::{self, Ended};
+use crate::run::FailureCause;
 use rusqlite::{params, Transaction};
 
 pub(super) fn end_run(
@@ -96,6 +97,30 @@ impl<'a> EventRows<'a> {
     }
 }
 
+/// Why a task or an attempt did not succeed, as the store keeps it: the
+/// cause's word (`exit`, `timeout`, `policy`, …) and a command's exit status.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Why {
+    pub(super) cause: &'static str,
+    pub(super) exit_code: Option<i32>,
+}
+
+impl From<FailureCause> for Why {
+    fn from(cause: FailureCause) -> Why {
+        let exit_code = match cause {
+            FailureCause::Exit { code } => Some(code),
+            FailureCause::Signal { .. }
+            | FailureCause::Timeout { .. }
+            | FailureCause::BadOutput
+            | FailureCause::Error => None,
+        };
+        Why {
+            cause: cause.label(),
+            exit_code,
+        }
+    }
+}
+
 /// One task's rows of one run, written in the event's transaction.
 pub(super) struct TaskRows<'a> {
     tx: &'a Transaction<'a>,
@@ -112,14 +137,17 @@ impl TaskRows<'_> {
         status: &str,
         error: &str,
         duration_ms: u64,
-        exit_code: Option<i32>,
+        why: Why,
     ) -> rusqlite::Result<()> {
-        self.end(status, Some(error), duration_ms, None, exit_code)?;
+        self.end(status, Some(error), duration_ms, None, Some(why))?;
         stats::ended(
             self.tx,
             self.pipeline,
             self.task,
-            Ended::Failure { error, exit_code },
+            Ended::Failure {
+                error,
+                exit_code: why.exit_code,
+            },
             duration_ms,
             self.now,
         )
@@ -131,9 +159,9 @@ impl TaskRows<'_> {
         message: Option<&str>,
         duration_ms: u64,
         output: Option<&str>,
-        exit_code: Option<i32>,
+        why: Option<Why>,
     ) -> rusqlite::Result<()> {
-        self.end_attempt(status, message, Some(duration_ms), exit_code)?;
+        self.end_attempt(status, message, Some(duration_ms), why)?;
         task_ending(
             self.tx,
             self.run,
@@ -146,7 +174,7 @@ impl TaskRows<'_> {
         let settled = matches!(status, "completed" | "warned" | "defaulted");
         self.tx.execute(
             "UPDATE tasks SET status = ?4, message = ?5, duration_ms = ?6, output = ?7, ended_at = ?8, \
-             settled = ?9 WHERE run_id = ?1 AND pipeline = ?2 AND task = ?3",
+             settled = ?9, cause = ?10 WHERE run_id = ?1 AND pipeline = ?2 AND task = ?3",
             params![
                 self.run,
                 self.pipeline,
@@ -156,7 +184,8 @@ impl TaskRows<'_> {
                 duration_ms,
                 output,
                 self.now,
-                settled
+                settled,
+                why.map(|w| w.cause)
             ],
         )?;
         Ok(())
@@ -168,12 +197,22 @@ impl TaskRows<'_> {
         status: &str,
         error: Option<&str>,
         duration_ms: Option<u64>,
-        exit_code: Option<i32>,
+        why: Option<Why>,
     ) -> rusqlite::Result<bool> {
         let n = self.tx.execute(
-            "UPDATE attempts SET status = ?4, error = ?5, duration_ms = ?6, ended_at = ?7, exit_code = ?8 \
+            "UPDATE attempts SET status = ?4, error = ?5, duration_ms = ?6, ended_at = ?7, exit_code = ?8, cause = ?9 \
              WHERE id = (SELECT MAX(id) FROM attempts WHERE run_id = ?1 AND pipeline = ?2 AND task = ?3 AND status = 'running')",
-            params![self.run, self.pipeline, self.task, status, error, duration_ms, self.now, exit_code],
+            params![
+                self.run,
+                self.pipeline,
+                self.task,
+                status,
+                error,
+                duration_ms,
+                self.now,
+                why.and_then(|w| w.exit_code),
+                why.map(|w| w.cause)
+            ],
         )?;
         Ok(n > 0)
     }

@@ -146,6 +146,13 @@ const MIGRATIONS: &[&str] = &[
         at       TEXT NOT NULL
     );
     "#,
+    // 7: why a task or an attempt did not succeed, as data (`exit`,
+    // `signal`, `timeout`, `bad_output`, `error`; for skips `policy`,
+    // `condition`, `market_state`, `dependency`, `earlier_stage`, `stopped`).
+    r#"
+    ALTER TABLE tasks ADD COLUMN cause TEXT;
+    ALTER TABLE attempts ADD COLUMN cause TEXT;
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -272,7 +272,11 @@ fn one_daemon_per_store() {
         .build()
         .unwrap();
     let err = rt.block_on(run_daemon(targets, options)).unwrap_err();
-    assert!(err.contains("another daemon"), "{err}");
+    assert!(
+        matches!(err, pipec::daemon::Error::Locked { pid, .. } if pid == i64::from(std::process::id())),
+        "{err}"
+    );
+    assert!(err.to_string().contains("another daemon"), "{err}");
     drop(held);
     assert!(!DaemonLock::path_for(&state).exists());
 }

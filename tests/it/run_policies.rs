@@ -45,6 +45,19 @@ pipeline p {{
         .contains("stage `one` failed: task `a` failed: boom"));
     assert_eq!(f.summary()["status"], "failed");
     assert_eq!(f.events_of("stage_skipped").len(), 1);
+    // Why, as data on the events.
+    let cause = |kind: &str, task: &str| {
+        f.events_of(kind)
+            .into_iter()
+            .find(|e| e["task"] == task)
+            .map(|e| e["cause"].clone())
+    };
+    assert_eq!(
+        cause("task_failed", "a"),
+        Some(serde_json::json!({ "kind": "error" }))
+    );
+    assert_eq!(cause("task_skipped", "b"), Some("dependency".into()));
+    assert_eq!(cause("task_skipped", "later"), Some("earlier_stage".into()));
     // The forensic capture of the failed task.
     assert!(f.run_dir().join("forensics/p.a.json").exists());
 }
@@ -108,6 +121,12 @@ pipeline p {{
     assert_eq!(f.message("w"), "boom");
     assert_eq!(f.status("s"), "skipped");
     assert_eq!(f.message("s"), "failed, skipped by its policy: boom");
+    let skipped = f.events_of("task_skipped");
+    assert_eq!(skipped.len(), 1);
+    assert_eq!(skipped[0]["cause"], "policy");
+    let defaulted = &f.events_of("task_defaulted")[0];
+    // `regime` said it failed (`builtin fail`): not an exit, not bad output.
+    assert_eq!(defaulted["cause"], serde_json::json!({ "kind": "error" }));
     assert_eq!(f.status("d"), "defaulted");
     assert_eq!(f.status("after_all"), "completed");
     assert_eq!(f.status("later"), "completed");

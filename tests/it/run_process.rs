@@ -180,10 +180,11 @@ handler wrong_shape {
 handler missing { shell "echo '{}'" returns { n: int } }
 handler undeclared { shell "echo '{\"m\": 1, \"extra\": 2}'" returns { m: int } }
 handler exit3 { shell "echo 'broker said no' >&2; exit 3" }
+handler killed { shell "kill -9 $$" }
 handler no_returns { shell "echo '{\"ignored\": true}'" }
 pipeline p {
   stage one {
-    task not_json task a_list task too_large task wrong_shape task missing task undeclared task exit3 task no_returns
+    task not_json task a_list task too_large task wrong_shape task missing task undeclared task exit3 task killed task no_returns
   }
 }"#,
     );
@@ -223,6 +224,34 @@ pipeline p {
         f.message("undeclared")
     );
     assert_eq!(f.message("exit3"), "exited with status 3: broker said no");
+    assert_eq!(f.message("killed"), "killed by signal 9");
+    // Why each failed, as data on its event.
+    let cause = |task: &str| {
+        f.events_of("task_failed")
+            .into_iter()
+            .find(|e| e["task"] == task)
+            .map(|e| e["cause"].clone())
+            .unwrap_or_default()
+    };
+    let bad_output = serde_json::json!({ "kind": "bad_output" });
+    for task in [
+        "not_json",
+        "a_list",
+        "too_large",
+        "wrong_shape",
+        "missing",
+        "undeclared",
+    ] {
+        assert_eq!(cause(task), bad_output, "{task}");
+    }
+    assert_eq!(
+        cause("exit3"),
+        serde_json::json!({ "kind": "exit", "code": 3 })
+    );
+    assert_eq!(
+        cause("killed"),
+        serde_json::json!({ "kind": "signal", "signal": 9 })
+    );
     assert_eq!(f.status("no_returns"), "completed");
     assert!(
         f.summary()["context"].get("ignored").is_none(),

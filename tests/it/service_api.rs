@@ -212,6 +212,7 @@ struct TaskDetail {
     ended_at: Option<String>,
     duration_ms: Option<i64>,
     message: Option<String>,
+    cause: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -227,6 +228,7 @@ struct AttemptDetail {
     ended_at: Option<String>,
     duration_ms: Option<i64>,
     error: Option<String>,
+    cause: Option<String>,
     exit_code: Option<i64>,
 }
 
@@ -528,7 +530,17 @@ fn a_failed_run_is_retried_and_triggers_are_paused_through_the_api() {
     std::fs::write(f.dir.join("fail"), "").unwrap();
     let day = serde_json::json!({ "as_of": "2026-11-20" });
     let (_, started): (u16, Started) = d.accepted("/api/v1/pipelines/touchy/runs", day);
-    assert_eq!(d.run_until_ended(&started.run_id).status, "failed");
+    let failed = d.run_until_ended(&started.run_id);
+    assert_eq!(failed.status, "failed");
+    // Why, as data: the command's exit status, not a parsed message.
+    let second = failed.attempts.iter().find(|a| a.task == "second").unwrap();
+    assert_eq!(
+        (second.cause.as_deref(), second.exit_code),
+        (Some("exit"), Some(1)),
+        "{second:?}"
+    );
+    let task = failed.tasks.iter().find(|t| t.task == "second").unwrap();
+    assert_eq!(task.cause.as_deref(), Some("exit"), "{task:?}");
     std::fs::remove_file(f.dir.join("fail")).unwrap();
     let retry = format!("/api/v1/runs/{}/retry", started.run_id);
     let (code, again): (u16, Started) = d.accepted(&retry, serde_json::json!({}));

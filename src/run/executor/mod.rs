@@ -12,6 +12,7 @@ mod registered;
 mod sub_pipeline;
 pub(crate) mod tree;
 
+use super::events::FailureCause;
 use super::gate::duration_text;
 use super::output;
 use super::scheduler::Shared;
@@ -25,13 +26,16 @@ use std::time::Duration;
 
 /// Why an attempt failed.
 pub enum Failure {
-    /// A command exited with a non-zero status (`code`), or was killed by a
-    /// signal (`code` is `None`); the message says which, with stderr's last line.
+    /// A command ended unsuccessfully: exited non-zero (`code`) or was killed
+    /// by a signal (`signal`); the message says which, with stderr's last line.
     Exited {
         code: Option<i32>,
+        signal: Option<i32>,
         message: String,
     },
-    /// Anything else: it could not start, its output was bad, it said so.
+    /// It answered, but not with what its `returns` declares (or not JSON).
+    BadOutput(String),
+    /// Anything else: it could not start, or said it failed.
     Error(String),
     TimedOut(u64),
 }
@@ -41,13 +45,37 @@ impl Failure {
     pub fn exit_code(&self) -> Option<i32> {
         match self {
             Failure::Exited { code, .. } => *code,
-            Failure::Error(_) | Failure::TimedOut(_) => None,
+            Failure::BadOutput(_) | Failure::Error(_) | Failure::TimedOut(_) => None,
+        }
+    }
+
+    /// Why, as data (events and the store carry it).
+    pub fn cause(&self) -> FailureCause {
+        match self {
+            Failure::Exited {
+                code: Some(code), ..
+            } => FailureCause::Exit { code: *code },
+            Failure::Exited {
+                code: None,
+                signal: Some(signal),
+                ..
+            } => FailureCause::Signal { signal: *signal },
+            Failure::Exited {
+                code: None,
+                signal: None,
+                ..
+            }
+            | Failure::Error(_) => FailureCause::Error,
+            Failure::BadOutput(_) => FailureCause::BadOutput,
+            Failure::TimedOut(ms) => FailureCause::Timeout { after_ms: *ms },
         }
     }
 
     pub fn text(&self) -> String {
         match self {
-            Failure::Exited { message, .. } | Failure::Error(message) => message.clone(),
+            Failure::Exited { message, .. }
+            | Failure::BadOutput(message)
+            | Failure::Error(message) => message.clone(),
             Failure::TimedOut(ms) => format!(
                 "timed out after {}",
                 duration_text(i64::try_from(*ms).unwrap_or(i64::MAX))
@@ -145,8 +173,11 @@ async fn in_process(
 
 /// A handler's answer checked against its `returns`.
 fn checked(answer: Result<Value, String>, handler: &Handler) -> Attempt {
-    match answer.and_then(|value| output::from_value(value, handler)) {
-        Ok(map) => Attempt::Ok(map),
+    match answer {
+        Ok(value) => match output::from_value(value, handler) {
+            Ok(map) => Attempt::Ok(map),
+            Err(message) => Attempt::Failed(Failure::BadOutput(message)),
+        },
         Err(message) => Attempt::Failed(Failure::Error(message)),
     }
 }

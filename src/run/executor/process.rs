@@ -39,13 +39,20 @@ impl Executor for Process {
                 Exit::Output(bytes) => {
                     match output::from_bytes(&bytes, shared.program.handler(handler)) {
                         Ok(map) => Attempt::Ok(map),
-                        Err(e) => Attempt::Failed(Failure::Error(e)),
+                        Err(e) => Attempt::Failed(Failure::BadOutput(e)),
                     }
                 }
                 Exit::Failed(e) => Attempt::Failed(Failure::Error(e)),
-                Exit::Status { code, message } => {
-                    Attempt::Failed(Failure::Exited { code, message })
-                }
+                Exit::BadOutput(e) => Attempt::Failed(Failure::BadOutput(e)),
+                Exit::Status {
+                    code,
+                    signal,
+                    message,
+                } => Attempt::Failed(Failure::Exited {
+                    code,
+                    signal,
+                    message,
+                }),
                 Exit::TimedOut => Attempt::Failed(Failure::TimedOut(timeout_millis)),
                 Exit::Cancelled(stop) => Attempt::Cancelled(stop),
             }
@@ -85,10 +92,9 @@ fn spec(shared: &Shared, call: Call<'_>) -> Result<Spec, String> {
         }
     };
     args.extend(call.args.iter().cloned());
-    let (stdout_log, stderr_log) =
-        shared
-            .rundir
-            .logs(&call.pipeline.name, call.task, call.attempt)?;
+    let (stdout_log, stderr_log) = shared
+        .rundir
+        .logs(&call.pipeline.name, call.task, call.attempt);
     let mut env = vec![
         ("PIPEC_RUN_ID".to_string(), shared.emitter.run_id.clone()),
         ("PIPEC_TRACE_ID".into(), shared.emitter.trace_id.clone()),
@@ -173,9 +179,12 @@ enum Exit {
     /// Exit status 0: what it printed.
     Output(Vec<u8>),
     Failed(String),
-    /// Exited non-zero (`code`) or killed by a signal (no code).
+    /// Printed more than the handler's `max_output`.
+    BadOutput(String),
+    /// Exited non-zero (`code`) or killed by a signal (`signal`).
     Status {
         code: Option<i32>,
+        signal: Option<i32>,
         message: String,
     },
     TimedOut,
@@ -294,14 +303,15 @@ async fn run(spec: Spec, mut stop: StopReceiver) -> Exit {
     match waited {
         Waited::TimedOut => Exit::TimedOut,
         Waited::Stopped(reason) => Exit::Cancelled(reason),
-        Waited::TooLarge => Exit::Failed(too_large_message(spec.max_output)),
-        Waited::Exited(_) if too_large => Exit::Failed(too_large_message(spec.max_output)),
+        Waited::TooLarge => Exit::BadOutput(too_large_message(spec.max_output)),
+        Waited::Exited(_) if too_large => Exit::BadOutput(too_large_message(spec.max_output)),
         Waited::Exited(Err(e)) => {
             Exit::Failed(format!("cannot wait for `{}`: {e}", spec.program.display()))
         }
         Waited::Exited(Ok(status)) if status.success() => Exit::Output(out),
         Waited::Exited(Ok(status)) => Exit::Status {
             code: status.code(),
+            signal: std::os::unix::process::ExitStatusExt::signal(&status),
             message: exit_message(status, &tail),
         },
     }

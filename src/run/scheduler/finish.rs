@@ -172,7 +172,7 @@ impl PipelineRun {
             .rundir
             .capture(&format!("{}.{}", p.name, task.name), &capture)
         {
-            self.shared.note(e);
+            self.shared.note(e.to_string());
         }
     }
 }

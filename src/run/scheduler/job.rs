@@ -117,6 +117,7 @@ impl Job {
                         attempt,
                         span: span.clone(),
                         error: failure.text(),
+                        cause: failure.cause(),
                         exit_code: failure.exit_code(),
                         wait_ms,
                     });

@@ -16,7 +16,7 @@ mod start;
 pub use job::wait_millis;
 
 use super::context::{self, Delta};
-use super::events::{Emitter, EventKind};
+use super::events::{Emitter, EventKind, FailureCause, SkipCause};
 use super::executor::Failure;
 use super::memo::Restored;
 use super::plan::task_order;
@@ -140,6 +140,7 @@ enum Msg {
         attempt: u32,
         span: String,
         error: String,
+        cause: FailureCause,
         exit_code: Option<i32>,
         wait_ms: u64,
     },
@@ -176,7 +177,7 @@ enum Started {
 
 struct PipelineRun {
     /// The pipeline's market, loaded when a task first `requires` a state.
-    market: std::sync::OnceLock<Result<crate::ir::Market, String>>,
+    market: std::sync::OnceLock<Result<crate::ir::Market, crate::ir::MarketError>>,
     shared: Arc<Shared>,
     pid: PipelineId,
     state: Vec<TaskState>,
@@ -193,11 +194,14 @@ impl PipelineRun {
         for &sid in &stages {
             let stage = p.stage(sid);
             let skip_reason = match (self.shared.stop.current(), &failure) {
-                (Some(stop), _) => Some(format!("not started: {}", stop.describe())),
-                (None, Some(why)) => Some(format!("not started: {why}")),
+                (Some(stop), _) => Some((
+                    format!("not started: {}", stop.describe()),
+                    SkipCause::Stopped,
+                )),
+                (None, Some(why)) => Some((format!("not started: {why}"), SkipCause::EarlierStage)),
                 (None, None) => None,
             };
-            if let Some(reason) = skip_reason {
+            if let Some((reason, cause)) = skip_reason {
                 self.emit(
                     None,
                     EventKind::StageSkipped {
@@ -206,7 +210,7 @@ impl PipelineRun {
                     },
                 );
                 for &t in &stage.tasks {
-                    self.skip(p, t, reason.clone(), false);
+                    self.skip(p, t, reason.clone(), cause, false);
                 }
                 self.report(p, sid);
                 continue;
@@ -275,7 +279,7 @@ impl PipelineRun {
                 .rundir
                 .capture(&format!("{}.run", p.name), &capture)
             {
-                self.shared.note(e);
+                self.shared.note(e.to_string());
             }
             if let Some(h) = p.cleanup {
                 self.cleanup(p, h).await;
@@ -327,13 +331,19 @@ impl PipelineRun {
                 if ready.is_empty() || self.shared.stop.current().is_some() {
                     // Stopped (or, defensively, nothing can make progress):
                     // what never started is skipped with the reason.
-                    let reason = match self.shared.stop.current() {
-                        Some(stop) => format!("not started: {}", stop.describe()),
-                        None => "not started: its dependencies never finished".to_string(),
+                    let (reason, cause) = match self.shared.stop.current() {
+                        Some(stop) => (
+                            format!("not started: {}", stop.describe()),
+                            SkipCause::Stopped,
+                        ),
+                        None => (
+                            "not started: its dependencies never finished".to_string(),
+                            SkipCause::Dependency,
+                        ),
                     };
                     for &t in &stage.tasks {
                         if !self.state[t.index()].status.is_final() {
-                            self.skip(p, t, reason.clone(), true);
+                            self.skip(p, t, reason.clone(), cause, true);
                         }
                     }
                     break;
@@ -397,6 +407,7 @@ impl PipelineRun {
                     attempt,
                     span,
                     error,
+                    cause,
                     exit_code,
                     wait_ms,
                 } => {
@@ -408,6 +419,7 @@ impl PipelineRun {
                             task: p.task(task).name.clone(),
                             attempt,
                             error,
+                            cause,
                             exit_code,
                             wait_ms,
                         },

@@ -5,7 +5,7 @@ use super::job::Job;
 use super::{Msg, Outcome, PipelineRun, Started};
 use crate::ir::{Pipeline, StageId, TaskId};
 use crate::run::context;
-use crate::run::events::EventKind;
+use crate::run::events::{EventKind, SkipCause};
 use crate::run::executor::{self, Attempt, Failure};
 use crate::run::market::{self, Verdict};
 use crate::run::status::TaskStatus;
@@ -29,13 +29,13 @@ impl PipelineRun {
                 p.task(d).name,
                 self.state[d.index()].status.label().replace('_', " ")
             );
-            self.skip(p, t, reason, true);
+            self.skip(p, t, reason, SkipCause::Dependency, true);
             return Started::Done;
         }
         if let Err(reason) =
             days::check_when(&self.shared.program, p, &task.when, self.shared.as_of)
         {
-            self.skip(p, t, reason, false);
+            self.skip(p, t, reason, SkipCause::Condition, false);
             return Started::Done;
         }
         let joined = self.joined(p, t);
@@ -68,7 +68,7 @@ impl PipelineRun {
                 Verdict::Run => {}
                 Verdict::Wait(wait) => market_wait = Some(wait),
                 Verdict::Skip(reason) => {
-                    self.skip(p, t, reason, false);
+                    self.skip(p, t, reason, SkipCause::MarketState, false);
                     return Started::Done;
                 }
             }
@@ -139,7 +139,14 @@ impl PipelineRun {
         Started::Running
     }
 
-    pub(super) fn skip(&mut self, p: &Pipeline, t: TaskId, reason: String, blocked: bool) {
+    pub(super) fn skip(
+        &mut self,
+        p: &Pipeline,
+        t: TaskId,
+        reason: String,
+        cause: SkipCause,
+        blocked: bool,
+    ) {
         let joined = self.joined(p, t);
         let st = &mut self.state[t.index()];
         st.status = TaskStatus::Skipped;
@@ -153,7 +160,7 @@ impl PipelineRun {
                 stage: p.stage(task.stage).name.clone(),
                 task: task.name.clone(),
                 reason,
-                by_policy: false,
+                cause,
                 exit_code: None,
             },
         );

@@ -2,7 +2,7 @@
 //! time, redrawn in place ten times a second.
 
 use super::duration;
-use crate::run::events::{Event, EventKind, Observer};
+use crate::run::events::{Event, EventKind, Observer, SkipCause};
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -190,12 +190,11 @@ impl Observer for LiveView {
             EventKind::TaskTimedOut { stage, .. } | EventKind::TaskCancelled { stage, .. } => {
                 finished(&mut s, stage, &key(stage), true, true);
             }
-            EventKind::TaskSkipped {
-                stage, by_policy, ..
-            } => {
+            EventKind::TaskSkipped { stage, cause, .. } => {
                 // A task skipped by its policy had started; one skipped before
                 // starting was still pending.
-                finished(&mut s, stage, &key(stage), false, *by_policy);
+                let started = *cause == SkipCause::Policy;
+                finished(&mut s, stage, &key(stage), false, started);
             }
             EventKind::TaskRestored { stage, .. } => {
                 finished(&mut s, stage, &key(stage), false, false);
