@@ -35,7 +35,7 @@ fn lower(decl: &ast::Handler, dir: &Path, diagnostics: &mut Diagnostics) -> Hand
     let mut returns = None;
     let mut env = Vec::new();
     let mut max_output = None;
-    let mut seen = super::pipeline::Seen::default();
+    let mut seen = super::seen::Seen::default();
     // A builtin that was rejected still counts, so its handler is not also "empty".
     let mut rejected_builtin = false;
     for setting in &decl.settings {

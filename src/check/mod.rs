@@ -2,17 +2,23 @@
 //! the task graph, and build the IR. Every problem is collected; the IR is
 //! returned only when there is no error.
 
+mod calendar;
 mod calendar_range;
 mod declare;
 mod dependencies;
 mod expr;
 mod firing;
+mod gates;
 mod handlers;
 mod merges;
+mod nesting;
 mod pipeline;
 mod policy;
 mod range;
 mod reachability;
+mod resolve;
+mod seen;
+mod sources;
 mod suggest;
 mod triggers;
 mod types;
@@ -43,9 +49,10 @@ pub fn check(
         lowered.push(pipeline::lower(decl, &scope, &program, loaded, diagnostics));
     }
     program.pipelines = lowered;
-    pipeline::check_nesting(&mut program, diagnostics);
+    nesting::check(&program, diagnostics);
+    pipeline::fill_writes(&mut program);
     for index in 0..program.pipelines.len() {
-        let gates = pipeline::lower_gates(&scope.pipelines[index], index, &program, diagnostics);
+        let gates = gates::lower(&scope.pipelines[index], index, &program, diagnostics);
         for (stage, gate) in gates {
             program.pipelines[index].stages[stage].gates.push(gate);
         }

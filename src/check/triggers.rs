@@ -1,8 +1,9 @@
 //! Triggers: AST to IR, with their zones, days and stage selections checked.
 
 use super::declare::Scope;
-use super::pipeline::{lower_day_ref, lower_state, lower_zone, Seen};
 use super::range::{self, DAY_MILLIS};
+use super::resolve::{lower_day_ref, lower_state, lower_zone};
+use super::seen::Seen;
 use super::suggest::did_you_mean;
 use super::zones;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};

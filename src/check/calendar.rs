@@ -1,0 +1,85 @@
+//! A pipeline's `calendar`: a built-in exchange code, or a calendar file read
+//! and parsed here so that nothing after `check` reads a file.
+
+use super::suggest::did_you_mean;
+use super::zones;
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::ir::CalendarChoice;
+use crate::syntax::ast;
+use std::path::Path;
+use std::sync::Arc;
+
+pub(super) fn lower_calendar(
+    calendar: &ast::CalendarRef,
+    dir: &Path,
+    project: &crate::project::Project,
+    diagnostics: &mut Diagnostics,
+) -> Option<(CalendarChoice, Option<Arc<crate::time::calendar::Calendar>>)> {
+    match calendar {
+        ast::CalendarRef::Builtin(code) => {
+            if zones::calendar_zone(&code.text).is_some() {
+                return Some((CalendarChoice::Builtin(code.text.clone()), None));
+            }
+            let mut d = Diagnostic::new(
+                Code::UnknownCalendar,
+                format!("unknown calendar `{}`", code.text),
+            )
+            .label(code.span, "not a built-in calendar");
+            d = d.help(
+                did_you_mean(&code.text, zones::calendar_codes()).unwrap_or_else(|| {
+                    let codes: Vec<_> = zones::calendar_codes().collect();
+                    format!(
+                        "built-in calendars are {}; or name a calendar file in quotes",
+                        codes.join(", ")
+                    )
+                }),
+            );
+            diagnostics.push(d);
+            None
+        }
+        ast::CalendarRef::File(path) => {
+            let full = dir.join(&path.node);
+            if let Err(why) = project.admits(&full) {
+                diagnostics.push(super::outside_project(&why, path.span));
+                return None;
+            }
+            let text = match std::fs::read_to_string(&full) {
+                Ok(text) => text,
+                Err(error) => {
+                    diagnostics.push(
+                        Diagnostic::new(
+                            Code::Io,
+                            format!("cannot read calendar file `{}`: {error}", full.display()),
+                        )
+                        .label(path.span, "named here")
+                        .help("the path is relative to this file"),
+                    );
+                    return None;
+                }
+            };
+            match crate::time::calendar::parse_calendar_file(&text) {
+                Ok(parsed) => Some((CalendarChoice::File(full), Some(Arc::new(parsed)))),
+                Err(errors) => {
+                    for error in errors {
+                        let mut d = Diagnostic::new(
+                            Code::BadCalendarFile,
+                            format!(
+                                "{}:{}:{}: {}",
+                                full.display(),
+                                error.line,
+                                error.column,
+                                error.message
+                            ),
+                        )
+                        .label(path.span, "in the calendar file named here");
+                        if let Some(help) = error.help {
+                            d = d.help(help);
+                        }
+                        diagnostics.push(d);
+                    }
+                    None
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,74 @@
+//! Stage gates and task `reads`, checked against what earlier tasks write.
+
+use super::declare::{duplicate, Declared};
+use super::{expr, types};
+use crate::diagnostic::Diagnostics;
+use crate::ir::{Gate, Program, StageId, Type};
+use crate::syntax::ast::{self, PipelineSetting, StageSetting};
+use std::collections::{BTreeMap, HashMap};
+
+/// Gates and `reads`, which need every task's output type: the context a gate
+/// sees is everything its stage and the stages before it write.
+pub(super) fn lower(
+    declared: &Declared<ast::Pipeline>,
+    index: usize,
+    program: &Program,
+    diagnostics: &mut Diagnostics,
+) -> Vec<(usize, Gate)> {
+    let pipeline = &program.pipelines[index];
+    let mut context: BTreeMap<String, Type> = BTreeMap::new();
+    let mut gates: Vec<(usize, Gate)> = Vec::new();
+    let mut gate_index: HashMap<(usize, &str), usize> = HashMap::new();
+    let stage_index: HashMap<&str, usize> = pipeline
+        .stages
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.name.as_str(), i))
+        .collect();
+    let stage_decls = declared.node.settings.iter().filter_map(|s| match &s.node {
+        PipelineSetting::Stage(stage) => Some(stage),
+        _ => None,
+    });
+    for stage_decl in stage_decls {
+        let Some(&stage_index) = stage_index.get(stage_decl.name.text.as_str()) else {
+            continue;
+        };
+        let stage = &pipeline.stages[stage_index];
+        if stage.span != stage_decl.name.span {
+            continue; // a duplicate stage, already reported
+        }
+        expr::check_reads(pipeline, program, stage, &context, diagnostics);
+        for &task in &stage.tasks {
+            for (key, ty) in types::task_output(program, pipeline, task) {
+                context.entry(key).or_insert(ty);
+            }
+        }
+        for setting in &stage_decl.settings {
+            if let StageSetting::Gate(gate) = &setting.node {
+                if let Some(&first) = gate_index.get(&(stage_index, gate.name.text.as_str())) {
+                    diagnostics.push(duplicate("gate", &gate.name, gates[first].1.span));
+                    continue;
+                }
+                gate_index.insert((stage_index, gate.name.text.as_str()), gates.len());
+                let checked = expr::lower_gate(
+                    &gate.expr,
+                    pipeline,
+                    StageId(stage_index as u32),
+                    &context,
+                    diagnostics,
+                );
+                gates.push((
+                    stage_index,
+                    Gate {
+                        name: gate.name.text.clone(),
+                        description: gate.description.as_ref().map(|d| d.node.clone()),
+                        expr: checked,
+                        text: crate::format::expr::expr(&gate.expr),
+                        span: gate.name.span,
+                    },
+                ));
+            }
+        }
+    }
+    gates
+}
