@@ -70,8 +70,7 @@ impl MarketClock for Market {
         let cuts = self.cuts(date);
         cuts.windows(2)
             .find(|w| w[0].1 <= instant && instant < w[1].1)
-            .map(|w| w[0].0)
-            .unwrap_or(MarketState::Overnight)
+            .map_or(MarketState::Overnight, |w| w[0].0)
     }
     fn next_transition(&self, instant: DateTime<Utc>) -> Option<Transition> {
         let first = instant.with_timezone(&self.tz).date_naive();

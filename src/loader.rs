@@ -18,7 +18,7 @@ pub struct Loaded {
 
 /// Loads `root` and its imports, depth first. An unreadable root is an I/O
 /// error for the caller; an unreadable import is a diagnostic at the import.
-pub fn load(root: &Path, diagnostics: &mut Diagnostics) -> std::io::Result<Loaded> {
+pub(crate) fn load(root: &Path, diagnostics: &mut Diagnostics) -> std::io::Result<Loaded> {
     let text = std::fs::read_to_string(root)?;
     let mut loaded = Loaded {
         project: Project::of(root),

@@ -16,7 +16,7 @@ fn stat_fields(pid: i32) -> Option<Vec<String>> {
 }
 
 /// Alive and not a zombie. Without `/proc`, whatever `kill(pid, 0)` says.
-pub fn alive(pid: i32) -> bool {
+pub(crate) fn alive(pid: i32) -> bool {
     if pid <= 0 {
         return false;
     }
@@ -32,7 +32,7 @@ pub fn alive(pid: i32) -> bool {
 /// The process's start time in clock ticks since boot (field 22 of
 /// `/proc/PID/stat`): with the pid, it names one process even after the pid
 /// is reused. `None` without `/proc`.
-pub fn start_ticks(pid: i32) -> Option<u64> {
+pub(crate) fn start_ticks(pid: i32) -> Option<u64> {
     // Field 22 counted from 1; `stat_fields` starts at field 3.
     stat_fields(pid)?.get(19)?.parse().ok()
 }
@@ -40,7 +40,7 @@ pub fn start_ticks(pid: i32) -> Option<u64> {
 /// Is `pid` the process that started at `ticks`? Only where `/proc` cannot
 /// tell start times is any live process with that pid taken to be it; with
 /// `/proc`, an unknown start time is not a match.
-pub fn is_same_process(pid: i32, ticks: Option<u64>) -> bool {
+pub(crate) fn is_same_process(pid: i32, ticks: Option<u64>) -> bool {
     alive(pid)
         && match (ticks, start_ticks(pid)) {
             (Some(recorded), Some(now)) => recorded == now,
@@ -50,7 +50,7 @@ pub fn is_same_process(pid: i32, ticks: Option<u64>) -> bool {
 }
 
 /// The direct children of `pid`, from every thread's `children` file.
-pub fn children(pid: i32) -> Vec<i32> {
+pub(crate) fn children(pid: i32) -> Vec<i32> {
     let mut out = Vec::new();
     let Ok(threads) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
         return out;
@@ -67,7 +67,7 @@ pub fn children(pid: i32) -> Vec<i32> {
 }
 
 /// `pid` and every process below it, parents before children.
-pub fn tree(pid: i32) -> Vec<i32> {
+pub(crate) fn tree(pid: i32) -> Vec<i32> {
     let mut out = vec![pid];
     let mut i = 0;
     while i < out.len() {
@@ -83,7 +83,7 @@ pub fn tree(pid: i32) -> Vec<i32> {
 }
 
 /// Does the environment `pid` started with hold `NAME=value` exactly?
-pub fn has_env(pid: i32, name: &str, value: &str) -> bool {
+pub(crate) fn has_env(pid: i32, name: &str, value: &str) -> bool {
     let Ok(bytes) = std::fs::read(format!("/proc/{pid}/environ")) else {
         return false;
     };
@@ -95,7 +95,7 @@ pub fn has_env(pid: i32, name: &str, value: &str) -> bool {
 
 /// Every live process whose environment holds `NAME=value`: a scan of all
 /// of `/proc`, for the rare moments that need it (a resume after a crash).
-pub fn marked(name: &str, value: &str) -> Vec<i32> {
+pub(crate) fn marked(name: &str, value: &str) -> Vec<i32> {
     let Ok(entries) = std::fs::read_dir("/proc") else {
         return Vec::new();
     };

@@ -36,7 +36,7 @@ pub struct Project {
 
 impl Project {
     /// The project of the root file `file`.
-    pub fn of(file: &Path) -> Project {
+    pub(crate) fn of(file: &Path) -> Project {
         let dir = file
             .parent()
             .filter(|d| !d.as_os_str().is_empty())
@@ -50,15 +50,10 @@ impl Project {
         Project { root: Some(root) }
     }
 
-    /// Where the project is, for messages.
-    pub fn root(&self) -> Option<&Path> {
-        self.root.as_deref()
-    }
-
     /// `Err` with why, when `path` lies outside the project and every allowed
     /// folder. A path that does not exist is judged by its folder (the read
     /// will then say it is missing).
-    pub fn admits(&self, path: &Path) -> Result<(), String> {
+    pub(crate) fn admits(&self, path: &Path) -> Result<(), String> {
         let Some(root) = &self.root else {
             return Ok(());
         };

@@ -1,6 +1,6 @@
 //! The files a compilation reads, so that diagnostics can quote them.
 
-use crate::span::{FileId, Span};
+use crate::span::FileId;
 use std::path::{Path, PathBuf};
 
 /// One loaded source file.
@@ -20,7 +20,7 @@ pub struct Position {
 }
 
 impl SourceFile {
-    pub fn new(path: PathBuf, text: String) -> SourceFile {
+    pub(crate) fn new(path: PathBuf, text: String) -> SourceFile {
         let line_starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
@@ -44,7 +44,7 @@ impl SourceFile {
     }
 
     /// The length in bytes of the line holding `byte`, without its newline.
-    pub fn line_len(&self, byte: usize) -> usize {
+    pub(crate) fn line_len(&self, byte: usize) -> usize {
         let line = self.position(byte).line - 1;
         let start = self.line_starts[line];
         let end = self
@@ -52,12 +52,6 @@ impl SourceFile {
             .get(line + 1)
             .map_or(self.text.len(), |next| next - 1);
         end.saturating_sub(start)
-    }
-
-    pub fn slice(&self, span: Span) -> &str {
-        let start = floor_char_boundary(&self.text, (span.start as usize).min(self.text.len()));
-        let end = floor_char_boundary(&self.text, (span.end as usize).min(self.text.len()));
-        &self.text[start..end.max(start)]
     }
 }
 
@@ -88,18 +82,11 @@ impl SourceMap {
         &self.files[id.0 as usize]
     }
 
-    pub fn find(&self, path: &Path) -> Option<FileId> {
+    pub(crate) fn find(&self, path: &Path) -> Option<FileId> {
         self.files
             .iter()
             .position(|f| f.path == path)
             .and_then(|i| u32::try_from(i).ok())
             .map(FileId)
-    }
-
-    pub fn files(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
-        self.files
-            .iter()
-            .enumerate()
-            .map(|(i, f)| (FileId(i as u32), f))
     }
 }

@@ -7,7 +7,7 @@ use crate::time::calendar;
 use chrono::Datelike;
 
 /// `today` is passed in so the check is deterministic in tests.
-pub fn check(
+pub(crate) fn check(
     pipeline: &Pipeline,
     program: &Program,
     today: chrono::NaiveDate,

@@ -8,13 +8,13 @@ use crate::syntax::ast;
 use std::collections::HashMap;
 
 /// A declaration and the file it came from.
-pub struct Declared<'a, T> {
+pub(crate) struct Declared<'a, T> {
     pub node: &'a T,
     pub file: FileId,
     pub name: &'a ast::Name,
 }
 
-pub struct Scope<'a> {
+pub(crate) struct Scope<'a> {
     pub handlers: Vec<Declared<'a, ast::Handler>>,
     pub day_sets: Vec<Declared<'a, ast::Days>>,
     pub pipelines: Vec<Declared<'a, ast::Pipeline>>,
@@ -24,33 +24,33 @@ pub struct Scope<'a> {
 }
 
 impl<'a> Scope<'a> {
-    pub fn handler(&self, name: &str) -> Option<usize> {
+    pub(crate) fn handler(&self, name: &str) -> Option<usize> {
         self.handler_index.get(name).copied()
     }
 
-    pub fn day_set(&self, name: &str) -> Option<usize> {
+    pub(crate) fn day_set(&self, name: &str) -> Option<usize> {
         self.day_set_index.get(name).copied()
     }
 
-    pub fn pipeline(&self, name: &str) -> Option<usize> {
+    pub(crate) fn pipeline(&self, name: &str) -> Option<usize> {
         self.pipeline_index.get(name).copied()
     }
 
-    pub fn handler_names(&self) -> Vec<&str> {
+    pub(crate) fn handler_names(&self) -> Vec<&str> {
         self.handlers
             .iter()
             .map(|d| d.node.name.text.as_str())
             .collect()
     }
 
-    pub fn day_set_names(&self) -> Vec<&str> {
+    pub(crate) fn day_set_names(&self) -> Vec<&str> {
         self.day_sets
             .iter()
             .map(|d| d.node.name.text.as_str())
             .collect()
     }
 
-    pub fn pipeline_names(&self) -> Vec<&str> {
+    pub(crate) fn pipeline_names(&self) -> Vec<&str> {
         self.pipelines
             .iter()
             .map(|d| d.node.name.text.as_str())
@@ -58,7 +58,7 @@ impl<'a> Scope<'a> {
     }
 }
 
-pub fn collect<'a>(loaded: &'a Loaded, diagnostics: &mut Diagnostics) -> Scope<'a> {
+pub(crate) fn collect<'a>(loaded: &'a Loaded, diagnostics: &mut Diagnostics) -> Scope<'a> {
     let mut scope = Scope {
         handlers: Vec::new(),
         day_sets: Vec::new(),
@@ -124,7 +124,7 @@ fn declare<'a, T>(
 }
 
 /// The diagnostic for a second declaration of a name.
-pub fn duplicate(kind: &str, name: &ast::Name, first: Span) -> Diagnostic {
+pub(crate) fn duplicate(kind: &str, name: &ast::Name, first: Span) -> Diagnostic {
     Diagnostic::new(
         Code::DuplicateName,
         format!("the {kind} `{}` is declared twice", name.text),

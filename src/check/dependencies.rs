@@ -11,9 +11,9 @@ use std::collections::HashMap;
 
 /// Task names to ids: looking names up by scanning the graph would make
 /// checking quadratic in the number of tasks.
-pub type TaskIndex = HashMap<String, TaskId>;
+pub(crate) type TaskIndex = HashMap<String, TaskId>;
 
-pub fn task_index(pipeline: &Pipeline) -> TaskIndex {
+pub(crate) fn task_index(pipeline: &Pipeline) -> TaskIndex {
     pipeline
         .dag
         .node_indices()
@@ -21,7 +21,7 @@ pub fn task_index(pipeline: &Pipeline) -> TaskIndex {
         .collect()
 }
 
-pub fn lower(
+pub(crate) fn lower(
     pipeline: &mut Pipeline,
     stages: &[&ast::Stage],
     index: &TaskIndex,
@@ -76,7 +76,7 @@ pub fn lower(
     report_cycles(pipeline, diagnostics);
 }
 
-pub fn resolve_task(
+pub(crate) fn resolve_task(
     name: &ast::Name,
     pipeline: &Pipeline,
     index: &TaskIndex,

@@ -18,7 +18,7 @@ struct Env<'a> {
     diagnostics: &'a mut Diagnostics,
 }
 
-pub fn lower_gate(
+pub(crate) fn lower_gate(
     expr: &ast::Expr,
     pipeline: &Pipeline,
     stage: StageId,
@@ -48,7 +48,7 @@ pub fn lower_gate(
 
 /// A task's `reads` must name keys its upstream declares: earlier stages, or
 /// tasks of its own stage it depends on.
-pub fn check_reads(
+pub(crate) fn check_reads(
     pipeline: &Pipeline,
     program: &Program,
     stage: &Stage,

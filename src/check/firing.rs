@@ -14,7 +14,7 @@ use std::ops::Range;
 /// special day (quarterly expirations, yearly holidays) at least once.
 const LOOKAHEAD_DAYS: u64 = 400;
 
-pub fn check(
+pub(crate) fn check(
     pipeline: &Pipeline,
     program: &Program,
     today: chrono::NaiveDate,

@@ -10,11 +10,15 @@ use crate::span::Span;
 use crate::syntax::ast::{self, HandlerSetting, Spanned};
 use std::path::Path;
 
-pub const DEFAULT_MAX_OUTPUT: u64 = 1 << 20;
+pub(crate) const DEFAULT_MAX_OUTPUT: u64 = 1 << 20;
 const MAX_OUTPUT_LIMIT: u64 = 1 << 30;
 const BUILTINS: [&str; 5] = ["noop", "sleep", "fail", "emit", "flaky"];
 
-pub fn lower_all(scope: &Scope, loaded: &Loaded, diagnostics: &mut Diagnostics) -> Vec<Handler> {
+pub(crate) fn lower_all(
+    scope: &Scope,
+    loaded: &Loaded,
+    diagnostics: &mut Diagnostics,
+) -> Vec<Handler> {
     scope
         .handlers
         .iter()
@@ -216,7 +220,7 @@ fn builtin(
     result.map_err(|d| diagnostics.push(d)).ok()
 }
 
-pub fn lower_shape(shape: &ast::Shape) -> Shape {
+pub(crate) fn lower_shape(shape: &ast::Shape) -> Shape {
     match shape {
         ast::Shape::Prim(p) => match p {
             ast::Prim::String => Shape::String,
@@ -240,7 +244,7 @@ pub fn lower_shape(shape: &ast::Shape) -> Shape {
     }
 }
 
-pub fn value_to_json(value: &ast::Value) -> serde_json::Value {
+pub(crate) fn value_to_json(value: &ast::Value) -> serde_json::Value {
     use serde_json::Value as J;
     match value {
         ast::Value::Null => J::Null,
@@ -259,7 +263,7 @@ pub fn value_to_json(value: &ast::Value) -> serde_json::Value {
     }
 }
 
-pub fn lower_day_sets(
+pub(crate) fn lower_day_sets(
     scope: &Scope,
     loaded: &Loaded,
     diagnostics: &mut Diagnostics,
@@ -341,7 +345,7 @@ fn mark(used: &mut [bool], handler: crate::ir::HandlerId) {
 }
 
 /// A handler nothing runs is likely a typo or dead code.
-pub fn warn_unused(scope: &Scope, program: &Program, diagnostics: &mut Diagnostics) {
+pub(crate) fn warn_unused(scope: &Scope, program: &Program, diagnostics: &mut Diagnostics) {
     // A file of shared handlers and no pipeline is a library: nothing in it is unused.
     if !scope.pipelines.iter().any(|p| p.file.0 == 0) {
         return;

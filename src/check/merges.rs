@@ -8,7 +8,7 @@ use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::ir::{MergeStrategy, Pipeline, Program, TaskId, Type};
 use std::collections::{BTreeMap, HashSet};
 
-pub fn check(pipeline: &Pipeline, program: &Program, diagnostics: &mut Diagnostics) {
+pub(crate) fn check(pipeline: &Pipeline, program: &Program, diagnostics: &mut Diagnostics) {
     if pipeline.merge != MergeStrategy::Error {
         return;
     }

@@ -22,9 +22,9 @@ use petgraph::graph::DiGraph;
 use std::collections::HashMap;
 use std::path::Path;
 
-pub const DEFAULT_TIMEOUT_MILLIS: u64 = 30_000;
-pub const DEFAULT_CONCURRENCY: u32 = 4;
-pub const DEFAULT_PRIORITY: u8 = 50;
+pub(crate) const DEFAULT_TIMEOUT_MILLIS: u64 = 30_000;
+pub(crate) const DEFAULT_CONCURRENCY: u32 = 4;
+pub(crate) const DEFAULT_PRIORITY: u8 = 50;
 const MAX_CONCURRENCY: u64 = 1024;
 
 /// The settings a stage passes down to its tasks.
@@ -36,7 +36,7 @@ struct StageDefaults<'a> {
     when: Vec<DayCondition>,
 }
 
-pub fn lower(
+pub(crate) fn lower(
     declared: &Declared<ast::Pipeline>,
     scope: &Scope,
     program: &Program,
@@ -267,7 +267,7 @@ fn lower_stages(
             let span = setting.span;
             match &setting.node {
                 StageSetting::BestEffort => {
-                    best_effort = seen.first("best_effort", span, diagnostics)
+                    best_effort = seen.first("best_effort", span, diagnostics);
                 }
                 StageSetting::Requires(r) if seen.first("requires", span, diagnostics) => {
                     (stage_defaults.requires, stage_defaults.requires_wait_millis) =
@@ -479,7 +479,7 @@ fn lower_when(
 
 /// Each task's `writes`: known only once every pipeline is lowered, since a
 /// task that runs a pipeline writes what that pipeline's tasks write.
-pub fn fill_writes(program: &mut Program) {
+pub(crate) fn fill_writes(program: &mut Program) {
     for index in 0..program.pipelines.len() {
         let ids: Vec<TaskId> = program.pipelines[index].dag.node_indices().collect();
         for id in ids {

@@ -6,11 +6,11 @@ use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::ir::{Backoff, Policy, Shape};
 use crate::syntax::ast::{self, Spanned};
 
-pub const MAX_RETRIES: u64 = 100;
+pub(crate) const MAX_RETRIES: u64 = 100;
 const DEFAULT_RETRY_WAIT_MILLIS: u64 = 1_000;
 
 /// The IR policy; `shape` is the handler's declared output, for `default`.
-pub fn lower(
+pub(crate) fn lower(
     policy: &Spanned<ast::Policy>,
     shape: Option<&Shape>,
     diagnostics: &mut Diagnostics,
@@ -135,7 +135,7 @@ fn check_default(
 }
 
 /// `critical` 100, `high` 75, `standard`/`medium` 50, `low` 25, `optional` 0, or 0..=100.
-pub fn priority(value: &Spanned<ast::PriorityValue>, diagnostics: &mut Diagnostics) -> u8 {
+pub(crate) fn priority(value: &Spanned<ast::PriorityValue>, diagnostics: &mut Diagnostics) -> u8 {
     const NAMED: [(&str, u8); 6] = [
         ("critical", 100),
         ("high", 75),

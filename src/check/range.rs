@@ -3,10 +3,10 @@
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::span::Span;
 
-pub const DAY_MILLIS: u64 = 86_400_000;
+pub(crate) const DAY_MILLIS: u64 = 86_400_000;
 
 /// Accepts a duration in `min..=max` milliseconds, otherwise reports it.
-pub fn duration(
+pub(crate) fn duration(
     millis: u64,
     min: u64,
     max: u64,
@@ -34,7 +34,7 @@ pub fn duration(
 }
 
 /// A task timeout: 1ms to a day.
-pub fn timeout(
+pub(crate) fn timeout(
     d: &crate::syntax::ast::Spanned<crate::syntax::ast::Duration>,
     diagnostics: &mut Diagnostics,
 ) -> bool {
@@ -42,7 +42,7 @@ pub fn timeout(
 }
 
 /// How long a whole run may take: 1 s to a week.
-pub fn run_timeout(
+pub(crate) fn run_timeout(
     d: &crate::syntax::ast::Spanned<crate::syntax::ast::Duration>,
     diagnostics: &mut Diagnostics,
 ) -> bool {
@@ -57,7 +57,7 @@ pub fn run_timeout(
 }
 
 /// How long a task may wait for a market state: 1 ms to a day.
-pub fn requires_wait(
+pub(crate) fn requires_wait(
     d: &crate::syntax::ast::Spanned<crate::syntax::ast::Duration>,
     diagnostics: &mut Diagnostics,
 ) -> bool {
@@ -72,7 +72,7 @@ pub fn requires_wait(
 }
 
 /// Accepts a number in `min..=max`, otherwise reports it with `code`.
-pub fn number(
+pub(crate) fn number(
     value: u64,
     min: u64,
     max: u64,

@@ -4,7 +4,7 @@
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::ir::Pipeline;
 
-pub fn check(pipeline: &Pipeline, diagnostics: &mut Diagnostics) {
+pub(crate) fn check(pipeline: &Pipeline, diagnostics: &mut Diagnostics) {
     if pipeline.triggers.is_empty() {
         return; // run by hand only: nothing is unreachable
     }

@@ -24,10 +24,10 @@ pub(super) fn lower_source(
                 );
             }
             SourceSetting::Green(age) if seen.first("green", setting.span, diagnostics) => {
-                green = Some(*age)
+                green = Some(*age);
             }
             SourceSetting::Yellow(age) if seen.first("yellow", setting.span, diagnostics) => {
-                yellow = Some(*age)
+                yellow = Some(*age);
             }
             _ => {}
         }

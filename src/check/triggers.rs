@@ -15,7 +15,7 @@ use crate::time::schedule::CronExpr;
 
 const WEEK_MILLIS: u64 = 7 * DAY_MILLIS;
 
-pub fn lower(
+pub(crate) fn lower(
     decl: &ast::Trigger,
     pipeline: &Pipeline,
     scope: &Scope,

@@ -3,7 +3,7 @@
 use crate::ir::{Pipeline, PipelineId, Program, Shape, TaskId, Type, Work};
 use std::collections::BTreeMap;
 
-pub fn shape_type(shape: &Shape) -> Type {
+pub(crate) fn shape_type(shape: &Shape) -> Type {
     match shape {
         Shape::String => Type::String,
         Shape::Int => Type::Int,
@@ -23,7 +23,11 @@ pub fn shape_type(shape: &Shape) -> Type {
 
 /// The keys a task adds to the context, with their types. A sub-pipeline adds
 /// what all its tasks add; nesting cycles are cut (they are reported elsewhere).
-pub fn task_output(program: &Program, pipeline: &Pipeline, task: TaskId) -> Vec<(String, Type)> {
+pub(crate) fn task_output(
+    program: &Program,
+    pipeline: &Pipeline,
+    task: TaskId,
+) -> Vec<(String, Type)> {
     work_output(program, pipeline.task(task).work, &mut Vec::new())
 }
 
@@ -61,6 +65,6 @@ fn work_output(
 }
 
 /// The top-level keys of a type, as the context sees them.
-pub fn keys(fields: &[(String, Type)]) -> Vec<String> {
+pub(crate) fn keys(fields: &[(String, Type)]) -> Vec<String> {
     fields.iter().map(|(k, _)| k.clone()).collect()
 }

@@ -10,7 +10,7 @@ use serde::Serialize;
 use std::path::Path;
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(super) struct Args {
     /// A built-in calendar code (XNYS, XNAS, XLON, XETR, XTKS, XHKG) or a calendar file.
     #[arg(required_unless_present = "all_markets")]
     calendar: Option<String>,
@@ -26,7 +26,7 @@ pub struct Args {
     format: Format,
 }
 
-pub fn run(args: &Args) -> u8 {
+pub(super) fn run(args: &Args) -> u8 {
     match execute(args) {
         Ok(text) => {
             print!("{text}");

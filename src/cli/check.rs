@@ -9,7 +9,7 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(super) struct Args {
     /// The `.pipe` files to check.
     #[arg(required = true)]
     files: Vec<PathBuf>,
@@ -33,7 +33,7 @@ enum Emit {
     Ir,
 }
 
-pub fn run(args: &Args) -> u8 {
+pub(super) fn run(args: &Args) -> u8 {
     let mut compilations = Vec::new();
     for file in &args.files {
         match compile(file) {

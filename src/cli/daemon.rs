@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(super) struct Args {
     /// The `.pipe` files whose triggers to fire.
     #[arg(required = true)]
     files: Vec<PathBuf>,
@@ -34,7 +34,7 @@ pub struct Args {
     public_read: bool,
 }
 
-pub fn run(args: &Args) -> u8 {
+pub(super) fn run(args: &Args) -> u8 {
     let mut targets = Vec::new();
     for file in &args.files {
         let compilation = match compile(file) {
@@ -44,10 +44,12 @@ pub fn run(args: &Args) -> u8 {
                 return exit::USAGE;
             }
         };
-        let Some(program) = compilation
-            .program
-            .filter(|_| !compilation.diagnostics.iter().any(|d| d.is_error()))
-        else {
+        let Some(program) = compilation.program.filter(|_| {
+            !compilation
+                .diagnostics
+                .iter()
+                .any(pipec::diagnostic::Diagnostic::is_error)
+        }) else {
             eprintln!(
                 "error: `{}` does not compile (see `pipec check`)",
                 file.display()

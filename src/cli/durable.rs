@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 #[derive(Debug, clap::Args)]
-pub struct DurableArgs {
+pub(super) struct DurableArgs {
     /// The state database (default: `.pipec/state.db` beside the pipeline file).
     #[arg(long, value_name = "PATH")]
     pub state: Option<PathBuf>,
@@ -48,7 +48,7 @@ pub struct DurableArgs {
 }
 
 /// What `--stale` runs.
-pub struct Stale {
+pub(super) struct Stale {
     pub stages: Vec<StageId>,
     /// The producers to run again (of the run's pipeline).
     pub producers: HashSet<String>,
@@ -57,7 +57,7 @@ pub struct Stale {
 }
 
 /// `None` without `--stale`.
-pub fn stale(
+pub(super) fn stale(
     args: &DurableArgs,
     file: &Path,
     program: &Program,
@@ -100,7 +100,7 @@ pub fn stale(
 }
 
 /// A claimed durable run, as `pipec run` uses it.
-pub struct Durable {
+pub(super) struct Durable {
     pub run: store::durable::Durable,
     /// What restores finished tasks: the recorder, or `--stale`'s wrapper of it.
     pub memo: Arc<dyn Memo>,
@@ -108,14 +108,14 @@ pub struct Durable {
     pub note: Option<String>,
 }
 
-pub fn state_path(args: &DurableArgs, file: &Path) -> PathBuf {
+pub(super) fn state_path(args: &DurableArgs, file: &Path) -> PathBuf {
     args.state
         .clone()
         .unwrap_or_else(|| store::default_path(file))
 }
 
 #[allow(clippy::too_many_arguments)]
-pub fn begin(
+pub(super) fn begin(
     args: &DurableArgs,
     file: &Path,
     program: &Program,

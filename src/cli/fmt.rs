@@ -10,7 +10,7 @@ use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(super) struct Args {
     /// Files, or folders to format every `.pipe` file under; `-` formats stdin to stdout.
     #[arg(required = true)]
     paths: Vec<PathBuf>,
@@ -29,7 +29,7 @@ enum Outcome {
     Io,
 }
 
-pub fn run(args: &Args) -> u8 {
+pub(super) fn run(args: &Args) -> u8 {
     let mut outcomes = Vec::new();
     for path in &args.paths {
         if path.as_os_str() == "-" {

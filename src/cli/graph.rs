@@ -9,7 +9,7 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(super) struct Args {
     /// The `.pipe` file to draw.
     file: PathBuf,
     /// Draw this pipeline (default: the first of the file).
@@ -32,7 +32,7 @@ enum Format {
     Dot,
 }
 
-pub fn run(args: &Args) -> u8 {
+pub(super) fn run(args: &Args) -> u8 {
     let compilation = match compile(&args.file) {
         Ok(c) => c,
         Err(error) => {

@@ -10,7 +10,7 @@ use pipec::store::{self, Store};
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(super) struct Args {
     /// The `.pipe` file declaring the sources.
     file: PathBuf,
     /// Only this pipeline's sources.
@@ -26,7 +26,7 @@ pub struct Args {
     format: Format,
 }
 
-pub fn run(args: &Args) -> u8 {
+pub(super) fn run(args: &Args) -> u8 {
     match check(args) {
         Ok((text, red)) => {
             print!("{text}");
@@ -44,7 +44,7 @@ pub fn run(args: &Args) -> u8 {
 }
 
 /// The sources of `file` as of `now`, from its store.
-pub fn sources(
+pub(super) fn sources(
     file: &std::path::Path,
     state: Option<&std::path::Path>,
     pipeline: Option<&str>,
@@ -54,7 +54,12 @@ pub fn sources(
         compile(file).map_err(|e| format!("cannot read `{}`: {e}", file.display()))?;
     let program = compilation
         .program
-        .filter(|_| !compilation.diagnostics.iter().any(|d| d.is_error()))
+        .filter(|_| {
+            !compilation
+                .diagnostics
+                .iter()
+                .any(pipec::diagnostic::Diagnostic::is_error)
+        })
         .ok_or_else(|| format!("`{}` does not compile (see `pipec check`)", file.display()))?;
     if let Some(p) = pipeline {
         if program.find_pipeline(p).is_none() {

@@ -19,7 +19,7 @@ use std::process::ExitCode;
 /// pipec: compile, check, draw and run trading-operations pipelines.
 #[derive(Debug, Parser)]
 #[command(name = "pipec", version, about, long_about = None)]
-pub struct Cli {
+pub(crate) struct Cli {
     #[command(subcommand)]
     command: Command,
     /// Also let pipelines read imports, date lists and calendar files below DIR (by default only the project's own: the nearest folder with `.pipec-project` or `.git`, else the file's folder).
@@ -51,22 +51,22 @@ enum Command {
 
 /// Output of the commands that print tables.
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
-pub enum Format {
+pub(crate) enum Format {
     Table,
     Json,
 }
 
 /// Exit codes shared by every subcommand.
-pub mod exit {
+pub(crate) mod exit {
     /// Success; warnings allowed.
-    pub const OK: u8 = 0;
+    pub(crate) const OK: u8 = 0;
     /// Errors found, or the run failed.
-    pub const FAILED: u8 = 1;
+    pub(crate) const FAILED: u8 = 1;
     /// Bad usage or an I/O error.
-    pub const USAGE: u8 = 2;
+    pub(crate) const USAGE: u8 = 2;
 }
 
-pub fn main() -> ExitCode {
+pub(crate) fn main() -> ExitCode {
     let cli = Cli::parse();
     pipec::project::allow(cli.allow_path);
     let code = match cli.command {

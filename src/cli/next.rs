@@ -10,7 +10,7 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(super) struct Args {
     /// The `.pipe` file.
     file: PathBuf,
     /// How many firings to show (default 20; 1000 with `--to`).
@@ -29,7 +29,7 @@ pub struct Args {
     format: Format,
 }
 
-pub fn run(args: &Args) -> u8 {
+pub(super) fn run(args: &Args) -> u8 {
     let compilation = match compile(&args.file) {
         Ok(c) => c,
         Err(error) => {
@@ -136,7 +136,7 @@ fn stage_summary(stages: &[String]) -> String {
 }
 
 /// `2h 5m`, `45s`: how long until something happens.
-pub fn human_wait(delta: chrono::Duration) -> String {
+pub(super) fn human_wait(delta: chrono::Duration) -> String {
     let seconds = delta.num_seconds().max(0);
     let (d, h, m, s) = (
         seconds / 86_400,

@@ -14,10 +14,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 /// Interrupted by Ctrl-C or SIGTERM.
-pub const INTERRUPTED: u8 = 130;
+pub(super) const INTERRUPTED: u8 = 130;
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(super) struct Args {
     /// The `.pipe` file.
     file: PathBuf,
     /// The pipeline to run (default: the file's first).
@@ -81,7 +81,7 @@ fn parse_instant(s: &str) -> Result<DateTime<Utc>, String> {
         .map_err(|e| format!("`{s}` is not an RFC 3339 instant: {e}"))
 }
 
-pub fn run(args: &Args) -> u8 {
+pub(super) fn run(args: &Args) -> u8 {
     let compilation = match compile(&args.file) {
         Ok(c) => c,
         Err(e) => {
@@ -89,10 +89,12 @@ pub fn run(args: &Args) -> u8 {
             return exit::USAGE;
         }
     };
-    let Some(program) = compilation
-        .program
-        .filter(|_| !compilation.diagnostics.iter().any(|d| d.is_error()))
-    else {
+    let Some(program) = compilation.program.filter(|_| {
+        !compilation
+            .diagnostics
+            .iter()
+            .any(pipec::diagnostic::Diagnostic::is_error)
+    }) else {
         let style = Style::detect(std::io::stderr().is_terminal());
         eprint!(
             "{}",

@@ -7,7 +7,7 @@ use pipec::store::{self, Store};
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(super) struct Args {
     /// The `.pipe` file whose state to show (its store is `.pipec/state.db` beside it).
     file: Option<PathBuf>,
     /// Only this pipeline's runs.
@@ -26,7 +26,7 @@ pub struct Args {
     tasks: bool,
 }
 
-pub fn run(args: &Args) -> u8 {
+pub(super) fn run(args: &Args) -> u8 {
     let path = args.state.clone().unwrap_or_else(|| match &args.file {
         Some(f) => store::default_path(f),
         None => PathBuf::from(".pipec").join("state.db"),

@@ -5,7 +5,11 @@ use chrono_tz::Tz;
 
 /// `now`, an RFC 3339 instant (`2026-11-20T14:30:00Z`), a local date-time in
 /// `zone` (`2026-11-20T09:30` or `2026-11-20 09:30`) or a date (its midnight in `zone`).
-pub fn parse_instant(text: &str, zone: Tz, now: DateTime<Utc>) -> Result<DateTime<Utc>, String> {
+pub(super) fn parse_instant(
+    text: &str,
+    zone: Tz,
+    now: DateTime<Utc>,
+) -> Result<DateTime<Utc>, String> {
     if text == "now" {
         return Ok(now);
     }
@@ -35,7 +39,7 @@ pub fn parse_instant(text: &str, zone: Tz, now: DateTime<Utc>) -> Result<DateTim
 }
 
 /// `2026-11` as a year and month.
-pub fn parse_month(text: &str) -> Result<(i32, u32), String> {
+pub(super) fn parse_month(text: &str) -> Result<(i32, u32), String> {
     let error = || format!("`{text}` is not a month: write it `2026-11`");
     let (year, month) = text.split_once('-').ok_or_else(error)?;
     let year: i32 = year.parse().map_err(|_| error())?;

@@ -15,7 +15,7 @@ use std::sync::Arc;
 /// key is its name. `every` and `cron` triggers fire many times a day, so each
 /// firing is its own key (`name@instant`), or all but the first would find
 /// the day's work done.
-pub fn run_key(target: &Target, pid: PipelineId, firing: &Firing) -> RunKey {
+pub(crate) fn run_key(target: &Target, pid: PipelineId, firing: &Firing) -> RunKey {
     let p = target.program.pipeline(pid);
     let once_a_day = p
         .triggers
@@ -35,7 +35,7 @@ pub fn run_key(target: &Target, pid: PipelineId, firing: &Firing) -> RunKey {
 }
 
 /// Runs the firing to the end; returns the status to record for it.
-pub async fn run_firing(
+pub(crate) async fn run_firing(
     target: Arc<Target>,
     pid: PipelineId,
     firing: Firing,

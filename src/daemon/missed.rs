@@ -10,14 +10,14 @@ use crate::ir::{Missed, PipelineId, Program};
 use crate::store::Store;
 use chrono::{DateTime, Utc};
 
-pub struct Missing {
+pub(crate) struct Missing {
     /// Recorded as missed.
     pub missed: Vec<Firing>,
     /// Run now, late.
     pub late: Vec<Firing>,
 }
 
-pub fn missed_firings(
+pub(crate) fn missed_firings(
     program: &Program,
     pid: PipelineId,
     store: &Store,
@@ -48,7 +48,7 @@ pub fn missed_firings(
 }
 
 /// Whether a firing `late` past its instant still runs under its trigger's policy.
-pub fn runs_late(
+pub(crate) fn runs_late(
     program: &Program,
     pid: PipelineId,
     firing: &Firing,

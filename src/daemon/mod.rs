@@ -12,7 +12,7 @@ mod missed;
 pub mod pause;
 
 pub use error::Error;
-pub use fire::run_key;
+pub(crate) use fire::run_key;
 pub use lock::DaemonLock;
 
 use crate::clock::Clock;
@@ -51,7 +51,7 @@ pub struct DaemonOptions {
 }
 
 /// Told each firing as it is handled, with its status.
-pub type OnFiring = Arc<dyn Fn(&Firing, &str) + Send + Sync>;
+pub(crate) type OnFiring = Arc<dyn Fn(&Firing, &str) + Send + Sync>;
 
 /// What a daemon did before it stopped.
 #[derive(Debug, Default, Clone)]

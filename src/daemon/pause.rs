@@ -17,6 +17,6 @@ pub fn resume(pipeline: &str) -> bool {
     crate::sync::lock(&PAUSED, "the paused pipelines").remove(pipeline)
 }
 
-pub fn is_paused(pipeline: &str) -> bool {
+pub(crate) fn is_paused(pipeline: &str) -> bool {
     crate::sync::lock(&PAUSED, "the paused pipelines").contains(pipeline)
 }

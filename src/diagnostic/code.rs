@@ -75,7 +75,7 @@ codes! {
 }
 
 impl Code {
-    pub fn severity(self) -> Severity {
+    pub(crate) fn severity(self) -> Severity {
         if self.as_str().starts_with("pipe::W") {
             Severity::Warning
         } else {

@@ -7,7 +7,7 @@ use crate::span::Span;
 use serde::Serialize;
 
 /// Bumped whenever the schema changes incompatibly.
-pub const FORMAT_VERSION: u32 = 1;
+pub(crate) const FORMAT_VERSION: u32 = 1;
 
 #[derive(Debug, Serialize)]
 pub struct CheckReport {

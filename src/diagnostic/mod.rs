@@ -27,7 +27,7 @@ pub struct Label {
 }
 
 impl Diagnostic {
-    pub fn new(code: Code, message: impl Into<String>) -> Diagnostic {
+    pub(crate) fn new(code: Code, message: impl Into<String>) -> Diagnostic {
         Diagnostic {
             code,
             message: message.into(),
@@ -36,7 +36,7 @@ impl Diagnostic {
         }
     }
 
-    pub fn label(mut self, span: Span, message: impl Into<String>) -> Diagnostic {
+    pub(crate) fn label(mut self, span: Span, message: impl Into<String>) -> Diagnostic {
         self.labels.push(Label {
             span,
             message: message.into(),
@@ -44,12 +44,12 @@ impl Diagnostic {
         self
     }
 
-    pub fn help(mut self, help: impl Into<String>) -> Diagnostic {
+    pub(crate) fn help(mut self, help: impl Into<String>) -> Diagnostic {
         self.help = Some(help.into());
         self
     }
 
-    pub fn severity(&self) -> Severity {
+    pub(crate) fn severity(&self) -> Severity {
         self.code.severity()
     }
 
@@ -57,7 +57,7 @@ impl Diagnostic {
         self.severity() == Severity::Error
     }
 
-    pub fn primary_span(&self) -> Option<Span> {
+    pub(crate) fn primary_span(&self) -> Option<Span> {
         self.labels.first().map(|l| l.span)
     }
 }
@@ -69,11 +69,11 @@ pub struct Diagnostics {
 }
 
 impl Diagnostics {
-    pub fn push(&mut self, diagnostic: Diagnostic) {
+    pub(crate) fn push(&mut self, diagnostic: Diagnostic) {
         self.items.push(diagnostic);
     }
 
-    pub fn has_errors(&self) -> bool {
+    pub(crate) fn has_errors(&self) -> bool {
         self.items.iter().any(Diagnostic::is_error)
     }
 

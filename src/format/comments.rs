@@ -5,7 +5,7 @@
 
 /// One `#` comment as written.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Comment {
+pub(crate) struct Comment {
     /// Byte offset of the `#`.
     pub start: usize,
     /// Byte offset of the end of the line (the `\n` or the end of the file).
@@ -18,7 +18,7 @@ pub struct Comment {
 }
 
 /// Every comment of `text`, in order.
-pub fn scan(text: &str) -> Vec<Comment> {
+pub(crate) fn scan(text: &str) -> Vec<Comment> {
     let bytes = text.as_bytes();
     let mut comments = Vec::new();
     let mut i = 0;
@@ -58,18 +58,18 @@ fn skip_string(bytes: &[u8], mut i: usize) -> usize {
 
 /// The comments of a file, with the questions the printer asks of them.
 #[derive(Debug, Default)]
-pub struct Comments {
+pub(crate) struct Comments {
     pub list: Vec<Comment>,
 }
 
 impl Comments {
-    pub fn new(text: &str) -> Comments {
+    pub(crate) fn new(text: &str) -> Comments {
         Comments { list: scan(text) }
     }
 
     /// Whether a comment starts strictly between `start` and `end`: such a
     /// construct must be printed over several lines to keep it.
-    pub fn within(&self, start: usize, end: usize) -> bool {
+    pub(crate) fn within(&self, start: usize, end: usize) -> bool {
         let first = self.list.partition_point(|c| c.start <= start);
         self.list.get(first).is_some_and(|c| c.start < end)
     }

@@ -17,7 +17,7 @@ const NEG: Prec = 7;
 const FIELD: Prec = 8;
 const ATOM: Prec = 9;
 
-pub fn binary_prec(op: BinaryOp) -> Prec {
+pub(crate) fn binary_prec(op: BinaryOp) -> Prec {
     op.precedence()
 }
 
@@ -57,7 +57,7 @@ impl Printed {
 }
 
 /// The expression on one line.
-pub fn expr(e: &Expr) -> String {
+pub(crate) fn expr(e: &Expr) -> String {
     print(e).text
 }
 
@@ -142,7 +142,7 @@ fn binary(op: BinaryOp, lhs: &Expr, rhs: &Expr) -> Printed {
 
 /// One line of a gate broken over lines: its text, the operand it prints,
 /// and how many levels deeper than the first line it is indented.
-pub type Piece<'e> = (String, &'e Expr, usize);
+pub(crate) type Piece<'e> = (String, &'e Expr, usize);
 
 /// The outermost `and`/`or` chain as the lines of a gate broken over lines:
 /// the first operand, then `and operand` (or `or operand`) one level deeper.
@@ -152,7 +152,7 @@ pub type Piece<'e> = (String, &'e Expr, usize);
 /// cannot change how the expression reads. `None` when `e` is not such a
 /// chain, or when an operand would swallow the operator after it (a lambda
 /// in the middle), where the one-line text has parentheses spanning operands.
-pub fn chain<'e>(
+pub(crate) fn chain<'e>(
     e: &'e Expr,
     split_inner: &dyn Fn(&Expr, &str, usize) -> bool,
 ) -> Option<Vec<Piece<'e>>> {

@@ -49,8 +49,8 @@ fn handler_setting(s: &HandlerSetting) -> String {
 }
 
 impl Printer<'_> {
-    pub fn file(&mut self, file: &File) {
-        self.sequence(&file.items, |p, item| p.item(item));
+    pub(crate) fn file(&mut self, file: &File) {
+        self.sequence(&file.items, super::printer::Printer::item);
     }
 
     fn item(&mut self, item: &Item) -> bool {
@@ -200,7 +200,7 @@ impl Printer<'_> {
                 HandlerSetting::Returns(shape) => p.shape(indent, "returns ", start, shape, ""),
                 HandlerSetting::Env(entries) => p.env(indent, (start, end), entries),
                 HandlerSetting::Exec(args) if p.has_comments(start, end) => {
-                    p.spread_strings(indent, "exec", start, args)
+                    p.spread_strings(indent, "exec", start, args);
                 }
                 other => p.push(indent, handler_setting(other), start, end),
             }

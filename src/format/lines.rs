@@ -10,7 +10,7 @@ const INDENT: &str = "  ";
 
 /// One output line of code.
 #[derive(Debug, Clone, Default)]
-pub struct Line {
+pub(crate) struct Line {
     pub indent: usize,
     pub text: String,
     /// The source bytes `[start, end)` this line prints.
@@ -32,7 +32,7 @@ pub struct Line {
 
 /// A comment the formatter has no place for; the file is left as it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Unplaced {
+pub(crate) struct Unplaced {
     /// Byte offset of the `#`.
     pub offset: usize,
     pub reason: &'static str,
@@ -155,7 +155,11 @@ impl Writer<'_> {
 }
 
 /// The formatted text: `lines` with `comments` in place.
-pub fn render(source: &str, lines: &[Line], comments: &[Comment]) -> Result<String, Unplaced> {
+pub(crate) fn render(
+    source: &str,
+    lines: &[Line],
+    comments: &[Comment],
+) -> Result<String, Unplaced> {
     let placement = place(lines, comments)?;
     let mut w = Writer {
         source,

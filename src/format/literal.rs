@@ -6,7 +6,7 @@ use chrono::{NaiveDate, NaiveTime, Timelike};
 
 /// A string literal with `\\`, `"`, newline and tab escaped (the only escapes
 /// the grammar knows); every other character is written as itself.
-pub fn string(text: &str) -> String {
+pub(crate) fn string(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     out.push('"');
     for c in text.chars() {
@@ -24,12 +24,12 @@ pub fn string(text: &str) -> String {
 
 /// Durations are written largest unit first, hours at most: `90s` becomes
 /// `1m30s`, `2d` becomes `48h` (a `24h` freshness window reads better than `1d`).
-pub fn duration(d: Duration) -> String {
+pub(crate) fn duration(d: Duration) -> String {
     crate::syntax::format_duration(d.millis)
 }
 
 /// A byte count in the largest unit that divides it exactly: `1048576` is `1MB`.
-pub fn size(bytes: u64) -> String {
+pub(crate) fn size(bytes: u64) -> String {
     const UNITS: [(&str, u64); 3] = [("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)];
     for (unit, factor) in UNITS {
         if bytes != 0 && bytes % factor == 0 {
@@ -41,7 +41,7 @@ pub fn size(bytes: u64) -> String {
 
 /// The shortest text that reads back as the same `f64`, always with a point
 /// so that it stays a float (`1.0`, never `1`, which would be an integer).
-pub fn float(value: f64) -> String {
+pub(crate) fn float(value: f64) -> String {
     let text = value.to_string();
     if text.contains('.') {
         text
@@ -51,7 +51,7 @@ pub fn float(value: f64) -> String {
 }
 
 /// `06:00`, or `06:00:30` when there are seconds.
-pub fn time(t: NaiveTime) -> String {
+pub(crate) fn time(t: NaiveTime) -> String {
     if t.second() == 0 {
         t.format("%H:%M").to_string()
     } else {
@@ -59,13 +59,13 @@ pub fn time(t: NaiveTime) -> String {
     }
 }
 
-pub fn date(d: NaiveDate) -> String {
+pub(crate) fn date(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
 }
 
 /// An object key: bare when the grammar reads it as a name, quoted otherwise
 /// (the AST does not say how it was written; both spellings mean the same).
-pub fn key(name: &Name) -> String {
+pub(crate) fn key(name: &Name) -> String {
     if is_bare_name(&name.text) {
         name.text.clone()
     } else {

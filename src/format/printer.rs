@@ -6,16 +6,16 @@ use super::comments::Comments;
 use super::lines::Line;
 
 /// The widest a line may be before a construct that can break does.
-pub const MAX_WIDTH: usize = 100;
+pub(crate) const MAX_WIDTH: usize = 100;
 
-pub struct Printer<'a> {
+pub(crate) struct Printer<'a> {
     pub source: &'a str,
     pub comments: &'a Comments,
     pub lines: Vec<Line>,
 }
 
 impl<'a> Printer<'a> {
-    pub fn new(source: &'a str, comments: &'a Comments) -> Printer<'a> {
+    pub(crate) fn new(source: &'a str, comments: &'a Comments) -> Printer<'a> {
         Printer {
             source,
             comments,
@@ -24,14 +24,14 @@ impl<'a> Printer<'a> {
     }
 
     /// Whether `text` fits on a line at `indent`.
-    pub fn fits(&self, indent: usize, text: &str) -> bool {
+    pub(crate) fn fits(&self, indent: usize, text: &str) -> bool {
         indent * 2 + text.chars().count() <= MAX_WIDTH
     }
 
     /// The one rule for everything that can break: it stays on one line when
     /// the user wrote it on one line, no comment is inside, and it fits.
     /// Otherwise it is spread out, one element a line, and stays so.
-    pub fn one_line(&self, indent: usize, text: &str, (start, end): (usize, usize)) -> bool {
+    pub(crate) fn one_line(&self, indent: usize, text: &str, (start, end): (usize, usize)) -> bool {
         let written_on_one_line = self
             .source
             .get(start..end)
@@ -41,11 +41,11 @@ impl<'a> Printer<'a> {
 
     /// Whether a comment lies inside `[start, end)`: then the construct there
     /// is printed over several lines so the comment keeps its place.
-    pub fn has_comments(&self, start: usize, end: usize) -> bool {
+    pub(crate) fn has_comments(&self, start: usize, end: usize) -> bool {
         self.comments.within(start, end)
     }
 
-    pub fn push(&mut self, indent: usize, text: String, start: usize, end: usize) {
+    pub(crate) fn push(&mut self, indent: usize, text: String, start: usize, end: usize) {
         self.lines.push(Line {
             indent,
             text,
@@ -58,7 +58,7 @@ impl<'a> Printer<'a> {
 
     /// A line that starts an element of a sequence printed without
     /// [`Printer::sequence`]: a blank line the user left before it is kept.
-    pub fn push_element(&mut self, indent: usize, text: String, start: usize, end: usize) {
+    pub(crate) fn push_element(&mut self, indent: usize, text: String, start: usize, end: usize) {
         self.push(indent, text, start, end);
         if let Some(line) = self.lines.last_mut() {
             line.blank_ok = true;
@@ -66,7 +66,7 @@ impl<'a> Printer<'a> {
     }
 
     /// A line ending with `{` or `[`: what follows is one level deeper.
-    pub fn open(&mut self, indent: usize, text: String, start: usize, end: usize) {
+    pub(crate) fn open(&mut self, indent: usize, text: String, start: usize, end: usize) {
         self.push(indent, text, start, end);
         if let Some(line) = self.lines.last_mut() {
             line.opens = true;
@@ -75,7 +75,7 @@ impl<'a> Printer<'a> {
 
     /// The closing line of what `open` opened; the source range is the
     /// closing character, `end` being just past it.
-    pub fn close(&mut self, indent: usize, text: String, end: usize) {
+    pub(crate) fn close(&mut self, indent: usize, text: String, end: usize) {
         self.push(indent, text, end.saturating_sub(1), end);
         if let Some(line) = self.lines.last_mut() {
             line.closes = true;
@@ -87,7 +87,11 @@ impl<'a> Printer<'a> {
     /// block, fields of an object). `print` answers whether the element is a
     /// block (handler, stage, task …); a block printed over several lines gets
     /// a blank line before and after it. Elsewhere the user's blank lines stay.
-    pub fn sequence<T>(&mut self, items: &[T], mut print: impl FnMut(&mut Self, &T) -> bool) {
+    pub(crate) fn sequence<T>(
+        &mut self,
+        items: &[T],
+        mut print: impl FnMut(&mut Self, &T) -> bool,
+    ) {
         let mut previous_block = false;
         for (n, item) in items.iter().enumerate() {
             let first = self.lines.len();
@@ -103,7 +107,7 @@ impl<'a> Printer<'a> {
 
     /// A block `header { settings }` over several lines (`header {}` when
     /// it is empty). `brace` is the offset of its `{`, `end` just past its `}`.
-    pub fn block<S>(
+    pub(crate) fn block<S>(
         &mut self,
         indent: usize,
         header: String,
@@ -122,7 +126,7 @@ impl<'a> Printer<'a> {
 
     /// A block on one line, `header { a  b }`, settings two spaces apart, by
     /// the rule of [`Printer::one_line`]. Answers whether it did.
-    pub fn block_on_one_line(
+    pub(crate) fn block_on_one_line(
         &mut self,
         indent: usize,
         header: &str,
@@ -139,7 +143,7 @@ impl<'a> Printer<'a> {
 
     /// The offset of the first `open` character at or after `from`, skipping
     /// blanks and comments: where a block's `{` or a list's `[` is.
-    pub fn find(&self, from: usize, open: u8) -> usize {
+    pub(crate) fn find(&self, from: usize, open: u8) -> usize {
         let bytes = self.source.as_bytes();
         let mut i = from;
         while i < bytes.len() {

@@ -6,18 +6,18 @@ use super::literal;
 use crate::syntax::ast::*;
 
 /// A setting's text, and the value that ends it when it has one.
-pub struct Piece<'a> {
+pub(crate) struct Piece<'a> {
     pub text: String,
     pub value: Option<&'a Spanned<Value>>,
 }
 
 impl<'a> Piece<'a> {
-    pub fn text(text: String) -> Piece<'a> {
+    pub(crate) fn text(text: String) -> Piece<'a> {
         Piece { text, value: None }
     }
 
     /// The whole setting on one line.
-    pub fn inline(&self) -> String {
+    pub(crate) fn inline(&self) -> String {
         match self.value {
             Some(v) => format!("{}{}", self.text, super::value::value_inline(&v.node)),
             None => self.text.clone(),
@@ -25,12 +25,12 @@ impl<'a> Piece<'a> {
     }
 }
 
-pub fn names(names: &[Name]) -> String {
+pub(crate) fn names(names: &[Name]) -> String {
     let texts: Vec<&str> = names.iter().map(|n| n.text.as_str()).collect();
     texts.join(", ")
 }
 
-pub fn requires(r: &Requires) -> String {
+pub(crate) fn requires(r: &Requires) -> String {
     match &r.wait {
         Some(wait) => format!(
             "requires {} wait {}",
@@ -41,33 +41,33 @@ pub fn requires(r: &Requires) -> String {
     }
 }
 
-pub fn strings(strings: &[Spanned<String>]) -> String {
+pub(crate) fn strings(strings: &[Spanned<String>]) -> String {
     let texts: Vec<String> = strings.iter().map(|s| literal::string(&s.node)).collect();
     texts.join(" ")
 }
 
-pub fn calendar(c: &CalendarRef) -> String {
+pub(crate) fn calendar(c: &CalendarRef) -> String {
     match c {
         CalendarRef::Builtin(name) => format!("calendar {}", name.text),
         CalendarRef::File(path) => format!("calendar {}", literal::string(&path.node)),
     }
 }
 
-pub fn priority(p: &PriorityValue) -> String {
+pub(crate) fn priority(p: &PriorityValue) -> String {
     match p {
         PriorityValue::Number(n) => format!("priority {n}"),
         PriorityValue::Named(name) => format!("priority {name}"),
     }
 }
 
-pub fn when(w: &When) -> String {
+pub(crate) fn when(w: &When) -> String {
     let not = if w.negated { "not " } else { "" };
     format!("when {not}{}", w.days.text)
 }
 
 /// `on_failure POLICY`; a `default` value, possibly after `retry … then`, is
 /// the piece's value.
-pub fn on_failure(policy: &Spanned<Policy>) -> Piece<'_> {
+pub(crate) fn on_failure(policy: &Spanned<Policy>) -> Piece<'_> {
     let mut piece = Piece::text("on_failure ".to_string());
     push_policy(&mut piece, &policy.node);
     piece
@@ -121,14 +121,14 @@ fn backoff(b: &Backoff) -> String {
 }
 
 /// One step of a flow: a task, or parallel branches in brackets.
-pub fn flow_step(step: &[Name]) -> String {
+pub(crate) fn flow_step(step: &[Name]) -> String {
     match step {
         [one] => one.text.clone(),
         many => format!("[{}]", names(many)),
     }
 }
 
-pub fn pipeline(s: &PipelineSetting) -> Option<Piece<'_>> {
+pub(crate) fn pipeline(s: &PipelineSetting) -> Option<Piece<'_>> {
     let d =
         |keyword: &str, d: &Spanned<Duration>| format!("{keyword} {}", literal::duration(d.node));
     let text = match s {
@@ -153,7 +153,7 @@ pub fn pipeline(s: &PipelineSetting) -> Option<Piece<'_>> {
     Some(Piece::text(text))
 }
 
-pub fn stage(s: &StageSetting) -> Option<Piece<'_>> {
+pub(crate) fn stage(s: &StageSetting) -> Option<Piece<'_>> {
     let text = match s {
         StageSetting::BestEffort => "best_effort".to_string(),
         StageSetting::Requires(r) => requires(r),
@@ -169,7 +169,7 @@ pub fn stage(s: &StageSetting) -> Option<Piece<'_>> {
     Some(Piece::text(text))
 }
 
-pub fn task(s: &TaskSetting) -> Piece<'_> {
+pub(crate) fn task(s: &TaskSetting) -> Piece<'_> {
     let text = match s {
         TaskSetting::Run(handler) => format!("run {}", handler.text),
         TaskSetting::RunPipeline(p) => format!("run pipeline {}", p.text),
@@ -186,7 +186,7 @@ pub fn task(s: &TaskSetting) -> Piece<'_> {
     Piece::text(text)
 }
 
-pub fn trigger(s: &TriggerSetting) -> String {
+pub(crate) fn trigger(s: &TriggerSetting) -> String {
     match s {
         TriggerSetting::At(at) => format!("at {}", self::at(at)),
         TriggerSetting::Every { interval, from, to } => {
@@ -231,7 +231,7 @@ fn at(at: &At) -> String {
     }
 }
 
-pub fn source(s: &SourceSetting) -> String {
+pub(crate) fn source(s: &SourceSetting) -> String {
     let age = |keyword: &str, age: &Spanned<Age>| match age.node {
         Age::Wall(d) => format!("{keyword} {}", literal::duration(d)),
         Age::Sessions(1) => format!("{keyword} 1 session"),

@@ -5,7 +5,7 @@ use super::literal;
 use super::printer::Printer;
 use crate::syntax::ast::{EnvValue, Name, Prim, Shape, Spanned, Value};
 
-pub fn value_inline(v: &Value) -> String {
+pub(crate) fn value_inline(v: &Value) -> String {
     match v {
         Value::Null => "null".to_string(),
         Value::Bool(b) => b.to_string(),
@@ -28,7 +28,7 @@ pub fn value_inline(v: &Value) -> String {
     }
 }
 
-pub fn shape_inline(shape: &Shape) -> String {
+pub(crate) fn shape_inline(shape: &Shape) -> String {
     match shape {
         Shape::Prim(prim) => prim_name(*prim).to_string(),
         Shape::List(inner) => format!("[{}]", shape_inline(&inner.node)),
@@ -65,7 +65,7 @@ fn field_key(key: &Name, optional: bool) -> String {
     format!("{}{mark}", literal::key(key))
 }
 
-pub fn env_inline(entries: &[(Name, EnvValue)]) -> String {
+pub(crate) fn env_inline(entries: &[(Name, EnvValue)]) -> String {
     if entries.is_empty() {
         return "env {}".to_string();
     }
@@ -87,7 +87,7 @@ fn env_value(v: &EnvValue) -> String {
 impl Printer<'_> {
     /// `prefix VALUE suffix` starting a line at `indent`; the line's source
     /// range starts at `start`.
-    pub fn value(
+    pub(crate) fn value(
         &mut self,
         indent: usize,
         prefix: &str,
@@ -129,7 +129,7 @@ impl Printer<'_> {
 
     /// `prefix SHAPE suffix`, like [`Printer::value`]. A list of objects
     /// opens as `[{` and closes as `}]`.
-    pub fn shape(
+    pub(crate) fn shape(
         &mut self,
         indent: usize,
         prefix: &str,
@@ -172,7 +172,7 @@ impl Printer<'_> {
     }
 
     /// `env { KEY: "value", … }`; `start..end` is the whole setting.
-    pub fn env(
+    pub(crate) fn env(
         &mut self,
         indent: usize,
         (start, end): (usize, usize),

@@ -8,7 +8,7 @@ use super::escape::dot_text;
 use super::model::{Drawing, LinkKind, Node, NodeKind, PipelineBox, StageBox};
 use std::fmt::Write;
 
-pub fn write(drawing: &Drawing) -> String {
+pub(crate) fn write(drawing: &Drawing) -> String {
     let mut out = String::from("digraph pipec {\n");
     out.push_str("  graph [compound=true, rankdir=TB, fontname=\"Helvetica\", fontsize=12];\n");
     out.push_str("  node [shape=box, style=\"rounded,filled\", fillcolor=\"white\", fontname=\"Helvetica\", fontsize=10];\n");

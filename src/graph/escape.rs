@@ -9,7 +9,7 @@
 /// `.pipe` names are already ASCII letters, digits and `_`, but the identifier is
 /// built defensively: anything else becomes `_`. Uniqueness does not rest on the
 /// name (`a_` + `_b` and `a` + `__b` would collide); callers prefix an index.
-pub fn ident(parts: &[&str]) -> String {
+pub(crate) fn ident(parts: &[&str]) -> String {
     let mut out = String::new();
     for (i, part) in parts.iter().enumerate() {
         if i > 0 {
@@ -34,7 +34,7 @@ pub fn ident(parts: &[&str]) -> String {
 /// string and a leading backtick would start a Markdown string. Control
 /// characters (a `\n` written in a description) become spaces: line breaks are
 /// the caller's to place.
-pub fn mermaid_text(text: &str) -> String {
+pub(crate) fn mermaid_text(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -57,7 +57,7 @@ pub fn mermaid_text(text: &str) -> String {
 /// `\l`…), so both are escaped. Graphviz also decodes entity references (`&amp;`,
 /// `&#35;`) in ordinary labels, so `&` is written as `&amp;` to stay literal.
 /// Control characters become spaces for the same reason as in [`mermaid_text`].
-pub fn dot_text(text: &str) -> String {
+pub(crate) fn dot_text(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

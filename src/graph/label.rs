@@ -15,7 +15,7 @@ const DEFAULT_PRIORITY: u8 = 50;
 
 /// A task: its name, what it runs, how it fails and when it gives up, and its
 /// priority when that is not the default.
-pub fn task(program: &Program, task: &Task) -> Vec<String> {
+pub(crate) fn task(program: &Program, task: &Task) -> Vec<String> {
     let mut lines = vec![task.name.clone()];
     lines.push(match task.work {
         Work::Handler(id) => match program.handlers.get(id.0 as usize) {
@@ -42,7 +42,7 @@ pub fn task(program: &Program, task: &Task) -> Vec<String> {
 }
 
 /// A gate: its name, then what it checks in words when the author wrote them.
-pub fn gate(gate: &crate::ir::Gate) -> Vec<String> {
+pub(crate) fn gate(gate: &crate::ir::Gate) -> Vec<String> {
     let mut lines = vec![format!("gate {}", gate.name)];
     if let Some(description) = &gate.description {
         // A `\n` the author wrote in the description is a line break they meant.
@@ -52,7 +52,7 @@ pub fn gate(gate: &crate::ir::Gate) -> Vec<String> {
 }
 
 /// A stage's title; a best-effort stage says so, since its failure does not stop the run.
-pub fn stage(stage: &Stage) -> String {
+pub(crate) fn stage(stage: &Stage) -> String {
     let title = stage.title.as_deref().unwrap_or(&stage.name);
     if stage.best_effort {
         format!("{title} (best effort)")
@@ -61,7 +61,7 @@ pub fn stage(stage: &Stage) -> String {
     }
 }
 
-pub fn pipeline(pipeline: &Pipeline) -> String {
+pub(crate) fn pipeline(pipeline: &Pipeline) -> String {
     pipeline
         .title
         .as_deref()
@@ -70,7 +70,7 @@ pub fn pipeline(pipeline: &Pipeline) -> String {
 }
 
 /// The legend of a pipeline's triggers, one line each; empty when it has none.
-pub fn triggers(program: &Program, pipeline: &Pipeline) -> Vec<String> {
+pub(crate) fn triggers(program: &Program, pipeline: &Pipeline) -> Vec<String> {
     if pipeline.triggers.is_empty() {
         return Vec::new();
     }
@@ -151,7 +151,7 @@ fn stage_list(pipeline: &Pipeline, trigger: &Trigger) -> String {
 }
 
 /// A failure policy as a chain: `retry 3 → abort`.
-pub fn policy(policy: &Policy) -> String {
+pub(crate) fn policy(policy: &Policy) -> String {
     match policy {
         Policy::Retry { retries, then, .. } => format!("retry {retries} → {}", self::policy(then)),
         Policy::Abort | Policy::Fail | Policy::Warn | Policy::Skip | Policy::Default { .. } => {
@@ -161,7 +161,7 @@ pub fn policy(policy: &Policy) -> String {
 }
 
 /// A priority by its `.pipe` name when it has one, else its number.
-pub fn priority(value: u8) -> String {
+pub(crate) fn priority(value: u8) -> String {
     match value {
         100 => "critical".to_string(),
         75 => "high".to_string(),
@@ -172,7 +172,7 @@ pub fn priority(value: u8) -> String {
     }
 }
 
-pub use crate::ir::words::duration;
+pub(crate) use crate::ir::words::duration;
 
 #[cfg(test)]
 mod tests {

@@ -29,7 +29,7 @@ const CLASSES: [(NodeKind, &str, &str); 5] = [
     ),
 ];
 
-pub fn write(drawing: &Drawing) -> String {
+pub(crate) fn write(drawing: &Drawing) -> String {
     let mut out = String::from("flowchart TD\n");
     for pipeline in &drawing.pipelines {
         write_pipeline(&mut out, pipeline);

@@ -10,14 +10,14 @@ use std::collections::HashMap;
 
 /// The pipelines to draw, in program order.
 #[derive(Debug)]
-pub struct Drawing {
+pub(crate) struct Drawing {
     pub pipelines: Vec<PipelineBox>,
     pub links: Vec<Link>,
 }
 
 /// A pipeline: a cluster holding its stages, the gates between them and a legend.
 #[derive(Debug)]
-pub struct PipelineBox {
+pub(crate) struct PipelineBox {
     pub id: String,
     pub title: String,
     pub stages: Vec<StageBox>,
@@ -31,7 +31,7 @@ pub struct PipelineBox {
 }
 
 #[derive(Debug)]
-pub struct StageBox {
+pub(crate) struct StageBox {
     pub id: String,
     pub title: String,
     pub best_effort: bool,
@@ -47,7 +47,7 @@ pub struct StageBox {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NodeKind {
+pub(crate) enum NodeKind {
     Task,
     /// A merge step: receives its branches' outputs apart.
     Merge,
@@ -59,7 +59,7 @@ pub enum NodeKind {
 }
 
 #[derive(Debug)]
-pub struct Node {
+pub(crate) struct Node {
     pub id: String,
     pub kind: NodeKind,
     pub lines: Vec<String>,
@@ -70,13 +70,13 @@ pub struct Node {
 /// One end of a link: a node, or a cluster reached through one of its nodes.
 /// Mermaid links the cluster itself; DOT links the node and clips at the cluster.
 #[derive(Debug, Clone)]
-pub struct End {
+pub(crate) struct End {
     pub node: String,
     pub cluster: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LinkKind {
+pub(crate) enum LinkKind {
     /// A dependency between tasks of one stage.
     Dependency,
     /// A dependency on a task of an earlier stage: documents data, the stage order
@@ -89,7 +89,7 @@ pub enum LinkKind {
 }
 
 #[derive(Debug, Clone)]
-pub struct Link {
+pub(crate) struct Link {
     pub from: End,
     pub to: End,
     pub kind: LinkKind,
@@ -112,7 +112,7 @@ impl End {
 }
 
 /// Builds the drawing of `selected` (program order is kept whatever order they come in).
-pub fn build(program: &Program, selected: &[PipelineId]) -> Drawing {
+pub(crate) fn build(program: &Program, selected: &[PipelineId]) -> Drawing {
     let mut ids: Vec<PipelineId> = selected.to_vec();
     ids.sort();
     ids.dedup();

@@ -126,7 +126,7 @@ pub fn assess(
     Ok(out)
 }
 
-pub fn describe(age: Age) -> String {
+pub(crate) fn describe(age: Age) -> String {
     match age {
         Age::Sessions(1) => "1 session".into(),
         Age::Sessions(n) => format!("{n} sessions"),

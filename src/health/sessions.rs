@@ -7,7 +7,7 @@ use chrono::{DateTime, Days, Utc};
 /// to decide a threshold; keeps a years-old mark cheap). A pipeline without
 /// an exchange has no sessions: every day counts as one, closing at midnight
 /// UTC, so thresholds in sessions still mean something.
-pub fn closed_between(
+pub(crate) fn closed_between(
     cal: &dyn SessionCalendar,
     from: DateTime<Utc>,
     to: DateTime<Utc>,

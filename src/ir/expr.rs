@@ -6,7 +6,7 @@ use crate::span::Span;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-pub use crate::syntax::ast::{BinaryOp, UnaryOp};
+pub(crate) use crate::syntax::ast::{BinaryOp, UnaryOp};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Expr {
@@ -53,7 +53,7 @@ pub enum Function {
 }
 
 impl Function {
-    pub const ALL: [(&'static str, Function); 11] = [
+    pub(crate) const ALL: [(&'static str, Function); 11] = [
         ("ok", Function::Ok),
         ("warned", Function::Warned),
         ("skipped", Function::Skipped),
@@ -67,14 +67,14 @@ impl Function {
         ("exists", Function::Exists),
     ];
 
-    pub fn from_name(name: &str) -> Option<Function> {
+    pub(crate) fn from_name(name: &str) -> Option<Function> {
         Function::ALL
             .iter()
             .find(|(n, _)| *n == name)
             .map(|(_, f)| *f)
     }
 
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         Function::ALL
             .iter()
             .find(|(_, f)| *f == self)
@@ -101,14 +101,14 @@ pub enum Type {
 }
 
 impl Type {
-    pub fn is_numeric(&self) -> bool {
+    pub(crate) fn is_numeric(&self) -> bool {
         matches!(self, Type::Int | Type::Float | Type::Any)
     }
 
     /// Whether values of the two types can be compared with `==`.
-    pub fn comparable(&self, other: &Type) -> bool {
+    pub(crate) fn comparable(&self, other: &Type) -> bool {
         match (self, other) {
-            (Type::Any, _) | (_, Type::Any) | (Type::Null, _) | (_, Type::Null) => true,
+            (Type::Any | Type::Null, _) | (_, Type::Any | Type::Null) => true,
             (a, b) if a.is_numeric() && b.is_numeric() => true,
             (Type::Timestamp, Type::String) | (Type::String, Type::Timestamp) => true,
             (Type::List(a), Type::List(b)) => a.comparable(b),
@@ -119,7 +119,7 @@ impl Type {
 
 impl Type {
     /// The type with its article, for sentences: "an int", "a string".
-    pub fn with_article(&self) -> String {
+    pub(crate) fn with_article(&self) -> String {
         let text = self.to_string();
         let vowel = matches!(text.chars().next(), Some('a' | 'e' | 'i' | 'o' | 'u'));
         format!("{} {text}", if vowel { "an" } else { "a" })
@@ -157,10 +157,10 @@ macro_rules! op_serde {
     ($module:ident, $ty:ty, [$($variant:ident),*]) => {
         mod $module {
             use super::*;
-            pub fn serialize<S: serde::Serializer>(op: &$ty, s: S) -> Result<S::Ok, S::Error> {
+            pub(crate) fn serialize<S: serde::Serializer>(op: &$ty, s: S) -> Result<S::Ok, S::Error> {
                 s.serialize_str(match op { $(<$ty>::$variant => stringify!($variant),)* })
             }
-            pub fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<$ty, D::Error> {
+            pub(crate) fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<$ty, D::Error> {
                 let name = String::deserialize(d)?;
                 match name.as_str() {
                     $(stringify!($variant) => Ok(<$ty>::$variant),)*

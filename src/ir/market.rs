@@ -7,7 +7,7 @@ use crate::time::market_state::{MarketClock, MarketHours};
 use crate::time::session::{NoExchange, SessionCalendar};
 use std::sync::Arc;
 
-pub struct Market {
+pub(crate) struct Market {
     calendar: Option<Shared>,
     windows: Option<ExtendedHours>,
 }
@@ -32,7 +32,7 @@ impl Market {
     /// The market of `pipeline`, or of the built-in calendar `code` when a
     /// trigger names its own. Reads no file: a calendar file was loaded by
     /// the checker (an IR not made by the checker has none, and is refused).
-    pub fn load(pipeline: &Pipeline, code: Option<&str>) -> Result<Market, MarketError> {
+    pub(crate) fn load(pipeline: &Pipeline, code: Option<&str>) -> Result<Market, MarketError> {
         let calendar = match (code, &pipeline.calendar) {
             (Some(code), _) => Some(Shared::Builtin(load_builtin(code)?)),
             (None, Some(CalendarChoice::Builtin(code))) => {
@@ -58,12 +58,15 @@ impl Market {
         Ok(Market { calendar, windows })
     }
 
-    pub fn calendar(&self) -> Option<&Calendar> {
+    pub(crate) fn calendar(&self) -> Option<&Calendar> {
         self.calendar.as_ref().map(Shared::get)
     }
 
     /// Runs `f` with the calendar and market-state clock the time module needs.
-    pub fn with_clock<R>(&self, f: impl FnOnce(&dyn SessionCalendar, &dyn MarketClock) -> R) -> R {
+    pub(crate) fn with_clock<R>(
+        &self,
+        f: impl FnOnce(&dyn SessionCalendar, &dyn MarketClock) -> R,
+    ) -> R {
         match (self.calendar.as_ref().map(Shared::get), self.windows) {
             (Some(calendar), Some(windows)) => {
                 f(calendar, &MarketHours::with_windows(calendar, windows))

@@ -15,13 +15,13 @@ mod shape;
 mod trigger;
 pub mod words;
 
-pub use expr::{BinaryOp, Expr, ExprKind, Function, Type, UnaryOp};
-pub use market::Market;
-pub use market_error::MarketError;
+pub(crate) use expr::{BinaryOp, Expr, ExprKind, Function, Type, UnaryOp};
+pub(crate) use market::Market;
+pub(crate) use market_error::MarketError;
 pub use policy::{Backoff, Policy, Terminal};
-pub use schedule::day_set;
-pub use shape::{Field, Shape};
-pub use trigger::{At, DayCondition, DayRef, Missed, Timing, Trigger};
+pub(crate) use schedule::day_set;
+pub(crate) use shape::{Field, Shape};
+pub(crate) use trigger::{At, DayCondition, DayRef, Missed, Timing, Trigger};
 
 use crate::span::Span;
 use crate::time::market_state::MarketState;
@@ -29,7 +29,7 @@ use petgraph::graph::{DiGraph, NodeIndex};
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 
-pub type TaskId = NodeIndex<u32>;
+pub(crate) type TaskId = NodeIndex<u32>;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct HandlerId(pub u32);
@@ -50,7 +50,7 @@ pub struct Program {
 }
 
 impl Program {
-    pub fn handler(&self, id: HandlerId) -> &Handler {
+    pub(crate) fn handler(&self, id: HandlerId) -> &Handler {
         &self.handlers[id.0 as usize]
     }
 
@@ -58,7 +58,7 @@ impl Program {
         &self.pipelines[id.0 as usize]
     }
 
-    pub fn day_set(&self, id: DaySetId) -> &DaySet {
+    pub(crate) fn day_set(&self, id: DaySetId) -> &DaySet {
         &self.day_sets[id.0 as usize]
     }
 
@@ -148,7 +148,7 @@ pub struct Pipeline {
 }
 
 impl Pipeline {
-    pub fn stage(&self, id: StageId) -> &Stage {
+    pub(crate) fn stage(&self, id: StageId) -> &Stage {
         &self.stages[id.0 as usize]
     }
 
@@ -156,18 +156,18 @@ impl Pipeline {
         &self.dag[id]
     }
 
-    pub fn find_task(&self, name: &str) -> Option<TaskId> {
+    pub(crate) fn find_task(&self, name: &str) -> Option<TaskId> {
         self.dag.node_indices().find(|&i| self.dag[i].name == name)
     }
 
     /// The tasks a task waits for.
-    pub fn dependencies(&self, id: TaskId) -> impl Iterator<Item = TaskId> + '_ {
+    pub(crate) fn dependencies(&self, id: TaskId) -> impl Iterator<Item = TaskId> + '_ {
         self.dag
             .neighbors_directed(id, petgraph::Direction::Incoming)
     }
 
     /// The tasks waiting for this one.
-    pub fn dependents(&self, id: TaskId) -> impl Iterator<Item = TaskId> + '_ {
+    pub(crate) fn dependents(&self, id: TaskId) -> impl Iterator<Item = TaskId> + '_ {
         self.dag
             .neighbors_directed(id, petgraph::Direction::Outgoing)
     }

@@ -34,7 +34,7 @@ pub enum Terminal<'a> {
 
 impl Policy {
     /// The policy that applies once retries are used up.
-    pub fn terminal(&self) -> Terminal<'_> {
+    pub(crate) fn terminal(&self) -> Terminal<'_> {
         match self {
             Policy::Abort => Terminal::Abort,
             Policy::Fail => Terminal::Fail,
@@ -46,7 +46,7 @@ impl Policy {
     }
 
     /// Attempts after the first.
-    pub fn retries(&self) -> u32 {
+    pub(crate) fn retries(&self) -> u32 {
         match self {
             Policy::Retry { retries, .. } => *retries,
             Policy::Abort | Policy::Fail | Policy::Warn | Policy::Skip | Policy::Default { .. } => {
@@ -55,7 +55,7 @@ impl Policy {
         }
     }
 
-    pub fn name(&self) -> &'static str {
+    pub(crate) fn name(&self) -> &'static str {
         match self {
             Policy::Abort => "abort",
             Policy::Fail => "fail",
@@ -82,7 +82,7 @@ pub enum Backoff {
 
 impl Backoff {
     /// The wait before retry number `retry` (1-based), before any jitter.
-    pub fn wait_millis(&self, retry: u32) -> u64 {
+    pub(crate) fn wait_millis(&self, retry: u32) -> u64 {
         match self {
             Backoff::Fixed { millis } => {
                 let i = (retry.max(1) as usize - 1).min(millis.len().saturating_sub(1));

@@ -20,7 +20,7 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// Bumped when a field changes meaning or goes away.
-pub const FORMAT_VERSION: u32 = 1;
+pub(crate) const FORMAT_VERSION: u32 = 1;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Program {
@@ -211,7 +211,7 @@ impl Program {
 }
 
 impl Handler {
-    pub fn of(h: &super::Handler) -> Handler {
+    pub(crate) fn of(h: &super::Handler) -> Handler {
         let kind = match &h.kind {
             IrKind::Exec { program, args } => HandlerKind::Exec {
                 program: program.clone(),
@@ -257,7 +257,7 @@ impl Handler {
 }
 
 impl Pipeline {
-    pub fn of(program: &IrProgram, p: &super::Pipeline) -> Pipeline {
+    pub(crate) fn of(program: &IrProgram, p: &super::Pipeline) -> Pipeline {
         let stages = p
             .stages
             .iter()
@@ -340,7 +340,7 @@ impl Pipeline {
 }
 
 impl Task {
-    pub fn of(program: &IrProgram, p: &super::Pipeline, t: super::TaskId) -> Task {
+    pub(crate) fn of(program: &IrProgram, p: &super::Pipeline, t: super::TaskId) -> Task {
         let task = p.task(t);
         let mut after: Vec<String> = p.dependencies(t).map(|d| p.task(d).name.clone()).collect();
         after.sort_unstable();
@@ -370,7 +370,7 @@ impl Task {
 }
 
 impl Policy {
-    pub fn of(policy: &IrPolicy) -> Policy {
+    pub(crate) fn of(policy: &IrPolicy) -> Policy {
         match policy {
             IrPolicy::Abort => Policy::Abort,
             IrPolicy::Fail => Policy::Fail,

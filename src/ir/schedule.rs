@@ -5,7 +5,7 @@ use super::{At, DayCondition, DayRef, Program, Timing, Trigger};
 use crate::time::schedule::{Anchor, CronExpr, DaySet, Schedule};
 
 /// All conditions must hold; within one, any of its day sets.
-pub fn day_set(conditions: &[DayCondition], program: &Program) -> DaySet {
+pub(crate) fn day_set(conditions: &[DayCondition], program: &Program) -> DaySet {
     let mut all: Vec<DaySet> = conditions
         .iter()
         .map(|c| {
@@ -49,7 +49,7 @@ fn day_ref(day: &DayRef, program: &Program) -> DaySet {
 impl Trigger {
     /// The trigger as a schedule. `None` only if the IR was not produced by the
     /// checker (which validates zones and cron expressions).
-    pub fn schedule(&self, program: &Program) -> Option<Schedule> {
+    pub(crate) fn schedule(&self, program: &Program) -> Option<Schedule> {
         let days = day_set(&self.days, program);
         let zone = self.zone;
         Some(match &self.timing {

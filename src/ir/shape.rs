@@ -23,15 +23,8 @@ pub struct Field {
 }
 
 impl Shape {
-    pub fn field(&self, key: &str) -> Option<&Field> {
-        match self {
-            Shape::Object(fields) => fields.iter().find(|f| f.key == key),
-            _ => None,
-        }
-    }
-
     /// How the shape is written in `.pipe` syntax, for messages.
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         match self {
             Shape::String => "string".into(),
             Shape::Int => "int".into(),
@@ -54,7 +47,7 @@ impl Shape {
     }
 
     /// Whether a JSON value fits; on a mismatch, the path and the reason.
-    pub fn check(&self, value: &serde_json::Value) -> Result<(), String> {
+    pub(crate) fn check(&self, value: &serde_json::Value) -> Result<(), String> {
         self.check_at(value, "")
     }
 

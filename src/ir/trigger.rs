@@ -69,7 +69,7 @@ pub enum DayRef {
 }
 
 impl DayRef {
-    pub const BUILTIN: [(&'static str, DayRef); 17] = [
+    pub(crate) const BUILTIN: [(&'static str, DayRef); 17] = [
         ("every_day", DayRef::EveryDay),
         ("weekdays", DayRef::Weekdays),
         ("trading_days", DayRef::TradingDays),
@@ -89,7 +89,7 @@ impl DayRef {
         ("triple_witching", DayRef::TripleWitching),
     ];
 
-    pub fn builtin(name: &str) -> Option<DayRef> {
+    pub(crate) fn builtin(name: &str) -> Option<DayRef> {
         DayRef::BUILTIN
             .iter()
             .find(|(n, _)| *n == name)
@@ -97,14 +97,14 @@ impl DayRef {
     }
 
     /// Whether the set depends on an exchange's sessions.
-    pub fn needs_calendar(&self) -> bool {
+    pub(crate) fn needs_calendar(&self) -> bool {
         !matches!(
             self,
             DayRef::EveryDay | DayRef::Weekdays | DayRef::Weekday(_) | DayRef::Listed(_)
         )
     }
 
-    pub fn builtin_names() -> impl Iterator<Item = &'static str> {
+    pub(crate) fn builtin_names() -> impl Iterator<Item = &'static str> {
         DayRef::BUILTIN.iter().map(|(n, _)| *n)
     }
 }

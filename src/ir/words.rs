@@ -10,7 +10,7 @@ pub fn duration(millis: u64) -> String {
 }
 
 /// `at 10:00`, `at close + 30m`, `every 15m during SESSION`, `cron "…"`.
-pub fn timing(timing: &Timing) -> String {
+pub(crate) fn timing(timing: &Timing) -> String {
     match timing {
         Timing::At(At::Clock { time }) => {
             let text = time.format("%H:%M:%S").to_string();
@@ -44,7 +44,7 @@ fn offset(millis: i64) -> String {
     }
 }
 
-pub fn day_condition(program: &Program, condition: &DayCondition) -> String {
+pub(crate) fn day_condition(program: &Program, condition: &DayCondition) -> String {
     let names: Vec<String> = condition
         .any_of
         .iter()

@@ -16,7 +16,7 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 #[derive(Debug, Clone)]
-pub struct Write {
+pub(crate) struct Write {
     pub task: TaskId,
     /// Declaration order in the stage: the branch-merge order.
     pub order: u32,
@@ -25,14 +25,14 @@ pub struct Write {
     pub value: Option<Arc<Value>>,
 }
 
-pub type Writes = BTreeMap<String, Vec<Write>>;
+pub(crate) type Writes = BTreeMap<String, Vec<Write>>;
 
 /// The writes visible downstream of a task, shared cheaply along chains.
 #[derive(Debug, Clone, Default)]
-pub struct Delta(pub Arc<Writes>);
+pub(crate) struct Delta(pub Arc<Writes>);
 
 /// The union of the dependencies' deltas, superseded writers removed.
-pub fn join(pipeline: &Pipeline, deps: &[&Delta]) -> Delta {
+pub(crate) fn join(pipeline: &Pipeline, deps: &[&Delta]) -> Delta {
     match deps {
         [] => Delta::default(),
         [one] => (*one).clone(),
@@ -92,7 +92,7 @@ fn superseded(pipeline: &Pipeline, writes: &[Write]) -> HashSet<TaskId> {
 }
 
 /// The delta after a task wrote `output` (and, for a merge step, dropped `dropped`).
-pub fn with_output(
+pub(crate) fn with_output(
     base: &Delta,
     task: TaskId,
     order: u32,
@@ -135,13 +135,13 @@ pub fn with_output(
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Collision {
+pub(crate) struct Collision {
     pub key: String,
     pub tasks: Vec<String>,
 }
 
 impl Collision {
-    pub fn message(&self) -> String {
+    pub(crate) fn message(&self) -> String {
         let names: Vec<String> = self.tasks.iter().map(|t| format!("`{t}`")).collect();
         format!(
             "context collision: parallel branches {} all write `{}` (pipeline `merge error`); order them, choose `merge last_wins`/`first_wins`, or join them in a merge step",
@@ -153,7 +153,7 @@ impl Collision {
 
 /// The merged values of a delta. With `lenient` (a merge step reading its
 /// branches) colliding keys are left out and listed instead of failing.
-pub fn resolve(
+pub(crate) fn resolve(
     pipeline: &Pipeline,
     delta: &Delta,
     strategy: MergeStrategy,
@@ -195,7 +195,7 @@ pub fn resolve(
 }
 
 /// `base` with `merged` written over it; lists are appended to.
-pub fn overlay(base: &Map<String, Value>, merged: Map<String, Value>) -> Map<String, Value> {
+pub(crate) fn overlay(base: &Map<String, Value>, merged: Map<String, Value>) -> Map<String, Value> {
     let mut out = base.clone();
     for (k, v) in merged {
         match (out.get_mut(&k), v) {
@@ -210,7 +210,7 @@ pub fn overlay(base: &Map<String, Value>, merged: Map<String, Value>) -> Map<Str
 
 /// What a sub-pipeline added: keys new or changed relative to its input, and
 /// for a list only the items it appended (they are appended again by its caller).
-pub fn added(input: &Map<String, Value>, output: &Map<String, Value>) -> Map<String, Value> {
+pub(crate) fn added(input: &Map<String, Value>, output: &Map<String, Value>) -> Map<String, Value> {
     output
         .iter()
         .filter_map(|(k, v)| match (input.get(k), v) {

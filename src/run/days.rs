@@ -7,7 +7,7 @@ use crate::ir::{self, DayCondition, DayRef, Market, Pipeline, Program};
 use chrono::NaiveDate;
 
 /// `Ok` when every condition holds on `date`, else why the task does not run.
-pub fn check_when(
+pub(crate) fn check_when(
     program: &Program,
     pipeline: &Pipeline,
     when: &[DayCondition],
@@ -32,7 +32,7 @@ pub fn check_when(
     Ok(())
 }
 
-pub fn describe(program: &Program, condition: &DayCondition) -> String {
+pub(crate) fn describe(program: &Program, condition: &DayCondition) -> String {
     let names: Vec<String> = condition
         .any_of
         .iter()

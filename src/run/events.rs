@@ -64,7 +64,7 @@ pub enum SkipCause {
 
 impl SkipCause {
     /// The word the store and the API use.
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             SkipCause::Policy => "policy",
             SkipCause::Condition => "condition",
@@ -78,7 +78,7 @@ impl SkipCause {
 
 impl FailureCause {
     /// The word the store and the API use.
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             FailureCause::Exit { .. } => "exit",
             FailureCause::Signal { .. } => "signal",
@@ -300,7 +300,7 @@ impl Observer for JsonlWriter {
     }
 
     fn flush(&self) {
-        self.with(|w| w.flush());
+        self.with(std::io::Write::flush);
     }
 }
 
@@ -315,7 +315,7 @@ pub(crate) struct Emitter {
 }
 
 impl Emitter {
-    pub fn new(
+    pub(crate) fn new(
         run_id: String,
         trace_id: String,
         clock: Arc<dyn Clock>,
@@ -331,7 +331,7 @@ impl Emitter {
         }
     }
 
-    pub fn emit(&self, pipeline: &str, span: Option<&str>, kind: EventKind) {
+    pub(crate) fn emit(&self, pipeline: &str, span: Option<&str>, kind: EventKind) {
         if self.observers.is_empty() {
             return;
         }
@@ -349,7 +349,7 @@ impl Emitter {
         }
     }
 
-    pub fn flush(&self) {
+    pub(crate) fn flush(&self) {
         for o in &self.observers {
             o.flush();
         }

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use serde_json::{Map, Number, Value};
 use std::cmp::Ordering;
 
-pub struct Env<'a> {
+pub(crate) struct Env<'a> {
     pub context: &'a Map<String, Value>,
     pub pipeline: &'a Pipeline,
     pub stage: &'a Stage,
@@ -24,7 +24,7 @@ enum V {
 }
 
 /// `Ok` when the gate holds; otherwise the message for the user.
-pub fn check(gate: &Gate, env: &Env) -> Result<(), String> {
+pub(crate) fn check(gate: &Gate, env: &Env) -> Result<(), String> {
     let mut vars = Vec::new();
     match eval(&gate.expr, env, &mut vars) {
         Err(problem) => Err(format!("gate `{}` failed: {problem}", gate.name)),
@@ -102,10 +102,10 @@ fn collect(expr: &Expr, keys: &mut Vec<String>, tasks: &mut Vec<TaskId>) {
     match &expr.kind {
         ExprKind::Task(t) if !tasks.contains(t) => tasks.push(*t),
         ExprKind::Field(e, _) | ExprKind::Lambda(_, e) | ExprKind::Unary(_, e) => {
-            collect(e, keys, tasks)
+            collect(e, keys, tasks);
         }
         ExprKind::List(items) | ExprKind::Call(_, items) => {
-            items.iter().for_each(|e| collect(e, keys, tasks))
+            items.iter().for_each(|e| collect(e, keys, tasks));
         }
         ExprKind::Binary(_, l, r) => {
             collect(l, keys, tasks);
@@ -135,7 +135,7 @@ fn lookup<'c>(context: &'c Map<String, Value>, path: &str) -> Option<&'c Value> 
 }
 
 /// A value in a few characters: lists and objects by size.
-pub fn summary(value: &Value) -> String {
+pub(crate) fn summary(value: &Value) -> String {
     match value {
         Value::Array(items) if items.is_empty() => "[]".into(),
         Value::Array(items) => format!(
@@ -163,7 +163,7 @@ fn describe(env: &Env, v: &V) -> String {
     }
 }
 
-pub fn duration_text(ms: i64) -> String {
+pub(crate) fn duration_text(ms: i64) -> String {
     let sign = if ms < 0 { "-" } else { "" };
     format!(
         "{sign}{}",
@@ -496,7 +496,7 @@ fn call(
 }
 
 /// The expression as written, lambdas shortened to `…`.
-pub fn render(pipeline: &Pipeline, expr: &Expr) -> String {
+pub(crate) fn render(pipeline: &Pipeline, expr: &Expr) -> String {
     match &expr.kind {
         ExprKind::Literal(v) => v.to_string(),
         ExprKind::Duration { millis } => duration_text(i64::try_from(*millis).unwrap_or(i64::MAX)),

@@ -15,12 +15,12 @@ const KEPT: usize = 10_000;
 
 /// One event as the feed sends it: its feed-wide id and its JSON.
 #[derive(Debug, Clone)]
-pub struct FeedEvent {
+pub(crate) struct FeedEvent {
     pub id: u64,
     pub json: Arc<str>,
 }
 
-pub struct Hub {
+pub(crate) struct Hub {
     /// When this process's feed began (Unix milliseconds): ids of another
     /// process's feed are told apart by it.
     epoch: i64,
@@ -30,7 +30,7 @@ pub struct Hub {
 }
 
 /// The process's hub.
-pub fn hub() -> Arc<Hub> {
+pub(crate) fn hub() -> Arc<Hub> {
     static HUB: OnceLock<Arc<Hub>> = OnceLock::new();
     HUB.get_or_init(|| {
         Arc::new(Hub {
@@ -44,13 +44,13 @@ pub fn hub() -> Arc<Hub> {
 }
 
 impl Hub {
-    pub fn epoch(&self) -> i64 {
+    pub(crate) fn epoch(&self) -> i64 {
         self.epoch
     }
 
     /// The kept events after `after`, and a receiver for what comes next,
     /// taken together so that nothing falls between them.
-    pub fn subscribe(&self, after: u64) -> (Vec<FeedEvent>, broadcast::Receiver<FeedEvent>) {
+    pub(crate) fn subscribe(&self, after: u64) -> (Vec<FeedEvent>, broadcast::Receiver<FeedEvent>) {
         let kept = crate::sync::lock(&self.kept, "the live event feed");
         let receiver = self.live.subscribe();
         let missed = kept.iter().filter(|e| e.id > after).cloned().collect();

@@ -19,7 +19,7 @@ pub struct Restored {
 }
 
 impl Restored {
-    pub fn completed(output: Map<String, Value>) -> Restored {
+    pub(crate) fn completed(output: Map<String, Value>) -> Restored {
         Restored {
             status: TaskStatus::Completed,
             output,

@@ -23,7 +23,7 @@ mod events;
 mod executor;
 mod failure;
 mod gate;
-pub mod hub;
+pub(crate) mod hub;
 mod ids;
 mod market;
 mod memo;
@@ -104,7 +104,7 @@ impl RunOptions {
     }
 }
 
-pub use ids::is_run_id;
+pub(crate) use ids::is_run_id;
 
 /// A new run id from the clock: sortable by start time.
 pub fn new_run_id(clock: &dyn Clock) -> String {

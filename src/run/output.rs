@@ -5,7 +5,7 @@ use serde_json::{Map, Value};
 
 /// The keys a handler's answer adds to the context. Without `returns` that is
 /// nothing: the answer is still logged but no later task may rely on it.
-pub fn from_bytes(bytes: &[u8], handler: &Handler) -> Result<Map<String, Value>, String> {
+pub(crate) fn from_bytes(bytes: &[u8], handler: &Handler) -> Result<Map<String, Value>, String> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return from_value(Value::Object(Map::new()), handler);
     }
@@ -18,7 +18,7 @@ pub fn from_bytes(bytes: &[u8], handler: &Handler) -> Result<Map<String, Value>,
     }
 }
 
-pub fn from_value(value: Value, handler: &Handler) -> Result<Map<String, Value>, String> {
+pub(crate) fn from_value(value: Value, handler: &Handler) -> Result<Map<String, Value>, String> {
     let Value::Object(map) = value else {
         return Err(format!("the output is {}, not a JSON object", kind(&value)));
     };

@@ -72,7 +72,7 @@ pub fn trigger_stages(pipeline: &Pipeline, trigger: &str) -> Result<Vec<StageId>
 
 /// The stage's tasks in the order a run with one slot would start them:
 /// dependencies first, then higher priority, then name.
-pub fn task_order(pipeline: &Pipeline, stage: StageId) -> Vec<TaskId> {
+pub(crate) fn task_order(pipeline: &Pipeline, stage: StageId) -> Vec<TaskId> {
     let tasks = &pipeline.stage(stage).tasks;
     let mut waiting: std::collections::HashMap<TaskId, usize> = tasks
         .iter()
@@ -220,7 +220,7 @@ fn work_text(program: &Program, work: Work) -> String {
     }
 }
 
-pub fn policy_text(policy: &Policy) -> String {
+pub(crate) fn policy_text(policy: &Policy) -> String {
     match policy {
         Policy::Default { value } => format!("default {value}"),
         Policy::Retry {

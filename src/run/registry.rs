@@ -74,7 +74,7 @@ impl Registry {
         self
     }
 
-    pub fn contains(&self, name: &str) -> bool {
+    pub(crate) fn contains(&self, name: &str) -> bool {
         self.handlers.contains_key(name)
     }
 

@@ -74,7 +74,7 @@ pub struct TaskCounts {
 }
 
 impl TaskCounts {
-    pub fn of(tasks: &[TaskReport]) -> TaskCounts {
+    pub(crate) fn of(tasks: &[TaskReport]) -> TaskCounts {
         let mut c = TaskCounts::default();
         for t in tasks {
             let slot = match t.status {
@@ -97,7 +97,7 @@ impl TaskCounts {
     }
 
     /// `20 completed, 4 warned, 2 skipped (3 restored)`: the non-zero counts.
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         let parts: Vec<String> = [
             (self.completed, "completed"),
             (self.warned, "warned"),

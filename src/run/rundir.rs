@@ -6,12 +6,12 @@ use serde::Serialize;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone)]
-pub struct RunDir {
+pub(crate) struct RunDir {
     root: PathBuf,
 }
 
 impl RunDir {
-    pub fn create(root: &Path) -> Result<Self, Error> {
+    pub(crate) fn create(root: &Path) -> Result<Self, Error> {
         for sub in ["logs", "work", "forensics"] {
             let path = root.join(sub);
             std::fs::create_dir_all(&path).map_err(|source| Error::RunFolder { path, source })?;
@@ -21,21 +21,21 @@ impl RunDir {
         Ok(Self { root })
     }
 
-    pub fn root(&self) -> &Path {
+    pub(crate) fn root(&self) -> &Path {
         &self.root
     }
 
-    pub fn work_dir(&self) -> PathBuf {
+    pub(crate) fn work_dir(&self) -> PathBuf {
         self.root.join("work")
     }
 
-    pub fn events(&self) -> PathBuf {
+    pub(crate) fn events(&self) -> PathBuf {
         self.root.join("events.jsonl")
     }
 
     /// `logs/<pipeline>/<task>.<attempt>.stdout` and `.stderr`, created by
     /// the first byte written (the folder too).
-    pub fn logs(&self, pipeline: &str, task: &str, attempt: u32) -> (PathBuf, PathBuf) {
+    pub(crate) fn logs(&self, pipeline: &str, task: &str, attempt: u32) -> (PathBuf, PathBuf) {
         let dir = self.root.join("logs").join(pipeline);
         (
             dir.join(format!("{task}.{attempt}.stdout")),
@@ -44,14 +44,14 @@ impl RunDir {
     }
 
     /// Writes `forensics/<name>.json`.
-    pub fn capture(&self, name: &str, value: &impl Serialize) -> Result<PathBuf, Error> {
+    pub(crate) fn capture(&self, name: &str, value: &impl Serialize) -> Result<PathBuf, Error> {
         self.write_json(
             &self.root.join("forensics").join(format!("{name}.json")),
             value,
         )
     }
 
-    pub fn write_json(&self, path: &Path, value: &impl Serialize) -> Result<PathBuf, Error> {
+    pub(crate) fn write_json(&self, path: &Path, value: &impl Serialize) -> Result<PathBuf, Error> {
         let failed = |source| Error::RunFolder {
             path: path.to_path_buf(),
             source,

@@ -26,7 +26,7 @@ pub enum TaskStatus {
 }
 
 impl TaskStatus {
-    pub fn is_final(self) -> bool {
+    pub(crate) fn is_final(self) -> bool {
         !matches!(
             self,
             Self::Pending | Self::Queued | Self::Running | Self::Retrying
@@ -34,16 +34,16 @@ impl TaskStatus {
     }
 
     /// What `ok(t)` means: completed or took its default.
-    pub fn is_ok(self) -> bool {
+    pub(crate) fn is_ok(self) -> bool {
         matches!(self, Self::Completed | Self::Defaulted)
     }
 
     /// What `failed(t)` means, and what fails a stage.
-    pub fn is_failure(self) -> bool {
+    pub(crate) fn is_failure(self) -> bool {
         matches!(self, Self::Failed | Self::TimedOut | Self::Cancelled)
     }
 
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             Self::Pending => "pending",
             Self::Queued => "queued",
@@ -69,7 +69,7 @@ pub enum RunStatus {
 }
 
 impl RunStatus {
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             Self::Succeeded => "succeeded",
             Self::Failed => "failed",

@@ -3,7 +3,7 @@
 use tokio::sync::watch;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Stop {
+pub(crate) enum Stop {
     /// Ctrl-C, SIGTERM, or [`Interrupt::interrupt`].
     Interrupted(String),
     /// A task whose policy is `abort` failed.
@@ -13,7 +13,7 @@ pub enum Stop {
 }
 
 impl Stop {
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         match self {
             Stop::Interrupted(why) => format!("interrupted ({why})"),
             Stop::Aborted { task, .. } => {
@@ -79,11 +79,11 @@ impl Interrupt {
     }
 }
 
-pub struct StopReceiver(watch::Receiver<Option<Stop>>);
+pub(crate) struct StopReceiver(watch::Receiver<Option<Stop>>);
 
 impl StopReceiver {
     /// Resolves when the run is stopped (at once if it already is).
-    pub async fn stopped(&mut self) -> Stop {
+    pub(crate) async fn stopped(&mut self) -> Stop {
         let stop = self
             .0
             .wait_for(Option::is_some)

@@ -37,13 +37,13 @@ pub(crate) async fn events(
             loop {
                 match rx.recv().await {
                     // Already sent from the kept events.
-                    Ok(e) if e.id <= last => continue,
+                    Ok(e) if e.id <= last => {}
                     Ok(e) => {
                         last = e.id;
                         return Some((Ok(sse(&e)), (rx, last)));
                     }
                     // Too slow a client: it skips ahead, and its ids show the gap.
-                    Err(RecvError::Lagged(_)) => continue,
+                    Err(RecvError::Lagged(_)) => {}
                     Err(RecvError::Closed) => return None,
                 }
             }

@@ -5,7 +5,7 @@ use crate::store::{AttemptDetail, GateDetail, RunRow, StageDetail, TaskDetail, T
 use serde::Serialize;
 
 #[derive(Debug, Serialize)]
-pub struct Run {
+pub(crate) struct Run {
     pub run_id: String,
     pub pipeline: String,
     /// The trigger's name; `stages:<spec>` for chosen stages; empty for all stages.
@@ -36,7 +36,7 @@ impl From<RunRow> for Run {
 }
 
 #[derive(Debug, Serialize)]
-pub struct RunPage {
+pub(crate) struct RunPage {
     pub runs: Vec<Run>,
     /// How many runs match the filter in all.
     pub total: i64,
@@ -45,7 +45,7 @@ pub struct RunPage {
 }
 
 #[derive(Debug, Serialize)]
-pub struct RunDetail {
+pub(crate) struct RunDetail {
     #[serde(flatten)]
     pub run: Run,
     pub stages: Vec<StageDetail>,
@@ -55,7 +55,7 @@ pub struct RunDetail {
 }
 
 #[derive(Debug, Serialize)]
-pub struct Pipeline {
+pub(crate) struct Pipeline {
     pub name: String,
     pub file: String,
     pub calendar: Option<String>,
@@ -66,7 +66,7 @@ pub struct Pipeline {
 }
 
 #[derive(Debug, Serialize)]
-pub struct NextFiring {
+pub(crate) struct NextFiring {
     pub trigger: String,
     /// RFC 3339, UTC.
     pub at: String,
@@ -76,7 +76,7 @@ pub struct NextFiring {
 }
 
 #[derive(Debug, Serialize)]
-pub struct Source {
+pub(crate) struct Source {
     pub name: String,
     pub producer: String,
     /// `green`, `yellow` or `red`.
@@ -87,7 +87,7 @@ pub struct Source {
 }
 
 #[derive(Debug, Serialize)]
-pub struct Market {
+pub(crate) struct Market {
     pub calendar: String,
     pub zone: String,
     pub state: String,
@@ -97,12 +97,12 @@ pub struct Market {
 }
 
 #[derive(Debug, Serialize)]
-pub struct TaskStatsList {
+pub(crate) struct TaskStatsList {
     pub tasks: Vec<TaskStats>,
 }
 
 #[derive(Debug, Serialize)]
-pub struct Firing {
+pub(crate) struct Firing {
     pub pipeline: String,
     pub trigger: String,
     pub fire_at: String,
@@ -111,7 +111,7 @@ pub struct Firing {
 }
 
 #[derive(Debug, Serialize)]
-pub struct Started {
+pub(crate) struct Started {
     pub run_id: String,
     /// `new`, or `resumed` when the run key already had a run.
     pub begin: String,

@@ -45,7 +45,7 @@ pub struct Service {
 }
 
 /// Every route.
-pub fn router(service: Arc<Service>) -> Router {
+pub(crate) fn router(service: Arc<Service>) -> Router {
     Router::new()
         .route("/healthz", get(reads::healthz))
         .route("/readyz", get(reads::readyz))
@@ -104,7 +104,7 @@ impl Service {
 
 /// An error answer: a status and `{"error": "…"}`.
 #[derive(Debug)]
-pub struct ApiError {
+pub(crate) struct ApiError {
     status: StatusCode,
     message: String,
 }

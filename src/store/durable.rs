@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex};
 static RUNNING: Mutex<BTreeMap<String, Interrupt>> = Mutex::new(BTreeMap::new());
 
 /// Stops the run `run_id` if this process runs it; `false` if it does not.
-pub fn cancel(run_id: &str, why: &str) -> bool {
+pub(crate) fn cancel(run_id: &str, why: &str) -> bool {
     match crate::sync::lock(&RUNNING, "the runs of this process").get(run_id) {
         Some(interrupt) => {
             interrupt.interrupt(why);
@@ -121,7 +121,7 @@ pub fn begin(
 
 impl Durable {
     /// 0 for a new run, 1 for its first resume, …
-    pub fn resumes(&self) -> i64 {
+    pub(crate) fn resumes(&self) -> i64 {
         match &self.begin {
             Begin::New { .. } => 0,
             Begin::Resume { resumes, .. } => *resumes,

@@ -13,7 +13,7 @@ pub struct StoreError {
 }
 
 impl StoreError {
-    pub fn new(message: impl Into<String>) -> Self {
+    pub(crate) fn new(message: impl Into<String>) -> Self {
         Self {
             message: message.into(),
             refusal: false,
@@ -21,14 +21,14 @@ impl StoreError {
     }
 
     /// A refusal by the store's rules, not a failure of the store.
-    pub fn refused(message: impl Into<String>) -> Self {
+    pub(crate) fn refused(message: impl Into<String>) -> Self {
         Self {
             message: message.into(),
             refusal: true,
         }
     }
 
-    pub fn is_refusal(&self) -> bool {
+    pub(crate) fn is_refusal(&self) -> bool {
         self.refusal
     }
 

@@ -17,7 +17,7 @@ pub struct FiringRow {
 
 impl Store {
     /// Records (or updates) one firing, in its own transaction.
-    pub fn record_firing(
+    pub(crate) fn record_firing(
         &mut self,
         pipeline: &str,
         trigger: &str,
@@ -34,7 +34,7 @@ impl Store {
     }
 
     /// The latest firing of a trigger the daemon handled (in any way).
-    pub fn last_firing(
+    pub(crate) fn last_firing(
         &self,
         pipeline: &str,
         trigger: &str,

@@ -8,7 +8,7 @@ mod create;
 pub mod durable;
 mod error;
 mod firings;
-pub mod plan;
+pub(crate) mod plan;
 mod queries;
 mod record;
 mod rows;
@@ -22,11 +22,11 @@ mod full_disk_test;
 pub use error::StoreError;
 pub use firings::FiringRow;
 pub use plan::{plan_of, Plan, PlanDiff};
-pub use queries::{AttemptDetail, Counts, GateDetail, RunFilter, StageDetail, TaskDetail};
-pub use record::Recorder;
+pub(crate) use queries::{AttemptDetail, GateDetail, RunFilter, StageDetail, TaskDetail};
+pub(crate) use record::Recorder;
 pub use runs::{alive as process_alive, AttemptRow, Begin, RunKey, RunRow, TaskRow};
 pub use schema::VERSION as SCHEMA_VERSION;
-pub use stats::TaskStats;
+pub(crate) use stats::TaskStats;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::Connection;
@@ -119,7 +119,7 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    pub fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         &self.path
     }
 
@@ -144,11 +144,11 @@ impl Store {
 
 /// Instants are stored as RFC 3339 UTC text with milliseconds: readable, and
 /// they sort as text in time order.
-pub fn stamp(t: DateTime<Utc>) -> String {
+pub(crate) fn stamp(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
-pub fn parse_stamp(s: &str) -> Option<DateTime<Utc>> {
+pub(crate) fn parse_stamp(s: &str) -> Option<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(s)
         .ok()
         .map(|d| d.with_timezone(&Utc))

@@ -31,7 +31,7 @@ pub struct PlanDiff {
 }
 
 impl PlanDiff {
-    pub fn between(old: &BTreeMap<String, String>, new: &BTreeMap<String, String>) -> Self {
+    pub(crate) fn between(old: &BTreeMap<String, String>, new: &BTreeMap<String, String>) -> Self {
         let mut d = PlanDiff::default();
         for (k, v) in new {
             match old.get(k) {
@@ -48,7 +48,7 @@ impl PlanDiff {
         d
     }
 
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         let mut parts = Vec::new();
         for (label, names) in [
             ("added", &self.added),

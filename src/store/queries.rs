@@ -7,7 +7,7 @@ use rusqlite::params;
 
 /// Which runs, and which page of them (newest first).
 #[derive(Debug, Clone, Default)]
-pub struct RunFilter {
+pub(crate) struct RunFilter {
     pub pipeline: Option<String>,
     pub status: Option<String>,
     pub as_of: Option<String>,
@@ -16,11 +16,11 @@ pub struct RunFilter {
 }
 
 /// How many of something, by labels (for metrics).
-pub type Counts = Vec<(Vec<String>, i64)>;
+pub(crate) type Counts = Vec<(Vec<String>, i64)>;
 
 impl Store {
     /// A page of runs, newest first, and how many match in all.
-    pub fn runs_page(&self, filter: &RunFilter) -> Result<(Vec<RunRow>, i64), StoreError> {
+    pub(crate) fn runs_page(&self, filter: &RunFilter) -> Result<(Vec<RunRow>, i64), StoreError> {
         let matching = "(?1 IS NULL OR pipeline = ?1) AND (?2 IS NULL OR status = ?2) \
                         AND (?3 IS NULL OR as_of = ?3)";
         let total: i64 = self.conn.query_row(
@@ -29,8 +29,7 @@ impl Store {
             |r| r.get(0),
         )?;
         let mut stmt = self.conn.prepare(&format!(
-            "SELECT {} FROM runs WHERE {matching} ORDER BY started_at DESC, rowid DESC LIMIT ?4 OFFSET ?5",
-            RUN_COLUMNS
+            "SELECT {RUN_COLUMNS} FROM runs WHERE {matching} ORDER BY started_at DESC, rowid DESC LIMIT ?4 OFFSET ?5"
         ))?;
         let rows = stmt.query_map(
             params![
@@ -92,7 +91,7 @@ impl Store {
 
 /// A task of a run, as the service shows it.
 #[derive(Debug, Clone, serde::Serialize)]
-pub struct TaskDetail {
+pub(crate) struct TaskDetail {
     pub pipeline: String,
     pub stage: String,
     pub task: String,
@@ -108,7 +107,7 @@ pub struct TaskDetail {
 
 /// An attempt of a run, as the service shows it.
 #[derive(Debug, Clone, serde::Serialize)]
-pub struct AttemptDetail {
+pub(crate) struct AttemptDetail {
     pub pipeline: String,
     pub stage: String,
     pub task: String,
@@ -128,7 +127,7 @@ pub struct AttemptDetail {
 
 /// A stage of a run.
 #[derive(Debug, Clone, serde::Serialize)]
-pub struct StageDetail {
+pub(crate) struct StageDetail {
     pub pipeline: String,
     pub stage: String,
     pub status: String,
@@ -139,7 +138,7 @@ pub struct StageDetail {
 
 /// A gate evaluation of a run.
 #[derive(Debug, Clone, serde::Serialize)]
-pub struct GateDetail {
+pub(crate) struct GateDetail {
     pub pipeline: String,
     pub stage: String,
     pub gate: String,
@@ -149,7 +148,7 @@ pub struct GateDetail {
 }
 
 impl Store {
-    pub fn task_details(&self, run_id: &str) -> Result<Vec<TaskDetail>, StoreError> {
+    pub(crate) fn task_details(&self, run_id: &str) -> Result<Vec<TaskDetail>, StoreError> {
         let mut stmt = self.conn.prepare(
             "SELECT pipeline, stage, task, status, attempts, started_at, ended_at, duration_ms, message, \
              cause FROM tasks WHERE run_id = ?1 ORDER BY COALESCE(started_at, ended_at, ''), rowid",
@@ -171,7 +170,7 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    pub fn attempt_details(&self, run_id: &str) -> Result<Vec<AttemptDetail>, StoreError> {
+    pub(crate) fn attempt_details(&self, run_id: &str) -> Result<Vec<AttemptDetail>, StoreError> {
         let mut stmt = self.conn.prepare(
             "SELECT pipeline, stage, task, attempt, status, started_at, ended_at, duration_ms, error, \
              exit_code, run_dir, cause FROM attempts WHERE run_id = ?1 ORDER BY id",
@@ -195,7 +194,7 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    pub fn stage_details(&self, run_id: &str) -> Result<Vec<StageDetail>, StoreError> {
+    pub(crate) fn stage_details(&self, run_id: &str) -> Result<Vec<StageDetail>, StoreError> {
         let mut stmt = self.conn.prepare(
             "SELECT pipeline, stage, status, reason, started_at, ended_at FROM stages \
              WHERE run_id = ?1 ORDER BY COALESCE(started_at, ended_at, ''), rowid",
@@ -213,7 +212,7 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    pub fn gate_details(&self, run_id: &str) -> Result<Vec<GateDetail>, StoreError> {
+    pub(crate) fn gate_details(&self, run_id: &str) -> Result<Vec<GateDetail>, StoreError> {
         let mut stmt = self.conn.prepare(
             "SELECT pipeline, stage, gate, passed, message, evaluated_at FROM gates \
              WHERE run_id = ?1 ORDER BY id",

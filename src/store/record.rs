@@ -37,7 +37,7 @@ struct Inner {
 }
 
 impl Recorder {
-    pub fn new(store: Store, run_id: &str, program: &Program, interrupt: Interrupt) -> Self {
+    pub(crate) fn new(store: Store, run_id: &str, program: &Program, interrupt: Interrupt) -> Self {
         let mut sources: HashMap<(String, String), Vec<String>> = HashMap::new();
         for p in &program.pipelines {
             for s in &p.sources {
@@ -64,14 +64,14 @@ impl Recorder {
 
     /// On resume, run again what ended warned, defaulted or skipped by its
     /// policy; keep only what completed.
-    pub fn restore_only_completed(mut self) -> Self {
+    pub(crate) fn restore_only_completed(mut self) -> Self {
         self.only_completed = true;
         self
     }
 
     /// The run never started (its folder could not be made): record it failed
     /// with why, so it is not left `running`.
-    pub fn fail_to_start(&self, why: &str, at: chrono::DateTime<chrono::Utc>) {
+    pub(crate) fn fail_to_start(&self, why: &str, at: chrono::DateTime<chrono::Utc>) {
         let inner = crate::sync::lock(&self.inner, "the run's recorder");
         let _ = inner.store.conn.execute(
             "UPDATE runs SET status = 'failed', reason = ?2, ended_at = ?3 WHERE run_id = ?1",
@@ -84,15 +84,6 @@ impl Recorder {
         crate::sync::lock(&self.inner, "the run's recorder")
             .error
             .clone()
-    }
-
-    pub fn run_id(&self) -> &str {
-        &self.run_id
-    }
-
-    /// Hands the store back (for the daemon, which records firings after a run).
-    pub fn into_store(self) -> Option<Store> {
-        self.inner.into_inner().ok().map(|i| i.store)
     }
 }
 
@@ -220,7 +211,7 @@ fn write(
         EventKind::RunCompleted { .. } => end_run(tx, run, "succeeded", None, &now)?,
         EventKind::RunFailed { reason, .. } => end_run(tx, run, "failed", Some(reason), &now)?,
         EventKind::RunInterrupted { reason, .. } => {
-            end_run(tx, run, "interrupted", Some(reason), &now)?
+            end_run(tx, run, "interrupted", Some(reason), &now)?;
         }
         EventKind::StageStarted { stage, .. } => {
             tx.execute(
@@ -230,16 +221,16 @@ fn write(
             )?;
         }
         EventKind::StageCompleted { stage, .. } => {
-            end_stage(tx, run, p, stage, "completed", None, &now)?
+            end_stage(tx, run, p, stage, "completed", None, &now)?;
         }
         EventKind::StageFailed { stage, reason, .. } => {
-            end_stage(tx, run, p, stage, "failed", Some(reason), &now)?
+            end_stage(tx, run, p, stage, "failed", Some(reason), &now)?;
         }
         EventKind::StageSkipped { stage, reason } => {
-            end_stage(tx, run, p, stage, "skipped", Some(reason), &now)?
+            end_stage(tx, run, p, stage, "skipped", Some(reason), &now)?;
         }
         EventKind::GatePassed { stage, gate } => {
-            gate_row(tx, run, p, stage, gate, true, None, &now)?
+            gate_row(tx, run, p, stage, gate, true, None, &now)?;
         }
         EventKind::GateFailed {
             stage,
@@ -396,7 +387,7 @@ fn write(
                 Why::from(FailureCause::Timeout {
                     after_ms: *timeout_ms,
                 }),
-            )?
+            )?;
         }
         EventKind::TaskCancelled {
             task,

@@ -62,7 +62,7 @@ pub enum Begin {
 }
 
 impl Begin {
-    pub fn run_id(&self) -> &str {
+    pub(crate) fn run_id(&self) -> &str {
         match self {
             Begin::New { run_id } | Begin::Resume { run_id, .. } => run_id,
         }
@@ -143,11 +143,6 @@ impl Store {
         run_in(&self.conn, run_id)
     }
 
-    /// The latest run of a key.
-    pub fn run_for_key(&self, key: &RunKey) -> Result<Option<RunRow>, StoreError> {
-        run_for_key_in(&self.conn, key)
-    }
-
     /// Runs, newest first; of one pipeline when given.
     pub fn runs(&self, pipeline: Option<&str>, limit: usize) -> Result<Vec<RunRow>, StoreError> {
         let mut stmt = self.conn.prepare(&format!(
@@ -187,7 +182,7 @@ impl Store {
     /// - a recorded plan different from `plan`: refused with what changed,
     ///   unless `force`;
     /// - `force`: always a new run (everything runs again).
-    pub fn begin(
+    pub(crate) fn begin(
         &mut self,
         key: &RunKey,
         plan: &Plan,
@@ -203,7 +198,7 @@ impl Store {
     }
 
     /// Continues a given run (`pipec run --resume RUN_ID`).
-    pub fn resume(
+    pub(crate) fn resume(
         &mut self,
         run_id: &str,
         plan: &Plan,

@@ -161,7 +161,7 @@ pub const VERSION: i64 = MIGRATIONS.len() as i64;
 /// Brings the database to `VERSION`. Each step reads the version inside a
 /// transaction that holds the write lock, so two processes opening one store
 /// at once never apply a migration twice.
-pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+pub(crate) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     let current = version(conn)?;
     if current > VERSION {
         return Err(StoreError::new(format!(

@@ -19,7 +19,7 @@ pub struct Spanned<T> {
 }
 
 impl<T> Spanned<T> {
-    pub fn new(node: T, span: Span) -> Spanned<T> {
+    pub(crate) fn new(node: T, span: Span) -> Spanned<T> {
         Spanned { node, span }
     }
 }
@@ -382,7 +382,7 @@ pub enum BinaryOp {
 impl BinaryOp {
     /// Binding strength, as in the parser's Pratt table (higher binds tighter).
     /// Prefix `not` sits at 3, between `and` and the comparisons; unary minus at 7.
-    pub fn precedence(self) -> u8 {
+    pub(crate) fn precedence(self) -> u8 {
         match self {
             BinaryOp::Or => 1,
             BinaryOp::And => 2,
@@ -398,7 +398,7 @@ impl BinaryOp {
         }
     }
 
-    pub fn symbol(self) -> &'static str {
+    pub(crate) fn symbol(self) -> &'static str {
         match self {
             BinaryOp::Or => "or",
             BinaryOp::And => "and",

@@ -7,7 +7,7 @@ use crate::span::{FileId, Span};
 use pest::error::{Error, InputLocation};
 use std::collections::BTreeSet;
 
-pub fn syntax_error(error: &Error<Rule>, text: &str, file: FileId) -> Diagnostic {
+pub(crate) fn syntax_error(error: &Error<Rule>, text: &str, file: FileId) -> Diagnostic {
     let (mut start, end) = match error.location {
         InputLocation::Pos(p) => (p, p),
         InputLocation::Span((s, e)) => (s, e),
@@ -99,7 +99,7 @@ fn hint(found: &Option<String>) -> Option<String> {
     match found.as_deref() {
         Some(";") => Some("settings are separated by blanks or new lines, not `;`".into()),
         Some("=") => Some("settings are written `keyword value`, without `=`".into()),
-        Some("//") | Some("/") => Some("comments start with `#`".into()),
+        Some("//" | "/") => Some("comments start with `#`".into()),
         _ => None,
     }
 }

@@ -3,4 +3,4 @@
 
 #[derive(pest_derive::Parser)]
 #[grammar = "../grammar/pipe.pest"]
-pub struct PipeParser;
+pub(crate) struct PipeParser;

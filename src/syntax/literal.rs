@@ -5,7 +5,7 @@ use super::ast::Duration;
 use chrono::{NaiveDate, NaiveTime};
 
 /// `1h30m`, `500ms`: the sum of each number-and-unit part.
-pub fn duration(text: &str) -> Result<Duration, String> {
+pub(crate) fn duration(text: &str) -> Result<Duration, String> {
     let mut millis: u64 = 0;
     let mut rest = text;
     while !rest.is_empty() {
@@ -39,7 +39,7 @@ pub fn duration(text: &str) -> Result<Duration, String> {
 /// The canonical text of a duration, the inverse of [`duration`]: largest unit
 /// first, hours at most (`90s` is `1m30s`, `2d` is `48h`). Every place that
 /// shows a duration to a user (diagnostics, graphs, the formatter) uses it.
-pub fn format_duration(millis: u64) -> String {
+pub(crate) fn format_duration(millis: u64) -> String {
     const UNITS: [(&str, u64); 4] = [("h", 3_600_000), ("m", 60_000), ("s", 1_000), ("ms", 1)];
     if millis == 0 {
         return "0s".to_string();
@@ -58,7 +58,7 @@ pub fn format_duration(millis: u64) -> String {
 }
 
 /// `512KB`, `1MB`: sizes are powers of 1024.
-pub fn size(text: &str) -> Result<u64, String> {
+pub(crate) fn size(text: &str) -> Result<u64, String> {
     let digits = text.bytes().take_while(u8::is_ascii_digit).count();
     let number: u64 = text[..digits]
         .parse()
@@ -75,24 +75,24 @@ pub fn size(text: &str) -> Result<u64, String> {
         .ok_or_else(|| format!("`{text}` is too large a size"))
 }
 
-pub fn time_of_day(text: &str) -> Result<NaiveTime, String> {
+pub(crate) fn time_of_day(text: &str) -> Result<NaiveTime, String> {
     let format = if text.len() > 5 { "%H:%M:%S" } else { "%H:%M" };
     NaiveTime::parse_from_str(text, format)
         .map_err(|_| format!("`{text}` is not a time of day (00:00 to 23:59:59)"))
 }
 
-pub fn date(text: &str) -> Result<NaiveDate, String> {
+pub(crate) fn date(text: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d")
         .map_err(|_| format!("`{text}` is not a calendar date"))
 }
 
-pub fn integer(text: &str) -> Result<u64, String> {
+pub(crate) fn integer(text: &str) -> Result<u64, String> {
     text.parse()
         .map_err(|_| format!("`{text}` is too large a number"))
 }
 
 /// The inside of a string literal, with `\"`, `\\`, `\n` and `\t` decoded.
-pub fn string(inner: &str) -> Result<String, String> {
+pub(crate) fn string(inner: &str) -> Result<String, String> {
     let mut out = String::with_capacity(inner.len());
     let mut chars = inner.chars();
     while let Some(c) = chars.next() {

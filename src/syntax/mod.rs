@@ -1,6 +1,6 @@
 //! The front end's first phase: text to AST.
 
-pub mod ast;
+pub(crate) mod ast;
 mod expected;
 mod grammar;
 mod literal;
@@ -9,5 +9,5 @@ mod placement;
 mod scan;
 mod split;
 
-pub use literal::format_duration;
+pub(crate) use literal::format_duration;
 pub use parser::parse;

@@ -6,26 +6,26 @@ use crate::span::{FileId, Span};
 
 /// Maps positions in the parsed text to positions in the file.
 #[derive(Debug, Clone, Default)]
-pub struct Placement {
+pub(crate) struct Placement {
     /// `(from, add)`: from position `from` on, add `add`; sorted by `from`.
     moves: Vec<(usize, usize)>,
 }
 
 impl Placement {
     /// The text starts at `start` in the file.
-    pub fn starting_at(start: usize) -> Placement {
+    pub(crate) fn starting_at(start: usize) -> Placement {
         Placement {
             moves: vec![(0, start)],
         }
     }
 
     /// From `from` on, `add` more bytes were left out of the text before it.
-    pub fn moved(moves: Vec<(usize, usize)>) -> Placement {
+    pub(crate) fn moved(moves: Vec<(usize, usize)>) -> Placement {
         Placement { moves }
     }
 
     /// The placement of the part of the text that starts at `start`.
-    pub fn from(&self, start: usize) -> Placement {
+    pub(crate) fn from(&self, start: usize) -> Placement {
         let mut moves = vec![(0, self.position(start))];
         moves.extend(
             self.moves
@@ -43,7 +43,7 @@ impl Placement {
         }
     }
 
-    pub fn span(&self, file: FileId, s: pest::Span) -> Span {
+    pub(crate) fn span(&self, file: FileId, s: pest::Span) -> Span {
         Span::new(file, self.position(s.start()), self.position(s.end()))
     }
 }

@@ -10,11 +10,11 @@ use std::ops::Range;
 
 /// The deepest nesting of `(`, `[`, `{` and lambda arrows pest is asked to
 /// parse. Real files nest about eight deep.
-pub const MAX_NESTING: usize = 64;
+pub(crate) const MAX_NESTING: usize = 64;
 
 /// What the scan found.
 #[derive(Debug, Default)]
-pub struct Layout {
+pub(crate) struct Layout {
     /// `stage name … { … }` blocks directly inside a `pipeline` block, in order.
     pub stages: Vec<StageText>,
     /// Where each top-level `import`, `handler`, `days` and `pipeline` keyword is.
@@ -24,7 +24,7 @@ pub struct Layout {
 /// Where a stage is: `whole` from the `stage` keyword to its closing brace,
 /// `body` between its braces, and where each `task` keyword of the body is.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StageText {
+pub(crate) struct StageText {
     pub whole: Range<usize>,
     pub body: Range<usize>,
     pub tasks: Vec<usize>,
@@ -33,12 +33,12 @@ pub struct StageText {
 /// Nesting went past [`MAX_NESTING`]; `at` is the byte offset of the bracket
 /// or arrow that went too deep.
 #[derive(Debug, PartialEq, Eq)]
-pub struct TooDeep {
+pub(crate) struct TooDeep {
     pub at: usize,
     pub len: usize,
 }
 
-pub fn scan(text: &str) -> Result<Layout, TooDeep> {
+pub(crate) fn scan(text: &str) -> Result<Layout, TooDeep> {
     let bytes = text.as_bytes();
     let mut layout = Layout::default();
     // The depth before each open bracket: a close returns there, which also

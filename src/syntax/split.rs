@@ -64,7 +64,7 @@ enum Parts {
 
 /// Parses a big `text` on the machine's cores; `None` when the file must be
 /// parsed whole instead.
-pub fn parse(text: &str, file: FileId, layout: &Layout) -> Option<Parsed> {
+pub(crate) fn parse(text: &str, file: FileId, layout: &Layout) -> Option<Parsed> {
     if text.len() < MIN_BYTES {
         return None;
     }

@@ -19,7 +19,7 @@ pub enum MarketState {
 }
 
 impl MarketState {
-    pub const ALL: [MarketState; 6] = [
+    pub(crate) const ALL: [MarketState; 6] = [
         MarketState::Holiday,
         MarketState::Overnight,
         MarketState::PreOpen,
@@ -29,7 +29,7 @@ impl MarketState {
     ];
 
     /// The name used in `.pipe` files and in output, e.g. `PRE_OPEN`.
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             MarketState::Holiday => "HOLIDAY",
             MarketState::Overnight => "OVERNIGHT",
@@ -40,7 +40,7 @@ impl MarketState {
         }
     }
 
-    pub fn from_name(name: &str) -> Option<MarketState> {
+    pub(crate) fn from_name(name: &str) -> Option<MarketState> {
         MarketState::ALL.into_iter().find(|s| s.name() == name)
     }
 }
@@ -107,8 +107,7 @@ impl<'a> MarketHours<'a> {
         };
         let day_end = date
             .succ_opt()
-            .map(|next| start_of_day(tz, next))
-            .unwrap_or(session.close);
+            .map_or(session.close, |next| start_of_day(tz, next));
         let day_end = day_end.max(day_start);
         let clip = |t: DateTime<Utc>| t.clamp(day_start, day_end);
         // Negative or huge windows (possible through `with_windows`) clip to

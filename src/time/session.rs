@@ -63,7 +63,7 @@ pub trait SessionCalendar {
 /// only day sets that need no calendar (weekdays, named days, listed dates)
 /// ever match, and its market is always HOLIDAY.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct NoExchange;
+pub(crate) struct NoExchange;
 
 impl SessionCalendar for NoExchange {
     fn code(&self) -> &str {

@@ -5,23 +5,23 @@ use pipec::compile::{compile_as_of, Compilation};
 use std::path::{Path, PathBuf};
 
 /// The repository root: paths in diagnostics and snapshots are relative to it.
-pub fn root() -> PathBuf {
+pub(crate) fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// `path` relative to the repository root, so snapshots do not depend on
 /// where the checkout is.
-pub fn relative(path: &Path) -> PathBuf {
+pub(crate) fn relative(path: &Path) -> PathBuf {
     path.strip_prefix(root())
         .map_or_else(|_| path.to_path_buf(), Path::to_path_buf)
 }
 
 /// The day tests compile as of, so look-ahead checks do not drift with the clock.
-pub fn today() -> chrono::NaiveDate {
+pub(crate) fn today() -> chrono::NaiveDate {
     chrono::NaiveDate::from_ymd_opt(2026, 11, 20).expect("a valid date")
 }
 
-pub fn compile(path: &Path) -> Compilation {
+pub(crate) fn compile(path: &Path) -> Compilation {
     std::env::set_current_dir(root()).expect("the repository root exists");
     compile_as_of(&relative(path), today())
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
@@ -29,7 +29,7 @@ pub fn compile(path: &Path) -> Compilation {
 
 /// Parses and, when the parse succeeds, checks `text` as one file: what a
 /// `pipec check` does, without the file system. The diagnostics, sorted.
-pub fn check_text(text: &str) -> Vec<pipec::diagnostic::Diagnostic> {
+pub(crate) fn check_text(text: &str) -> Vec<pipec::diagnostic::Diagnostic> {
     use pipec::diagnostic::Diagnostics;
     use pipec::span::FileId;
     let (ast, found) = pipec::syntax::parse(text, FileId(0));
@@ -49,7 +49,7 @@ pub fn check_text(text: &str) -> Vec<pipec::diagnostic::Diagnostic> {
 }
 
 /// Snapshots live in the top-level `snapshots/` folder.
-pub fn settings() -> insta::Settings {
+pub(crate) fn settings() -> insta::Settings {
     let mut settings = insta::Settings::clone_current();
     settings.set_snapshot_path(root().join("snapshots"));
     settings.set_prepend_module_to_snapshot(true);
@@ -57,14 +57,14 @@ pub fn settings() -> insta::Settings {
 }
 
 /// The binary under test, run from the repository's root.
-pub fn pipec() -> std::process::Command {
+pub(crate) fn pipec() -> std::process::Command {
     let mut command = binary();
     command.current_dir(root());
     command
 }
 
 /// The binary under test, without colour: every test starts pipec here.
-pub fn binary() -> std::process::Command {
+pub(crate) fn binary() -> std::process::Command {
     let mut command = tool(env!("CARGO_BIN_EXE_pipec"));
     command.env("NO_COLOR", "1");
     command
@@ -73,6 +73,6 @@ pub fn binary() -> std::process::Command {
 /// A program a test runs: pipec through `binary`, or one that checks its
 /// output (`promtool`). The one place tests start processes.
 #[allow(clippy::disallowed_methods)]
-pub fn tool(program: &str) -> std::process::Command {
+pub(crate) fn tool(program: &str) -> std::process::Command {
     std::process::Command::new(program)
 }

@@ -15,7 +15,9 @@ use std::sync::{Arc, Mutex};
 fn program(path: &Path) -> Program {
     let c = pipec::compile::compile(path).unwrap();
     assert!(
-        !c.diagnostics.iter().any(|d| d.is_error()),
+        !c.diagnostics
+            .iter()
+            .any(pipec::diagnostic::Diagnostic::is_error),
         "{:?}",
         c.diagnostics
     );

@@ -10,7 +10,7 @@ static COUNTER: AtomicUsize = AtomicUsize::new(0);
 
 /// Ten tasks in three stages; `step.sh` sleeps a little, appends the task's
 /// name to `ran.txt` and answers `{"records": 3}`.
-pub const TEN_TASKS: &str = r#"
+pub(crate) const TEN_TASKS: &str = r#"
 handler step {
   exec "./step.sh"
 }
@@ -40,17 +40,17 @@ pipeline ten {
 }
 "#;
 
-pub const STEP: &str =
+pub(crate) const STEP: &str =
     "#!/bin/sh\nsleep 0.03\necho \"$PIPEC_TASK\" >> ran.txt\necho '{\"records\": 3}'\n";
 
-pub const TASKS: [&str; 10] = ["a1", "a2", "a3", "b1", "b2", "b3", "b4", "c1", "c2", "c3"];
+pub(crate) const TASKS: [&str; 10] = ["a1", "a2", "a3", "b1", "b2", "b3", "b4", "c1", "c2", "c3"];
 
-pub struct Fixture {
+pub(crate) struct Fixture {
     pub dir: PathBuf,
 }
 
 impl Fixture {
-    pub fn new(name: &str, pipe: &str) -> Self {
+    pub(crate) fn new(name: &str, pipe: &str) -> Self {
         let n = COUNTER.fetch_add(1, Ordering::Relaxed);
         let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
             .join("durable-tests")
@@ -63,30 +63,30 @@ impl Fixture {
         f
     }
 
-    pub fn script(&self, rel: &str, text: &str) {
+    pub(crate) fn script(&self, rel: &str, text: &str) {
         use std::os::unix::fs::PermissionsExt;
         let path = self.dir.join(rel);
         std::fs::write(&path, text).unwrap();
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
     }
 
-    pub fn write(&self, rel: &str, text: &str) {
+    pub(crate) fn write(&self, rel: &str, text: &str) {
         std::fs::write(self.dir.join(rel), text).unwrap();
     }
 
-    pub fn state(&self) -> PathBuf {
+    pub(crate) fn state(&self) -> PathBuf {
         self.dir.join(".pipec").join("state.db")
     }
 
     /// `pipec <args>` in the fixture folder.
-    pub fn command(&self, args: &[&str]) -> Command {
+    pub(crate) fn command(&self, args: &[&str]) -> Command {
         let mut cmd = crate::common::binary();
         cmd.current_dir(&self.dir).args(args);
         cmd
     }
 
     /// `pipec run main.pipe --as-of 2026-11-20 --view quiet <extra>`.
-    pub fn run_command(&self, extra: &[&str]) -> Command {
+    pub(crate) fn run_command(&self, extra: &[&str]) -> Command {
         let mut args = vec![
             "run",
             "main.pipe",
@@ -100,12 +100,12 @@ impl Fixture {
     }
 
     /// That run, to its end.
-    pub fn run(&self, extra: &[&str]) -> Output {
+    pub(crate) fn run(&self, extra: &[&str]) -> Output {
         self.run_command(extra).output().unwrap()
     }
 
     /// That run, started in the background with its output discarded.
-    pub fn spawn_run(&self, extra: &[&str]) -> Child {
+    pub(crate) fn spawn_run(&self, extra: &[&str]) -> Child {
         self.run_command(extra)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -114,7 +114,7 @@ impl Fixture {
     }
 
     /// Waits up to 20 s for a handler to create `rel` in the fixture folder.
-    pub fn wait_for(&self, rel: &str) {
+    pub(crate) fn wait_for(&self, rel: &str) {
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
         while !self.dir.join(rel).exists() {
             assert!(
@@ -126,7 +126,7 @@ impl Fixture {
     }
 
     /// How many times each task appended its name.
-    pub fn count(&self, task: &str) -> usize {
+    pub(crate) fn count(&self, task: &str) -> usize {
         std::fs::read_to_string(self.dir.join("ran.txt"))
             .unwrap_or_default()
             .lines()
@@ -134,14 +134,14 @@ impl Fixture {
             .count()
     }
 
-    pub fn store(&self) -> pipec::store::Store {
+    pub(crate) fn store(&self) -> pipec::store::Store {
         pipec::store::Store::open(&self.state()).unwrap()
     }
 }
 
 /// Live processes (zombies aside) whose environment says they belong to run
 /// `run_id`: handlers and anything they started.
-pub fn processes_of_run(run_id: &str) -> Vec<u32> {
+pub(crate) fn processes_of_run(run_id: &str) -> Vec<u32> {
     let mark = format!("PIPEC_RUN_ID={run_id}");
     std::fs::read_dir("/proc")
         .unwrap()
@@ -161,7 +161,7 @@ pub fn processes_of_run(run_id: &str) -> Vec<u32> {
         .collect()
 }
 
-pub fn text(out: &Output) -> String {
+pub(crate) fn text(out: &Output) -> String {
     format!(
         "status {:?}\nstdout:\n{}\nstderr:\n{}",
         out.status.code(),

@@ -15,7 +15,7 @@ use proptest::prelude::*;
 type Tokens = Vec<String>;
 
 fn t(parts: &[&str]) -> Tokens {
-    parts.iter().map(|s| s.to_string()).collect()
+    parts.iter().map(|s| (*s).to_string()).collect()
 }
 
 fn join(parts: Vec<Tokens>) -> Tokens {
@@ -462,7 +462,7 @@ fn apply(old: &str, diff: &str) -> Vec<String> {
                 .expect("hunk length");
             // An empty old side names the line before the hunk.
             let first = if count == 0 { start } else { start - 1 };
-            out.extend(old[at..first].iter().map(|s| s.to_string()));
+            out.extend(old[at..first].iter().map(|s| (*s).to_string()));
             at = first;
         } else if let Some(kept) = line.strip_prefix(' ') {
             assert_eq!(old[at], kept, "context matches");
@@ -475,7 +475,7 @@ fn apply(old: &str, diff: &str) -> Vec<String> {
             out.push(added.to_string());
         }
     }
-    out.extend(old[at..].iter().map(|s| s.to_string()));
+    out.extend(old[at..].iter().map(|s| (*s).to_string()));
     out
 }
 

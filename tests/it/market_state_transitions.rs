@@ -37,7 +37,7 @@ fn day(y: i32, m: u32, d: u32) -> NaiveDate {
 }
 
 fn expect(pairs: &[(&str, MarketState)]) -> Vec<(String, MarketState)> {
-    pairs.iter().map(|(t, s)| (t.to_string(), *s)).collect()
+    pairs.iter().map(|(t, s)| ((*t).to_string(), *s)).collect()
 }
 
 #[test]

@@ -10,13 +10,13 @@ use std::time::{Duration, Instant};
 
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
 
-pub struct Fixture {
+pub(crate) struct Fixture {
     pub dir: PathBuf,
 }
 
 impl Fixture {
     /// A fresh folder holding `main.pipe`.
-    pub fn new(name: &str, pipe: &str) -> Self {
+    pub(crate) fn new(name: &str, pipe: &str) -> Self {
         let n = COUNTER.fetch_add(1, Ordering::Relaxed);
         let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
             .join("run-tests")
@@ -28,7 +28,7 @@ impl Fixture {
     }
 
     /// Writes an executable script (or any file) under the fixture.
-    pub fn script(&self, rel: &str, text: &str) -> &Self {
+    pub(crate) fn script(&self, rel: &str, text: &str) -> &Self {
         use std::os::unix::fs::PermissionsExt;
         let path = self.dir.join(rel);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
@@ -37,16 +37,16 @@ impl Fixture {
         self
     }
 
-    pub fn run_dir(&self) -> PathBuf {
+    pub(crate) fn run_dir(&self) -> PathBuf {
         self.dir.join("run")
     }
 
-    pub fn work(&self, rel: &str) -> PathBuf {
+    pub(crate) fn work(&self, rel: &str) -> PathBuf {
         self.run_dir().join("work").join(rel)
     }
 
     /// `pipec run main.pipe --run-dir run --events events.jsonl --view lines <extra>`.
-    pub fn command(&self, extra: &[&str]) -> Command {
+    pub(crate) fn command(&self, extra: &[&str]) -> Command {
         let mut cmd = crate::common::binary();
         cmd.current_dir(&self.dir)
             .arg("run")
@@ -63,21 +63,21 @@ impl Fixture {
         cmd
     }
 
-    pub fn run(&self, extra: &[&str]) -> Output {
+    pub(crate) fn run(&self, extra: &[&str]) -> Output {
         self.command(extra).output().unwrap()
     }
 
-    pub fn events(&self) -> Vec<Value> {
+    pub(crate) fn events(&self) -> Vec<Value> {
         read_lines(&self.dir.join("events.jsonl"))
     }
 
-    pub fn summary(&self) -> Value {
+    pub(crate) fn summary(&self) -> Value {
         let text = std::fs::read_to_string(self.run_dir().join("summary.json")).unwrap();
         serde_json::from_str(&text).unwrap()
     }
 
     /// The report row of a task.
-    pub fn task(&self, name: &str) -> Value {
+    pub(crate) fn task(&self, name: &str) -> Value {
         self.summary()["tasks"]
             .as_array()
             .unwrap()
@@ -87,11 +87,11 @@ impl Fixture {
             .unwrap_or_else(|| panic!("no task {name} in the summary"))
     }
 
-    pub fn status(&self, name: &str) -> String {
+    pub(crate) fn status(&self, name: &str) -> String {
         self.task(name)["status"].as_str().unwrap().to_string()
     }
 
-    pub fn message(&self, name: &str) -> String {
+    pub(crate) fn message(&self, name: &str) -> String {
         self.task(name)["message"]
             .as_str()
             .unwrap_or("")
@@ -99,7 +99,7 @@ impl Fixture {
     }
 
     /// The events of one kind, in order.
-    pub fn events_of(&self, kind: &str) -> Vec<Value> {
+    pub(crate) fn events_of(&self, kind: &str) -> Vec<Value> {
         self.events()
             .into_iter()
             .filter(|e| e["event"] == kind)
@@ -107,7 +107,7 @@ impl Fixture {
     }
 }
 
-pub fn read_lines(path: &Path) -> Vec<Value> {
+pub(crate) fn read_lines(path: &Path) -> Vec<Value> {
     std::fs::read_to_string(path)
         .unwrap_or_default()
         .lines()
@@ -115,16 +115,16 @@ pub fn read_lines(path: &Path) -> Vec<Value> {
         .collect()
 }
 
-pub fn code(output: &Output) -> i32 {
+pub(crate) fn code(output: &Output) -> i32 {
     output.status.code().unwrap_or(-1)
 }
 
-pub fn text(bytes: &[u8]) -> String {
+pub(crate) fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
 /// Waits (bounded) until `check` holds.
-pub fn wait_until(what: &str, limit: Duration, mut check: impl FnMut() -> bool) {
+pub(crate) fn wait_until(what: &str, limit: Duration, mut check: impl FnMut() -> bool) {
     let start = Instant::now();
     while !check() {
         assert!(start.elapsed() < limit, "timed out waiting for {what}");
@@ -133,7 +133,7 @@ pub fn wait_until(what: &str, limit: Duration, mut check: impl FnMut() -> bool) 
 }
 
 /// Whether a process is gone (or a zombie nobody reaped: it runs nothing).
-pub fn process_gone(pid: u32) -> bool {
+pub(crate) fn process_gone(pid: u32) -> bool {
     match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
         Err(_) => true,
         Ok(stat) => stat
@@ -144,7 +144,7 @@ pub fn process_gone(pid: u32) -> bool {
 }
 
 /// Durations, run ids and the run folder replaced, so tables can be snapshots.
-pub fn normalize(text: &str, fixture: &Fixture) -> String {
+pub(crate) fn normalize(text: &str, fixture: &Fixture) -> String {
     let dir = fixture.dir.display().to_string();
     text.lines()
         .map(|line| {

@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// Weekday sessions `[open, close)` in `tz`, minus holidays, with optional early
 /// closes and lunch break; PRE_OPEN from `pre_open` and POST_CLOSE until `post_end`.
-pub struct FakeMarket {
+pub(crate) struct FakeMarket {
     pub tz: Tz,
     pub open: NaiveTime,
     pub close: NaiveTime,
@@ -26,22 +26,22 @@ pub struct FakeMarket {
     pub seven_days: bool,
 }
 
-pub fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+pub(crate) fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).expect("valid test date")
 }
 
-pub fn t(h: u32, m: u32) -> NaiveTime {
+pub(crate) fn t(h: u32, m: u32) -> NaiveTime {
     NaiveTime::from_hms_opt(h, m, 0).expect("valid test time")
 }
 
-pub fn utc(y: i32, m: u32, day: u32, h: u32, min: u32) -> DateTime<Utc> {
+pub(crate) fn utc(y: i32, m: u32, day: u32, h: u32, min: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(y, m, day, h, min, 0)
         .single()
         .expect("valid test instant")
 }
 
 /// An instant given as wall-clock time in `tz` (must exist and be unambiguous).
-pub fn local(tz: Tz, y: i32, m: u32, day: u32, h: u32, min: u32) -> DateTime<Utc> {
+pub(crate) fn local(tz: Tz, y: i32, m: u32, day: u32, h: u32, min: u32) -> DateTime<Utc> {
     tz.with_ymd_and_hms(y, m, day, h, min, 0)
         .single()
         .expect("unambiguous test wall time")
@@ -51,7 +51,7 @@ pub fn local(tz: Tz, y: i32, m: u32, day: u32, h: u32, min: u32) -> DateTime<Utc
 impl FakeMarket {
     /// 09:30-16:00 New York, PRE_OPEN 04:00, POST_CLOSE to 20:00, the 2026 NYSE
     /// holidays and the two 13:00 early closes.
-    pub fn new_york() -> FakeMarket {
+    pub(crate) fn new_york() -> FakeMarket {
         let holidays = [
             d(2026, 1, 1),
             d(2026, 1, 19),
@@ -81,7 +81,7 @@ impl FakeMarket {
     }
 
     /// 09:00-15:00 Tokyo with a lunch break 11:30-12:30, PRE_OPEN 08:00, POST_CLOSE to 16:00.
-    pub fn tokyo() -> FakeMarket {
+    pub(crate) fn tokyo() -> FakeMarket {
         FakeMarket {
             tz: chrono_tz::Asia::Tokyo,
             open: t(9, 0),
@@ -97,7 +97,7 @@ impl FakeMarket {
     }
 
     /// A calendar with no sessions at all.
-    pub fn never_open() -> FakeMarket {
+    pub(crate) fn never_open() -> FakeMarket {
         FakeMarket {
             never_open: true,
             ..FakeMarket::new_york()
@@ -105,7 +105,7 @@ impl FakeMarket {
     }
 
     /// Open all day, every day, in `tz`: state SESSION from local midnight to midnight.
-    pub fn always_open(tz: Tz) -> FakeMarket {
+    pub(crate) fn always_open(tz: Tz) -> FakeMarket {
         FakeMarket {
             tz,
             open: t(0, 0),
@@ -133,7 +133,10 @@ impl FakeMarket {
     }
 
     /// Segments of constant state covering the local day, zero-length ones dropped.
-    pub fn segments(&self, date: NaiveDate) -> Vec<(MarketState, DateTime<Utc>, DateTime<Utc>)> {
+    pub(crate) fn segments(
+        &self,
+        date: NaiveDate,
+    ) -> Vec<(MarketState, DateTime<Utc>, DateTime<Utc>)> {
         let (start, end) = (self.day_start(date), self.day_end(date));
         let Some(session) = self.session(date) else {
             return vec![(MarketState::Holiday, start, end)];
@@ -210,8 +213,7 @@ impl MarketClock for FakeMarket {
         self.segments(date)
             .into_iter()
             .find(|(_, from, to)| *from <= instant && instant < *to)
-            .map(|(state, _, _)| state)
-            .unwrap_or(MarketState::Overnight)
+            .map_or(MarketState::Overnight, |(state, _, _)| state)
     }
 
     fn next_transition(&self, instant: DateTime<Utc>) -> Option<Transition> {
@@ -230,13 +232,13 @@ impl MarketClock for FakeMarket {
 }
 
 /// A change of UTC offset: the first instant with the new offset, and both offsets in seconds.
-pub struct OffsetChange {
+pub(crate) struct OffsetChange {
     pub at: DateTime<Utc>,
     pub before: i64,
     pub after: i64,
 }
 
-pub fn offset_seconds(zone: Tz, instant: DateTime<Utc>) -> i64 {
+pub(crate) fn offset_seconds(zone: Tz, instant: DateTime<Utc>) -> i64 {
     i64::from(
         zone.offset_from_utc_datetime(&instant.naive_utc())
             .fix()
@@ -245,7 +247,7 @@ pub fn offset_seconds(zone: Tz, instant: DateTime<Utc>) -> i64 {
 }
 
 /// Every change of UTC offset in [2005, 2036), to the second.
-pub fn transitions(zone: Tz) -> Vec<OffsetChange> {
+pub(crate) fn transitions(zone: Tz) -> Vec<OffsetChange> {
     let mut out = Vec::new();
     let mut day = utc(2005, 1, 1, 0, 0);
     let end = utc(2036, 1, 1, 0, 0);

@@ -25,7 +25,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 /// Why an attempt failed.
-pub enum Failure {
+pub(crate) enum Failure {
     /// A command ended unsuccessfully: exited non-zero (`code`) or was killed
     /// by a signal (`signal`); the message says which, with stderr's last line.
     Exited {
@@ -42,7 +42,7 @@ pub enum Failure {
 
 impl Failure {
     /// The status a command exited with, when that is how it failed.
-    pub fn exit_code(&self) -> Option<i32> {
+    pub(crate) fn exit_code(&self) -> Option<i32> {
         match self {
             Failure::Exited { code, .. } => *code,
             Failure::BadOutput(_) | Failure::Error(_) | Failure::TimedOut(_) => None,
@@ -50,7 +50,7 @@ impl Failure {
     }
 
     /// Why, as data (events and the store carry it).
-    pub fn cause(&self) -> FailureCause {
+    pub(crate) fn cause(&self) -> FailureCause {
         match self {
             Failure::Exited {
                 code: Some(code), ..
@@ -71,7 +71,7 @@ impl Failure {
         }
     }
 
-    pub fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         match self {
             Failure::Exited { message, .. }
             | Failure::BadOutput(message)
@@ -84,7 +84,7 @@ impl Failure {
     }
 }
 
-pub enum Attempt {
+pub(crate) enum Attempt {
     /// The keys the task adds to the context.
     Ok(Map<String, Value>),
     Failed(Failure),
@@ -92,7 +92,7 @@ pub enum Attempt {
 }
 
 /// What one attempt runs and with what.
-pub struct Call<'a> {
+pub(crate) struct Call<'a> {
     pub pipeline: &'a Pipeline,
     pub stage: &'a str,
     pub task: &'a str,

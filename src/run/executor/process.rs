@@ -356,9 +356,8 @@ async fn keep_limited(
     let mut kept = Vec::new();
     let mut chunk = vec![0u8; 64 * 1024];
     loop {
-        let n = match read_or_give_up(&mut pipe, &mut chunk, &mut give_up).await {
-            Some(n) => n,
-            None => break,
+        let Some(n) = read_or_give_up(&mut pipe, &mut chunk, &mut give_up).await else {
+            break;
         };
         let bytes = clean.push(&chunk[..n]);
         log.write(&bytes);
@@ -408,9 +407,8 @@ async fn keep_tail(
         }
     };
     loop {
-        let n = match read_or_give_up(&mut pipe, &mut chunk, &mut give_up).await {
-            Some(n) => n,
-            None => break,
+        let Some(n) = read_or_give_up(&mut pipe, &mut chunk, &mut give_up).await else {
+            break;
         };
         let bytes = clean.push(&chunk[..n]);
         keep(&bytes, &mut log, &mut tail);

@@ -10,7 +10,7 @@ pub use plain::PlainView;
 pub use summary::summary_table;
 
 /// `1.234s`, `56ms`: the duration format of every view.
-pub fn duration(ms: u64) -> String {
+pub(crate) fn duration(ms: u64) -> String {
     if ms < 1000 {
         format!("{ms}ms")
     } else {

@@ -21,7 +21,7 @@ impl<W: Write + Send> PlainView<W> {
 }
 
 /// The line for an event, or `None` for events not worth a line (queued).
-pub fn line(event: &Event) -> Option<String> {
+pub(crate) fn line(event: &Event) -> Option<String> {
     let p = &event.pipeline;
     Some(match &event.kind {
         EventKind::RunStarted {

@@ -33,7 +33,7 @@ pub fn summary_table(report: &RunReport) -> String {
                 } else {
                     t.attempts.to_string()
                 },
-                t.duration_ms.map(duration).unwrap_or_else(|| "-".into()),
+                t.duration_ms.map_or_else(|| "-".into(), duration),
                 t.message.as_deref().map(one_line).unwrap_or_default(),
             ]
         })

@@ -19,11 +19,11 @@ fn equinox_day(year: i32, base: f64) -> Option<NaiveDate> {
 }
 
 /// Vernal Equinox Day.
-pub fn vernal(year: i32) -> Option<NaiveDate> {
+pub(crate) fn vernal(year: i32) -> Option<NaiveDate> {
     equinox_day(year, 20.8431)
 }
 
 /// Autumnal Equinox Day.
-pub fn autumnal(year: i32) -> Option<NaiveDate> {
+pub(crate) fn autumnal(year: i32) -> Option<NaiveDate> {
     equinox_day(year, 23.2488)
 }

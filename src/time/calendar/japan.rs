@@ -10,7 +10,7 @@ use chrono::{Datelike, NaiveDate, Weekday};
 use std::collections::BTreeMap;
 
 /// The national holidays of `year` with their names.
-pub fn national_holidays(year: i32) -> BTreeMap<NaiveDate, &'static str> {
+pub(crate) fn national_holidays(year: i32) -> BTreeMap<NaiveDate, &'static str> {
     let mut days: BTreeMap<NaiveDate, &'static str> = BTreeMap::new();
     let mut add = |date: Option<NaiveDate>, name: &'static str| {
         if let Some(date) = date {

@@ -12,7 +12,7 @@
 
 use chrono::NaiveDate;
 
-pub const FIRST_YEAR: i32 = 2000;
+pub(crate) const FIRST_YEAR: i32 = 2000;
 const YEARS: usize = 50;
 
 fn lookup(table: &[(u32, u32); YEARS], year: i32) -> Option<NaiveDate> {
@@ -22,32 +22,32 @@ fn lookup(table: &[(u32, u32); YEARS], year: i32) -> Option<NaiveDate> {
 }
 
 /// First day of the first lunar month.
-pub fn lunar_new_year(year: i32) -> Option<NaiveDate> {
+pub(crate) fn lunar_new_year(year: i32) -> Option<NaiveDate> {
     lookup(&LUNAR_NEW_YEAR, year)
 }
 
 /// The Qingming solar term (Ching Ming Festival).
-pub fn ching_ming(year: i32) -> Option<NaiveDate> {
+pub(crate) fn ching_ming(year: i32) -> Option<NaiveDate> {
     lookup(&CHING_MING, year)
 }
 
 /// 8th day of the 4th lunar month.
-pub fn buddhas_birthday(year: i32) -> Option<NaiveDate> {
+pub(crate) fn buddhas_birthday(year: i32) -> Option<NaiveDate> {
     lookup(&BUDDHAS_BIRTHDAY, year)
 }
 
 /// 5th day of the 5th lunar month (Dragon Boat Festival).
-pub fn tuen_ng(year: i32) -> Option<NaiveDate> {
+pub(crate) fn tuen_ng(year: i32) -> Option<NaiveDate> {
     lookup(&TUEN_NG, year)
 }
 
 /// 15th day of the 8th lunar month.
-pub fn mid_autumn(year: i32) -> Option<NaiveDate> {
+pub(crate) fn mid_autumn(year: i32) -> Option<NaiveDate> {
     lookup(&MID_AUTUMN, year)
 }
 
 /// 9th day of the 9th lunar month (Double Ninth).
-pub fn chung_yeung(year: i32) -> Option<NaiveDate> {
+pub(crate) fn chung_yeung(year: i32) -> Option<NaiveDate> {
     lookup(&CHUNG_YEUNG, year)
 }
 

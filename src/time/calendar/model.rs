@@ -74,7 +74,7 @@ pub const WEEKEND_NAME: &str = "weekend";
 
 impl Calendar {
     /// A calendar with the given regular hours and no holidays.
-    pub fn new(code: &str, name: &str, tz: Tz, hours: DayHours) -> Calendar {
+    pub(crate) fn new(code: &str, name: &str, tz: Tz, hours: DayHours) -> Calendar {
         Calendar {
             code: code.to_string(),
             name: name.to_string(),
@@ -105,7 +105,7 @@ impl Calendar {
         self.extended
     }
 
-    pub fn is_weekend_day(&self, weekday: Weekday) -> bool {
+    pub(crate) fn is_weekend_day(&self, weekday: Weekday) -> bool {
         self.weekend[weekday.num_days_from_monday() as usize]
     }
 

@@ -2,17 +2,17 @@
 
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 
-pub fn ymd(year: i32, month: u32, day: u32) -> Option<NaiveDate> {
+pub(crate) fn ymd(year: i32, month: u32, day: u32) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(year, month, day)
 }
 
 /// The `n`th (1-based) `weekday` of the month.
-pub fn nth_weekday(year: i32, month: u32, weekday: Weekday, n: u32) -> Option<NaiveDate> {
+pub(crate) fn nth_weekday(year: i32, month: u32, weekday: Weekday, n: u32) -> Option<NaiveDate> {
     NaiveDate::from_weekday_of_month_opt(year, month, weekday, u8::try_from(n).ok()?)
 }
 
 /// The last `weekday` of the month.
-pub fn last_weekday(year: i32, month: u32, weekday: Weekday) -> Option<NaiveDate> {
+pub(crate) fn last_weekday(year: i32, month: u32, weekday: Weekday) -> Option<NaiveDate> {
     let first_of_next = if month == 12 {
         ymd(year + 1, 1, 1)?
     } else {
@@ -23,7 +23,7 @@ pub fn last_weekday(year: i32, month: u32, weekday: Weekday) -> Option<NaiveDate
     last.checked_sub_days(Days::new(u64::from(back)))
 }
 
-pub fn add_days(date: NaiveDate, n: i64) -> Option<NaiveDate> {
+pub(crate) fn add_days(date: NaiveDate, n: i64) -> Option<NaiveDate> {
     if n >= 0 {
         date.checked_add_days(Days::new(n.unsigned_abs()))
     } else {
@@ -32,7 +32,7 @@ pub fn add_days(date: NaiveDate, n: i64) -> Option<NaiveDate> {
 }
 
 /// US federal style: Saturday to Friday, Sunday to Monday.
-pub fn nearest_weekday(date: NaiveDate) -> Option<NaiveDate> {
+pub(crate) fn nearest_weekday(date: NaiveDate) -> Option<NaiveDate> {
     match date.weekday() {
         Weekday::Sat => add_days(date, -1),
         Weekday::Sun => add_days(date, 1),
@@ -40,7 +40,7 @@ pub fn nearest_weekday(date: NaiveDate) -> Option<NaiveDate> {
     }
 }
 
-pub fn sunday_to_monday(date: NaiveDate) -> Option<NaiveDate> {
+pub(crate) fn sunday_to_monday(date: NaiveDate) -> Option<NaiveDate> {
     match date.weekday() {
         Weekday::Sun => add_days(date, 1),
         _ => Some(date),
@@ -48,7 +48,7 @@ pub fn sunday_to_monday(date: NaiveDate) -> Option<NaiveDate> {
 }
 
 /// The last weekday on or before `date` (a Saturday or Sunday goes back to Friday).
-pub fn weekend_to_friday(date: NaiveDate) -> Option<NaiveDate> {
+pub(crate) fn weekend_to_friday(date: NaiveDate) -> Option<NaiveDate> {
     match date.weekday() {
         Weekday::Sat => add_days(date, -1),
         Weekday::Sun => add_days(date, -2),
@@ -57,7 +57,7 @@ pub fn weekend_to_friday(date: NaiveDate) -> Option<NaiveDate> {
 }
 
 /// The first weekday on or after `date`.
-pub fn weekend_to_monday(date: NaiveDate) -> Option<NaiveDate> {
+pub(crate) fn weekend_to_monday(date: NaiveDate) -> Option<NaiveDate> {
     match date.weekday() {
         Weekday::Sat => add_days(date, 2),
         Weekday::Sun => add_days(date, 1),

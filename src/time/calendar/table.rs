@@ -9,17 +9,17 @@ use std::ops::RangeInclusive;
 /// The years for which built-in rules are expanded into dates. Wider than any
 /// calendar's valid years so lookups just past the edge still see holidays;
 /// bounded by the lunar tables in `lunar.rs`.
-pub const BUILD_YEARS: RangeInclusive<i32> = 2000..=2049;
+pub(crate) const BUILD_YEARS: RangeInclusive<i32> = 2000..=2049;
 
 #[derive(Default)]
-pub struct DayTable {
+pub(crate) struct DayTable {
     days: BTreeMap<NaiveDate, DayOverride>,
 }
 
 impl DayTable {
     /// Closes `date`. A date already closed keeps its first name, so rules
     /// listed first (the primary holiday) name a day two rules hit.
-    pub fn holiday(&mut self, date: Option<NaiveDate>, name: &str) {
+    pub(crate) fn holiday(&mut self, date: Option<NaiveDate>, name: &str) {
         if let Some(date) = date {
             if !self.is_closed(date) {
                 self.days.insert(
@@ -33,7 +33,7 @@ impl DayTable {
     }
 
     /// A half day at the era's early close, unless `date` is a weekend or holiday.
-    pub fn early_close(&mut self, date: Option<NaiveDate>, name: &str) {
+    pub(crate) fn early_close(&mut self, date: Option<NaiveDate>, name: &str) {
         if let Some(date) = date {
             if date.weekday().num_days_from_monday() < 5 && !self.days.contains_key(&date) {
                 self.days.insert(
@@ -47,16 +47,16 @@ impl DayTable {
         }
     }
 
-    pub fn is_closed(&self, date: NaiveDate) -> bool {
+    pub(crate) fn is_closed(&self, date: NaiveDate) -> bool {
         matches!(self.days.get(&date), Some(DayOverride::Closed { .. }))
     }
 }
 
-pub fn hm(hour: u32, minute: u32) -> NaiveTime {
+pub(crate) fn hm(hour: u32, minute: u32) -> NaiveTime {
     NaiveTime::from_hms_opt(hour, minute, 0).unwrap_or(NaiveTime::MIN)
 }
 
-pub fn era(
+pub(crate) fn era(
     from: Option<NaiveDate>,
     open: NaiveTime,
     close: NaiveTime,
@@ -75,7 +75,7 @@ pub fn era(
 }
 
 /// What distinguishes one built-in calendar from another.
-pub struct Spec {
+pub(crate) struct Spec {
     pub code: &'static str,
     pub name: &'static str,
     pub tz: Tz,
@@ -86,17 +86,20 @@ pub struct Spec {
     pub year: fn(i32, &mut DayTable),
 }
 
-pub fn build(spec: Spec) -> Calendar {
+pub(crate) fn build(spec: Spec) -> Calendar {
     let mut table = DayTable::default();
     for year in BUILD_YEARS {
         (spec.year)(year, &mut table);
     }
-    let first_hours = spec.eras.first().map(|e| e.hours).unwrap_or(DayHours {
-        open: hm(9, 0),
-        close: hm(17, 0),
-        lunch: None,
-        early_close: hm(12, 0),
-    });
+    let first_hours = spec.eras.first().map_or(
+        DayHours {
+            open: hm(9, 0),
+            close: hm(17, 0),
+            lunch: None,
+            early_close: hm(12, 0),
+        },
+        |e| e.hours,
+    );
     let mut cal = Calendar::new(spec.code, spec.name, spec.tz, first_hours);
     cal.eras = spec.eras;
     cal.days = table.days;

@@ -13,7 +13,7 @@ const EXTENDED: ExtendedHours = ExtendedHours {
     post_close: Duration::minutes(150),
 };
 
-pub fn xetr() -> Calendar {
+pub(crate) fn xetr() -> Calendar {
     build(Spec {
         code: "XETR",
         name: "Deutsche Börse Xetra",

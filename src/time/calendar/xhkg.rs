@@ -16,7 +16,7 @@ const EXTENDED: ExtendedHours = ExtendedHours {
     post_close: Duration::minutes(10),
 };
 
-pub fn xhkg() -> Calendar {
+pub(crate) fn xhkg() -> Calendar {
     // HKEX trading-hours reform: phase 1 on 2011-03-07 moved the open from
     // 10:00 to 09:30 and the lunch break from 12:30-14:30 to 12:00-13:30;
     // phase 2 on 2012-03-05 shortened the lunch to 12:00-13:00. Half days end

@@ -15,7 +15,7 @@ const EXTENDED: ExtendedHours = ExtendedHours {
     post_close: Duration::minutes(45),
 };
 
-pub fn xlon() -> Calendar {
+pub(crate) fn xlon() -> Calendar {
     build(Spec {
         code: "XLON",
         name: "London Stock Exchange",

@@ -13,11 +13,11 @@ const EXTENDED: ExtendedHours = ExtendedHours {
     post_close: Duration::minutes(240),
 };
 
-pub fn xnys() -> Calendar {
+pub(crate) fn xnys() -> Calendar {
     us_equities("XNYS", "New York Stock Exchange")
 }
 
-pub fn xnas() -> Calendar {
+pub(crate) fn xnas() -> Calendar {
     us_equities("XNAS", "Nasdaq Stock Market")
 }
 

@@ -13,7 +13,7 @@ const EXTENDED: ExtendedHours = ExtendedHours {
     post_close: Duration::minutes(30),
 };
 
-pub fn xtks() -> Calendar {
+pub(crate) fn xtks() -> Calendar {
     // JPX trading-hours history: the morning session ran to 11:00 until
     // 2011-11-18 and to 11:30 from 2011-11-21; the close moved from 15:00 to
     // 15:30 on 2024-11-05 (arrowhead 4.0). TSE has had no half days since 2005.

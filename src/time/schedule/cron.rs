@@ -30,7 +30,7 @@ impl CronField {
         CronField::DayOfWeek,
     ];
 
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             CronField::Minute => "minute",
             CronField::Hour => "hour",
@@ -185,7 +185,7 @@ impl CronExpr {
     }
 
     /// Whether the date passes the month and day fields (with the Vixie either-day rule).
-    pub fn matches_date(&self, date: NaiveDate) -> bool {
+    pub(crate) fn matches_date(&self, date: NaiveDate) -> bool {
         if self.months & (1 << date.month()) == 0 {
             return false;
         }

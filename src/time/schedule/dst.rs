@@ -30,12 +30,12 @@ pub fn resolve_local(zone: Tz, local: NaiveDateTime) -> Option<DateTime<Utc>> {
 
 /// The first instant of the local day `date` in `zone` (local midnight, or the end of
 /// the gap when midnight itself is skipped).
-pub fn start_of_day(zone: Tz, date: NaiveDate) -> Option<DateTime<Utc>> {
+pub(crate) fn start_of_day(zone: Tz, date: NaiveDate) -> Option<DateTime<Utc>> {
     resolve_local(zone, date.and_hms_opt(0, 0, 0)?)
 }
 
 /// The exchange-local date of an instant.
-pub fn local_date(zone: Tz, instant: DateTime<Utc>) -> NaiveDate {
+pub(crate) fn local_date(zone: Tz, instant: DateTime<Utc>) -> NaiveDate {
     instant.with_timezone(&zone).date_naive()
 }
 

@@ -23,7 +23,7 @@ const MAX_TRANSITIONS_PER_DAY: usize = 256;
 
 /// A stretch of constant market state, `[start, end)`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Segment {
+pub(crate) struct Segment {
     pub state: MarketState,
     pub start: DateTime<Utc>,
     pub end: DateTime<Utc>,
@@ -31,7 +31,7 @@ pub struct Segment {
 
 /// One day's interval window and the segments inside it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Window {
+pub(crate) struct Window {
     pub start: DateTime<Utc>,
     pub end: DateTime<Utc>,
     /// The segments clipped to the window, in order.
@@ -39,12 +39,16 @@ pub struct Window {
 }
 
 /// Whether a tick in `state` fires in a `from..=to` window.
-pub fn state_fires(state: MarketState, from: MarketState, to: MarketState) -> bool {
+pub(crate) fn state_fires(state: MarketState, from: MarketState, to: MarketState) -> bool {
     from <= state && state <= to
 }
 
 /// The segments of exchange-local date `date`, clipped to the day.
-pub fn day_segments(zone: Tz, date: NaiveDate, clock: &dyn MarketClock) -> Option<Vec<Segment>> {
+pub(crate) fn day_segments(
+    zone: Tz,
+    date: NaiveDate,
+    clock: &dyn MarketClock,
+) -> Option<Vec<Segment>> {
     let day_start = start_of_day(zone, date)?;
     let day_end = start_of_day(zone, date.checked_add_days(Days::new(1))?)?;
     let mut segments = Vec::new();
@@ -73,7 +77,7 @@ pub fn day_segments(zone: Tz, date: NaiveDate, clock: &dyn MarketClock) -> Optio
 }
 
 /// The `from`..`to` window of exchange-local date `date`, if the day has one.
-pub fn day_window(
+pub(crate) fn day_window(
     zone: Tz,
     date: NaiveDate,
     from: MarketState,
@@ -130,7 +134,7 @@ fn next_tick_in(
 
 /// Next tick strictly after `after`, considering exchange-local dates up to `last_date`.
 #[allow(clippy::too_many_arguments)]
-pub fn next_every(
+pub(crate) fn next_every(
     interval_seconds: u64,
     from: MarketState,
     to: MarketState,

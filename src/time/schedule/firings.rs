@@ -18,7 +18,7 @@ pub struct Firings<'a> {
 
 impl<'a> Firings<'a> {
     /// Firings strictly after `after`.
-    pub fn new(
+    pub(crate) fn new(
         schedule: &'a Schedule,
         after: DateTime<Utc>,
         until: Option<DateTime<Utc>>,
@@ -35,7 +35,7 @@ impl<'a> Firings<'a> {
     }
 
     /// Firings at or after `start`.
-    pub fn starting_at(
+    pub(crate) fn starting_at(
         schedule: &'a Schedule,
         start: DateTime<Utc>,
         until: Option<DateTime<Utc>>,

@@ -5,20 +5,20 @@
 //! `None` past that, so a trigger that can never fire costs a bounded scan.
 //! See `docs/time.md` for the rules.
 
-pub mod cron;
-pub mod date_list;
-pub mod day_set;
-pub mod dst;
-pub mod every;
-pub mod firings;
-pub mod session_relative;
-pub mod wall_clock;
+pub(crate) mod cron;
+pub(crate) mod date_list;
+pub(crate) mod day_set;
+pub(crate) mod dst;
+pub(crate) mod every;
+pub(crate) mod firings;
+pub(crate) mod session_relative;
+pub(crate) mod wall_clock;
 
 pub use cron::{CronError, CronExpr, CronField};
 pub use date_list::{parse_date_list, DateListError};
 pub use day_set::{monthly_expiration, DaySet};
 pub use dst::resolve_local;
-pub use firings::Firings;
+pub(crate) use firings::Firings;
 pub use session_relative::Anchor;
 
 use crate::time::market_state::{MarketClock, MarketState};
@@ -30,12 +30,12 @@ use std::collections::BTreeSet;
 use std::ops::Range;
 
 /// How many days past the local date of `after` a search looks (two years and a day).
-pub const HORIZON_DAYS: u64 = 2 * 366 + 1;
+pub(crate) const HORIZON_DAYS: u64 = 2 * 366 + 1;
 /// Cron's horizon: eight years and a day, the longest gap between two February 29ths.
-pub const CRON_HORIZON_DAYS: u64 = 8 * 366 + 1;
+pub(crate) const CRON_HORIZON_DAYS: u64 = 8 * 366 + 1;
 /// The longest stretch one `next_before` call scans (a century), so that a range
 /// ending at the end of time still terminates promptly on a trigger that never fires.
-pub const MAX_RANGE_DAYS: u64 = 100 * 366;
+pub(crate) const MAX_RANGE_DAYS: u64 = 100 * 366;
 
 /// One trigger's timing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -84,7 +84,7 @@ impl Schedule {
 
     /// The first firing strictly after `after` and strictly before `until`, searching
     /// at most [`MAX_RANGE_DAYS`] past `after`.
-    pub fn next_before(
+    pub(crate) fn next_before(
         &self,
         after: DateTime<Utc>,
         until: DateTime<Utc>,
@@ -194,12 +194,11 @@ impl Schedule {
         within: Range<DateTime<Utc>>,
     ) -> BTreeSet<MarketState> {
         let mut states = BTreeSet::new();
-        let mut cursor = match within
+        let Some(mut cursor) = within
             .start
             .checked_sub_signed(chrono::Duration::nanoseconds(1))
-        {
-            Some(c) => c,
-            None => return states,
+        else {
+            return states;
         };
         // Each round moves `cursor` past at least one transition or firing; the cap
         // only guards against a clock whose transitions do not advance.

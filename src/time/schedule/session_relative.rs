@@ -14,7 +14,7 @@ pub enum Anchor {
 }
 
 impl Anchor {
-    pub fn instant(self, session: &Session) -> DateTime<Utc> {
+    pub(crate) fn instant(self, session: &Session) -> DateTime<Utc> {
         match self {
             Anchor::Open => session.open,
             Anchor::Close => session.close,
@@ -27,7 +27,7 @@ impl Anchor {
 ///
 /// Sessions are ordered by date and the offset is the same for all of them, so the
 /// first candidate after `after` in date order is the earliest one.
-pub fn next_session_relative(
+pub(crate) fn next_session_relative(
     anchor: Anchor,
     offset_seconds: i64,
     days: &DaySet,

@@ -15,7 +15,7 @@ use chrono_tz::Tz;
 
 /// Next instant strictly after `after` at wall time `time` in `zone` on a date in `days`,
 /// considering dates up to `last_date`.
-pub fn next_at(
+pub(crate) fn next_at(
     time: NaiveTime,
     zone: Tz,
     days: &DaySet,
@@ -37,7 +37,7 @@ pub fn next_at(
 
 /// Next instant strictly after `after` matching `expr` in `zone`, considering dates
 /// up to `last_date`.
-pub fn next_cron(
+pub(crate) fn next_cron(
     expr: &CronExpr,
     zone: Tz,
     after: DateTime<Utc>,
@@ -60,7 +60,7 @@ pub fn next_cron(
 
 /// The last date a search starting at `after` looks at, `horizon_days` after the
 /// local date of `after`.
-pub fn horizon_date(zone: Tz, after: DateTime<Utc>, horizon_days: u64) -> NaiveDate {
+pub(crate) fn horizon_date(zone: Tz, after: DateTime<Utc>, horizon_days: u64) -> NaiveDate {
     let start = after.with_timezone(&zone).date_naive();
     start
         .checked_add_days(Days::new(horizon_days))

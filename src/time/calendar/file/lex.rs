@@ -6,7 +6,7 @@ use std::ops::Range;
 
 /// A word or quoted string with its byte range in the whole file.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Token {
+pub(crate) struct Token {
     pub text: String,
     pub span: Range<usize>,
     pub quoted: bool,
@@ -14,7 +14,7 @@ pub struct Token {
 
 /// The tokens of one line (comments removed), or the byte range of an
 /// unterminated quote.
-pub fn tokenize(line: &str, offset: usize) -> Result<Vec<Token>, Range<usize>> {
+pub(crate) fn tokenize(line: &str, offset: usize) -> Result<Vec<Token>, Range<usize>> {
     let mut tokens = Vec::new();
     let mut chars = line.char_indices().peekable();
     while let Some(&(start, c)) = chars.peek() {
@@ -63,7 +63,7 @@ pub fn tokenize(line: &str, offset: usize) -> Result<Vec<Token>, Range<usize>> {
     Ok(tokens)
 }
 
-pub fn date(text: &str) -> Option<NaiveDate> {
+pub(crate) fn date(text: &str) -> Option<NaiveDate> {
     // Strict shape first: chrono also accepts e.g. "2026-1-5".
     let b = text.as_bytes();
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
@@ -73,14 +73,14 @@ pub fn date(text: &str) -> Option<NaiveDate> {
 }
 
 /// `DATE` or `DATE..DATE` (inclusive).
-pub fn date_range(text: &str) -> Option<(NaiveDate, NaiveDate)> {
+pub(crate) fn date_range(text: &str) -> Option<(NaiveDate, NaiveDate)> {
     match text.split_once("..") {
         Some((a, b)) => Some((date(a)?, date(b)?)),
         None => date(text).map(|d| (d, d)),
     }
 }
 
-pub fn time(text: &str) -> Option<NaiveTime> {
+pub(crate) fn time(text: &str) -> Option<NaiveTime> {
     let b = text.as_bytes();
     if b.len() != 5 || b[2] != b':' {
         return None;
@@ -89,13 +89,13 @@ pub fn time(text: &str) -> Option<NaiveTime> {
 }
 
 /// `HH:MM-HH:MM`.
-pub fn time_range(text: &str) -> Option<(NaiveTime, NaiveTime)> {
+pub(crate) fn time_range(text: &str) -> Option<(NaiveTime, NaiveTime)> {
     let (a, b) = text.split_once('-')?;
     Some((time(a)?, time(b)?))
 }
 
 /// A length written `HH:MM`, at most 23:59.
-pub fn duration(text: &str) -> Option<Duration> {
+pub(crate) fn duration(text: &str) -> Option<Duration> {
     let (h, m) = text.split_once(':')?;
     if h.is_empty() || h.len() > 2 || m.len() != 2 {
         return None;
@@ -106,13 +106,13 @@ pub fn duration(text: &str) -> Option<Duration> {
 }
 
 /// `YYYY..YYYY`.
-pub fn year_range(text: &str) -> Option<(i32, i32)> {
+pub(crate) fn year_range(text: &str) -> Option<(i32, i32)> {
     let (a, b) = text.split_once("..")?;
     let year = |s: &str| (s.len() == 4).then(|| s.parse::<i32>().ok()).flatten();
     Some((year(a)?, year(b)?))
 }
 
-pub fn weekday(text: &str) -> Option<Weekday> {
+pub(crate) fn weekday(text: &str) -> Option<Weekday> {
     let lower = text.to_ascii_lowercase();
     let day = match lower.as_str() {
         "mon" | "monday" => Weekday::Mon,
@@ -127,7 +127,7 @@ pub fn weekday(text: &str) -> Option<Weekday> {
     Some(day)
 }
 
-pub fn code(text: &str) -> bool {
+pub(crate) fn code(text: &str) -> bool {
     (1..=16).contains(&text.len())
         && text
             .chars()
