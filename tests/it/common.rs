@@ -21,8 +21,10 @@ pub(crate) fn today() -> chrono::NaiveDate {
     chrono::NaiveDate::from_ymd_opt(2026, 11, 20).expect("a valid date")
 }
 
+/// Compiles `path` by its path relative to the repository root, which is the
+/// tests' working directory (cargo runs them there), so the paths in
+/// diagnostics and IR snapshots are relative.
 pub(crate) fn compile(path: &Path) -> Compilation {
-    std::env::set_current_dir(root()).expect("the repository root exists");
     compile_as_of(&relative(path), today())
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
 }
@@ -75,4 +77,48 @@ pub(crate) fn binary() -> std::process::Command {
 #[allow(clippy::disallowed_methods)]
 pub(crate) fn tool(program: &str) -> std::process::Command {
     std::process::Command::new(program)
+}
+
+/// A fresh folder under the target directory holding `main.pipe`: where a
+/// test runs the binary. The areas' fixtures (`run_common`,
+/// `durable_common`) build on it.
+pub(crate) struct Project {
+    pub(crate) dir: PathBuf,
+}
+
+impl Project {
+    pub(crate) fn new(area: &str, name: &str, pipe: &str) -> Project {
+        static COUNTER: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join(area)
+            .join(format!("{name}-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("main.pipe"), pipe).unwrap();
+        Project { dir }
+    }
+
+    /// Writes an executable script under the folder.
+    pub(crate) fn script(&self, rel: &str, text: &str) -> &Self {
+        use std::os::unix::fs::PermissionsExt;
+        let path = self.write(rel, text);
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+        self
+    }
+
+    /// Writes a file under the folder; its path.
+    pub(crate) fn write(&self, rel: &str, text: &str) -> PathBuf {
+        let path = self.dir.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    /// `pipec <args>` in the folder.
+    pub(crate) fn command(&self, args: &[&str]) -> std::process::Command {
+        let mut command = binary();
+        command.current_dir(&self.dir).args(args);
+        command
+    }
 }

@@ -2,11 +2,9 @@
 //! tasks append their names to `ran.txt`, and the real `pipec` run on it.
 #![allow(dead_code)]
 
-use std::path::{Path, PathBuf};
+use crate::common::Project;
+use std::path::PathBuf;
 use std::process::{Child, Command, Output, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
-
-static COUNTER: AtomicUsize = AtomicUsize::new(0);
 
 /// Ten tasks in three stages; `step.sh` sleeps a little, appends the task's
 /// name to `ran.txt` and answers `{"records": 3}`.
@@ -45,44 +43,29 @@ pub(crate) const STEP: &str =
 
 pub(crate) const TASKS: [&str; 10] = ["a1", "a2", "a3", "b1", "b2", "b3", "b4", "c1", "c2", "c3"];
 
+/// A project with `step.sh`, whose runs use the default state store.
 pub(crate) struct Fixture {
-    pub dir: PathBuf,
+    project: Project,
+}
+
+impl std::ops::Deref for Fixture {
+    type Target = Project;
+    fn deref(&self) -> &Project {
+        &self.project
+    }
 }
 
 impl Fixture {
     pub(crate) fn new(name: &str, pipe: &str) -> Self {
-        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-        let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-            .join("durable-tests")
-            .join(format!("{name}-{}-{n}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(dir.join("main.pipe"), pipe).unwrap();
-        let f = Self { dir };
+        let f = Self {
+            project: Project::new("durable-tests", name, pipe),
+        };
         f.script("step.sh", STEP);
         f
     }
 
-    pub(crate) fn script(&self, rel: &str, text: &str) {
-        use std::os::unix::fs::PermissionsExt;
-        let path = self.dir.join(rel);
-        std::fs::write(&path, text).unwrap();
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
-    }
-
-    pub(crate) fn write(&self, rel: &str, text: &str) {
-        std::fs::write(self.dir.join(rel), text).unwrap();
-    }
-
     pub(crate) fn state(&self) -> PathBuf {
         self.dir.join(".pipec").join("state.db")
-    }
-
-    /// `pipec <args>` in the fixture folder.
-    pub(crate) fn command(&self, args: &[&str]) -> Command {
-        let mut cmd = crate::common::binary();
-        cmd.current_dir(&self.dir).args(args);
-        cmd
     }
 
     /// `pipec run main.pipe --as-of 2026-11-20 --view quiet <extra>`.

@@ -2,39 +2,31 @@
 //! way to run the real `pipec` on it, and readers for what the run left.
 #![allow(dead_code)]
 
+use crate::common::Project;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-static COUNTER: AtomicUsize = AtomicUsize::new(0);
-
+/// A project whose runs write their folder to `run/` and their events to
+/// `events.jsonl`.
 pub(crate) struct Fixture {
-    pub dir: PathBuf,
+    project: Project,
+}
+
+impl std::ops::Deref for Fixture {
+    type Target = Project;
+    fn deref(&self) -> &Project {
+        &self.project
+    }
 }
 
 impl Fixture {
     /// A fresh folder holding `main.pipe`.
     pub(crate) fn new(name: &str, pipe: &str) -> Self {
-        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-        let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-            .join("run-tests")
-            .join(format!("{name}-{}-{n}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(dir.join("main.pipe"), pipe).unwrap();
-        Self { dir }
-    }
-
-    /// Writes an executable script (or any file) under the fixture.
-    pub(crate) fn script(&self, rel: &str, text: &str) -> &Self {
-        use std::os::unix::fs::PermissionsExt;
-        let path = self.dir.join(rel);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, text).unwrap();
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
-        self
+        Self {
+            project: Project::new("run-tests", name, pipe),
+        }
     }
 
     pub(crate) fn run_dir(&self) -> PathBuf {
@@ -47,9 +39,8 @@ impl Fixture {
 
     /// `pipec run main.pipe --run-dir run --events events.jsonl --view lines <extra>`.
     pub(crate) fn command(&self, extra: &[&str]) -> Command {
-        let mut cmd = crate::common::binary();
-        cmd.current_dir(&self.dir)
-            .arg("run")
+        let mut cmd = self.project.command(&[]);
+        cmd.arg("run")
             .arg("main.pipe")
             .arg("--run-dir")
             .arg(self.run_dir())
