@@ -43,6 +43,7 @@ pub fn check(
         pipelines: Vec::new(),
         handlers,
         day_sets,
+        notifiers: Vec::new(),
     };
     let mut lowered = Vec::new();
     for decl in &scope.pipelines {

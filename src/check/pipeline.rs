@@ -68,6 +68,8 @@ pub(crate) fn lower(
         dag: DiGraph::default(),
         triggers: Vec::new(),
         sources: Vec::new(),
+        notify: Vec::new(),
+        deadline: None,
         base_dir: dir.to_path_buf(),
         span: decl.name.span,
     };
@@ -318,6 +320,7 @@ fn lower_stages(
             best_effort,
             gates: Vec::new(),
             tasks,
+            deadline: None,
             span: stage.name.span,
         });
     }

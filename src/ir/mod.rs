@@ -8,6 +8,7 @@
 mod expr;
 mod market;
 mod market_error;
+mod notify;
 mod policy;
 pub mod public;
 mod schedule;
@@ -18,6 +19,7 @@ pub mod words;
 pub(crate) use expr::{BinaryOp, Expr, ExprKind, Function, Type, UnaryOp};
 pub(crate) use market::Market;
 pub(crate) use market_error::MarketError;
+pub(crate) use notify::{Deadline, Notifier, NotifierId, Notify, NotifyEvent, NotifyTarget};
 pub use policy::{Backoff, Policy, Terminal};
 pub(crate) use schedule::day_set;
 pub(crate) use shape::{Field, Shape};
@@ -47,6 +49,7 @@ pub struct Program {
     pub pipelines: Vec<Pipeline>,
     pub handlers: Vec<Handler>,
     pub day_sets: Vec<DaySet>,
+    pub(crate) notifiers: Vec<Notifier>,
 }
 
 impl Program {
@@ -56,6 +59,10 @@ impl Program {
 
     pub fn pipeline(&self, id: PipelineId) -> &Pipeline {
         &self.pipelines[id.0 as usize]
+    }
+
+    pub(crate) fn notifier(&self, id: NotifierId) -> &Notifier {
+        &self.notifiers[id.0 as usize]
     }
 
     pub(crate) fn day_set(&self, id: DaySetId) -> &DaySet {
@@ -142,6 +149,10 @@ pub struct Pipeline {
     pub dag: DiGraph<Task, Dependency, u32>,
     pub triggers: Vec<Trigger>,
     pub sources: Vec<Source>,
+    /// Who is told of what (`notify`).
+    pub(crate) notify: Vec<Notify>,
+    /// By when a run must have ended.
+    pub(crate) deadline: Option<Deadline>,
     /// The folder of the declaring file: handlers run from here.
     pub base_dir: PathBuf,
     pub span: Span,
@@ -200,6 +211,8 @@ pub struct Stage {
     pub gates: Vec<Gate>,
     /// In declaration order, which is also branch-merge order.
     pub tasks: Vec<TaskId>,
+    /// By when the stage must have ended.
+    pub(crate) deadline: Option<Deadline>,
     pub span: Span,
 }
 
