@@ -43,11 +43,16 @@ fn main() {
         .enable_all()
         .build()
         .expect("a runtime");
+    let program = Arc::new(program);
+    let clock: Arc<dyn pipec::clock::Clock> = Arc::new(pipec::clock::SystemClock);
+    let notices = pipec::notify::Dispatcher::new(program.clone(), Some(state.clone()), clock)
+        .expect("no notifier secrets");
     let service = Arc::new(Service {
         targets: vec![Arc::new(Target {
             file: file.clone(),
-            program: Arc::new(program),
+            program,
             pipelines: vec![PipelineId(0)],
+            notices,
         })],
         state,
         auth: Auth::new(TOKEN.to_string(), false),

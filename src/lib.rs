@@ -15,6 +15,7 @@ pub mod graph;
 pub mod health;
 pub mod ir;
 pub mod loader;
+pub mod notify;
 pub(crate) mod procfs;
 pub mod project;
 pub mod run;

@@ -6,6 +6,7 @@ use pipec::clock::{Clock, SystemClock};
 use pipec::compile::compile;
 use pipec::daemon::{run_daemon, DaemonOptions, Target};
 use pipec::ir::PipelineId;
+use pipec::notify::Dispatcher;
 use pipec::service::{Auth, Service};
 use pipec::store;
 use std::path::PathBuf;
@@ -36,6 +37,10 @@ pub(super) struct Args {
 
 pub(super) fn run(args: &Args) -> u8 {
     let mut targets = Vec::new();
+    let state = args
+        .state
+        .clone()
+        .unwrap_or_else(|| store::default_path(&args.files[0]));
     for file in &args.files {
         let compilation = match compile(file) {
             Ok(c) => c,
@@ -67,16 +72,22 @@ pub(super) fn run(args: &Args) -> u8 {
                 return exit::USAGE;
             }
         }
+        let program = Arc::new(program);
+        let notices =
+            match Dispatcher::new(program.clone(), Some(state.clone()), Arc::new(SystemClock)) {
+                Ok(d) => d,
+                Err(e) => {
+                    eprintln!("error: `{}`: {e}", file.display());
+                    return exit::USAGE;
+                }
+            };
         targets.push(Target {
             file: file.clone(),
-            program: Arc::new(program),
+            program,
             pipelines,
+            notices,
         });
     }
-    let state = args
-        .state
-        .clone()
-        .unwrap_or_else(|| store::default_path(&args.files[0]));
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

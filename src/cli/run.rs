@@ -6,6 +6,7 @@ use clap::ValueEnum;
 use pipec::clock::{Clock, FixedClock, SystemClock};
 use pipec::compile::compile;
 use pipec::diagnostic::render::{render, Style};
+use pipec::notify::Dispatcher;
 use pipec::run::view::{summary_table, LiveView, PlainView};
 use pipec::run::{self as interp, JsonlWriter, Observer, RunOptions, RunStatus};
 use std::io::{IsTerminal, Write};
@@ -15,6 +16,9 @@ use std::time::Duration;
 
 /// Interrupted by Ctrl-C or SIGTERM.
 pub(super) const INTERRUPTED: u8 = 130;
+/// How long a run waits, after its end, for its notifications to be delivered
+/// (each delivery makes at most three attempts, 2 s and 10 s apart).
+const NOTIFY_WAIT: Duration = Duration::from_secs(30);
 
 #[derive(Debug, clap::Args)]
 pub(super) struct Args {
@@ -182,6 +186,21 @@ pub(super) fn run(args: &Args) -> u8 {
         }
         None => stages,
     };
+    let program = Arc::new(program);
+    let state = (!args.durable.no_state).then(|| {
+        args.durable
+            .state
+            .clone()
+            .unwrap_or_else(|| pipec::store::default_path(&args.file))
+    });
+    // A notifier's missing secret, like a handler's, stops the run before it starts.
+    let notices = match Dispatcher::new(program.clone(), state, clock.clone()) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return exit::USAGE;
+        }
+    };
     let interrupt = interp::Interrupt::new();
     let durable = if args.durable.no_state {
         None
@@ -242,6 +261,7 @@ pub(super) fn run(args: &Args) -> u8 {
         }
         options.clock = clock;
         options.grace = Duration::from_millis(args.grace_ms);
+        options.observers.push(notices.observer());
         let mut events_file = None;
         if let Some(path) = &args.events {
             match JsonlWriter::create(path) {
@@ -271,9 +291,15 @@ pub(super) fn run(args: &Args) -> u8 {
         }
         listen_for_signals(options.interrupt.clone());
         adopt_orphans();
-        let report = interp::execute(Arc::new(program), options).await;
+        let report = interp::execute(program, options).await;
         if let Some(l) = &live {
             l.finish();
+        }
+        // Notifications are sent while the run goes on; what is still under
+        // way gets a bounded wait, so a failed run's alert leaves the machine.
+        let undelivered = notices.flush(NOTIFY_WAIT).await;
+        if undelivered > 0 {
+            eprintln!("warning: {undelivered} notification(s) still being delivered when pipec stopped waiting");
         }
         let report = match report {
             Ok(r) => r,

@@ -99,7 +99,79 @@ fn show(args: &Args, path: &std::path::Path) -> Result<String, String> {
                 .map(|s| s + "\n")
                 .map_err(|e| e.to_string())
         }
-        Format::Table => Ok(table(&views)),
+        Format::Table => {
+            let attention = attention(args, &db).map_err(|e| e.context_string(path))?;
+            Ok(table(&views) + &attention.text())
+        }
+    }
+}
+
+/// How many alerts and failed notifications `status` shows.
+const ATTENTION: usize = 10;
+
+/// What needs attention: the latest deadlines missed or at risk, stuck
+/// tasks, and notifications that could not be delivered.
+struct Attention {
+    alerts: Vec<store::AlertRow>,
+    failed: Vec<store::DeliveryRow>,
+}
+
+fn attention(args: &Args, db: &Store) -> Result<Attention, store::StoreError> {
+    let mine = |p: &str| args.pipeline.as_deref().map_or(true, |only| only == p);
+    Ok(Attention {
+        alerts: db
+            .alerts(ATTENTION)?
+            .into_iter()
+            .filter(|a| mine(&a.pipeline))
+            .collect(),
+        failed: db
+            .deliveries(true, ATTENTION)?
+            .into_iter()
+            .filter(|d| mine(&d.pipeline))
+            .collect(),
+    })
+}
+
+impl Attention {
+    fn text(&self) -> String {
+        let mut out = String::new();
+        if !self.alerts.is_empty() {
+            out.push_str(&format!("\nalerts (latest {}):\n", self.alerts.len()));
+            for a in &self.alerts {
+                let place = [
+                    Some(a.pipeline.as_str()),
+                    a.stage.as_deref(),
+                    a.task.as_deref(),
+                ]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join("/");
+                let detail = a.detail.as_deref().unwrap_or("");
+                out.push_str(&format!(
+                    "  {} {} {place} ({detail}) run {}\n",
+                    a.at, a.kind, a.run_id
+                ));
+            }
+        }
+        if !self.failed.is_empty() {
+            out.push_str(&format!(
+                "\nnotifications not delivered (latest {}):\n",
+                self.failed.len()
+            ));
+            for d in &self.failed {
+                out.push_str(&format!(
+                    "  {} {} to `{}` for {}, {} attempt(s): {}\n",
+                    d.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                    d.event,
+                    d.notifier,
+                    d.pipeline,
+                    d.attempts,
+                    d.error.as_deref().unwrap_or("")
+                ));
+            }
+        }
+        out
     }
 }
 
@@ -187,8 +259,11 @@ fn task_statistics(args: &Args, db: &Store) -> Result<String, store::StoreError>
         .filter(|f| f.status == "missed")
         .filter(|f| args.pipeline.as_deref().map_or(true, |p| p == f.pipeline))
         .collect();
+    let attention = attention(args, db)?;
     if let Format::Json = args.format {
         let json = serde_json::json!({
+            "alerts": attention.alerts,
+            "failed_notifications": attention.failed,
             "tasks": stats,
             "missed_firings": missed.iter().map(|f| serde_json::json!({
                 "pipeline": f.pipeline, "trigger": f.trigger, "fire_at": f.fire_at,
@@ -239,5 +314,6 @@ fn task_statistics(args: &Args, db: &Store) -> Result<String, store::StoreError>
             out.push_str(&format!("  {} {}/{}\n", f.fire_at, f.pipeline, f.trigger));
         }
     }
+    out.push_str(&attention.text());
     Ok(out)
 }

@@ -72,6 +72,7 @@ pub(crate) async fn run_firing(
     options.interrupt = interrupt;
     run.wire(&mut options);
     options.observers.push(run::hub::hub());
+    options.observers.push(target.notices.observer());
     let status = match run::execute(program.clone(), options).await {
         Ok(report) => match run.recorder.error() {
             Some(e) => format!("failed: cannot record the run: {e}"),

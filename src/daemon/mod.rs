@@ -17,7 +17,9 @@ pub use lock::DaemonLock;
 
 use crate::clock::Clock;
 use crate::firings::{timeline, Firing};
+use crate::ir::NotifyEvent;
 use crate::ir::{PipelineId, Program};
+use crate::notify::{Dispatcher, Notification};
 use crate::run::Interrupt;
 use crate::store::Store;
 use chrono::{DateTime, Duration, Utc};
@@ -33,6 +35,8 @@ pub struct Target {
     pub file: PathBuf,
     pub program: Arc<Program>,
     pub pipelines: Vec<PipelineId>,
+    /// Sends the program's notifications: its runs' and its missed firings'.
+    pub notices: Arc<Dispatcher>,
 }
 
 pub struct DaemonOptions {
@@ -94,6 +98,7 @@ pub async fn run_daemon(
             for f in &m.missed {
                 db.record_firing(&f.pipeline, &f.trigger, f.at, None, "missed")?;
                 tell(f, "missed");
+                notify_missed(t, f, start);
                 report.missed += 1;
             }
             for f in m.late {
@@ -159,6 +164,7 @@ pub async fn run_daemon(
                 if late > LATE_TOLERANCE && !missed::runs_late(&t.program, pid, &f, late) {
                     db.record_firing(&f.pipeline, &f.trigger, f.at, None, "missed")?;
                     tell(&f, "missed");
+                    notify_missed(t, &f, options.clock.now());
                     report.missed += 1;
                     continue;
                 }
@@ -278,4 +284,22 @@ fn fire(
         crate::sync::lock(&interrupts, "the daemon's runs").remove(&k);
     });
     Ok(())
+}
+
+/// `firing_missed`, for the pipelines that ask for it.
+fn notify_missed(target: &Target, firing: &Firing, now: DateTime<Utc>) {
+    if !target
+        .notices
+        .wants(&firing.pipeline, NotifyEvent::FiringMissed)
+    {
+        return;
+    }
+    let summary = format!(
+        "trigger `{}` of `{}` did not fire at {}: the daemon was not running then",
+        firing.trigger, firing.pipeline, firing.at
+    );
+    let mut n = Notification::new(NotifyEvent::FiringMissed, &firing.pipeline, now, summary);
+    n.as_of = Some(firing.at.with_timezone(&firing.zone).date_naive());
+    n.details = serde_json::json!({ "trigger": firing.trigger, "fire_at": firing.at });
+    target.notices.send(n);
 }

@@ -38,7 +38,7 @@ pub(crate) enum NotifyTarget {
 /// What a pipeline's `notify` lines can name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub(crate) enum NotifyEvent {
+pub enum NotifyEvent {
     RunFailed,
     RunSucceeded,
     GateFailed,
@@ -51,7 +51,7 @@ pub(crate) enum NotifyEvent {
 }
 
 impl NotifyEvent {
-    pub(crate) const ALL: [NotifyEvent; 9] = [
+    pub const ALL: [NotifyEvent; 9] = [
         NotifyEvent::RunFailed,
         NotifyEvent::RunSucceeded,
         NotifyEvent::GateFailed,
@@ -64,7 +64,7 @@ impl NotifyEvent {
     ];
 
     /// The word written in `notify … on`.
-    pub(crate) fn name(self) -> &'static str {
+    pub fn name(self) -> &'static str {
         match self {
             NotifyEvent::RunFailed => "run_failed",
             NotifyEvent::RunSucceeded => "run_succeeded",
@@ -78,7 +78,7 @@ impl NotifyEvent {
         }
     }
 
-    pub(crate) fn from_name(name: &str) -> Option<NotifyEvent> {
+    pub fn from_name(name: &str) -> Option<NotifyEvent> {
         NotifyEvent::ALL.into_iter().find(|e| e.name() == name)
     }
 }
@@ -102,4 +102,32 @@ pub(crate) struct Deadline {
     /// pipeline's timezone.
     pub(crate) zone: chrono_tz::Tz,
     pub(crate) span: Span,
+}
+
+impl Deadline {
+    /// The deadline's instant on the as-of day: a wall-clock time read in
+    /// its zone (the end of a DST gap for a time the gap skips), or the
+    /// session's open or close plus the offset. `None` when the market has
+    /// no session that day.
+    pub(crate) fn on(
+        &self,
+        market: &super::Market,
+        as_of: chrono::NaiveDate,
+    ) -> Option<chrono::DateTime<chrono::Utc>> {
+        let session = |offset_millis: i64, close: bool| {
+            market.with_clock(|calendar, _| {
+                calendar.session(as_of).map(|s| {
+                    let anchor = if close { s.close } else { s.open };
+                    anchor + chrono::Duration::milliseconds(offset_millis)
+                })
+            })
+        };
+        match self.at {
+            At::Clock { time } => {
+                crate::time::schedule::resolve_local(self.zone, as_of.and_time(time))
+            }
+            At::Open { offset_millis } => session(offset_millis, false),
+            At::Close { offset_millis } => session(offset_millis, true),
+        }
+    }
 }

@@ -242,6 +242,26 @@ pub enum EventKind {
         reason: String,
         duration_ms: u64,
     },
+    /// A task has run three times its average runtime (from the store) and
+    /// is still running.
+    TaskStuck {
+        stage: String,
+        task: String,
+        running_ms: u64,
+        average_ms: u64,
+    },
+    /// The pipeline's deadline (`stage` absent) or a stage's passed before it ended.
+    DeadlineMissed {
+        stage: Option<String>,
+        deadline: DateTime<Utc>,
+    },
+    /// The average runtimes of the unfinished tasks no longer fit before the
+    /// deadline: at this pace the work ends at `expected_end`.
+    DeadlineAtRisk {
+        stage: Option<String>,
+        deadline: DateTime<Utc>,
+        expected_end: DateTime<Utc>,
+    },
     CleanupStarted {
         handler: String,
     },
@@ -310,6 +330,10 @@ pub(crate) struct Emitter {
     pub trace_id: String,
     pub root_span: String,
     seq: AtomicU64,
+    /// Held while an event is numbered and told: events emitted from several
+    /// tasks (the scheduler, attempts, the deadline watch) reach every
+    /// observer in `seq` order.
+    order: Mutex<()>,
     clock: Arc<dyn Clock>,
     observers: Vec<Arc<dyn Observer>>,
 }
@@ -326,6 +350,7 @@ impl Emitter {
             trace_id,
             root_span: super::ids::span_id(),
             seq: AtomicU64::new(0),
+            order: Mutex::new(()),
             clock,
             observers,
         }
@@ -335,6 +360,7 @@ impl Emitter {
         if self.observers.is_empty() {
             return;
         }
+        let _in_order = crate::sync::lock(&self.order, "the run's event order");
         let event = Event {
             seq: self.seq.fetch_add(1, Ordering::Relaxed),
             time: self.clock.now(),

@@ -37,6 +37,7 @@ mod secrets;
 mod status;
 mod stop;
 pub mod view;
+mod watch;
 
 pub use error::{Error, SecretProblem};
 pub use events::{Event, EventKind, FailureCause, JsonlWriter, Observer, SkipCause};
@@ -48,6 +49,7 @@ pub use scheduler::wait_millis;
 pub use secrets::{Secrets, MASK};
 pub use status::{RunStatus, TaskStatus};
 pub use stop::Interrupt;
+pub use watch::Averages;
 
 use crate::clock::{Clock, SystemClock};
 use crate::ir::{PipelineId, Program, StageId};
@@ -83,6 +85,9 @@ pub struct RunOptions {
     /// Run tasks whatever the market's state, `requires` notwithstanding (an
     /// on-demand run that must happen now). The run's events and report say so.
     pub ignore_market_state: bool,
+    /// Average runtimes of the pipeline's tasks (from the store): with them
+    /// the run reports stuck tasks and deadlines at risk.
+    pub averages: Arc<Averages>,
 }
 
 impl RunOptions {
@@ -100,6 +105,7 @@ impl RunOptions {
             interrupt: Interrupt::new(),
             memo: None,
             ignore_market_state: false,
+            averages: Arc::default(),
         }
     }
 }
@@ -143,6 +149,17 @@ pub async fn execute(program: Arc<Program>, options: RunOptions) -> Result<RunRe
         );
     let mut observers: Vec<Arc<dyn Observer>> = vec![events_file.clone()];
     observers.extend(options.observers.iter().cloned());
+    let watch = watch::Watch::new(
+        &program,
+        options.pipeline,
+        &stages,
+        as_of,
+        options.averages.clone(),
+        options.clock.clone(),
+    );
+    if let Some(watch) = &watch {
+        observers.push(watch.clone());
+    }
     let emitter = Emitter::new(
         run_id.clone(),
         ids::trace_id(),
@@ -194,6 +211,7 @@ pub async fn execute(program: Arc<Program>, options: RunOptions) -> Result<RunRe
             stop.time_out(limit_ms);
         })
     });
+    let watching = watch.map(|watch| tokio::spawn(watch.run(shared.clone())));
     let outcome = run_pipeline(
         shared.clone(),
         options.pipeline,
@@ -203,6 +221,10 @@ pub async fn execute(program: Arc<Program>, options: RunOptions) -> Result<RunRe
     .await;
     if let Some(timer) = run_timeout {
         timer.abort();
+    }
+    // Nothing is watched once the work is over: no alert follows the run's end.
+    if let Some(watching) = watching {
+        watching.abort();
     }
     let duration_ms = u64::try_from(
         options

@@ -121,6 +121,29 @@ fn render(s: &Service, store: &Store) -> Result<String, ApiError> {
             .map_err(e)?,
     );
     out.counter(
+        "pipec_notifications_total",
+        "Notifications delivered or given up on, by notifier, event and status (delivered, failed).",
+        &["notifier", "event", "status"],
+        &store
+            .counts(
+                "SELECT notifier, event, status, COUNT(*) FROM notifications \
+                 GROUP BY notifier, event, status",
+                3,
+            )
+            .map_err(e)?,
+    );
+    out.counter(
+        "pipec_alerts_total",
+        "Deadlines missed or at risk and stuck tasks, by pipeline and kind.",
+        &["pipeline", "kind"],
+        &store
+            .counts(
+                "SELECT pipeline, kind, COUNT(*) FROM alerts GROUP BY pipeline, kind",
+                2,
+            )
+            .map_err(e)?,
+    );
+    out.counter(
         "pipec_task_attempts_total",
         "Attempts started, retries included.",
         &["pipeline", "task"],

@@ -136,6 +136,7 @@ async fn launch(
     options.grace = s.grace;
     claimed.wire(&mut options);
     options.observers.push(run::hub::hub());
+    options.observers.push(target.notices.observer());
     tokio::spawn(execute(program, options, claimed));
     Ok((StatusCode::ACCEPTED, Json(started)))
 }

@@ -61,6 +61,8 @@ pub struct Durable {
     pub as_of: NaiveDate,
     pub begin: Begin,
     pub recorder: Arc<Recorder>,
+    /// The average runtimes of the pipeline's tasks before this run.
+    averages: Arc<crate::run::Averages>,
 }
 
 /// What a resume keeps of earlier attempts of the key.
@@ -104,6 +106,11 @@ pub fn begin(
             "run `{run_id}` has no readable as-of date"
         )));
     };
+    // Without them the run cannot tell stuck tasks or deadlines at risk,
+    // which is no reason to refuse it.
+    let averages = db
+        .averages(&program.pipeline(pipeline).name)
+        .unwrap_or_default();
     crate::sync::lock(&RUNNING, "the runs of this process")
         .insert(run_id.clone(), interrupt.clone());
     let recorder = Recorder::new(db, &run_id, program, interrupt);
@@ -116,6 +123,7 @@ pub fn begin(
         as_of,
         begin,
         recorder,
+        averages: Arc::new(averages),
     })
 }
 
@@ -135,6 +143,7 @@ impl Durable {
         options.as_of = Some(self.as_of);
         options.memo = Some(self.recorder.clone());
         options.observers.push(self.recorder.clone());
+        options.averages = self.averages.clone();
     }
 
     /// The default run folder: `.pipec/runs/<run_id>` beside the pipeline

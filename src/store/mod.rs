@@ -8,6 +8,7 @@ mod create;
 pub mod durable;
 mod error;
 mod firings;
+mod notifications;
 pub(crate) mod plan;
 mod queries;
 mod record;
@@ -21,6 +22,7 @@ mod full_disk_test;
 
 pub use error::StoreError;
 pub use firings::FiringRow;
+pub use notifications::{AlertRow, DeliveryRow};
 pub use plan::{plan_of, Plan, PlanDiff};
 pub(crate) use queries::{AttemptDetail, GateDetail, RunFilter, StageDetail, TaskDetail};
 pub(crate) use record::Recorder;

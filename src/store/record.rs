@@ -5,7 +5,7 @@
 //! A write that fails (full disk, corrupt file) interrupts the run: going on
 //! would report work as done that the store does not know about.
 
-use super::rows::{end_run, end_stage, gate_row, task_ending, EventRows, Why};
+use super::rows::{end_run, end_stage, gate_row, task_ending, Alert, EventRows, Why};
 use super::stats::{self, Ended};
 use super::{stamp, Store, StoreError};
 use crate::ir::Program;
@@ -435,6 +435,37 @@ fn write(
                 )?;
             }
         }
+        EventKind::TaskStuck {
+            stage,
+            task,
+            running_ms,
+            average_ms,
+        } => {
+            let detail = format!("running {running_ms} ms, average {average_ms} ms");
+            let alert = Alert {
+                kind: "task_stuck",
+                stage: Some(stage),
+                task: Some(task),
+                detail: &detail,
+            };
+            alert.write(tx, run, p, &now)?;
+        }
+        EventKind::DeadlineMissed { stage, deadline } => Alert {
+            kind: "deadline_missed",
+            stage: stage.as_deref(),
+            task: None,
+            detail: &stamp(*deadline),
+        }
+        .write(tx, run, p, &now)?,
+        EventKind::DeadlineAtRisk {
+            stage, deadline, ..
+        } => Alert {
+            kind: "deadline_at_risk",
+            stage: stage.as_deref(),
+            task: None,
+            detail: &stamp(*deadline),
+        }
+        .write(tx, run, p, &now)?,
         EventKind::CleanupStarted { .. } | EventKind::CleanupFinished { .. } => {}
     }
     Ok(())

@@ -217,3 +217,37 @@ impl TaskRows<'_> {
         Ok(n > 0)
     }
 }
+
+/// A deadline missed or at risk, or a stuck task: what needs attention.
+pub(super) struct Alert<'a> {
+    pub(super) kind: &'static str,
+    pub(super) stage: Option<&'a str>,
+    pub(super) task: Option<&'a str>,
+    /// The deadline (RFC 3339), or how long a stuck task has run.
+    pub(super) detail: &'a str,
+}
+
+impl Alert<'_> {
+    pub(super) fn write(
+        &self,
+        tx: &Transaction<'_>,
+        run: &str,
+        pipeline: &str,
+        now: &str,
+    ) -> rusqlite::Result<()> {
+        tx.execute(
+            "INSERT INTO alerts (run_id, pipeline, kind, stage, task, at, detail) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                run,
+                pipeline,
+                self.kind,
+                self.stage,
+                self.task,
+                now,
+                self.detail
+            ],
+        )?;
+        Ok(())
+    }
+}

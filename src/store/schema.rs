@@ -153,6 +153,32 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE tasks ADD COLUMN cause TEXT;
     ALTER TABLE attempts ADD COLUMN cause TEXT;
     "#,
+    // 8: what needs attention (deadlines missed or at risk, stuck tasks) and
+    // every notification delivered or given up on.
+    r#"
+    CREATE TABLE alerts (
+        id       INTEGER PRIMARY KEY,
+        run_id   TEXT NOT NULL,
+        pipeline TEXT NOT NULL,
+        kind     TEXT NOT NULL,
+        stage    TEXT,
+        task     TEXT,
+        at       TEXT NOT NULL,
+        detail   TEXT
+    );
+    CREATE TABLE notifications (
+        id       INTEGER PRIMARY KEY,
+        at       TEXT NOT NULL,
+        pipeline TEXT NOT NULL,
+        run_id   TEXT,
+        notifier TEXT NOT NULL,
+        event    TEXT NOT NULL,
+        status   TEXT NOT NULL,
+        attempts INTEGER NOT NULL,
+        error    TEXT,
+        ended_at TEXT
+    );
+    "#,
 ];
 
 /// The schema version this build writes.

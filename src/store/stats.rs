@@ -142,3 +142,22 @@ impl Store {
         )?)
     }
 }
+
+impl Store {
+    /// Each task's average runtime in milliseconds over every time it ended
+    /// (succeeded or failed), for the tasks that ended at least once.
+    pub(crate) fn averages(&self, pipeline: &str) -> Result<crate::run::Averages, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT task, total_ms / runs FROM task_stats WHERE pipeline = ?1 AND runs > 0",
+        )?;
+        let rows = stmt.query_map([pipeline], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
+        })?;
+        let mut averages = crate::run::Averages::new();
+        for row in rows {
+            let (task, ms) = row?;
+            averages.insert(task, u64::try_from(ms).unwrap_or(0));
+        }
+        Ok(averages)
+    }
+}

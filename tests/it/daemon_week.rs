@@ -54,9 +54,13 @@ fn setup(
         .filter(|p| !program.pipeline(*p).triggers.is_empty())
         .collect();
     let (stop, rx) = tokio::sync::watch::channel(false);
+    let clock: Arc<dyn Clock> = Arc::new(VirtualClock::new(at(start)));
+    let notices =
+        pipec::notify::Dispatcher::new(program.clone(), Some(state.clone()), clock.clone())
+            .unwrap();
     let options = DaemonOptions {
         state,
-        clock: Arc::new(VirtualClock::new(at(start))),
+        clock,
         dry_run: false,
         until: Some(at(until)),
         stop: rx,
@@ -66,6 +70,7 @@ fn setup(
         file: file.to_path_buf(),
         program,
         pipelines,
+        notices,
     }];
     (targets, options, stop)
 }

@@ -155,6 +155,27 @@ pub(crate) fn line(event: &Event) -> Option<String> {
             reason,
             ..
         } => format!("{p}/{stage}/{task}: cancelled: {reason}"),
+        EventKind::TaskStuck {
+            stage,
+            task,
+            running_ms,
+            average_ms,
+        } => format!(
+            "{p}/{stage}/{task}: stuck: running for {}, three times its average of {}",
+            duration(*running_ms),
+            duration(*average_ms)
+        ),
+        EventKind::DeadlineMissed { stage, deadline } => {
+            format!("{}: deadline {deadline} missed", scope(p, stage.as_deref()))
+        }
+        EventKind::DeadlineAtRisk {
+            stage,
+            deadline,
+            expected_end,
+        } => format!(
+            "{}: deadline {deadline} at risk: at the average pace the work ends at {expected_end}",
+            scope(p, stage.as_deref())
+        ),
         EventKind::CleanupStarted { handler } => format!("{p}: cleanup `{handler}` started"),
         EventKind::CleanupFinished {
             handler,
@@ -165,6 +186,14 @@ pub(crate) fn line(event: &Event) -> Option<String> {
             error: Some(e),
         } => format!("{p}: cleanup `{handler}` failed: {e}"),
     })
+}
+
+/// `pipeline` or `pipeline/stage`.
+fn scope(pipeline: &str, stage: Option<&str>) -> String {
+    match stage {
+        Some(stage) => format!("{pipeline}/{stage}"),
+        None => pipeline.to_string(),
+    }
 }
 
 impl<W: Write + Send> Observer for PlainView<W> {
