@@ -200,8 +200,15 @@ pub async fn run_daemon(
             _ = options.stop.wait_for(|s| *s), if !interrupted => {}
         }
     }
+    // What the last runs and missed firings sent gets a bounded wait.
+    for t in &targets {
+        t.notices.flush(NOTICES_WAIT).await;
+    }
     Ok(report)
 }
+
+/// How long a stopping daemon waits for notifications still being delivered.
+const NOTICES_WAIT: std::time::Duration = std::time::Duration::from_secs(15);
 
 fn runs_reap(runs: &mut JoinSet<()>) {
     while runs.try_join_next().is_some() {}

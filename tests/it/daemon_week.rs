@@ -24,7 +24,7 @@ fn program(path: &Path) -> Program {
     c.program.unwrap()
 }
 
-fn at(s: &str) -> DateTime<Utc> {
+pub(crate) fn at(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
 }
 
@@ -42,7 +42,7 @@ type Seen = Arc<Mutex<Vec<(Firing, String)>>>;
 /// The daemon's inputs: the pipelines of `file` that have triggers, the state
 /// in `state`, virtual time from `start` until `until`, no dry run. Tests
 /// change the options they need; sending `true` on the sender stops it.
-fn setup(
+pub(crate) fn setup(
     file: &Path,
     state: PathBuf,
     start: &str,
@@ -341,7 +341,7 @@ fn stopping_interrupts_the_runs_in_flight_and_records_it() {
 }
 
 /// A clock that always wakes 90 minutes late (a machine that slept).
-struct Oversleeper(VirtualClock);
+pub(crate) struct Oversleeper(pub(crate) VirtualClock);
 
 impl Clock for Oversleeper {
     fn now(&self) -> DateTime<Utc> {
