@@ -1,5 +1,6 @@
-//! The program-wide names: handlers, day sets and pipelines from every loaded
-//! file. A name declared twice is reported once, at its second declaration.
+//! The program-wide names: handlers, day sets, notifiers and pipelines from
+//! every loaded file. A name declared twice is reported once, at its second
+//! declaration. Notifiers have a namespace of their own.
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::loader::Loaded;
@@ -17,9 +18,11 @@ pub(crate) struct Declared<'a, T> {
 pub(crate) struct Scope<'a> {
     pub handlers: Vec<Declared<'a, ast::Handler>>,
     pub day_sets: Vec<Declared<'a, ast::Days>>,
+    pub notifiers: Vec<Declared<'a, ast::Notifier>>,
     pub pipelines: Vec<Declared<'a, ast::Pipeline>>,
     handler_index: HashMap<&'a str, usize>,
     day_set_index: HashMap<&'a str, usize>,
+    notifier_index: HashMap<&'a str, usize>,
     pipeline_index: HashMap<&'a str, usize>,
 }
 
@@ -30,6 +33,10 @@ impl<'a> Scope<'a> {
 
     pub(crate) fn day_set(&self, name: &str) -> Option<usize> {
         self.day_set_index.get(name).copied()
+    }
+
+    pub(crate) fn notifier(&self, name: &str) -> Option<usize> {
+        self.notifier_index.get(name).copied()
     }
 
     pub(crate) fn pipeline(&self, name: &str) -> Option<usize> {
@@ -50,6 +57,13 @@ impl<'a> Scope<'a> {
             .collect()
     }
 
+    pub(crate) fn notifier_names(&self) -> Vec<&str> {
+        self.notifiers
+            .iter()
+            .map(|d| d.node.name.text.as_str())
+            .collect()
+    }
+
     pub(crate) fn pipeline_names(&self) -> Vec<&str> {
         self.pipelines
             .iter()
@@ -62,9 +76,11 @@ pub(crate) fn collect<'a>(loaded: &'a Loaded, diagnostics: &mut Diagnostics) -> 
     let mut scope = Scope {
         handlers: Vec::new(),
         day_sets: Vec::new(),
+        notifiers: Vec::new(),
         pipelines: Vec::new(),
         handler_index: HashMap::new(),
         day_set_index: HashMap::new(),
+        notifier_index: HashMap::new(),
         pipeline_index: HashMap::new(),
     };
     for (file, ast) in &loaded.files {
@@ -76,7 +92,7 @@ pub(crate) fn collect<'a>(loaded: &'a Loaded, diagnostics: &mut Diagnostics) -> 
                     h,
                     &h.name,
                     *file,
-                    "handler",
+                    ("handler", Code::DuplicateName),
                     diagnostics,
                 ),
                 ast::Item::Days(d) => declare(
@@ -85,7 +101,16 @@ pub(crate) fn collect<'a>(loaded: &'a Loaded, diagnostics: &mut Diagnostics) -> 
                     d,
                     &d.name,
                     *file,
-                    "day set",
+                    ("day set", Code::DuplicateName),
+                    diagnostics,
+                ),
+                ast::Item::Notifier(n) => declare(
+                    &mut scope.notifiers,
+                    &mut scope.notifier_index,
+                    n,
+                    &n.name,
+                    *file,
+                    ("notifier", Code::DuplicateNotifier),
                     diagnostics,
                 ),
                 ast::Item::Pipeline(p) => declare(
@@ -94,7 +119,7 @@ pub(crate) fn collect<'a>(loaded: &'a Loaded, diagnostics: &mut Diagnostics) -> 
                     p,
                     &p.name,
                     *file,
-                    "pipeline",
+                    ("pipeline", Code::DuplicateName),
                     diagnostics,
                 ),
                 ast::Item::Import(_) => {}
@@ -104,19 +129,20 @@ pub(crate) fn collect<'a>(loaded: &'a Loaded, diagnostics: &mut Diagnostics) -> 
     scope
 }
 
-/// Adds a declaration, or reports a duplicate of an earlier one.
+/// Adds a declaration, or reports a duplicate of an earlier one with the
+/// code of its kind.
 fn declare<'a, T>(
     list: &mut Vec<Declared<'a, T>>,
     index: &mut HashMap<&'a str, usize>,
     node: &'a T,
     name: &'a ast::Name,
     file: FileId,
-    kind: &str,
+    (kind, code): (&str, Code),
     diagnostics: &mut Diagnostics,
 ) {
     if let Some(&first) = index.get(name.text.as_str()) {
         let first_span = list[first].name.span;
-        diagnostics.push(duplicate(kind, name, first_span));
+        diagnostics.push(duplicate_as(code, kind, name, first_span));
         return;
     }
     index.insert(&name.text, list.len());
@@ -125,8 +151,12 @@ fn declare<'a, T>(
 
 /// The diagnostic for a second declaration of a name.
 pub(crate) fn duplicate(kind: &str, name: &ast::Name, first: Span) -> Diagnostic {
+    duplicate_as(Code::DuplicateName, kind, name, first)
+}
+
+fn duplicate_as(code: Code, kind: &str, name: &ast::Name, first: Span) -> Diagnostic {
     Diagnostic::new(
-        Code::DuplicateName,
+        code,
         format!("the {kind} `{}` is declared twice", name.text),
     )
     .label(name.span, "declared again here")

@@ -75,24 +75,11 @@ fn lower(decl: &ast::Handler, dir: &Path, diagnostics: &mut Diagnostics) -> Hand
                 }
             }
             HandlerSetting::Env(entries) => {
-                env.extend(entries.iter().map(|(k, v)| {
-                    let value = if v.secret {
-                        if !valid_variable_name(&v.text.node) {
-                            diagnostics.push(
-                                Diagnostic::new(
-                                    Code::BadSecretName,
-                                    format!("`{}` cannot name an environment variable", v.text.node),
-                                )
-                                .label(v.text.span, "the variable a secret is read from")
-                                .help("write `secret \"NAME\"` with NAME made of letters, digits and `_`, not starting with a digit"),
-                            );
-                        }
-                        EnvValue::Secret(v.text.node.clone())
-                    } else {
-                        EnvValue::Text(v.text.node.clone())
-                    };
-                    (k.text.clone(), value)
-                }));
+                env.extend(
+                    entries
+                        .iter()
+                        .map(|(k, v)| (k.text.clone(), lower_env_value(v, diagnostics))),
+                );
             }
             HandlerSetting::MaxOutput(bytes) => {
                 if seen.first("max_output", setting.span, diagnostics)
@@ -374,6 +361,25 @@ pub(crate) fn warn_unused(scope: &Scope, program: &Program, diagnostics: &mut Di
             );
         }
     }
+}
+
+/// A text or a `secret "NAME"` (a handler's `env` value, a notifier's URL);
+/// a secret's NAME must be one an environment variable can have.
+pub(crate) fn lower_env_value(v: &ast::EnvValue, diagnostics: &mut Diagnostics) -> EnvValue {
+    if !v.secret {
+        return EnvValue::Text(v.text.node.clone());
+    }
+    if !valid_variable_name(&v.text.node) {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::BadSecretName,
+                format!("`{}` cannot name an environment variable", v.text.node),
+            )
+            .label(v.text.span, "the variable a secret is read from")
+            .help("write `secret \"NAME\"` with NAME made of letters, digits and `_`, not starting with a digit"),
+        );
+    }
+    EnvValue::Secret(v.text.node.clone())
 }
 
 /// What a shell or `env` accepts as a variable's name.

@@ -12,6 +12,7 @@ mod gates;
 mod handlers;
 mod merges;
 mod nesting;
+mod notify;
 mod pipeline;
 mod policy;
 mod range;
@@ -39,11 +40,12 @@ pub fn check(
     let scope = declare::collect(loaded, diagnostics);
     let handlers = handlers::lower_all(&scope, loaded, diagnostics);
     let day_sets = handlers::lower_day_sets(&scope, loaded, diagnostics);
+    let notifiers = notify::lower_all(&scope, loaded, diagnostics);
     let mut program = Program {
         pipelines: Vec::new(),
         handlers,
         day_sets,
-        notifiers: Vec::new(),
+        notifiers,
     };
     let mut lowered = Vec::new();
     for decl in &scope.pipelines {
@@ -64,6 +66,7 @@ pub fn check(
         firing::check(pipeline, &program, today, diagnostics);
     }
     handlers::warn_unused(&scope, &program, diagnostics);
+    notify::warn_unused(&scope, &program, diagnostics);
     (!diagnostics.has_errors()).then_some(program)
 }
 

@@ -2,6 +2,7 @@
 
 use super::calendar::lower_calendar;
 use super::declare::{duplicate, Declared, Scope};
+use super::notify::{lower_deadline, lower_notify, DeadlineOwner};
 use super::range::{self, DAY_MILLIS};
 use super::resolve::{
     implicit_handler, lower_day_ref, lower_states, lower_zone, resolve_handler, resolve_pipeline,
@@ -74,6 +75,7 @@ pub(crate) fn lower(
         span: decl.name.span,
     };
     let mut timezone = None;
+    let mut deadline = None;
     let mut timeout = DEFAULT_TIMEOUT_MILLIS;
     let mut default_policy = None;
     let mut priority = DEFAULT_PRIORITY;
@@ -158,6 +160,12 @@ pub(crate) fn lower(
             {
                 pipeline.post_close_millis = Some(d.node.millis);
             }
+            PipelineSetting::Notify(n) => {
+                lower_notify(n, span, scope, &mut pipeline.notify, diagnostics);
+            }
+            PipelineSetting::Deadline(d) if seen.first("deadline", span, diagnostics) => {
+                deadline = Some((&**d, span));
+            }
             _ => {}
         }
     }
@@ -172,6 +180,19 @@ pub(crate) fn lower(
             None => None,
         })
         .unwrap_or(chrono_tz::UTC);
+    // A calendar that is named but did not load has been reported already.
+    let calendar_named = decl
+        .settings
+        .iter()
+        .any(|s| matches!(s.node, PipelineSetting::Calendar(_)));
+    if let Some((d, span)) = deadline {
+        let owner = DeadlineOwner {
+            what: &format!("pipeline `{}`", pipeline.name),
+            zone: pipeline.timezone,
+            calendar: calendar_named,
+        };
+        pipeline.deadline = lower_deadline(d, span, &owner, diagnostics);
+    }
 
     let defaults = TaskDefaults {
         timeout,
@@ -190,6 +211,7 @@ pub(crate) fn lower(
         &mut pipeline,
         &stage_decls,
         &defaults,
+        calendar_named,
         scope,
         program,
         diagnostics,
@@ -235,6 +257,7 @@ fn lower_stages(
     pipeline: &mut Pipeline,
     stages: &[&ast::Stage],
     defaults: &TaskDefaults,
+    calendar_named: bool,
     scope: &Scope,
     program: &Program,
     diagnostics: &mut Diagnostics,
@@ -265,6 +288,7 @@ fn lower_stages(
             when: Vec::new(),
         };
         let mut best_effort = false;
+        let mut deadline = None;
         for setting in &stage.settings {
             let span = setting.span;
             match &setting.node {
@@ -288,6 +312,14 @@ fn lower_stages(
                 }
                 StageSetting::OnFailure(p) if seen.first("on_failure", span, diagnostics) => {
                     stage_defaults.policy = Some(&**p);
+                }
+                StageSetting::Deadline(d) if seen.first("deadline", span, diagnostics) => {
+                    let owner = DeadlineOwner {
+                        what: &format!("stage `{}`", stage.name.text),
+                        zone: pipeline.timezone,
+                        calendar: calendar_named,
+                    };
+                    deadline = lower_deadline(d, span, &owner, diagnostics);
                 }
                 _ => {}
             }
@@ -320,7 +352,7 @@ fn lower_stages(
             best_effort,
             gates: Vec::new(),
             tasks,
-            deadline: None,
+            deadline,
             span: stage.name.span,
         });
     }

@@ -68,10 +68,15 @@ codes! {
     BadCalendarFile = "E074", "invalid calendar file";
     BadDateList = "E075", "invalid list of dates";
     SourceWithoutProducer = "E076", "data source without a producer or thresholds";
+    DuplicateNotifier = "E080", "notifier declared twice";
+    UnknownNotifier = "E081", "unknown notifier";
+    UnknownNotifyEvent = "E082", "unknown notification event";
+    BadNotifierTarget = "E083", "notifier needs exactly one valid target";
     UnreachableTask = "W001", "no trigger runs this task";
     TriggerNeverFires = "W002", "trigger can never fire, or never in the required market state";
     CalendarRangeExceeded = "W003", "calendar not known to be right that far ahead";
     UnusedHandler = "W004", "handler declared but never used";
+    UnusedNotifier = "W005", "notifier declared but never notified";
 }
 
 impl Code {

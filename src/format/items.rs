@@ -5,7 +5,7 @@ use super::expr;
 use super::literal;
 use super::printer::Printer;
 use super::settings::{self, Piece};
-use super::value::{env_inline, shape_inline, value_inline};
+use super::value::{env_inline, env_value, shape_inline, value_inline};
 use crate::span::Span;
 use crate::syntax::ast::*;
 
@@ -48,6 +48,15 @@ fn handler_setting(s: &HandlerSetting) -> String {
     }
 }
 
+/// A notifier's target on one line.
+fn notifier_target(t: &NotifierTarget) -> String {
+    match t {
+        NotifierTarget::Webhook(url) => format!("webhook {}", env_value(url)),
+        NotifierTarget::Slack(url) => format!("slack {}", env_value(url)),
+        NotifierTarget::Exec(argv) => format!("exec {}", settings::strings(argv)),
+    }
+}
+
 impl Printer<'_> {
     pub(crate) fn file(&mut self, file: &File) {
         self.sequence(&file.items, super::printer::Printer::item);
@@ -71,6 +80,10 @@ impl Printer<'_> {
             }
             Item::Days(d) => {
                 self.days(d);
+                true
+            }
+            Item::Notifier(n) => {
+                self.notifier(n);
                 true
             }
             Item::Pipeline(pipeline) => {
@@ -208,6 +221,26 @@ impl Printer<'_> {
         });
     }
 
+    /// Like a handler: on one line by the one-line rule, else one target a line.
+    fn notifier(&mut self, n: &Notifier) {
+        let (text, brace) = header(self, "notifier", &n.name, None);
+        let (start, end) = range(n.span);
+        let inline: Vec<String> = n.targets.iter().map(|t| notifier_target(&t.node)).collect();
+        if self.block_on_one_line(0, &text, (start, end), &inline) {
+            return;
+        }
+        self.block(0, text, (start, brace, end), &n.targets, |p, indent, t| {
+            let (start, end) = range(t.span);
+            match &t.node {
+                NotifierTarget::Exec(argv) if p.has_comments(start, end) => {
+                    p.spread_strings(indent, "exec", start, argv);
+                }
+                other => p.push(indent, notifier_target(other), start, end),
+            }
+            false
+        });
+    }
+
     fn days(&mut self, d: &Days) {
         let (start, end) = range(d.span);
         let head = format!("days {} = dates ", d.name.text);
@@ -267,10 +300,16 @@ impl Printer<'_> {
             (start, brace, end),
             &pipeline.settings,
             |p, indent, s| {
+                let (start, end) = range(s.span);
                 match &s.node {
                     PipelineSetting::Stage(stage) => p.stage(indent, stage),
                     PipelineSetting::Trigger(trigger) => p.trigger(indent, trigger),
                     PipelineSetting::Source(source) => p.source(indent, source),
+                    PipelineSetting::Notify(n) if p.has_comments(start, end) => {
+                        let keyword = format!("notify {} on", n.notifier.text);
+                        p.spread_names(indent, &keyword, start, &n.events);
+                        return false;
+                    }
                     other => {
                         if let Some(piece) = settings::pipeline(other) {
                             p.piece(indent, s.span, &piece);

@@ -120,6 +120,19 @@ fn backoff(b: &Backoff) -> String {
     }
 }
 
+/// `notify ops on run_failed, gate_failed`.
+pub(crate) fn notify(n: &Notify) -> String {
+    format!("notify {} on {}", n.notifier.text, names(&n.events))
+}
+
+/// `deadline 09:25 in America/New_York`, `deadline close - 15m`.
+pub(crate) fn deadline(d: &Deadline) -> String {
+    match &d.zone {
+        Some(zone) => format!("deadline {} in {}", at(&d.at), zone.text),
+        None => format!("deadline {}", at(&d.at)),
+    }
+}
+
 /// One step of a flow: a task, or parallel branches in brackets.
 pub(crate) fn flow_step(step: &[Name]) -> String {
     match step {
@@ -146,6 +159,8 @@ pub(crate) fn pipeline(s: &PipelineSetting) -> Option<Piece<'_>> {
         PipelineSetting::Cleanup(h) => format!("cleanup {}", h.text),
         PipelineSetting::PreOpen(t) => d("pre_open", t),
         PipelineSetting::PostClose(t) => d("post_close", t),
+        PipelineSetting::Notify(n) => notify(n),
+        PipelineSetting::Deadline(deadline) => self::deadline(deadline),
         PipelineSetting::Stage(_) | PipelineSetting::Trigger(_) | PipelineSetting::Source(_) => {
             return None
         }
@@ -164,6 +179,7 @@ pub(crate) fn stage(s: &StageSetting) -> Option<Piece<'_>> {
             let steps: Vec<String> = steps.iter().map(|step| flow_step(&step.node)).collect();
             format!("flow {}", steps.join(" -> "))
         }
+        StageSetting::Deadline(d) => deadline(d),
         StageSetting::Task(_) | StageSetting::Gate(_) => return None,
     };
     Some(Piece::text(text))

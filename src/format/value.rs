@@ -76,7 +76,8 @@ pub(crate) fn env_inline(entries: &[(Name, EnvValue)]) -> String {
     format!("env {{ {} }}", entries.join(", "))
 }
 
-fn env_value(v: &EnvValue) -> String {
+/// `"text"` or `secret "NAME"`.
+pub(crate) fn env_value(v: &EnvValue) -> String {
     if v.secret {
         format!("secret {}", literal::string(&v.text.node))
     } else {

@@ -11,8 +11,9 @@
 
 use super::words;
 use super::{
-    Age, Backoff, Builtin, CalendarChoice, EnvValue as IrEnv, HandlerKind as IrKind, Missed,
-    Policy as IrPolicy, Program as IrProgram, Work,
+    Age, Backoff, Builtin, CalendarChoice, Deadline as IrDeadline, EnvValue as IrEnv,
+    HandlerKind as IrKind, Missed, NotifyTarget, Policy as IrPolicy, Program as IrProgram, Timing,
+    Work,
 };
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -28,6 +29,42 @@ pub struct Program {
     pub handlers: Vec<Handler>,
     pub day_sets: Vec<DaySet>,
     pub pipelines: Vec<Pipeline>,
+    /// Left out when there are none, so programs without them keep their form.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notifiers: Vec<Notifier>,
+}
+
+/// `notifier ops { webhook "https://…" }`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notifier {
+    pub name: String,
+    pub target: Target,
+}
+
+/// Where a notifier sends; a URL may be a secret, which is named, never valued.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Target {
+    Webhook { url: EnvValue },
+    Slack { url: EnvValue },
+    Exec { program: String, args: Vec<String> },
+}
+
+/// `notify ops on run_failed, gate_failed`: one per notifier, events in the
+/// order first written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notify {
+    pub notifier: String,
+    pub events: Vec<String>,
+}
+
+/// `deadline close - 15m` or `deadline 09:25 in America/New_York`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Deadline {
+    /// `09:25`, `open + 30m`, `close - 15m`.
+    pub at: String,
+    /// The zone a time of day is read in.
+    pub zone: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -88,6 +125,12 @@ pub struct Pipeline {
     pub stages: Vec<Stage>,
     pub triggers: Vec<Trigger>,
     pub sources: Vec<Source>,
+    /// Left out when there are none, so pipelines without them keep their
+    /// form and their plan hash.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notify: Vec<Notify>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<Deadline>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -98,6 +141,9 @@ pub struct Stage {
     /// In declaration order.
     pub tasks: Vec<Task>,
     pub gates: Vec<Gate>,
+    /// Left out when there is none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<Deadline>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -206,6 +252,47 @@ impl Program {
                 .iter()
                 .map(|p| Pipeline::of(program, p))
                 .collect(),
+            notifiers: program.notifiers.iter().map(Notifier::of).collect(),
+        }
+    }
+}
+
+impl Notifier {
+    pub(crate) fn of(n: &super::Notifier) -> Notifier {
+        let target = match &n.target {
+            NotifyTarget::Webhook { url } => Target::Webhook {
+                url: EnvValue::of(url),
+            },
+            NotifyTarget::Slack { url } => Target::Slack {
+                url: EnvValue::of(url),
+            },
+            NotifyTarget::Exec { program, args, .. } => Target::Exec {
+                program: program.clone(),
+                args: args.clone(),
+            },
+        };
+        Notifier {
+            name: n.name.clone(),
+            target,
+        }
+    }
+}
+
+impl EnvValue {
+    fn of(v: &IrEnv) -> EnvValue {
+        match v {
+            IrEnv::Text(t) => EnvValue::Text(t.clone()),
+            IrEnv::Secret(name) => EnvValue::Secret(name.clone()),
+        }
+    }
+}
+
+impl Deadline {
+    fn of(d: &IrDeadline) -> Deadline {
+        let timing = words::timing(&Timing::At(d.at.clone()));
+        Deadline {
+            at: timing.strip_prefix("at ").unwrap_or(&timing).to_string(),
+            zone: d.zone.name().to_string(),
         }
     }
 }
@@ -243,13 +330,7 @@ impl Handler {
             env: h
                 .env
                 .iter()
-                .map(|(k, v)| {
-                    let v = match v {
-                        IrEnv::Text(t) => EnvValue::Text(t.clone()),
-                        IrEnv::Secret(name) => EnvValue::Secret(name.clone()),
-                    };
-                    (k.clone(), v)
-                })
+                .map(|(k, v)| (k.clone(), EnvValue::of(v)))
                 .collect(),
             max_output: h.max_output,
         }
@@ -279,6 +360,7 @@ impl Pipeline {
                         expr: g.text.clone(),
                     })
                     .collect(),
+                deadline: stage.deadline.as_ref().map(Deadline::of),
             })
             .collect();
         let stage_name = |s: super::StageId| p.stage(s).name.clone();
@@ -335,6 +417,15 @@ impl Pipeline {
                     yellow: age(s.yellow),
                 })
                 .collect(),
+            notify: p
+                .notify
+                .iter()
+                .map(|n| Notify {
+                    notifier: program.notifier(n.notifier).name.clone(),
+                    events: n.events.iter().map(|e| e.name().to_string()).collect(),
+                })
+                .collect(),
+            deadline: p.deadline.as_ref().map(Deadline::of),
         }
     }
 }

@@ -35,6 +35,7 @@ pub enum Item {
     Import(Spanned<String>),
     Handler(Handler),
     Days(Days),
+    Notifier(Notifier),
     Pipeline(Pipeline),
 }
 
@@ -109,6 +110,26 @@ pub enum Value {
     Duration(Duration),
 }
 
+// ---------------------------------------------------------------- notifiers
+
+/// `notifier ops { webhook "https://…" }`. The grammar admits any number of
+/// targets; the checker wants exactly one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Notifier {
+    pub name: Name,
+    pub targets: Vec<Spanned<NotifierTarget>>,
+    pub span: Span,
+}
+
+/// Where a notifier sends: a URL (text or `secret "VAR"`) or a command.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NotifierTarget {
+    Webhook(EnvValue),
+    Slack(EnvValue),
+    /// The program, then its arguments.
+    Exec(Vec<Spanned<String>>),
+}
+
 // ---------------------------------------------------------------- day sets
 
 #[derive(Debug, Clone, PartialEq)]
@@ -151,6 +172,23 @@ pub enum PipelineSetting {
     Stage(Stage),
     Trigger(Trigger),
     Source(Source),
+    Notify(Box<Notify>),
+    Deadline(Box<Deadline>),
+}
+
+/// `notify ops on run_failed, gate_failed`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Notify {
+    pub notifier: Name,
+    pub events: Vec<Name>,
+}
+
+/// `deadline 09:25 in America/New_York` or `deadline close - 15m`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Deadline {
+    pub at: At,
+    /// `in ZONE`, only after a wall-clock time.
+    pub zone: Option<Name>,
 }
 
 /// `calendar XNYS` or `calendar "calendars/broker.cal"`.
@@ -226,6 +264,7 @@ pub enum StageSetting {
     Task(Task),
     Flow(Vec<Spanned<Vec<Name>>>),
     Gate(Box<Gate>),
+    Deadline(Box<Deadline>),
 }
 
 /// `when fomc_day` / `when not market_closed`.

@@ -127,11 +127,17 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::date => "a date such as `2026-01-28`",
         Rule::zone => "a time zone such as `America/New_York`",
         Rule::state => "a market state such as `SESSION`",
+        Rule::event => "an event such as `run_failed`",
         Rule::shape_prim => "a type such as `string`",
         Rule::expr => "an expression",
         Rule::value_object | Rule::value_list => "a value",
         Rule::boolean => "`true` or `false`",
         Rule::EOI => "end of file",
+        // A keyword's rule tried the keyword, which the list already shows
+        // as written: words for the rule would say it twice.
+        Rule::notifier | Rule::webhook | Rule::slack | Rule::notify | Rule::deadline => {
+            return None
+        }
         _ => return None,
     })
 }

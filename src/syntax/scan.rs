@@ -17,7 +17,8 @@ pub(crate) const MAX_NESTING: usize = 64;
 pub(crate) struct Layout {
     /// `stage name … { … }` blocks directly inside a `pipeline` block, in order.
     pub stages: Vec<StageText>,
-    /// Where each top-level `import`, `handler`, `days` and `pipeline` keyword is.
+    /// Where each top-level `import`, `handler`, `days`, `notifier` and
+    /// `pipeline` keyword is.
     pub items: Vec<usize>,
 }
 
@@ -101,7 +102,10 @@ pub(crate) fn scan(text: &str) -> Result<Layout, TooDeep> {
                 }
                 let word = &bytes[start..i];
                 if opens.is_empty() {
-                    if matches!(word, b"import" | b"handler" | b"days" | b"pipeline") {
+                    if matches!(
+                        word,
+                        b"import" | b"handler" | b"days" | b"notifier" | b"pipeline"
+                    ) {
                         last_top_word = word;
                         layout.items.push(start);
                     }
@@ -166,6 +170,17 @@ mod tests {
         let layout = scan(text).expect("not too deep");
         let words: Vec<_> = layout.items.iter().map(|&at| &text[at..at + 4]).collect();
         assert_eq!(words, ["impo", "hand", "pipe"]);
+    }
+
+    #[test]
+    fn a_notifier_is_a_top_level_item_and_has_no_stages() {
+        // The scan does not judge the grammar: a `stage` word inside a
+        // notifier is not a stage of the pipeline before it.
+        let text = "pipeline p { stage a { task x } }\nnotifier ops { stage b {} }\nnotifier n { webhook \"u\" }\n";
+        let layout = scan(text).expect("not too deep");
+        let words: Vec<_> = layout.items.iter().map(|&at| &text[at..at + 10]).collect();
+        assert_eq!(words, ["pipeline p", "notifier o", "notifier n"]);
+        assert_eq!(layout.stages.len(), 1);
     }
 
     #[test]

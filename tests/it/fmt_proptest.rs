@@ -225,6 +225,7 @@ fn stage() -> impl Strategy<Value = Tokens> {
         policy().prop_map(|p| join(vec![t(&["on_failure"]), p])),
         task(),
         task(),
+        deadline(),
         Just(t(&[
             "flow", "a", "->", "[", "b", ",", "c", "]", "->", "[", "d", "]"
         ])),
@@ -252,6 +253,16 @@ fn stage() -> impl Strategy<Value = Tokens> {
                 t(&["}"]),
             ])
         })
+}
+
+fn deadline() -> impl Strategy<Value = Tokens> {
+    prop::sample::select(vec![
+        t(&["deadline", "09:25"]),
+        t(&["deadline", "09:25:30", "in", "America/New_York"]),
+        t(&["deadline", "open", "+", "30m"]),
+        t(&["deadline", "close", "-", "900s"]),
+        t(&["deadline", "close"]),
+    ])
 }
 
 fn trigger() -> impl Strategy<Value = Tokens> {
@@ -296,6 +307,16 @@ fn pipeline() -> impl Strategy<Value = Tokens> {
         Just(t(&["cleanup", "notify"])),
         Just(t(&["pre_open", "5h30m"])),
         Just(t(&["post_close", "4h"])),
+        Just(t(&[
+            "notify",
+            "ops",
+            "on",
+            "run_failed",
+            ",",
+            "gate_failed"
+        ])),
+        Just(t(&["notify", "pager", "on", "deadline_missed"])),
+        deadline(),
         stage(),
         stage(),
         trigger(),
@@ -342,6 +363,23 @@ fn handler() -> impl Strategy<Value = Tokens> {
     })
 }
 
+fn notifier() -> impl Strategy<Value = Tokens> {
+    let target = prop_oneof![
+        string().prop_map(|s| vec!["webhook".into(), s]),
+        Just(t(&["webhook", "secret", "\"OPS_URL\""])),
+        Just(t(&["slack", "secret", "\"SLACK_URL\""])),
+        Just(t(&["exec", "\"page.sh\"", "\"--urgent\""])),
+    ];
+    (name(), prop::collection::vec(target, 0..3)).prop_map(|(n, targets)| {
+        join(vec![
+            vec!["notifier".into(), n],
+            t(&["{"]),
+            targets.concat(),
+            t(&["}"]),
+        ])
+    })
+}
+
 fn program() -> impl Strategy<Value = Tokens> {
     let item = prop_oneof![
         Just(t(&["import", "\"shared.pipe\""])),
@@ -358,6 +396,7 @@ fn program() -> impl Strategy<Value = Tokens> {
             "]"
         ])),
         Just(t(&["days", "e", "=", "dates", "\"e.txt\""])),
+        notifier(),
         pipeline(),
     ];
     prop::collection::vec(item, 1..5).prop_map(|items| items.concat())

@@ -1,5 +1,5 @@
-//! Handlers, day sets, pipelines, stages, tasks, gates, triggers and data
-//! sources, with their settings.
+//! Handlers, notifiers, day sets, pipelines, stages, tasks, gates, triggers
+//! and data sources, with their settings.
 
 use super::{exact, first, next, unreachable_name, Builder};
 use crate::diagnostic::Code;
@@ -34,20 +34,7 @@ impl Builder {
                     .map(|entry| {
                         let mut inner = entry.into_inner();
                         let key = self.key(next(&mut inner));
-                        let value = next(&mut inner);
-                        let span = self.span(&value);
-                        let value = match value.as_rule() {
-                            Rule::secret => EnvValue {
-                                text: self.string(first(value)),
-                                secret: true,
-                                span,
-                            },
-                            _ => EnvValue {
-                                text: self.string(value),
-                                secret: false,
-                                span,
-                            },
-                        };
+                        let value = self.env_value(next(&mut inner));
                         (key, value)
                     })
                     .collect(),
@@ -61,6 +48,40 @@ impl Builder {
                 });
                 HandlerSetting::MaxOutput(Spanned::new(bytes, span))
             }
+        }
+    }
+
+    /// A string, or `secret "NAME"`: an `env` value, a notifier's URL.
+    fn env_value(&mut self, value: Pair<Rule>) -> EnvValue {
+        let span = self.span(&value);
+        match value.as_rule() {
+            Rule::secret => EnvValue {
+                text: self.string(first(value)),
+                secret: true,
+                span,
+            },
+            _ => EnvValue {
+                text: self.string(value),
+                secret: false,
+                span,
+            },
+        }
+    }
+
+    pub(super) fn notifier(&mut self, pair: Pair<Rule>) -> Notifier {
+        let (name, _, targets, span) = self.block(pair, Self::notifier_target);
+        Notifier {
+            name,
+            targets,
+            span,
+        }
+    }
+
+    fn notifier_target(&mut self, pair: Pair<Rule>) -> NotifierTarget {
+        match pair.as_rule() {
+            Rule::webhook => NotifierTarget::Webhook(self.env_value(first(pair))),
+            Rule::slack => NotifierTarget::Slack(self.env_value(first(pair))),
+            _ => NotifierTarget::Exec(pair.into_inner().map(|p| self.string(p)).collect()),
         }
     }
 
@@ -103,8 +124,25 @@ impl Builder {
             Rule::post_close => PipelineSetting::PostClose(self.duration(first(pair))),
             Rule::stage => PipelineSetting::Stage(self.stage(pair)),
             Rule::trigger => PipelineSetting::Trigger(self.trigger(pair)),
+            Rule::notify => PipelineSetting::Notify(Box::new(self.notify(pair))),
+            Rule::deadline => PipelineSetting::Deadline(Box::new(self.deadline(pair))),
             _ => PipelineSetting::Source(self.source(pair)),
         }
+    }
+
+    fn notify(&mut self, pair: Pair<Rule>) -> Notify {
+        let mut inner = pair.into_inner();
+        let notifier = self.name(next(&mut inner));
+        let events = self.names(inner);
+        Notify { notifier, events }
+    }
+
+    /// `deadline TIME [in ZONE]` or `deadline open|close [± D]`.
+    fn deadline(&mut self, pair: Pair<Rule>) -> Deadline {
+        let mut inner = pair.into_inner();
+        let at = self.at(next(&mut inner));
+        let zone = inner.next().map(|in_zone| self.name(first(in_zone)));
+        Deadline { at, zone }
     }
 
     fn calendar(&mut self, pair: Pair<Rule>) -> CalendarRef {
@@ -207,6 +245,7 @@ impl Builder {
             Rule::timeout => StageSetting::Timeout(self.duration(first(pair))),
             Rule::on_failure => StageSetting::OnFailure(Box::new(self.policy(first(pair)))),
             Rule::task => StageSetting::Task(self.task(pair)),
+            Rule::deadline => StageSetting::Deadline(Box::new(self.deadline(pair))),
             Rule::flow => StageSetting::Flow(
                 pair.into_inner()
                     .map(|step| {
