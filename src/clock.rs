@@ -16,6 +16,9 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 use tokio::sync::watch;
 
+/// How many turns a virtual wait gives the other tasks before it moves the clock.
+const SETTLE_TURNS: usize = 64;
+
 /// A wait, as a future: resolves when the clock says the time has come.
 pub type Sleep = Pin<Box<dyn Future<Output = ()> + Send + 'static>>;
 
@@ -112,6 +115,8 @@ impl Clock for FixedClock {
 /// clock to the earliest registered end, never past one, and only once every
 /// wait and limit already due has ended, so concurrent waits end in order and
 /// a timeout fires at its own time, before the wait it bounds would end.
+/// Before it moves the clock a wait gives the other tasks many turns, so the
+/// work of the current instant is done at that instant.
 #[derive(Debug, Clone)]
 pub struct VirtualClock(Arc<Virtual>);
 
@@ -143,6 +148,13 @@ impl VirtualClock {
         let pending = Pending::new(&self.0, end);
         Box::pin(async move {
             loop {
+                // Let the work of the current instant run first (a message
+                // on its way, a watch registering its next wake-up): the
+                // runtime cannot say when it is idle, so the wait gives every
+                // other task many turns before it moves the clock.
+                for _ in 0..SETTLE_TURNS {
+                    tokio::task::yield_now().await;
+                }
                 let now = *pending.clock.now.borrow();
                 if now >= end {
                     return;

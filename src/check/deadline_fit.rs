@@ -48,7 +48,8 @@ pub(crate) fn check(program: &Program, today: NaiveDate, diagnostics: &mut Diagn
                     continue;
                 };
                 let worst: u64 = stages.iter().map(|s| stage_worst(p, *s)).sum();
-                let worst_end = fires + chrono::Duration::milliseconds(i64::try_from(worst).unwrap_or(i64::MAX));
+                let worst_end = fires
+                    + chrono::Duration::milliseconds(i64::try_from(worst).unwrap_or(i64::MAX));
                 if worst_end > due {
                     diagnostics.push(too_late(trigger, deadline, fires, due, worst));
                 }
@@ -64,7 +65,11 @@ fn too_late(
     due: DateTime<Utc>,
     worst: u64,
 ) -> Diagnostic {
-    let local = |t: DateTime<Utc>| t.with_timezone(&trigger.zone).format("%Y-%m-%d %H:%M %Z").to_string();
+    let local = |t: DateTime<Utc>| {
+        t.with_timezone(&trigger.zone)
+            .format("%Y-%m-%d %H:%M %Z")
+            .to_string()
+    };
     Diagnostic::new(
         Code::DeadlineCannotFit,
         format!(
@@ -106,5 +111,7 @@ fn task_worst(timeout_millis: u64, policy: &Policy) -> u64 {
         Policy::Retry { backoff, .. } => (1..=retries).map(|r| backoff.wait_millis(r)).sum(),
         Policy::Abort | Policy::Fail | Policy::Warn | Policy::Skip | Policy::Default { .. } => 0,
     };
-    timeout_millis.saturating_mul(u64::from(retries) + 1).saturating_add(waits)
+    timeout_millis
+        .saturating_mul(u64::from(retries) + 1)
+        .saturating_add(waits)
 }

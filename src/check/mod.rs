@@ -4,6 +4,7 @@
 
 mod calendar;
 mod calendar_range;
+mod deadline_fit;
 mod declare;
 mod dependencies;
 mod expr;
@@ -65,6 +66,7 @@ pub fn check(
         calendar_range::check(pipeline, &program, today, diagnostics);
         firing::check(pipeline, &program, today, diagnostics);
     }
+    deadline_fit::check(&program, today, diagnostics);
     handlers::warn_unused(&scope, &program, diagnostics);
     notify::warn_unused(&scope, &program, diagnostics);
     (!diagnostics.has_errors()).then_some(program)

@@ -77,6 +77,7 @@ codes! {
     CalendarRangeExceeded = "W003", "calendar not known to be right that far ahead";
     UnusedHandler = "W004", "handler declared but never used";
     UnusedNotifier = "W005", "notifier declared but never notified";
+    DeadlineCannotFit = "W006", "the work can end after its deadline";
 }
 
 impl Code {

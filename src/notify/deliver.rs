@@ -111,6 +111,12 @@ async fn exec(
 ) -> Result<(), String> {
     // A notifier's command is not a task: it is not tracked as a task's
     // process tree, only bounded in time and killed with its handle.
+    // The folder of a file named without one is the working directory.
+    let base_dir = if base_dir.as_os_str().is_empty() {
+        std::path::Path::new(".")
+    } else {
+        base_dir
+    };
     // A path with a slash is the declaring file's folder's, as for handlers.
     let path = if program.contains('/') {
         base_dir.join(program)

@@ -357,13 +357,25 @@ impl Emitter {
     }
 
     pub(crate) fn emit(&self, pipeline: &str, span: Option<&str>, kind: EventKind) {
+        self.emit_at(self.clock.now(), pipeline, span, kind);
+    }
+
+    /// An event stamped with when it happened, for one told later (an
+    /// attempt's start, reported by the task that made it).
+    pub(crate) fn emit_at(
+        &self,
+        time: DateTime<Utc>,
+        pipeline: &str,
+        span: Option<&str>,
+        kind: EventKind,
+    ) {
         if self.observers.is_empty() {
             return;
         }
         let _in_order = crate::sync::lock(&self.order, "the run's event order");
         let event = Event {
             seq: self.seq.fetch_add(1, Ordering::Relaxed),
-            time: self.clock.now(),
+            time,
             run_id: self.run_id.clone(),
             trace_id: self.trace_id.clone(),
             span_id: span.unwrap_or(&self.root_span).to_string(),

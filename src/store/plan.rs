@@ -2,8 +2,8 @@
 //! It is computed from the public, versioned IR (`ir::public`), never from the
 //! internal types, so an upgrade that changes how pipec lays out its IR keeps
 //! every recorded hash valid. The pipeline's public form is serialized to
-//! JSON without triggers, sources, title and description (they do not change
-//! the work) and hashed with SHA-256; spans and folders are not in that form,
+//! JSON without triggers, sources, notify lines, deadlines, title and
+//! description (they do not change the work) and hashed with SHA-256; spans and folders are not in that form,
 //! so comments, formatting and moving the project keep the plan. Each task
 //! also gets its own hash (its public form with its dependencies' names, its
 //! handler's public form, a sub-pipeline's plan hash), so a refusal can say
@@ -103,12 +103,25 @@ fn plan_inner(program: &Program, id: PipelineId, depth: u32) -> Plan {
             tasks.insert(task.name.clone(), sha256(&value));
         }
     }
-    // What the run does, not when it runs or how it is described: triggers,
-    // sources, titles and descriptions are left out.
+    // What the run does, not when it runs, whom it tells or how it is
+    // described: triggers, sources, notify lines, deadlines, titles and
+    // descriptions are left out.
     let mut whole = serde_json::to_value(&public).unwrap_or(Value::Null);
     if let Value::Object(m) = &mut whole {
-        for k in ["triggers", "sources", "title", "description"] {
+        for k in [
+            "triggers",
+            "sources",
+            "notify",
+            "deadline",
+            "title",
+            "description",
+        ] {
             m.remove(k);
+        }
+        if let Some(Value::Array(stages)) = m.get_mut("stages") {
+            for stage in stages.iter_mut().filter_map(Value::as_object_mut) {
+                stage.remove("deadline");
+            }
         }
     }
     let hash = format!(

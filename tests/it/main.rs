@@ -35,6 +35,7 @@ mod health_cli;
 mod ir_snapshots;
 mod market_state_transitions;
 mod nesting_limits;
+mod notifications;
 mod plan_hash;
 mod resume_kill;
 mod resume_rules;

@@ -108,7 +108,12 @@ pipeline desk {{
         ),
     );
     let out = f.run(&[]);
-    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     // `pipec run` waits for its deliveries before it exits.
     let bodies = hook.wait_for(2);
     assert_eq!(bodies.len(), 2, "{bodies:?}");
@@ -118,7 +123,10 @@ pipeline desk {{
     assert_eq!(task["as_of"], "2026-11-20");
     assert_eq!(task["stage"], "one");
     assert_eq!(task["task"], "orders");
-    assert_eq!(task["details"]["cause"], serde_json::json!({ "kind": "exit", "code": 3 }));
+    assert_eq!(
+        task["details"]["cause"],
+        serde_json::json!({ "kind": "exit", "code": 3 })
+    );
     assert!(
         task["summary"].as_str().unwrap().contains("broker said no"),
         "{task}"
@@ -127,7 +135,9 @@ pipeline desk {{
     assert_eq!(run["run_id"], task["run_id"]);
     let deliveries = f.store().deliveries(false, 10).unwrap();
     assert_eq!(deliveries.len(), 2, "{deliveries:?}");
-    assert!(deliveries.iter().all(|d| d.delivered && d.attempts == 1 && d.notifier == "ops"));
+    assert!(deliveries
+        .iter()
+        .all(|d| d.delivered && d.attempts == 1 && d.notifier == "ops"));
 }
 
 #[test]
@@ -143,9 +153,17 @@ pipeline desk {
 }
 "#,
     );
-    f.script("page.sh", "#!/bin/sh\necho \"$1\" > paged.txt\ncat >> paged.txt\n");
+    f.script(
+        "page.sh",
+        "#!/bin/sh\necho \"$1\" > paged.txt\ncat >> paged.txt\n",
+    );
     let out = f.run(&[]);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let paged = std::fs::read_to_string(f.dir.join("paged.txt")).unwrap();
     let (flag, body) = paged.split_once('\n').unwrap();
     assert_eq!(flag, "--urgent");
@@ -308,15 +326,25 @@ handler slow { builtin sleep 40m }
 pipeline p { stage one { task crawl { run slow timeout 1h } } }
 "#,
     );
-    let (status, events) =
-        run_virtual(&program, &dir, "2026-11-20T14:00:00Z", &[("crawl", 10 * 60_000)]).await;
+    let (status, events) = run_virtual(
+        &program,
+        &dir,
+        "2026-11-20T14:00:00Z",
+        &[("crawl", 10 * 60_000)],
+    )
+    .await;
     assert_eq!(status, RunStatus::Succeeded);
     let stuck: Vec<&Event> = events
         .iter()
         .filter(|e| matches!(e.kind, EventKind::TaskStuck { .. }))
         .collect();
     assert_eq!(stuck.len(), 1, "{events:?}");
-    assert_eq!(stuck[0].time, "2026-11-20T14:30:00Z".parse::<chrono::DateTime<chrono::Utc>>().unwrap());
+    assert_eq!(
+        stuck[0].time,
+        "2026-11-20T14:30:00Z"
+            .parse::<chrono::DateTime<chrono::Utc>>()
+            .unwrap()
+    );
     assert!(matches!(
         &stuck[0].kind,
         EventKind::TaskStuck { task, running_ms: 1_800_000, average_ms: 600_000, .. } if task == "crawl"
@@ -327,7 +355,10 @@ pipeline p { stage one { task crawl { run slow timeout 1h } } }
 async fn a_delivery_that_keeps_failing_is_retried_and_recorded_with_its_secret_masked() {
     // Nothing listens on the port the secret URL names.
     let closed = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://127.0.0.1:{}/hook", closed.local_addr().unwrap().port());
+    let url = format!(
+        "http://127.0.0.1:{}/hook",
+        closed.local_addr().unwrap().port()
+    );
     drop(closed);
     std::env::set_var("PIPEC_TEST_HOOK_URL", &url);
     let (program, dir) = program(
@@ -347,9 +378,13 @@ pipeline p {
     let deliveries = store.deliveries(true, 10).unwrap();
     assert_eq!(deliveries.len(), 1, "{deliveries:?}");
     let d = &deliveries[0];
-    assert_eq!((d.event.as_str(), d.attempts, d.delivered), ("run_failed", 3, false));
+    assert_eq!(
+        (d.event.as_str(), d.attempts, d.delivered),
+        ("run_failed", 3, false)
+    );
     let error = d.error.as_deref().unwrap();
     assert!(!error.contains(&url), "{error}");
+    assert!(error.contains("***"), "the URL is named, masked: {error}");
     // Retries waited 2 s and 10 s on the virtual clock.
     assert_eq!((d.ended_at - d.at).num_seconds(), 12, "{d:?}");
 }
@@ -389,7 +424,9 @@ pipeline desk {{
         .enable_all()
         .build()
         .unwrap();
-    let report = rt.block_on(pipec::daemon::run_daemon(targets, options)).unwrap();
+    let report = rt
+        .block_on(pipec::daemon::run_daemon(targets, options))
+        .unwrap();
     assert_eq!(report.missed, 1);
     let body = &hook.wait_for(1)[0];
     assert_eq!(body["event"], "firing_missed");

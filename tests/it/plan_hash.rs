@@ -72,3 +72,34 @@ fn the_plan_hash_of_a_known_pipeline_is_pinned() {
         "v1:6d6183f1f9e365cb8a09913bf9e02bc76a0b31c31573e96e4cac510d138305d0"
     );
 }
+
+/// Whom a run tells and by when it must end do not change its work: adding
+/// notify lines and deadlines keeps the plan, so a run resumes across them.
+#[test]
+fn notify_lines_and_deadlines_keep_the_plan_hash() {
+    let (program, id) = pinned();
+    let before = plan_of(&program, id).hash;
+    let text = std::fs::read_to_string(common::root().join("tests/data/plan_hash/pinned.pipe"))
+        .unwrap()
+        .replacen(
+            "pipeline pinned \"Pinned\" {",
+            "notifier ops { webhook \"http://127.0.0.1:9/hook\" }\npipeline pinned \"Pinned\" {\n  notify ops on run_failed\n  deadline close - 15m",
+            1,
+        )
+        .replacen("  stage rest {", "  stage rest {\n    deadline 16:30", 1);
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("plan-hash-notify");
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("pinned.pipe");
+    std::fs::write(&file, text).unwrap();
+    let compilation = pipec::compile::compile(&file).unwrap();
+    let program = compilation
+        .program
+        .unwrap_or_else(|| panic!("{:#?}", compilation.diagnostics));
+    let id = program.find_pipeline("pinned").unwrap();
+    let public = serde_json::to_value(pipec::ir::public::Program::of(&program)).unwrap();
+    assert!(
+        public.to_string().contains("deadline"),
+        "the deadlines are in the public IR"
+    );
+    assert_eq!(plan_of(&program, id).hash, before);
+}

@@ -73,6 +73,7 @@ impl Job {
                 task: self.task,
                 attempt,
                 span: span.clone(),
+                at: self.shared.clock.now(),
             });
             let process_tx = tx.clone();
             let task_id = self.task;

@@ -28,6 +28,7 @@ use super::stop::{Interrupt, Stop};
 use crate::clock::Clock;
 use crate::ir::{Pipeline, PipelineId, Program, StageId, TaskId};
 use chrono::NaiveDate;
+use chrono::{DateTime, Utc};
 use serde_json::{json, Map, Value};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -128,6 +129,8 @@ enum Msg {
         task: TaskId,
         attempt: u32,
         span: String,
+        /// When it started, on the run's clock.
+        at: DateTime<Utc>,
     },
     Process {
         task: TaskId,
@@ -294,8 +297,12 @@ impl PipelineRun {
     }
 
     fn emit(&self, span: Option<&str>, kind: EventKind) {
+        self.emit_at(self.shared.clock.now(), span, kind);
+    }
+
+    fn emit_at(&self, at: DateTime<Utc>, span: Option<&str>, kind: EventKind) {
         let name = &self.shared.program.pipeline(self.pid).name;
-        self.shared.emitter.emit(name, span, kind);
+        self.shared.emitter.emit_at(at, name, span, kind);
     }
 
     async fn run_stage(&mut self, p: &Pipeline, sid: StageId) -> Result<(), String> {
@@ -374,11 +381,13 @@ impl PipelineRun {
                     task,
                     attempt,
                     span,
+                    at,
                 } => {
                     let st = &mut self.state[task.index()];
                     st.attempts = attempt;
                     st.status = TaskStatus::Running;
-                    self.emit(
+                    self.emit_at(
+                        at,
                         Some(&span),
                         EventKind::TaskStarted {
                             stage: stage.name.clone(),
