@@ -9,7 +9,6 @@ mod error;
 mod fire;
 mod lock;
 mod missed;
-pub mod pause;
 
 pub use error::Error;
 pub(crate) use fire::run_key;
@@ -242,7 +241,7 @@ fn fire(
         report.fired += 1;
         return Ok(());
     }
-    if pause::is_paused(&firing.pipeline) {
+    if db.paused_since(&firing.pipeline)?.is_some() {
         record(db, "paused")?;
         tell(&firing, "paused");
         return Ok(());

@@ -63,6 +63,8 @@ pub(crate) struct Pipeline {
     pub market_state: String,
     pub next_firings: Vec<NextFiring>,
     pub sources: Vec<Source>,
+    /// Since when its triggers are paused (`null`: they fire).
+    pub paused_since: Option<String>,
 }
 
 #[derive(Debug, Serialize)]

@@ -91,6 +91,7 @@ pub(crate) async fn pipelines(
                             age_sessions: h.age_sessions,
                         })
                         .collect(),
+                    paused_since: store.paused_since(&p.name).map_err(ApiError::store)?,
                 });
             }
         }

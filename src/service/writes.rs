@@ -6,7 +6,7 @@
 use super::auth::Access;
 use super::json;
 use super::{ApiError, Service};
-use crate::daemon::{pause, Target};
+use crate::daemon::Target;
 use crate::ir::{PipelineId, StageId};
 use crate::run::{self, RunOptions, Secrets};
 use crate::store::durable::{self, Claim, Keep};
@@ -193,7 +193,7 @@ pub(crate) async fn pause(
     headers: HeaderMap,
     Path(name): Path<String>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    set_paused(&s, &headers, &name, true)
+    set_paused(s, &headers, name, true).await
 }
 
 pub(crate) async fn resume(
@@ -201,28 +201,36 @@ pub(crate) async fn resume(
     headers: HeaderMap,
     Path(name): Path<String>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    set_paused(&s, &headers, &name, false)
+    set_paused(s, &headers, name, false).await
 }
 
-fn set_paused(
-    s: &Service,
+/// The pause is kept in the store, so it outlives this daemon.
+async fn set_paused(
+    s: Arc<Service>,
     headers: &HeaderMap,
-    name: &str,
+    name: String,
     paused: bool,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     s.auth.check(headers, Access::Write)?;
     if !s
         .targets
         .iter()
-        .any(|t| t.program.find_pipeline(name).is_some())
+        .any(|t| t.program.find_pipeline(&name).is_some())
     {
         return Err(ApiError::not_found(format!("no pipeline `{name}`")));
     }
-    let changed = if paused {
-        pause::pause(name)
-    } else {
-        pause::resume(name)
-    };
+    let now = s.clock.now();
+    let pipeline = name.clone();
+    let changed = s
+        .with_store(move |store| {
+            if paused {
+                store.pause(&pipeline, now)
+            } else {
+                store.resume_triggers(&pipeline)
+            }
+            .map_err(ApiError::store)
+        })
+        .await?;
     Ok(Json(serde_json::json!({
         "pipeline": name,
         "paused": paused,

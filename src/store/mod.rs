@@ -9,6 +9,7 @@ pub mod durable;
 mod error;
 mod firings;
 mod notifications;
+mod pauses;
 pub(crate) mod plan;
 mod queries;
 mod record;

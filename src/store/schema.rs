@@ -179,6 +179,13 @@ const MIGRATIONS: &[&str] = &[
         ended_at TEXT
     );
     "#,
+    // 9: paused pipelines, so a pause outlives the daemon that was told it.
+    r#"
+    CREATE TABLE pauses (
+        pipeline  TEXT PRIMARY KEY,
+        paused_at TEXT NOT NULL
+    );
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -396,9 +396,9 @@ fn waking_late_applies_the_missed_firing_policy() {
     );
 }
 
-/// A paused pipeline's firings are recorded `paused` and start no run; once
-/// resumed, its triggers fire again. (The pause is process-wide: this test's
-/// pipeline name is its own.)
+/// A paused pipeline's firings are recorded `paused` and start no run, across
+/// a restart of the daemon (the pause is in the store); once resumed, its
+/// triggers fire again.
 #[test]
 fn a_paused_pipelines_firings_start_nothing_until_resumed() {
     let dir = folder("paused");
@@ -409,16 +409,20 @@ fn a_paused_pipelines_firings_start_nothing_until_resumed() {
     )
     .unwrap();
     let state = dir.join("state.db");
-    assert!(pipec::daemon::pause::pause("paused_desk"));
-    let (seen, report) = drive(
-        &file,
-        &state,
-        "2026-11-23T00:00:00Z",
-        "2026-11-25T00:00:00Z",
-        false,
-    );
-    assert!(pipec::daemon::pause::resume("paused_desk"));
-    assert_eq!(report.fired, 0, "{seen:?}");
+    assert!(Store::open(&state)
+        .unwrap()
+        .pause("paused_desk", at("2026-11-22T12:00:00Z"))
+        .unwrap());
+    // Two daemons one after the other: the second still sees the pause.
+    let mut seen = Vec::new();
+    for (start, until) in [
+        ("2026-11-23T00:00:00Z", "2026-11-24T00:00:00Z"),
+        ("2026-11-24T00:00:00Z", "2026-11-25T00:00:00Z"),
+    ] {
+        let (firings, report) = drive(&file, &state, start, until, false);
+        assert_eq!(report.fired, 0, "{firings:?}");
+        seen.extend(firings);
+    }
     assert_eq!(seen.len(), 2, "{seen:?}");
     assert!(
         seen.iter().all(|(_, status)| status == "paused"),
@@ -429,6 +433,10 @@ fn a_paused_pipelines_firings_start_nothing_until_resumed() {
         .runs(None, 10)
         .unwrap()
         .is_empty());
+    assert!(Store::open(&state)
+        .unwrap()
+        .resume_triggers("paused_desk")
+        .unwrap());
     let (seen, report) = drive(
         &file,
         &state,

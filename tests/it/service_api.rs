@@ -567,6 +567,16 @@ fn a_failed_run_is_retried_and_triggers_are_paused_through_the_api() {
     let (_, again): (u16, serde_json::Value) =
         d.accepted("/api/v1/pipelines/touchy/pause", serde_json::json!({}));
     assert_eq!(again["changed"], false);
+    // Kept in the store, where a restarted daemon finds it.
+    assert!(f.store().paused_since("touchy").unwrap().is_some());
+    let pipelines: serde_json::Value = d.get("/api/v1/pipelines").into_json().unwrap();
+    let touchy = pipelines
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "touchy")
+        .unwrap();
+    assert!(touchy["paused_since"].is_string(), "{touchy}");
     let (_, resumed): (u16, serde_json::Value) =
         d.accepted("/api/v1/pipelines/touchy/resume", serde_json::json!({}));
     assert_eq!(
