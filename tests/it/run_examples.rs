@@ -29,6 +29,8 @@ fn run_example_with(file: &str, dir: &Path, extra: &[&str]) -> (i32, Value) {
         .arg(dir)
         .arg("--state")
         .arg(dir.with_extension("db"))
+        // The agent workflow's alert webhook (nothing is sent when all goes well).
+        .env("ALERT_WEBHOOK_URL", "http://127.0.0.1:9/alerts")
         .output()
         .expect("pipec runs");
     let summary = std::fs::read_to_string(dir.join("summary.json")).unwrap_or_else(|e| {
