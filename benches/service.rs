@@ -45,8 +45,13 @@ fn main() {
         .expect("a runtime");
     let program = Arc::new(program);
     let clock: Arc<dyn pipec::clock::Clock> = Arc::new(pipec::clock::SystemClock);
-    let notices = pipec::notify::Dispatcher::new(program.clone(), Some(state.clone()), clock)
-        .expect("no notifier secrets");
+    let notices = pipec::notify::Dispatcher::new(
+        program.clone(),
+        &[PipelineId(0)],
+        Some(state.clone()),
+        clock,
+    )
+    .expect("no notifier secrets");
     let service = Arc::new(Service {
         targets: vec![Arc::new(Target {
             file: file.clone(),

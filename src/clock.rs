@@ -109,7 +109,10 @@ impl Clock for FixedClock {
 }
 
 /// Virtual time for tests and replays. Only waits move it, and they take no
-/// real time: work (a handler process included) takes no virtual time.
+/// real time; work in between takes none of the clock's. A limit racing work
+/// (a handler's timeout) fires once any concurrent wait moves the clock past
+/// it, so a virtual clock suits runs whose time is spent in waits (built-ins,
+/// retries, market waits, the daemon's firings), not long handler processes.
 ///
 /// Every pending wait and limit is registered with its end. A wait moves the
 /// clock to the earliest registered end, never past one, and only once every

@@ -5,10 +5,9 @@
 //! (once a day) at their next firing from the day of the check.
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
-use crate::ir::{Deadline, Market, Pipeline, Policy, Program, StageId, Timing, Trigger};
-use crate::run::plan::task_order;
+use crate::ir::{Deadline, Market, Pipeline, Policy, Program, StageId, Timing, Trigger, Work};
+use crate::run::plan::longest_chain;
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
-use std::collections::HashMap;
 
 pub(crate) fn check(program: &Program, today: NaiveDate, diagnostics: &mut Diagnostics) {
     for p in &program.pipelines {
@@ -47,7 +46,7 @@ pub(crate) fn check(program: &Program, today: NaiveDate, diagnostics: &mut Diagn
                 let Some(due) = deadline.on(&market, as_of) else {
                     continue;
                 };
-                let worst: u64 = stages.iter().map(|s| stage_worst(p, *s)).sum();
+                let worst: u64 = stages.iter().map(|s| stage_worst(program, p, *s)).sum();
                 let worst_end = fires
                     + chrono::Duration::milliseconds(i64::try_from(worst).unwrap_or(i64::MAX));
                 if worst_end > due {
@@ -86,22 +85,23 @@ fn too_late(
 }
 
 /// A stage at its worst: the longest chain of its tasks' worst cases.
-fn stage_worst(p: &Pipeline, sid: StageId) -> u64 {
-    let mut chain = HashMap::new();
-    let mut longest = 0;
-    for t in task_order(p, sid) {
+fn stage_worst(program: &Program, p: &Pipeline, sid: StageId) -> u64 {
+    let chain = longest_chain(p, sid, |t| {
         let task = p.task(t);
-        let before = p
-            .dependencies(t)
-            .filter_map(|d| chain.get(&d))
-            .max()
-            .copied()
-            .unwrap_or(0);
-        let end = before + task_worst(task.timeout_millis, &task.policy);
-        longest = longest.max(end);
-        chain.insert(t, end);
-    }
-    longest
+        let own = match task.work {
+            // A sub-pipeline has no timeout of its own: its stages, one after
+            // another, at their worst.
+            Work::Pipeline(sub) => {
+                let sub = program.pipeline(sub);
+                (0..sub.stages.len())
+                    .map(|i| stage_worst(program, sub, StageId(i as u32)))
+                    .sum()
+            }
+            Work::Handler(_) => task_worst(task.timeout_millis, &task.policy),
+        };
+        i64::try_from(own).unwrap_or(i64::MAX)
+    });
+    u64::try_from(chain).unwrap_or(0)
 }
 
 /// Every attempt at its timeout, and the longest wait before each retry.

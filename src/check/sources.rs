@@ -94,6 +94,6 @@ fn age_before(green: Age, yellow: Age) -> bool {
     match (green, yellow) {
         (Age::Millis(g), Age::Millis(y)) => g < y,
         (Age::Sessions(g), Age::Sessions(y)) => g < y,
-        _ => true,
+        (Age::Millis(_), Age::Sessions(_)) | (Age::Sessions(_), Age::Millis(_)) => true,
     }
 }

@@ -73,14 +73,18 @@ pub(super) fn run(args: &Args) -> u8 {
             }
         }
         let program = Arc::new(program);
-        let notices =
-            match Dispatcher::new(program.clone(), Some(state.clone()), Arc::new(SystemClock)) {
-                Ok(d) => d,
-                Err(e) => {
-                    eprintln!("error: `{}`: {e}", file.display());
-                    return exit::USAGE;
-                }
-            };
+        let notices = match Dispatcher::new(
+            program.clone(),
+            &pipelines,
+            Some(state.clone()),
+            Arc::new(SystemClock),
+        ) {
+            Ok(d) => d,
+            Err(e) => {
+                eprintln!("error: `{}`: {e}", file.display());
+                return exit::USAGE;
+            }
+        };
         targets.push(Target {
             file: file.clone(),
             program,

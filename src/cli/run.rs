@@ -194,7 +194,7 @@ pub(super) fn run(args: &Args) -> u8 {
             .unwrap_or_else(|| pipec::store::default_path(&args.file))
     });
     // A notifier's missing secret, like a handler's, stops the run before it starts.
-    let notices = match Dispatcher::new(program.clone(), state, clock.clone()) {
+    let notices = match Dispatcher::new(program.clone(), &[pipeline_id], state, clock.clone()) {
         Ok(d) => d,
         Err(e) => {
             eprintln!("error: {e}");

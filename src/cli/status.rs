@@ -117,18 +117,10 @@ struct Attention {
 }
 
 fn attention(args: &Args, db: &Store) -> Result<Attention, store::StoreError> {
-    let mine = |p: &str| args.pipeline.as_deref().map_or(true, |only| only == p);
+    let pipeline = args.pipeline.as_deref();
     Ok(Attention {
-        alerts: db
-            .alerts(ATTENTION)?
-            .into_iter()
-            .filter(|a| mine(&a.pipeline))
-            .collect(),
-        failed: db
-            .deliveries(true, ATTENTION)?
-            .into_iter()
-            .filter(|d| mine(&d.pipeline))
-            .collect(),
+        alerts: db.alerts(pipeline, ATTENTION)?,
+        failed: db.deliveries(pipeline, true, ATTENTION)?,
     })
 }
 
@@ -161,8 +153,9 @@ impl Attention {
             ));
             for d in &self.failed {
                 out.push_str(&format!(
-                    "  {} {} to `{}` for {}, {} attempt(s): {}\n",
+                    "  {} {} {} to `{}` for {}, {} attempt(s): {}\n",
                     d.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                    d.status,
                     d.event,
                     d.notifier,
                     d.pipeline,

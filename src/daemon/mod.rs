@@ -97,7 +97,10 @@ pub async fn run_daemon(
             for f in &m.missed {
                 db.record_firing(&f.pipeline, &f.trigger, f.at, None, "missed")?;
                 tell(f, "missed");
-                notify_missed(t, f, start);
+                // A paused pipeline's firings start nothing: nobody waits for them.
+                if db.paused_since(&f.pipeline)?.is_none() {
+                    notify_missed(t, f, start);
+                }
                 report.missed += 1;
             }
             for f in m.late {
@@ -163,7 +166,9 @@ pub async fn run_daemon(
                 if late > LATE_TOLERANCE && !missed::runs_late(&t.program, pid, &f, late) {
                     db.record_firing(&f.pipeline, &f.trigger, f.at, None, "missed")?;
                     tell(&f, "missed");
-                    notify_missed(t, &f, options.clock.now());
+                    if db.paused_since(&f.pipeline)?.is_none() {
+                        notify_missed(t, &f, options.clock.now());
+                    }
                     report.missed += 1;
                     continue;
                 }
@@ -301,10 +306,22 @@ fn notify_missed(target: &Target, firing: &Firing, now: DateTime<Utc>) {
         return;
     }
     let summary = format!(
-        "trigger `{}` of `{}` did not fire at {}: the daemon was not running then",
+        "trigger `{}` of `{}` did not fire at {}: the daemon was not running, or woke too late",
         firing.trigger, firing.pipeline, firing.at
     );
-    let mut n = Notification::new(NotifyEvent::FiringMissed, &firing.pipeline, now, summary);
+    let id = format!(
+        "{}/{}@{}",
+        firing.pipeline,
+        firing.trigger,
+        crate::store::stamp(firing.at)
+    );
+    let mut n = Notification::new(
+        id,
+        NotifyEvent::FiringMissed,
+        &firing.pipeline,
+        now,
+        summary,
+    );
     n.as_of = Some(firing.at.with_timezone(&firing.zone).date_naive());
     n.details = serde_json::json!({ "trigger": firing.trigger, "fire_at": firing.at });
     target.notices.send(n);

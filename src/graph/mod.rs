@@ -13,6 +13,7 @@ mod escape;
 mod label;
 mod mermaid;
 mod model;
+pub(crate) mod svg;
 
 use crate::ir::{PipelineId, Program, Work};
 use crate::span::FileId;

@@ -15,43 +15,87 @@ const WAITS: [Duration; 2] = [Duration::from_secs(2), Duration::from_secs(10)];
 const HTTP_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long an `exec` notifier may run.
 const EXEC_TIMEOUT: Duration = Duration::from_secs(30);
+/// How much of an `exec` notifier's stderr is kept for its error.
+const STDERR_KEPT: u64 = 64 * 1024;
 
 pub(super) async fn deliver(dispatcher: &Dispatcher, id: NotifierId, notification: &Notification) {
     let notifier = dispatcher.program.notifier(id);
-    let mut attempts = 0;
-    let mut error = None;
-    for wait in std::iter::once(None).chain(WAITS.iter().map(Some)) {
+    // Recorded before the first attempt and after each one, so a delivery
+    // that outlives the process still shows (as `sending`).
+    let record = Record {
+        state: dispatcher.state.clone(),
+        row: None,
+    };
+    let record = record
+        .start(DeliveryRow {
+            at: notification.at,
+            pipeline: notification.pipeline.clone(),
+            run_id: notification.run_id.clone(),
+            notifier: notifier.name.clone(),
+            event: notification.event.name().to_string(),
+            status: "sending".to_string(),
+            attempts: 0,
+            error: None,
+            ended_at: None,
+        })
+        .await;
+    let waits = std::iter::once(None).chain(WAITS.iter().map(Some));
+    let tries = u32::try_from(WAITS.len()).unwrap_or(u32::MAX) + 1;
+    for (n, wait) in (1u32..).zip(waits) {
         if let Some(wait) = wait {
             dispatcher.clock.sleep(*wait).await;
         }
-        attempts += 1;
-        match attempt(dispatcher, id, &notifier.target, notification).await {
-            Ok(()) => {
-                error = None;
-                break;
-            }
-            Err(e) => error = Some(mask(&e, &dispatcher.secrets)),
+        let (status, error) = match attempt(dispatcher, id, &notifier.target, notification).await {
+            Ok(()) => ("delivered", None),
+            Err(e) if n < tries => ("sending", Some(mask(&e, &dispatcher.secrets))),
+            Err(e) => ("failed", Some(mask(&e, &dispatcher.secrets))),
+        };
+        record
+            .update(status, n, error, dispatcher.clock.now())
+            .await;
+        if status != "sending" {
+            return;
         }
     }
-    let Some(state) = dispatcher.state.clone() else {
-        return;
-    };
-    let row = DeliveryRow {
-        at: notification.at,
-        pipeline: notification.pipeline.clone(),
-        run_id: notification.run_id.clone(),
-        notifier: notifier.name.clone(),
-        event: notification.event.name().to_string(),
-        delivered: error.is_none(),
-        attempts,
-        error,
-        ended_at: dispatcher.clock.now(),
-    };
-    // The store may be busy or gone; a delivery is never worth failing for.
-    let _ = tokio::task::spawn_blocking(move || {
-        Store::open(&state).and_then(|store| store.record_delivery(&row))
-    })
-    .await;
+}
+
+/// Where a delivery is recorded: its row in the store, if there is a store
+/// and the row could be written (a delivery is never worth failing for).
+struct Record {
+    state: Option<std::path::PathBuf>,
+    row: Option<i64>,
+}
+
+impl Record {
+    async fn start(mut self, row: DeliveryRow) -> Record {
+        let Some(state) = self.state.clone() else {
+            return self;
+        };
+        self.row = tokio::task::spawn_blocking(move || {
+            Store::open(&state).and_then(|store| store.start_delivery(&row))
+        })
+        .await
+        .ok()
+        .and_then(Result::ok);
+        self
+    }
+
+    async fn update(
+        &self,
+        status: &'static str,
+        attempts: u32,
+        error: Option<String>,
+        at: chrono::DateTime<chrono::Utc>,
+    ) {
+        let (Some(state), Some(id)) = (self.state.clone(), self.row) else {
+            return;
+        };
+        let _ = tokio::task::spawn_blocking(move || {
+            Store::open(&state)
+                .and_then(|store| store.update_delivery(id, status, attempts, error.as_deref(), at))
+        })
+        .await;
+    }
 }
 
 async fn attempt(
@@ -103,31 +147,23 @@ async fn post(url: String, body: serde_json::Value) -> Result<(), String> {
 }
 
 /// Runs the command with the body on stdin; exit status 0 is a delivery.
+/// Bounded as a whole (writing stdin included), judged on its exit status, not
+/// on its output's end (a background child may keep stderr open).
 async fn exec(
     program: &str,
     args: &[String],
     base_dir: &std::path::Path,
     body: Vec<u8>,
 ) -> Result<(), String> {
+    use crate::run::executor::process::{program_path, working_dir};
+    use tokio::io::AsyncReadExt;
     // A notifier's command is not a task: it is not tracked as a task's
     // process tree, only bounded in time and killed with its handle.
-    // The folder of a file named without one is the working directory.
-    let base_dir = if base_dir.as_os_str().is_empty() {
-        std::path::Path::new(".")
-    } else {
-        base_dir
-    };
-    // A path with a slash is the declaring file's folder's, as for handlers.
-    let path = if program.contains('/') {
-        base_dir.join(program)
-    } else {
-        std::path::PathBuf::from(program)
-    };
     #[allow(clippy::disallowed_methods)]
-    let mut command = tokio::process::Command::new(path);
+    let mut command = tokio::process::Command::new(program_path(base_dir, program));
     command
         .args(args)
-        .current_dir(base_dir)
+        .current_dir(working_dir(base_dir))
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -135,20 +171,40 @@ async fn exec(
     let mut child = command
         .spawn()
         .map_err(|e| format!("cannot start `{program}`: {e}"))?;
-    if let Some(mut stdin) = child.stdin.take() {
-        // A command that does not read its stdin is not a failure.
-        let _ = stdin.write_all(&body).await;
-    }
-    let output = tokio::time::timeout(EXEC_TIMEOUT, child.wait_with_output())
-        .await
-        .map_err(|_| format!("`{program}` ran past {} s", EXEC_TIMEOUT.as_secs()))?
-        .map_err(|e| format!("cannot wait for `{program}`: {e}"))?;
-    if output.status.success() {
+    let stdin = child.stdin.take();
+    let stderr = child.stderr.take();
+    let tail = tokio::spawn(async move {
+        let mut kept = Vec::new();
+        if let Some(stderr) = stderr {
+            let _ = stderr.take(STDERR_KEPT).read_to_end(&mut kept).await;
+        }
+        kept
+    });
+    let ran = tokio::time::timeout(EXEC_TIMEOUT, async {
+        if let Some(mut stdin) = stdin {
+            // A command that does not read its stdin is not a failure.
+            let _ = stdin.write_all(&body).await;
+        }
+        child.wait().await
+    })
+    .await;
+    let status = match ran {
+        Ok(Ok(status)) => status,
+        Ok(Err(e)) => return Err(format!("cannot wait for `{program}`: {e}")),
+        Err(_) => return Err(format!("`{program}` ran past {} s", EXEC_TIMEOUT.as_secs())),
+    };
+    if status.success() {
+        tail.abort();
         return Ok(());
     }
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let kept = tokio::time::timeout(Duration::from_millis(250), tail)
+        .await
+        .ok()
+        .and_then(Result::ok)
+        .unwrap_or_default();
+    let stderr = String::from_utf8_lossy(&kept);
     let last = stderr.lines().rev().find(|l| !l.trim().is_empty());
-    Err(match (output.status.code(), last) {
+    Err(match (status.code(), last) {
         (Some(code), Some(line)) => {
             format!("`{program}` exited with status {code}: {}", line.trim())
         }

@@ -100,9 +100,10 @@ impl RunNotices {
             } => (
                 NotifyEvent::TaskStuck,
                 format!(
-                    "task `{p}/{stage}/{task}` has run {} s, three times its average of {} s",
-                    running_ms / 1000,
-                    average_ms / 1000
+                    "task `{p}/{stage}/{task}` has run {}, {} times its average of {}",
+                    crate::ir::words::duration(*running_ms),
+                    crate::run::STUCK_FACTOR,
+                    crate::ir::words::duration(*average_ms)
                 ),
                 Some(stage.as_str()),
                 Some(task.as_str()),
@@ -172,7 +173,8 @@ impl Observer for RunNotices {
         );
         if let Some((kind, summary, stage, task, details)) = Self::notice(event) {
             if self.dispatcher.wants(&event.pipeline, kind) {
-                let mut n = Notification::new(kind, &event.pipeline, event.time, summary);
+                let id = format!("{}-{}", event.run_id, event.seq);
+                let mut n = Notification::new(id, kind, &event.pipeline, event.time, summary);
                 n.run_id = Some(event.run_id.clone());
                 n.as_of = as_of;
                 n.stage = stage.map(str::to_string);
@@ -209,7 +211,11 @@ impl Dispatcher {
         let dispatcher = self.clone();
         let pipeline = pipeline.to_string();
         let run_id = run_id.map(str::to_string);
+        // Counted before the task runs: a `pipec run` that waits for its
+        // notifications waits for this judgement too.
+        let underway = super::Underway::new(&self.pending);
         tokio::spawn(async move {
+            let _underway = underway;
             let now = dispatcher.clock.now();
             let program = dispatcher.program.clone();
             let judged = tokio::task::spawn_blocking(move || {
@@ -233,8 +239,9 @@ impl Dispatcher {
                         source.source, source.pipeline, source.producer
                     ),
                 };
+                let id = format!("{}-{}-red", run_id.as_deref().unwrap_or(""), source.source);
                 let mut n =
-                    Notification::new(NotifyEvent::SourceRed, &source.pipeline, now, summary);
+                    Notification::new(id, NotifyEvent::SourceRed, &source.pipeline, now, summary);
                 n.run_id = run_id.clone();
                 n.as_of = as_of;
                 n.task = Some(source.producer.clone());

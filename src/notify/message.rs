@@ -12,6 +12,9 @@ pub(crate) const NOTIFICATION_VERSION: u32 = 1;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Notification {
     pub notification_version: u32,
+    /// The same for every delivery of one notification, retries included: a
+    /// receiver that was sent it twice can tell.
+    pub id: String,
     pub event: NotifyEvent,
     pub pipeline: String,
     /// The run it is about; `None` for a missed firing (no run started).
@@ -30,9 +33,16 @@ pub struct Notification {
 }
 
 impl Notification {
-    pub fn new(event: NotifyEvent, pipeline: &str, at: DateTime<Utc>, summary: String) -> Self {
+    pub fn new(
+        id: String,
+        event: NotifyEvent,
+        pipeline: &str,
+        at: DateTime<Utc>,
+        summary: String,
+    ) -> Self {
         Notification {
             notification_version: NOTIFICATION_VERSION,
+            id,
             event,
             pipeline: pipeline.to_string(),
             run_id: None,

@@ -13,9 +13,10 @@ mod message;
 pub use message::Notification;
 
 use crate::clock::Clock;
-use crate::ir::{EnvValue, NotifierId, NotifyEvent, NotifyTarget, Program};
+use crate::ir::{EnvValue, NotifierId, NotifyEvent, NotifyTarget, PipelineId, Program, Work};
 use crate::run::Observer;
 use std::collections::HashMap;
+use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -36,11 +37,31 @@ pub struct Dispatcher {
     pending: Arc<Pending>,
 }
 
-/// Deliveries still under way, so a process can wait for them before it exits.
+/// Deliveries (and judgements that may lead to one) still under way, so a
+/// process can wait for them before it exits.
 #[derive(Default)]
 struct Pending {
     count: AtomicUsize,
     done: tokio::sync::Notify,
+}
+
+/// One piece of work under way, counted from before its task is spawned
+/// until it ends (or is dropped with the runtime).
+struct Underway(Arc<Pending>);
+
+impl Underway {
+    fn new(pending: &Arc<Pending>) -> Underway {
+        pending.count.fetch_add(1, Ordering::SeqCst);
+        Underway(pending.clone())
+    }
+}
+
+impl Drop for Underway {
+    fn drop(&mut self) {
+        if self.0.count.fetch_sub(1, Ordering::SeqCst) == 1 {
+            self.0.done.notify_waiters();
+        }
+    }
 }
 
 /// A notifier's secret that pipec's environment does not give.
@@ -63,21 +84,22 @@ impl std::fmt::Display for MissingSecret {
 impl std::error::Error for MissingSecret {}
 
 impl Dispatcher {
-    /// Reads the secrets of the notifiers the program's pipelines use, once:
-    /// a missing one is an error now, not a failed delivery on the day.
+    /// Reads, once, the secrets of the notifiers that `pipelines` (and the
+    /// pipelines they run) notify: a missing one is an error now, not a
+    /// failed delivery on the day. A secret of another notifier is not read
+    /// (a delivery to it fails, saying so).
     pub fn new(
         program: Arc<Program>,
+        pipelines: &[PipelineId],
         state: Option<PathBuf>,
         clock: Arc<dyn Clock>,
     ) -> Result<Arc<Dispatcher>, MissingSecret> {
         let mut urls = HashMap::new();
         let mut secrets = Vec::new();
+        let notified = notified(&program, pipelines);
         for (i, notifier) in program.notifiers.iter().enumerate() {
             let id = NotifierId(i as u32);
-            let used = program
-                .pipelines
-                .iter()
-                .any(|p| p.notify.iter().any(|n| n.notifier == id));
+            let used = notified.contains(&id);
             let url = match &notifier.target {
                 NotifyTarget::Webhook { url } | NotifyTarget::Slack { url } => url,
                 NotifyTarget::Exec { .. } => continue,
@@ -141,14 +163,12 @@ impl Dispatcher {
         notifiers.dedup();
         let notification = Arc::new(notification);
         for notifier in notifiers {
-            self.pending.count.fetch_add(1, Ordering::SeqCst);
+            let underway = Underway::new(&self.pending);
             let dispatcher = self.clone();
             let notification = notification.clone();
             tokio::spawn(async move {
                 deliver::deliver(&dispatcher, notifier, &notification).await;
-                if dispatcher.pending.count.fetch_sub(1, Ordering::SeqCst) == 1 {
-                    dispatcher.pending.done.notify_waiters();
-                }
+                drop(underway);
             });
         }
     }
@@ -168,4 +188,23 @@ impl Dispatcher {
         let _ = waited.await;
         self.pending.count.load(Ordering::SeqCst)
     }
+}
+
+/// The notifiers `pipelines` and the pipelines they run name.
+fn notified(program: &Program, pipelines: &[PipelineId]) -> HashSet<NotifierId> {
+    let mut seen = HashSet::new();
+    let mut todo = pipelines.to_vec();
+    let mut out = HashSet::new();
+    while let Some(id) = todo.pop() {
+        if !seen.insert(id) {
+            continue;
+        }
+        let p = program.pipeline(id);
+        out.extend(p.notify.iter().map(|n| n.notifier));
+        todo.extend(p.dag.node_weights().filter_map(|t| match t.work {
+            Work::Pipeline(sub) => Some(sub),
+            Work::Handler(_) => None,
+        }));
+    }
+    out
 }

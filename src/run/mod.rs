@@ -20,7 +20,7 @@ mod context;
 mod days;
 mod error;
 mod events;
-mod executor;
+pub(crate) mod executor;
 mod failure;
 mod gate;
 pub(crate) mod hub;
@@ -50,6 +50,7 @@ pub use secrets::{Secrets, MASK};
 pub use status::{RunStatus, TaskStatus};
 pub use stop::Interrupt;
 pub use watch::Averages;
+pub(crate) use watch::STUCK_FACTOR;
 
 use crate::clock::{Clock, SystemClock};
 use crate::ir::{PipelineId, Program, StageId};
@@ -225,6 +226,8 @@ pub async fn execute(program: Arc<Program>, options: RunOptions) -> Result<RunRe
     // Nothing is watched once the work is over: no alert follows the run's end.
     if let Some(watching) = watching {
         watching.abort();
+        // On a runtime with several threads it may be emitting right now.
+        let _ = watching.await;
     }
     let duration_ms = u64::try_from(
         options

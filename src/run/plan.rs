@@ -70,6 +70,29 @@ pub fn trigger_stages(pipeline: &Pipeline, trigger: &str) -> Result<Vec<StageId>
     }
 }
 
+/// The longest chain of dependencies among a stage's tasks, each weighing
+/// `cost`: how long the stage takes when every ready task has a slot.
+pub(crate) fn longest_chain(
+    pipeline: &Pipeline,
+    stage: StageId,
+    mut cost: impl FnMut(TaskId) -> i64,
+) -> i64 {
+    let mut ends: std::collections::HashMap<TaskId, i64> = std::collections::HashMap::new();
+    let mut longest = 0;
+    for t in task_order(pipeline, stage) {
+        let before = pipeline
+            .dependencies(t)
+            .filter_map(|d| ends.get(&d))
+            .max()
+            .copied()
+            .unwrap_or(0);
+        let end = before.saturating_add(cost(t));
+        longest = longest.max(end);
+        ends.insert(t, end);
+    }
+    longest
+}
+
 /// The stage's tasks in the order a run with one slot would start them:
 /// dependencies first, then higher priority, then name.
 pub(crate) fn task_order(pipeline: &Pipeline, stage: StageId) -> Vec<TaskId> {

@@ -7,17 +7,17 @@
 //! wake-ups are limits, so the watch fires at its own instants.
 
 use super::events::{Event, EventKind, Observer};
-use super::plan::task_order;
+use super::plan::longest_chain;
 use super::scheduler::Shared;
 use crate::clock::Clock;
-use crate::ir::{Market, Pipeline, PipelineId, Program, StageId, TaskId};
+use crate::ir::{Market, Pipeline, PipelineId, Program, StageId};
 use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use tokio::sync::Notify;
 
 /// A task is stuck once it has run this many times its average.
-const STUCK_FACTOR: i64 = 3;
+pub(crate) const STUCK_FACTOR: i64 = 3;
 
 /// Average runtimes in milliseconds of the run's pipeline's tasks, by name:
 /// what the store knows of earlier runs.
@@ -245,30 +245,18 @@ impl Watch {
             if progress.ended_stages.contains(&p.stage(sid).name) {
                 continue;
             }
-            let mut chain: HashMap<TaskId, i64> = HashMap::new();
-            let mut longest = 0;
-            for t in task_order(p, sid) {
+            let longest = longest_chain(p, sid, |t| {
                 let name = &p.task(t).name;
-                let own = if progress.finished.contains(name) {
-                    0
-                } else {
-                    let average = self.average(name).unwrap_or(0);
-                    let spent = progress
-                        .running
-                        .get(name)
-                        .map_or(0, |started| (now - *started).num_milliseconds());
-                    (average - spent).max(0)
-                };
-                let before = p
-                    .dependencies(t)
-                    .filter_map(|d| chain.get(&d))
-                    .max()
-                    .copied()
-                    .unwrap_or(0);
-                let end = before + own;
-                longest = longest.max(end);
-                chain.insert(t, end);
-            }
+                if progress.finished.contains(name) {
+                    return 0;
+                }
+                let average = self.average(name).unwrap_or(0);
+                let spent = progress
+                    .running
+                    .get(name)
+                    .map_or(0, |started| (now - *started).num_milliseconds());
+                (average - spent).max(0)
+            });
             total += longest;
         }
         chrono::Duration::milliseconds(total)
@@ -303,8 +291,10 @@ impl Observer for Watch {
         }
         let mut progress = crate::sync::lock(&self.progress, "the run's watch");
         match &event.kind {
+            // From its first attempt, as the store's runtimes are measured:
+            // a retry does not start the clock again.
             EventKind::TaskStarted { task, .. } => {
-                progress.running.insert(task.clone(), event.time);
+                progress.running.entry(task.clone()).or_insert(event.time);
             }
             EventKind::TaskCompleted { task, .. }
             | EventKind::TaskWarned { task, .. }

@@ -11,6 +11,7 @@ mod auth;
 mod feed;
 mod json;
 mod metrics;
+mod pages;
 mod reads;
 mod writes;
 
@@ -46,7 +47,7 @@ pub struct Service {
 
 /// Every route.
 pub(crate) fn router(service: Arc<Service>) -> Router {
-    Router::new()
+    let router = Router::new()
         .route("/healthz", get(reads::healthz))
         .route("/readyz", get(reads::readyz))
         .route("/metrics", get(metrics::scrape))
@@ -65,8 +66,8 @@ pub(crate) fn router(service: Arc<Service>) -> Router {
         .route("/api/v1/tasks", get(reads::task_stats))
         .route("/api/v1/markets", get(reads::markets))
         .route("/api/v1/firings", get(reads::firings))
-        .route("/api/v1/events", get(feed::events))
-        .with_state(service)
+        .route("/api/v1/events", get(feed::events));
+    pages::routes(router).with_state(service)
 }
 
 /// Serves until `stop` turns true.

@@ -49,56 +49,63 @@ pub(crate) async fn pipelines(
     s.auth.check(&headers, Access::Read)?;
     let now = s.clock.now();
     let service = s.clone();
-    s.with_store(move |store| {
-        let mut out = Vec::new();
-        for target in &service.targets {
-            let program = &target.program;
-            let health =
-                crate::health::assess(program, store, None, now).map_err(ApiError::internal)?;
-            for (i, p) in program.pipelines.iter().enumerate() {
-                let id = PipelineId(u32::try_from(i).unwrap_or(u32::MAX));
-                let market_state = Market::load(p, None)
-                    .map(|m| m.with_clock(|_, clock| clock.state_at(now).name().to_string()))
-                    .map_err(ApiError::internal)?;
-                let upcoming = timeline(program, &[id], now, None, 2 * p.triggers.len().max(1))
-                    .map_err(ApiError::internal)?;
-                out.push(json::Pipeline {
-                    name: p.name.clone(),
-                    file: target.file.display().to_string(),
-                    calendar: p.calendar.as_ref().map(|c| match c {
-                        CalendarChoice::Builtin(code) => code.clone(),
-                        CalendarChoice::File(path) => path.display().to_string(),
-                    }),
-                    market_state,
-                    next_firings: upcoming
-                        .into_iter()
-                        .map(|f| json::NextFiring {
-                            trigger: f.trigger,
-                            at: crate::store::stamp(f.at),
-                            local: f.at.with_timezone(&f.zone).to_rfc3339(),
-                            stages: f.stages,
-                        })
-                        .collect(),
-                    sources: health
-                        .iter()
-                        .filter(|h| h.pipeline == p.name)
-                        .map(|h| json::Source {
-                            name: h.source.clone(),
-                            producer: h.producer.clone(),
-                            level: h.level.label().to_string(),
-                            produced_at: h.produced_at.map(crate::store::stamp),
-                            age_seconds: h.age_millis.map(|ms| ms / 1000),
-                            age_sessions: h.age_sessions,
-                        })
-                        .collect(),
-                    paused_since: store.paused_since(&p.name).map_err(ApiError::store)?,
-                });
-            }
+    s.with_store(move |store| pipeline_views(&service, store, now))
+        .await
+        .map(Json)
+}
+
+/// Every pipeline of the daemon's files as the API and the pages show it.
+pub(super) fn pipeline_views(
+    service: &Service,
+    store: &crate::store::Store,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Vec<json::Pipeline>, ApiError> {
+    let mut out = Vec::new();
+    for target in &service.targets {
+        let program = &target.program;
+        let health =
+            crate::health::assess(program, store, None, now).map_err(ApiError::internal)?;
+        for (i, p) in program.pipelines.iter().enumerate() {
+            let id = PipelineId(u32::try_from(i).unwrap_or(u32::MAX));
+            let market_state = Market::load(p, None)
+                .map(|m| m.with_clock(|_, clock| clock.state_at(now).name().to_string()))
+                .map_err(ApiError::internal)?;
+            let upcoming = timeline(program, &[id], now, None, 2 * p.triggers.len().max(1))
+                .map_err(ApiError::internal)?;
+            out.push(json::Pipeline {
+                name: p.name.clone(),
+                file: target.file.display().to_string(),
+                calendar: p.calendar.as_ref().map(|c| match c {
+                    CalendarChoice::Builtin(code) => code.clone(),
+                    CalendarChoice::File(path) => path.display().to_string(),
+                }),
+                market_state,
+                next_firings: upcoming
+                    .into_iter()
+                    .map(|f| json::NextFiring {
+                        trigger: f.trigger,
+                        at: crate::store::stamp(f.at),
+                        local: f.at.with_timezone(&f.zone).to_rfc3339(),
+                        stages: f.stages,
+                    })
+                    .collect(),
+                sources: health
+                    .iter()
+                    .filter(|h| h.pipeline == p.name)
+                    .map(|h| json::Source {
+                        name: h.source.clone(),
+                        producer: h.producer.clone(),
+                        level: h.level.label().to_string(),
+                        produced_at: h.produced_at.map(crate::store::stamp),
+                        age_seconds: h.age_millis.map(|ms| ms / 1000),
+                        age_sessions: h.age_sessions,
+                    })
+                    .collect(),
+                paused_since: store.paused_since(&p.name).map_err(ApiError::store)?,
+            });
         }
-        Ok(out)
-    })
-    .await
-    .map(Json)
+    }
+    Ok(out)
 }
 
 #[derive(Debug, Deserialize)]

@@ -47,6 +47,25 @@ impl Store {
         Ok(last.as_deref().and_then(super::parse_stamp))
     }
 
+    /// The latest missed firings, newest first.
+    pub(crate) fn missed_firings(&self, limit: usize) -> Result<Vec<FiringRow>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT pipeline, trigger, fire_at, run_id, status FROM firings \
+             WHERE status = 'missed' ORDER BY fire_at DESC, rowid DESC LIMIT ?1",
+        )?;
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let rows = stmt.query_map([limit], |r| {
+            Ok(FiringRow {
+                pipeline: r.get(0)?,
+                trigger: r.get(1)?,
+                fire_at: r.get(2)?,
+                run_id: r.get(3)?,
+                status: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     /// Every recorded firing in time order.
     pub fn firings(&self) -> Result<Vec<FiringRow>, StoreError> {
         let mut stmt = self.conn.prepare(

@@ -55,9 +55,13 @@ pub(crate) fn setup(
         .collect();
     let (stop, rx) = tokio::sync::watch::channel(false);
     let clock: Arc<dyn Clock> = Arc::new(VirtualClock::new(at(start)));
-    let notices =
-        pipec::notify::Dispatcher::new(program.clone(), Some(state.clone()), clock.clone())
-            .unwrap();
+    let notices = pipec::notify::Dispatcher::new(
+        program.clone(),
+        &pipelines,
+        Some(state.clone()),
+        clock.clone(),
+    )
+    .unwrap();
     let options = DaemonOptions {
         state,
         clock,

@@ -133,11 +133,11 @@ pipeline desk {{
     );
     let run = &hook.of("run_failed")[0];
     assert_eq!(run["run_id"], task["run_id"]);
-    let deliveries = f.store().deliveries(false, 10).unwrap();
+    let deliveries = f.store().deliveries(None, false, 10).unwrap();
     assert_eq!(deliveries.len(), 2, "{deliveries:?}");
     assert!(deliveries
         .iter()
-        .all(|d| d.delivered && d.attempts == 1 && d.notifier == "ops"));
+        .all(|d| d.status == "delivered" && d.attempts == 1 && d.notifier == "ops"));
 }
 
 #[test]
@@ -218,9 +218,13 @@ async fn run_virtual(
     averages: &[(&str, u64)],
 ) -> (RunStatus, Vec<Event>) {
     let clock: Arc<dyn Clock> = Arc::new(VirtualClock::new(start.parse().unwrap()));
-    let notices =
-        pipec::notify::Dispatcher::new(program.clone(), Some(dir.join("state.db")), clock.clone())
-            .unwrap();
+    let notices = pipec::notify::Dispatcher::new(
+        program.clone(),
+        &[program.find_pipeline("p").unwrap()],
+        Some(dir.join("state.db")),
+        clock.clone(),
+    )
+    .unwrap();
     let mut options = RunOptions::new(program.find_pipeline("p").unwrap(), dir.join("run"));
     options.clock = clock;
     options.averages = Arc::new(
@@ -375,18 +379,18 @@ pipeline p {
     let (status, _) = run_virtual(&program, &dir, "2026-11-20T14:00:00Z", &[]).await;
     assert_eq!(status, RunStatus::Failed);
     let store = pipec::store::Store::open(&dir.join("state.db")).unwrap();
-    let deliveries = store.deliveries(true, 10).unwrap();
+    let deliveries = store.deliveries(Some("p"), true, 10).unwrap();
     assert_eq!(deliveries.len(), 1, "{deliveries:?}");
     let d = &deliveries[0];
     assert_eq!(
-        (d.event.as_str(), d.attempts, d.delivered),
-        ("run_failed", 3, false)
+        (d.event.as_str(), d.attempts, d.status.as_str()),
+        ("run_failed", 3, "failed")
     );
     let error = d.error.as_deref().unwrap();
     assert!(!error.contains(&url), "{error}");
     assert!(error.contains("***"), "the URL is named, masked: {error}");
     // Retries waited 2 s and 10 s on the virtual clock.
-    assert_eq!((d.ended_at - d.at).num_seconds(), 12, "{d:?}");
+    assert_eq!((d.ended_at.unwrap() - d.at).num_seconds(), 12, "{d:?}");
 }
 
 #[test]

@@ -7,7 +7,7 @@
 //! new file and one arm in `route`.
 
 mod builtin;
-mod process;
+pub(crate) mod process;
 mod registered;
 mod sub_pipeline;
 pub(crate) mod tree;

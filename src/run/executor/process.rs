@@ -11,7 +11,7 @@ use crate::run::output;
 use crate::run::scheduler::Shared;
 use crate::run::secrets::{RedactingStream, Redactor};
 use crate::run::stop::{Stop, StopReceiver};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{ExitStatus, Stdio};
 use std::sync::Arc;
 use std::time::Duration;
@@ -60,6 +60,30 @@ impl Executor for Process {
     }
 }
 
+/// The program a declared command names: a path with a slash is the
+/// declaring file's folder's, made absolute since the child runs elsewhere
+/// (a relative program is looked up after the change of folder); a bare name
+/// is looked up in `PATH`.
+pub(crate) fn program_path(base_dir: &Path, program: &str) -> PathBuf {
+    let path = PathBuf::from(program);
+    if program.contains('/') && path.is_relative() {
+        let joined = base_dir.join(path);
+        std::path::absolute(&joined).unwrap_or(joined)
+    } else {
+        path
+    }
+}
+
+/// The folder a declared command runs in: the declaring file's (the working
+/// folder for a file named without one).
+pub(crate) fn working_dir(base_dir: &Path) -> PathBuf {
+    if base_dir.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        base_dir.to_path_buf()
+    }
+}
+
 /// What the command of `call` is, and with what it runs.
 fn spec(shared: &Shared, call: Call<'_>) -> Result<Spec, String> {
     let Work::Handler(id) = call.work else {
@@ -68,15 +92,7 @@ fn spec(shared: &Shared, call: Call<'_>) -> Result<Spec, String> {
     let handler = shared.program.handler(id);
     let (program, mut args) = match &handler.kind {
         HandlerKind::Exec { program, args } => {
-            let path = PathBuf::from(program);
-            let path = if program.contains('/') && path.is_relative() {
-                // Absolute, since the child runs in the pipeline's folder.
-                let joined = handler.base_dir.join(path);
-                std::path::absolute(&joined).unwrap_or(joined)
-            } else {
-                path
-            };
-            (path, args.clone())
+            (program_path(&handler.base_dir, program), args.clone())
         }
         // `$0` is the task's name and the task's args are `$1`…: no quoting
         // problems, and the script can use "$@".
@@ -122,12 +138,7 @@ fn spec(shared: &Shared, call: Call<'_>) -> Result<Spec, String> {
         handler: id,
         program,
         args,
-        // A pipeline file named without a folder has an empty base_dir.
-        cwd: if call.pipeline.base_dir.as_os_str().is_empty() {
-            PathBuf::from(".")
-        } else {
-            call.pipeline.base_dir.clone()
-        },
+        cwd: working_dir(&call.pipeline.base_dir),
         env,
         env_removed: shared
             .secrets

@@ -199,7 +199,27 @@ impl Observer for LiveView {
             EventKind::TaskRestored { stage, .. } => {
                 finished(&mut s, stage, &key(stage), false, false);
             }
-            _ => {}
+            // What needs attention shows among the last lines, as in the
+            // plain view.
+            EventKind::TaskStuck { .. }
+            | EventKind::DeadlineMissed { .. }
+            | EventKind::DeadlineAtRisk { .. } => {
+                if let Some(line) = super::plain::line(event) {
+                    push_last(&mut s, line);
+                }
+            }
+            // Shown by the counts above, or not worth a line in a live view.
+            EventKind::RunCompleted { .. }
+            | EventKind::RunFailed { .. }
+            | EventKind::RunInterrupted { .. }
+            | EventKind::StageSkipped { .. }
+            | EventKind::GatePassed { .. }
+            | EventKind::GateFailed { .. }
+            | EventKind::TaskQueued { .. }
+            | EventKind::TaskStarted { .. }
+            | EventKind::TaskProcess { .. }
+            | EventKind::CleanupStarted { .. }
+            | EventKind::CleanupFinished { .. } => {}
         }
     }
 }
