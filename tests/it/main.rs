@@ -23,6 +23,7 @@ mod cron_parse;
 mod cron_reference;
 mod daemon_cli;
 mod daemon_week;
+mod dashboard;
 mod diagnostic_codes;
 mod dst_transitions;
 mod fmt_cli;

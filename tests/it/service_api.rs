@@ -10,7 +10,7 @@ use std::io::{BufRead, BufReader};
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
-const TOKEN: &str = "test-token-0123456789";
+pub(crate) const TOKEN: &str = "test-token-0123456789";
 
 const PIPE: &str = r#"
 handler step {
@@ -37,13 +37,13 @@ pipeline touchy {
 }
 "#;
 
-struct Daemon {
+pub(crate) struct Daemon {
     child: Child,
     base: String,
 }
 
 impl Daemon {
-    fn start(f: &Fixture, extra: &[&str]) -> Daemon {
+    pub(crate) fn start(f: &Fixture, extra: &[&str]) -> Daemon {
         Daemon::start_with(f, extra, true)
     }
 
@@ -83,11 +83,11 @@ impl Daemon {
         Daemon { child, base }
     }
 
-    fn url(&self, path: &str) -> String {
+    pub(crate) fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
 
-    fn get(&self, path: &str) -> ureq::Response {
+    pub(crate) fn get(&self, path: &str) -> ureq::Response {
         ureq::get(&self.url(path))
             .set("Authorization", &format!("Bearer {TOKEN}"))
             .call()
@@ -107,7 +107,7 @@ impl Daemon {
     }
 
     /// A write that must be accepted (2xx): its status and JSON answer.
-    fn accepted<T: serde::de::DeserializeOwned>(
+    pub(crate) fn accepted<T: serde::de::DeserializeOwned>(
         &self,
         path: &str,
         body: serde_json::Value,

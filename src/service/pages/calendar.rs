@@ -130,7 +130,8 @@ pub(super) fn page(s: &Service) -> String {
 
     body.push_str(r#"<h2>Follow the sun</h2><table><thead><tr><th>Market</th><th>Now</th><th>Next change</th></tr></thead><tbody>"#);
     for m in follow_the_sun(now) {
-        let zone = crate::time::calendar::builtin(m.code).map_or(chrono_tz::UTC, SessionCalendar::tz);
+        let zone =
+            crate::time::calendar::builtin(m.code).map_or(chrono_tz::UTC, SessionCalendar::tz);
         let next = m.next.map_or_else(String::new, |n| {
             format!("{} at {}", badge(n.state.name()), time_in(n.at, zone))
         });
