@@ -1,7 +1,8 @@
 //! The operations service under a full store: the runs listing with 10,000
-//! runs recorded (first page and a deep page) and a `/metrics` scrape with
-//! 1,000 tasks, each timed over repeated requests through a real HTTP client
-//! against the real router on loopback.
+//! runs recorded (first page and a deep page), a `/metrics` scrape with
+//! 1,000 tasks, and the dashboard's overview and pipeline page (its grid paged
+//! at the start and near the end), each timed over repeated requests through a
+//! real HTTP client against the real router on loopback.
 //!
 //!     cargo bench --bench service
 
@@ -86,6 +87,13 @@ fn main() {
             50,
         ),
         ("/metrics with 1,000 tasks", "/metrics", 10),
+        ("page /", "/", 10),
+        ("page /pipelines/big (1,000 tasks)", "/pipelines/big", 10),
+        (
+            "page /pipelines/big, offset 9,980",
+            "/pipelines/big?offset=9980",
+            10,
+        ),
     ] {
         let mut best = Duration::MAX;
         let mut total = Duration::ZERO;

@@ -24,6 +24,10 @@ pipeline desk "The desk" {
   source prices { producer fetch green 5m yellow 1h }
   trigger MORNING { at 09:00 }
 }
+handler broken { shell "echo 'broker said no' >&2; exit 3" }
+pipeline touchy {
+  stage one { task orders { run broken } }
+}
 pipeline slowpoke {
   stage one {
     task first { run step }
@@ -103,6 +107,24 @@ fn every_page_shows_its_names_and_states_and_stays_small() {
         "class=\"gantt\"",
     ] {
         assert!(run.contains(expected), "the run page lacks {expected}");
+    }
+    // A failed run's page: the cause, the retry button, the forensic context.
+    let (_, failed): (u16, Value) = d.accepted(
+        "/api/v1/pipelines/touchy/runs",
+        json!({ "as_of": "2026-11-20" }),
+    );
+    let failed_id = failed["run_id"].as_str().unwrap().to_string();
+    assert_eq!(wait_for_run(&d, &failed_id)["status"], "failed");
+    let failed_page = dom(&d, &format!("/runs/{failed_id}"));
+    for expected in [
+        "Retry what failed",
+        "exit: exited with status 3",
+        "Forensic context of touchy/orders",
+    ] {
+        assert!(
+            failed_page.contains(expected),
+            "the failed run's page lacks {expected}"
+        );
     }
     let health = dom(&d, "/health");
     assert!(

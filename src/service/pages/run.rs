@@ -5,7 +5,7 @@
 use super::html::{badge, esc, link, millis, seg, stamp_in};
 use super::{zone_of, Service};
 use crate::service::ApiError;
-use crate::store::Store;
+use crate::store::{AttemptDetail, Store};
 use std::fmt::Write;
 
 pub(super) fn page(s: &Service, store: &Store, run_id: &str) -> Result<String, ApiError> {
@@ -101,6 +101,22 @@ pub(super) fn page(s: &Service, store: &Store, run_id: &str) -> Result<String, A
         );
     }
     body.push_str("</tbody></table>");
+    // What a failed task saw: the forensic capture the run wrote for it.
+    for t in tasks
+        .iter()
+        .filter(|t| t.status == "failed" || t.status == "timed_out")
+    {
+        let Some(text) = forensics(&attempts, &t.pipeline, &t.task) else {
+            continue;
+        };
+        let _ = write!(
+            body,
+            "<details><summary>Forensic context of {}/{}</summary><pre>{}</pre></details>",
+            esc(&t.pipeline),
+            esc(&t.task),
+            esc(&text)
+        );
+    }
     if !gates.is_empty() {
         body.push_str(r#"<h2>Gates</h2><table><thead><tr><th>Gate</th><th>Result</th><th>Message</th><th>At</th></tr></thead><tbody>"#);
         for g in &gates {
@@ -116,6 +132,12 @@ pub(super) fn page(s: &Service, store: &Store, run_id: &str) -> Result<String, A
         }
         body.push_str("</tbody></table>");
     }
+    if tasks
+        .iter()
+        .any(|t| t.status == "failed" || t.status == "timed_out")
+    {
+        body.push_str(r#"<p class="muted">Forensic context: the context a failed task was given, its attempts and its error, as the run wrote them to its folder.</p>"#);
+    }
     let data = format!(r#"data-run="{}""#, esc(run_id));
     Ok(super::layout::page(
         &format!("Run {run_id}"),
@@ -123,4 +145,28 @@ pub(super) fn page(s: &Service, store: &Store, run_id: &str) -> Result<String, A
         &data,
         &body,
     ))
+}
+
+/// The most of a forensic capture a page shows.
+const FORENSICS_SHOWN: u64 = 32 * 1024;
+
+/// `forensics/PIPELINE.TASK.json` in the folder of the task's last attempt,
+/// found from what the store recorded, never from the URL.
+fn forensics(attempts: &[AttemptDetail], pipeline: &str, task: &str) -> Option<String> {
+    use std::io::Read;
+    let dir = attempts
+        .iter()
+        .filter(|a| a.pipeline == pipeline && a.task == task)
+        .filter_map(|a| a.run_dir.as_deref())
+        .next_back()?;
+    let path = std::path::Path::new(dir)
+        .join("forensics")
+        .join(format!("{pipeline}.{task}.json"));
+    let mut text = String::new();
+    std::fs::File::open(path)
+        .ok()?
+        .take(FORENSICS_SHOWN)
+        .read_to_string(&mut text)
+        .ok()?;
+    Some(text)
 }
