@@ -19,11 +19,14 @@ const GATE_W: i64 = 190;
 const STAGE_GAP: i64 = 40;
 
 /// The pipeline `pid` as SVG; `statuses` gives each task's state by name
-/// (tasks without one are `pending`).
+/// (tasks without one are `pending`). Without `detail` each stage shows how
+/// many of its tasks are in each state instead of every task: a pipeline of
+/// hundreds of tasks stays a drawing one can read and a page of bounded size.
 pub(crate) fn pipeline(
     program: &Program,
     pid: PipelineId,
     statuses: &HashMap<String, String>,
+    detail: bool,
 ) -> String {
     let drawing = model::build(program, &[pid]);
     let Some(boxed) = drawing.pipelines.first() else {
@@ -36,8 +39,17 @@ pub(crate) fn pipeline(
     let mut x = PAD;
     let mut height = 0;
     let mut previous_exit: Option<(i64, i64)> = None;
+    let summaries: Vec<Option<Node>> = boxed
+        .stages
+        .iter()
+        .map(|stage| (!detail).then(|| summary_node(&stage.id, &stage.tasks, statuses)))
+        .collect();
     for (si, stage) in boxed.stages.iter().enumerate() {
-        let nodes: Vec<&Node> = stage.tasks.iter().chain(stage.placeholder.iter()).collect();
+        let summary = &summaries[si];
+        let nodes: Vec<&Node> = match summary {
+            Some(node) => vec![node],
+            None => stage.tasks.iter().chain(stage.placeholder.iter()).collect(),
+        };
         let columns = nodes.iter().map(|n| n.depth).max().map_or(1, |d| d + 1);
         let mut column_y = vec![TITLE_H + PAD; columns];
         let mut inner = String::new();
@@ -120,6 +132,24 @@ pub(crate) fn pipeline(
     )
 }
 
+/// One node standing for a stage's tasks: how many, and how many in each state.
+fn summary_node(stage_id: &str, tasks: &[Node], statuses: &HashMap<String, String>) -> Node {
+    let mut counts = std::collections::BTreeMap::new();
+    for task in tasks {
+        let name = task.lines.first().map_or("", String::as_str);
+        let status = statuses.get(name).map_or("pending", String::as_str);
+        *counts.entry(status.replace('_', " ")).or_insert(0usize) += 1;
+    }
+    let mut lines = vec![format!("{} tasks", tasks.len())];
+    lines.extend(counts.iter().map(|(state, n)| format!("{n} {state}")));
+    Node {
+        id: format!("{stage_id}_summary"),
+        kind: NodeKind::Placeholder,
+        lines,
+        depth: 0,
+    }
+}
+
 fn node_height(node: &Node) -> i64 {
     // The lines, then the state in words.
     18 + LINE_H * (i64::try_from(node.lines.len()).unwrap_or(1) + 1)
@@ -134,6 +164,14 @@ fn node_svg(node: &Node, x: i64, y: i64, h: i64, statuses: &HashMap<String, Stri
             .to_string(),
         NodeKind::Gate | NodeKind::Legend | NodeKind::Placeholder => String::new(),
     };
+    if status.is_empty() {
+        // Not a task (a stage's summary, an empty stage): its lines only.
+        return format!(
+            r#"<g class="node summary" tabindex="0"><title>{t}</title><rect x="{x}" y="{y}" width="{NODE_W}" height="{h}" rx="4"/>{lines}</g>"#,
+            t = esc(&node.lines.join("\n")),
+            lines = text_lines(&node.lines, x + 8, y + 16, 32),
+        );
+    }
     let word_y = y + 16 + LINE_H * i64::try_from(node.lines.len()).unwrap_or(1);
     format!(
         r#"<g class="node" data-task="{n}" data-status="{s}" tabindex="0"><title>{t}</title><rect x="{x}" y="{y}" width="{NODE_W}" height="{h}" rx="4"/>{lines}<text class="word" x="{tx}" y="{word_y}">{word}</text></g>"#,

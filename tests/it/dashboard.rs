@@ -343,3 +343,32 @@ fn a_run_started_with_the_pages_button_shows_live_progress_on_the_pipeline_page(
         "{message}"
     );
 }
+
+#[test]
+fn a_pipeline_of_many_tasks_is_drawn_by_stage_and_its_page_stays_small() {
+    let mut pipe = String::from("handler ok { builtin noop }\npipeline big {\n");
+    for stage in ["one", "two", "three"] {
+        pipe.push_str(&format!("  stage {stage} {{\n"));
+        for i in 0..200 {
+            pipe.push_str(&format!("    task {stage}_{i} {{ run ok }}\n"));
+        }
+        pipe.push_str("  }\n");
+    }
+    pipe.push_str("}\n");
+    let f = Fixture::new("dashboard-big", &pipe);
+    let d = Daemon::start(&f, &["--public-read"]);
+    for _ in 0..3 {
+        let (_, started): (u16, Value) = d.accepted(
+            "/api/v1/pipelines/big/runs",
+            json!({ "as_of": "2026-11-20", "force": true }),
+        );
+        let run_id = started["run_id"].as_str().unwrap().to_string();
+        assert_eq!(wait_for_run(&d, &run_id)["status"], "succeeded");
+    }
+    let page = d.get("/pipelines/big").into_string().unwrap();
+    assert!(page.len() < 200_000, "{} bytes", page.len());
+    assert!(page.contains("200 tasks") && page.contains("200 completed"));
+    // The grid has a column per stage, not per task.
+    assert!(!page.contains(r#"data-task="one_0""#));
+    assert_eq!(page.matches(r#"<th title="two">two</th>"#).count(), 1);
+}

@@ -11,6 +11,10 @@ use std::fmt::Write;
 
 /// Runs per page of the grid.
 const GRID_RUNS: usize = 20;
+/// Up to this many tasks the page draws and lists every task; a bigger
+/// pipeline is drawn and listed by stage (how many tasks in each state), so
+/// the page stays readable and well under 200 KB.
+const DETAIL_TASKS: usize = 120;
 
 pub(super) fn page(
     s: &Service,
@@ -35,6 +39,7 @@ pub(super) fn page(
         ..RunFilter::default()
     };
     let (runs, total) = store.runs_page(&filter).map_err(ApiError::store)?;
+    let detail = p.dag.node_count() <= DETAIL_TASKS;
     let mut statuses = HashMap::new();
     let mut grid_rows = Vec::new();
     for (i, r) in runs.iter().enumerate() {
@@ -72,22 +77,33 @@ pub(super) fn page(
     let _ = write!(
         body,
         r#"<h2>Stages and tasks</h2><p>States of the latest run: <span id="latest-run">{latest}</span></p><div class="scroll">{}</div>"#,
-        crate::graph::svg::pipeline(program, pid, &statuses)
+        crate::graph::svg::pipeline(program, pid, &statuses, detail)
     );
 
-    // The grid: one row per run, one column per task in stage order.
-    let columns: Vec<(&str, &str)> = p
-        .stages
-        .iter()
-        .flat_map(|st| {
-            st.tasks
-                .iter()
-                .map(move |t| (st.name.as_str(), p.task(*t).name.as_str()))
-        })
-        .collect();
+    // The grid: one row per run, one column per task in stage order (per
+    // stage, its worst state, for a pipeline too big to list every task).
+    let columns: Vec<(&str, Vec<&str>)> = if detail {
+        p.stages
+            .iter()
+            .flat_map(|st| {
+                st.tasks
+                    .iter()
+                    .map(move |t| (st.name.as_str(), vec![p.task(*t).name.as_str()]))
+            })
+            .collect()
+    } else {
+        p.stages
+            .iter()
+            .map(|st| {
+                let tasks = st.tasks.iter().map(|t| p.task(*t).name.as_str()).collect();
+                (st.name.as_str(), tasks)
+            })
+            .collect()
+    };
     body.push_str(r#"<h2>Run history</h2><div class="scroll"><table class="grid"><thead><tr><th>Run</th><th>As of</th><th>Status</th>"#);
-    for (stage, task) in &columns {
-        let _ = write!(body, r#"<th title="{}">{}</th>"#, esc(stage), esc(task));
+    for (stage, tasks) in &columns {
+        let head = if detail { tasks[0] } else { stage };
+        let _ = write!(body, r#"<th title="{}">{}</th>"#, esc(stage), esc(head));
     }
     body.push_str("</tr></thead><tbody>");
     for (r, by_task) in &grid_rows {
@@ -98,11 +114,9 @@ pub(super) fn page(
             esc(&r.as_of),
             badge(&r.status)
         );
-        for (_, task) in &columns {
-            let cell = by_task.get(*task).map_or_else(
-                || r#"<span class="muted">·</span>"#.to_string(),
-                |st| badge(st),
-            );
+        for (_, tasks) in &columns {
+            let cell = worst(tasks.iter().filter_map(|t| by_task.get(*t)))
+                .map_or_else(|| r#"<span class="muted">·</span>"#.to_string(), badge);
             let _ = write!(body, r#"<td class="cell">{cell}</td>"#);
         }
         body.push_str("</tr>");
@@ -166,4 +180,25 @@ pub(super) fn page(
         &data,
         &body,
     ))
+}
+
+/// The state that says most of several tasks: a failure first, then what
+/// needed a policy, what is under way, and success last.
+fn worst<'a>(states: impl Iterator<Item = &'a String>) -> Option<&'a str> {
+    const ORDER: [&str; 12] = [
+        "failed",
+        "timed_out",
+        "interrupted",
+        "cancelled",
+        "warned",
+        "defaulted",
+        "running",
+        "retrying",
+        "skipped",
+        "pending",
+        "restored",
+        "completed",
+    ];
+    let rank = |s: &str| ORDER.iter().position(|o| *o == s).unwrap_or(0);
+    states.map(String::as_str).min_by_key(|s| rank(s))
 }
