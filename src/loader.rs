@@ -16,6 +16,18 @@ pub struct Loaded {
     pub project: Project,
 }
 
+impl Loaded {
+    /// The folder of a loaded file: what the paths it names are relative to
+    /// (empty for a file named without a folder).
+    pub(crate) fn folder(&self, file: FileId) -> &Path {
+        self.sources
+            .get(file)
+            .path
+            .parent()
+            .unwrap_or(Path::new(""))
+    }
+}
+
 /// Loads `root` and its imports, depth first. An unreadable root is an I/O
 /// error for the caller; an unreadable import is a diagnostic at the import.
 pub(crate) fn load(root: &Path, diagnostics: &mut Diagnostics) -> std::io::Result<Loaded> {

@@ -23,12 +23,7 @@ pub(crate) fn lower_all(
         .handlers
         .iter()
         .map(|declared| {
-            let dir = loaded
-                .sources
-                .get(declared.file)
-                .path
-                .parent()
-                .unwrap_or(Path::new(""));
+            let dir = loaded.folder(declared.file);
             lower(declared.node, dir, diagnostics)
         })
         .collect()
@@ -263,12 +258,7 @@ pub(crate) fn lower_day_sets(
             let dates = match &decl.source {
                 ast::DaysSource::List(dates) => dates.iter().map(|d| d.node).collect(),
                 ast::DaysSource::File(path) => {
-                    let dir = loaded
-                        .sources
-                        .get(declared.file)
-                        .path
-                        .parent()
-                        .unwrap_or(Path::new(""));
+                    let dir = loaded.folder(declared.file);
                     let full = dir.join(&path.node);
                     match loaded.project.admits(&full) {
                         Ok(()) => read_date_file(&full, path.span, diagnostics),

@@ -24,12 +24,7 @@ pub(crate) fn lower_all(
         .notifiers
         .iter()
         .map(|declared| {
-            let dir = loaded
-                .sources
-                .get(declared.file)
-                .path
-                .parent()
-                .unwrap_or(Path::new(""));
+            let dir = loaded.folder(declared.file);
             lower(declared.node, dir, diagnostics)
         })
         .collect()

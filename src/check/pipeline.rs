@@ -21,7 +21,6 @@ use crate::syntax::ast::{self, PipelineSetting, StageSetting, TaskSetting};
 use crate::time::market_state::MarketState;
 use petgraph::graph::DiGraph;
 use std::collections::HashMap;
-use std::path::Path;
 
 pub(crate) const DEFAULT_TIMEOUT_MILLIS: u64 = 30_000;
 pub(crate) const DEFAULT_CONCURRENCY: u32 = 4;
@@ -45,12 +44,7 @@ pub(crate) fn lower(
     diagnostics: &mut Diagnostics,
 ) -> Pipeline {
     let decl = declared.node;
-    let dir = loaded
-        .sources
-        .get(declared.file)
-        .path
-        .parent()
-        .unwrap_or(Path::new(""));
+    let dir = loaded.folder(declared.file);
     let mut seen = Seen::default();
     let mut pipeline = Pipeline {
         name: decl.name.text.clone(),

@@ -9,7 +9,7 @@
 //! never by hash order, so the same file always draws the same text.
 
 mod dot;
-mod escape;
+pub(crate) mod escape;
 mod label;
 mod mermaid;
 mod model;

@@ -4,6 +4,7 @@
 //! arrows. Each task node carries its name and a state (`data-status`) that
 //! the page's script updates live; the state is also written in words.
 
+use super::escape::html_text as esc;
 use super::model::{self, LinkKind, Node, NodeKind};
 use crate::ir::{PipelineId, Program};
 use std::collections::HashMap;
@@ -211,11 +212,4 @@ fn clip(line: &str, n: usize) -> String {
     let mut cut: String = line.chars().take(n - 1).collect();
     cut.push('…');
     cut
-}
-
-fn esc(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }

@@ -54,15 +54,7 @@ impl Store {
              WHERE status = 'missed' ORDER BY fire_at DESC, rowid DESC LIMIT ?1",
         )?;
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        let rows = stmt.query_map([limit], |r| {
-            Ok(FiringRow {
-                pipeline: r.get(0)?,
-                trigger: r.get(1)?,
-                fire_at: r.get(2)?,
-                run_id: r.get(3)?,
-                status: r.get(4)?,
-            })
-        })?;
+        let rows = stmt.query_map([limit], firing_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
@@ -71,15 +63,18 @@ impl Store {
         let mut stmt = self.conn.prepare(
             "SELECT pipeline, trigger, fire_at, run_id, status FROM firings ORDER BY fire_at, rowid",
         )?;
-        let rows = stmt.query_map([], |r| {
-            Ok(FiringRow {
-                pipeline: r.get(0)?,
-                trigger: r.get(1)?,
-                fire_at: r.get(2)?,
-                run_id: r.get(3)?,
-                status: r.get(4)?,
-            })
-        })?;
+        let rows = stmt.query_map([], firing_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
+}
+
+/// A `firings` row selected as `pipeline, trigger, fire_at, run_id, status`.
+fn firing_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<FiringRow> {
+    Ok(FiringRow {
+        pipeline: r.get(0)?,
+        trigger: r.get(1)?,
+        fire_at: r.get(2)?,
+        run_id: r.get(3)?,
+        status: r.get(4)?,
+    })
 }

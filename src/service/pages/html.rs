@@ -6,18 +6,7 @@ use chrono_tz::Tz;
 
 /// `text` safe inside HTML text and attribute values.
 pub(super) fn esc(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
+    crate::graph::escape::html_text(text)
 }
 
 /// A state as a badge: its colour comes from its class, and the word is always
