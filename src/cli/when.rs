@@ -1,6 +1,6 @@
 //! Instants and dates as users type them on the command line.
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use chrono_tz::Tz;
 
 /// `now`, an RFC 3339 instant (`2026-11-20T14:30:00Z`), a local date-time in
@@ -27,14 +27,10 @@ pub(super) fn parse_instant(
         .ok_or_else(|| {
             format!("`{text}` is not a time: use `now`, `2026-11-20`, `2026-11-20T09:30` or `2026-11-20T14:30:00Z`")
         })?;
-    // A local time in a DST gap does not exist; take the first instant after it.
-    zone.from_local_datetime(&local)
-        .earliest()
-        .or_else(|| {
-            zone.from_local_datetime(&(local + chrono::Duration::hours(1)))
-                .earliest()
-        })
-        .map(|t| t.with_timezone(&Utc))
+    // A local time in a DST gap does not exist: it is read as the end of the
+    // gap (the first instant after it), as triggers read it; one that occurs
+    // twice is its first occurrence.
+    pipec::time::schedule::resolve_local(zone, local)
         .ok_or_else(|| format!("`{text}` does not exist in {}", zone.name()))
 }
 

@@ -100,3 +100,29 @@ fn a_file_with_errors_prints_them_and_fails() {
     assert_eq!(output.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&output.stderr).contains("pipe::E030"));
 }
+
+/// A local time the spring-forward gap skips is read as the end of the gap,
+/// as triggers read it: `--from 02:30` on New York's change day is 03:00 EDT,
+/// so the 03:00 firing (07:00 UTC) is listed, not skipped.
+#[test]
+fn a_local_time_in_the_dst_gap_is_the_end_of_the_gap() {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("next-gap");
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("g.pipe");
+    std::fs::write(
+        &file,
+        "handler ok { builtin noop }\npipeline g {\n  timezone America/New_York\n  stage s { task ok }\n  trigger EARLY { at 03:00 on every_day }\n}\n",
+    )
+    .unwrap();
+    let table = next(&[
+        file.to_str().unwrap(),
+        "--from",
+        "2025-03-09T02:30",
+        "-n",
+        "1",
+    ]);
+    assert!(
+        table.contains("Sun 2025-03-09 07:00:00  03:00:00 EDT"),
+        "{table}"
+    );
+}
