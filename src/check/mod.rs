@@ -47,6 +47,7 @@ pub fn check(
         handlers,
         day_sets,
         notifiers,
+        executors: Vec::new(),
     };
     let mut lowered = Vec::new();
     for decl in &scope.pipelines {

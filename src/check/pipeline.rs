@@ -377,6 +377,7 @@ fn lower_task(
         reads: Vec::new(),
         writes: Vec::new(),
         joins: false,
+        executor: None,
         span: decl.name.span,
     };
     let mut work = None;

@@ -5,6 +5,7 @@
 //! Each pipeline's tasks are a petgraph DAG whose edges point from a dependency
 //! to its dependent.
 
+mod executor;
 mod expr;
 mod market;
 mod market_error;
@@ -16,6 +17,7 @@ mod shape;
 mod trigger;
 pub mod words;
 
+pub(crate) use executor::{Executor, ExecutorId, ExecutorKind, Resources};
 pub(crate) use expr::{BinaryOp, Expr, ExprKind, Function, Type, UnaryOp};
 pub(crate) use market::Market;
 pub(crate) use market_error::MarketError;
@@ -51,6 +53,7 @@ pub struct Program {
     pub handlers: Vec<Handler>,
     pub day_sets: Vec<DaySet>,
     pub(crate) notifiers: Vec<Notifier>,
+    pub(crate) executors: Vec<Executor>,
 }
 
 impl Program {
@@ -60,6 +63,10 @@ impl Program {
 
     pub fn pipeline(&self, id: PipelineId) -> &Pipeline {
         &self.pipelines[id.0 as usize]
+    }
+
+    pub(crate) fn executor(&self, id: ExecutorId) -> &Executor {
+        &self.executors[id.0 as usize]
     }
 
     pub(crate) fn notifier(&self, id: NotifierId) -> &Notifier {
@@ -239,6 +246,9 @@ pub struct Task {
     pub writes: Vec<String>,
     /// A merge step: it receives the outputs of the tasks it joins apart.
     pub joins: bool,
+    /// Where it runs: `None` here, else a declared cluster (`executor`,
+    /// inherited from its stage and pipeline like `timeout`).
+    pub(crate) executor: Option<ExecutorId>,
     pub span: Span,
 }
 
