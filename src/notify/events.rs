@@ -146,6 +146,7 @@ impl RunNotices {
             | EventKind::TaskQueued { .. }
             | EventKind::TaskStarted { .. }
             | EventKind::TaskProcess { .. }
+            | EventKind::TaskSubmitted { .. }
             | EventKind::TaskRetrying { .. }
             | EventKind::TaskCompleted { .. }
             | EventKind::TaskWarned { .. }

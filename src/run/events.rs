@@ -242,6 +242,17 @@ pub enum EventKind {
         reason: String,
         duration_ms: u64,
     },
+    /// An attempt runs as a job on a cluster (`executor`): where it ran.
+    TaskSubmitted {
+        stage: String,
+        task: String,
+        attempt: u32,
+        executor: String,
+        /// The job's submission id at the cluster.
+        job: String,
+        /// A resumed run found the attempt's job already there and followed it.
+        reattached: bool,
+    },
     /// A task has run three times its average runtime (from the store) and
     /// is still running.
     TaskStuck {

@@ -321,6 +321,7 @@ impl Observer for Watch {
             | EventKind::GateFailed { .. }
             | EventKind::TaskQueued { .. }
             | EventKind::TaskProcess { .. }
+            | EventKind::TaskSubmitted { .. }
             | EventKind::TaskRetrying { .. }
             | EventKind::TaskStuck { .. }
             | EventKind::DeadlineMissed { .. }

@@ -120,6 +120,8 @@ pub(crate) struct AttemptDetail {
     /// Why it failed: `exit`, `signal`, `timeout`, `bad_output` or `error`.
     pub cause: Option<String>,
     pub exit_code: Option<i64>,
+    /// Its job at a cluster, when it ran on one (`executor`).
+    pub job: Option<String>,
     /// The run folder its logs are in.
     #[serde(skip)]
     pub run_dir: Option<String>,
@@ -173,7 +175,7 @@ impl Store {
     pub(crate) fn attempt_details(&self, run_id: &str) -> Result<Vec<AttemptDetail>, StoreError> {
         let mut stmt = self.conn.prepare(
             "SELECT pipeline, stage, task, attempt, status, started_at, ended_at, duration_ms, error, \
-             exit_code, run_dir, cause FROM attempts WHERE run_id = ?1 ORDER BY id",
+             exit_code, run_dir, cause, job FROM attempts WHERE run_id = ?1 ORDER BY id",
         )?;
         let rows = stmt.query_map([run_id], |r| {
             Ok(AttemptDetail {
@@ -189,6 +191,7 @@ impl Store {
                 exit_code: r.get(9)?,
                 run_dir: r.get(10)?,
                 cause: r.get(11)?,
+                job: r.get(12)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)

@@ -435,6 +435,15 @@ fn write(
                 )?;
             }
         }
+        EventKind::TaskSubmitted {
+            task, attempt, job, ..
+        } => {
+            tx.execute(
+                "UPDATE attempts SET job = ?5 \
+                 WHERE run_id = ?1 AND pipeline = ?2 AND task = ?3 AND attempt = ?4",
+                params![run, p, task, attempt, job],
+            )?;
+        }
         EventKind::TaskStuck {
             stage,
             task,

@@ -186,6 +186,10 @@ const MIGRATIONS: &[&str] = &[
         paused_at TEXT NOT NULL
     );
     "#,
+    // 10: where an attempt ran when not here: its job at the cluster.
+    r#"
+    ALTER TABLE attempts ADD COLUMN job TEXT;
+    "#,
 ];
 
 /// The schema version this build writes.

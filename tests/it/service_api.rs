@@ -230,6 +230,7 @@ struct AttemptDetail {
     error: Option<String>,
     cause: Option<String>,
     exit_code: Option<i64>,
+    job: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -8,6 +8,7 @@
 
 mod builtin;
 pub(crate) mod process;
+mod ray;
 mod registered;
 mod sub_pipeline;
 pub(crate) mod tree;
@@ -17,7 +18,7 @@ use super::gate::duration_text;
 use super::output;
 use super::scheduler::Shared;
 use super::stop::{Stop, StopReceiver};
-use crate::ir::{Handler, HandlerKind, Pipeline, Work};
+use crate::ir::{ExecutorId, Handler, HandlerKind, Pipeline, Work};
 use serde_json::{Map, Value};
 use std::future::Future;
 use std::pin::Pin;
@@ -129,7 +130,11 @@ pub(crate) trait Executor: Sync {
 /// The executor of a task's work: a sub-pipeline; a handler registered as a
 /// Rust function (which replaces the declared one of that name); a built-in;
 /// a command.
-pub(crate) fn route(shared: &Shared, work: Work) -> &'static dyn Executor {
+pub(crate) fn route(
+    shared: &Shared,
+    work: Work,
+    cluster: Option<ExecutorId>,
+) -> &'static dyn Executor {
     match work {
         Work::Pipeline(_) => &sub_pipeline::SubPipeline,
         Work::Handler(h) => {
@@ -137,9 +142,12 @@ pub(crate) fn route(shared: &Shared, work: Work) -> &'static dyn Executor {
             if shared.registry.contains(&handler.name) {
                 return &registered::Registered;
             }
-            match handler.kind {
-                HandlerKind::Builtin(_) => &builtin::BuiltinExecutor,
-                HandlerKind::Exec { .. } | HandlerKind::Shell { .. } => &process::Process,
+            // Commands go where the task says; built-ins and Rust functions
+            // are pipec's own and always run here.
+            match (&handler.kind, cluster) {
+                (HandlerKind::Builtin(_), _) => &builtin::BuiltinExecutor,
+                (HandlerKind::Exec { .. } | HandlerKind::Shell { .. }, None) => &process::Process,
+                (HandlerKind::Exec { .. } | HandlerKind::Shell { .. }, Some(_)) => &ray::Ray,
             }
         }
     }
@@ -147,7 +155,13 @@ pub(crate) fn route(shared: &Shared, work: Work) -> &'static dyn Executor {
 
 /// Runs one attempt of `call` with the executor its work routes to.
 pub(crate) async fn run(shared: &Arc<Shared>, call: Call<'_>, stop: StopReceiver) -> Attempt {
-    route(shared, call.work).run(shared, call, stop).await
+    let cluster = call
+        .pipeline
+        .find_task(call.task)
+        .and_then(|t| call.pipeline.task(t).executor);
+    route(shared, call.work, cluster)
+        .run(shared, call, stop)
+        .await
 }
 
 /// An in-process answer (a built-in, a Rust function), bounded by the timeout

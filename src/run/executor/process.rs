@@ -84,6 +84,39 @@ pub(crate) fn working_dir(base_dir: &Path) -> PathBuf {
     }
 }
 
+/// The variables a task's command gets: who and when it is, then the
+/// handler's own `env` (secrets resolved).
+pub(crate) fn task_env(
+    shared: &Shared,
+    call: &Call<'_>,
+    handler: &crate::ir::Handler,
+) -> Vec<(String, String)> {
+    let mut env = vec![
+        ("PIPEC_RUN_ID".to_string(), shared.emitter.run_id.clone()),
+        ("PIPEC_TRACE_ID".into(), shared.emitter.trace_id.clone()),
+        ("PIPEC_SPAN_ID".into(), call.span.to_string()),
+        ("PIPEC_PIPELINE".into(), call.pipeline.name.clone()),
+        ("PIPEC_STAGE".into(), call.stage.to_string()),
+        ("PIPEC_TASK".into(), call.task.to_string()),
+        ("PIPEC_ATTEMPT".into(), call.attempt.to_string()),
+        (
+            "PIPEC_AS_OF".into(),
+            shared.as_of.format("%Y-%m-%d").to_string(),
+        ),
+        (
+            "PIPEC_WORK_DIR".into(),
+            shared.rundir.work_dir().display().to_string(),
+        ),
+    ];
+    env.extend(
+        handler
+            .env
+            .iter()
+            .map(|(k, v)| (k.clone(), shared.secrets.resolve(v).to_string())),
+    );
+    env
+}
+
 /// What the command of `call` is, and with what it runs.
 fn spec(shared: &Shared, call: Call<'_>) -> Result<Spec, String> {
     let Work::Handler(id) = call.work else {
@@ -111,29 +144,7 @@ fn spec(shared: &Shared, call: Call<'_>) -> Result<Spec, String> {
     let (stdout_log, stderr_log) = shared
         .rundir
         .logs(&call.pipeline.name, call.task, call.attempt);
-    let mut env = vec![
-        ("PIPEC_RUN_ID".to_string(), shared.emitter.run_id.clone()),
-        ("PIPEC_TRACE_ID".into(), shared.emitter.trace_id.clone()),
-        ("PIPEC_SPAN_ID".into(), call.span.to_string()),
-        ("PIPEC_PIPELINE".into(), call.pipeline.name.clone()),
-        ("PIPEC_STAGE".into(), call.stage.to_string()),
-        ("PIPEC_TASK".into(), call.task.to_string()),
-        ("PIPEC_ATTEMPT".into(), call.attempt.to_string()),
-        (
-            "PIPEC_AS_OF".into(),
-            shared.as_of.format("%Y-%m-%d").to_string(),
-        ),
-        (
-            "PIPEC_WORK_DIR".into(),
-            shared.rundir.work_dir().display().to_string(),
-        ),
-    ];
-    env.extend(
-        handler
-            .env
-            .iter()
-            .map(|(k, v)| (k.clone(), shared.secrets.resolve(v).to_string())),
-    );
+    let env = task_env(shared, &call, handler);
     Ok(Spec {
         handler: id,
         program,

@@ -76,7 +76,8 @@ impl PipelineRun {
         // Work that answers at once (a `noop`) completes inline: no task to
         // spawn, no slot held. Not while it waits for its market state.
         let instant = match market_wait {
-            None => executor::route(&self.shared, task.work).instant(&self.shared, task.work),
+            None => executor::route(&self.shared, task.work, task.executor)
+                .instant(&self.shared, task.work),
             Some(_) => None,
         };
         if let Some(answer) = instant {

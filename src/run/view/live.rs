@@ -218,6 +218,7 @@ impl Observer for LiveView {
             | EventKind::TaskQueued { .. }
             | EventKind::TaskStarted { .. }
             | EventKind::TaskProcess { .. }
+            | EventKind::TaskSubmitted { .. }
             | EventKind::CleanupStarted { .. }
             | EventKind::CleanupFinished { .. } => {}
         }

@@ -155,6 +155,21 @@ pub(crate) fn line(event: &Event) -> Option<String> {
             reason,
             ..
         } => format!("{p}/{stage}/{task}: cancelled: {reason}"),
+        EventKind::TaskSubmitted {
+            stage,
+            task,
+            attempt,
+            executor,
+            job,
+            reattached,
+        } => format!(
+            "{p}/{stage}/{task}: attempt {attempt} runs on `{executor}` as job {job}{}",
+            if *reattached {
+                " (found running, followed)"
+            } else {
+                ""
+            }
+        ),
         EventKind::TaskStuck {
             stage,
             task,

@@ -76,8 +76,12 @@ pub(super) fn page(s: &Service, store: &Store, run_id: &str) -> Result<String, A
                     seg(&a.task),
                     a.attempt
                 );
+                let at = a
+                    .job
+                    .as_deref()
+                    .map_or_else(String::new, |job| format!(" on job {}", esc(job)));
                 format!(
-                    r#"#{} <a href="{base}/stdout">out</a> <a href="{base}/stderr">err</a>"#,
+                    r#"#{}{at} <a href="{base}/stdout">out</a> <a href="{base}/stderr">err</a>"#,
                     a.attempt
                 )
             })

@@ -1,0 +1,502 @@
+//! Commands run as Ray jobs, through the cluster dashboard's Jobs REST API
+//! (docs/scale-out.md). pipec keeps the retries, the timeouts and the
+//! failure policies; Ray runs one attempt.
+//!
+//! - The handler's folder is zipped, named by its content's hash, and
+//!   uploaded once (`PUT /api/packages/gcs/NAME`) as the job's `working_dir`,
+//!   as Ray's own job client does.
+//! - A job has no stdin: the task's input travels base64-encoded in the
+//!   variable `PIPEC_INPUT`, and a small `sh` wrapper feeds it to the command.
+//!   The command's stdout is kept apart and printed base64-encoded between
+//!   two markers named after the attempt's span, so it is found whole among
+//!   Ray's own log lines.
+//! - The submission id is the attempt's (run, pipeline, task, attempt): a
+//!   resume after pipec was killed looks the job up first and follows it
+//!   instead of submitting it twice.
+
+use super::{output, Attempt, AttemptFuture, Call, Executor, Failure};
+use crate::ir::{ExecutorKind, HandlerKind, Resources, Work};
+use crate::run::events::EventKind;
+use crate::run::scheduler::Shared;
+use crate::run::stop::StopReceiver;
+use base64::Engine;
+use serde_json::{json, Value};
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// How often a job's status is asked for.
+const POLL: Duration = Duration::from_millis(200);
+/// How long one request to the cluster may take.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// The most a task's input may weigh, encoded: it travels in one variable.
+const MAX_INPUT: usize = 96 * 1024;
+
+pub(crate) struct Ray;
+
+impl Executor for Ray {
+    fn run<'a>(
+        &'a self,
+        shared: &'a Arc<Shared>,
+        call: Call<'a>,
+        stop: StopReceiver,
+    ) -> AttemptFuture<'a> {
+        Box::pin(async move {
+            match attempt(shared, call, stop).await {
+                Ok(done) => done,
+                Err(message) => Attempt::Failed(Failure::Error(message)),
+            }
+        })
+    }
+}
+
+async fn attempt(
+    shared: &Arc<Shared>,
+    call: Call<'_>,
+    mut stop: StopReceiver,
+) -> Result<Attempt, String> {
+    let Work::Handler(id) = call.work else {
+        return Err("a sub-pipeline was routed to the Ray executor".to_string());
+    };
+    let handler = shared.program.handler(id);
+    let env = super::process::task_env(shared, &call, handler);
+    // What the attempt needs across its waits (the `spawned` hook is for a
+    // local process and is not kept).
+    let Call {
+        pipeline,
+        stage,
+        task,
+        args,
+        timeout_millis,
+        attempt,
+        span,
+        input,
+        ..
+    } = call;
+    let executor = pipeline
+        .find_task(task)
+        .and_then(|t| pipeline.task(t).executor)
+        .map(|e| shared.program.executor(e))
+        .ok_or_else(|| format!("task `{task}` has no cluster to run on"))?;
+    let ExecutorKind::Ray { address, resources } = &executor.kind;
+    let argv = argv(&handler.kind, task, args)?;
+    let input = base64::engine::general_purpose::STANDARD
+        .encode(serde_json::to_vec(&**input).unwrap_or_else(|_| b"{}".to_vec()));
+    if input.len() > MAX_INPUT {
+        return Err(format!(
+            "the task's input is {} KB encoded; a Ray job gets it in one variable, of at most {} KB",
+            input.len() / 1024,
+            MAX_INPUT / 1024
+        ));
+    }
+    let package = upload_once(address, &handler.base_dir).await?;
+    let submission = submission_id(&shared.emitter.run_id, &pipeline.name, task, attempt);
+    let job_url = format!("{address}/api/jobs/{submission}");
+    // A resume after pipec was killed finds the attempt's job still there.
+    let found = get(&job_url).await?;
+    if found.is_none() {
+        let mut env: serde_json::Map<String, Value> = env
+            .into_iter()
+            .map(|(k, v)| (k, Value::String(v)))
+            .collect();
+        env.insert("PIPEC_INPUT".into(), Value::String(input));
+        let mut body = json!({
+            "entrypoint": entrypoint(&argv),
+            "submission_id": submission,
+            "runtime_env": { "working_dir": format!("gcs://{package}"), "env_vars": env },
+            "metadata": { "pipec_run": shared.emitter.run_id, "pipec_task": task },
+        });
+        ask_for(&mut body, resources);
+        post(&format!("{address}/api/jobs/"), &body)
+            .await
+            .map_err(|e| format!("the Ray cluster at {address} refused the job: {e}"))?;
+    }
+    shared.emitter.emit(
+        &pipeline.name,
+        Some(span),
+        EventKind::TaskSubmitted {
+            stage: stage.to_string(),
+            task: task.to_string(),
+            attempt,
+            executor: executor.name.clone(),
+            job: submission.clone(),
+            reattached: found.is_some(),
+        },
+    );
+    let limit = shared.clock.limit(Duration::from_millis(timeout_millis));
+    tokio::pin!(limit);
+    loop {
+        let status = get(&job_url).await?.ok_or_else(|| {
+            format!("the Ray job {submission} was lost: the cluster no longer knows it")
+        })?;
+        match status["status"].as_str().unwrap_or("") {
+            "SUCCEEDED" => {
+                let logs = logs(
+                    shared,
+                    address,
+                    &submission,
+                    (&pipeline.name, task, attempt),
+                )
+                .await?;
+                let bytes = result_of(&logs, span).ok_or_else(|| {
+                    format!("the Ray job {submission} succeeded but its output was not found in its logs")
+                })?;
+                return Ok(match output::from_bytes(&bytes, handler) {
+                    Ok(map) => Attempt::Ok(map),
+                    Err(e) => Attempt::Failed(Failure::BadOutput(e)),
+                });
+            }
+            "FAILED" => {
+                let logs = logs(
+                    shared,
+                    address,
+                    &submission,
+                    (&pipeline.name, task, attempt),
+                )
+                .await?;
+                let last = logs
+                    .lines()
+                    .rev()
+                    .find(|l| !l.trim().is_empty() && !l.contains("PIPEC-OUTPUT-"))
+                    .unwrap_or("")
+                    .trim()
+                    .to_string();
+                let code = status["driver_exit_code"]
+                    .as_i64()
+                    .and_then(|c| i32::try_from(c).ok());
+                let message = format!(
+                    "the Ray job {submission} failed ({}): {last}",
+                    status["message"].as_str().unwrap_or("no message")
+                );
+                return Ok(Attempt::Failed(Failure::Exited {
+                    code,
+                    signal: None,
+                    message,
+                }));
+            }
+            "STOPPED" => {
+                return Err(format!(
+                    "the Ray job {submission} was stopped outside pipec"
+                ));
+            }
+            _ => {}
+        }
+        tokio::select! {
+            () = &mut limit => {
+                stop_job(address, &submission).await;
+                return Ok(Attempt::Failed(Failure::TimedOut(timeout_millis)));
+            }
+            reason = stop.stopped() => {
+                stop_job(address, &submission).await;
+                return Ok(Attempt::Cancelled(reason));
+            }
+            () = tokio::time::sleep(POLL) => {}
+        }
+    }
+}
+
+/// The command line: a declared program relative to the handler's folder
+/// (the job's working directory), or `sh -c` with the task's name as `$0`.
+fn argv(kind: &HandlerKind, task: &str, args: &[String]) -> Result<Vec<String>, String> {
+    let mut argv = match kind {
+        HandlerKind::Exec { program, args } => {
+            let program = if program.contains('/') && !program.starts_with('/') {
+                format!("./{}", program.trim_start_matches("./"))
+            } else {
+                program.clone()
+            };
+            std::iter::once(program)
+                .chain(args.iter().cloned())
+                .collect()
+        }
+        HandlerKind::Shell { command } => vec![
+            "/bin/sh".to_string(),
+            "-c".to_string(),
+            command.clone(),
+            task.to_string(),
+        ],
+        HandlerKind::Builtin(_) => {
+            return Err("a built-in handler was routed to the Ray executor".to_string())
+        }
+    };
+    argv.extend(args.iter().cloned());
+    Ok(argv)
+}
+
+/// `sh -c WRAPPER pipec ARGV…`: the wrapper feeds the input to the command
+/// and prints its stdout, base64-encoded, between the span's markers.
+fn entrypoint(argv: &[String]) -> String {
+    const WRAPPER: &str = r#"out=$(mktemp) || exit 97
+printf '%s' "$PIPEC_INPUT" | base64 -d | "$@" > "$out"
+status=$?
+echo "PIPEC-OUTPUT-BEGIN-$PIPEC_SPAN_ID"
+base64 < "$out"
+echo "PIPEC-OUTPUT-END-$PIPEC_SPAN_ID"
+rm -f "$out"
+exit $status"#;
+    std::iter::once("sh".to_string())
+        .chain(std::iter::once("-c".to_string()))
+        .chain(std::iter::once(WRAPPER.to_string()))
+        .chain(std::iter::once("pipec".to_string()))
+        .chain(argv.iter().cloned())
+        .map(|a| quote(&a))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// One shell word, single-quoted.
+fn quote(word: &str) -> String {
+    format!("'{}'", word.replace('\'', r"'\''"))
+}
+
+/// The command's stdout, from between the attempt's markers.
+fn result_of(logs: &str, span: &str) -> Option<Vec<u8>> {
+    let begin = format!("PIPEC-OUTPUT-BEGIN-{span}");
+    let end = format!("PIPEC-OUTPUT-END-{span}");
+    let mut lines = logs.lines();
+    lines.by_ref().find(|l| l.trim() == begin)?;
+    let encoded: String = lines
+        .take_while(|l| l.trim() != end)
+        .map(str::trim)
+        .collect();
+    base64::engine::general_purpose::STANDARD
+        .decode(encoded)
+        .ok()
+}
+
+fn ask_for(body: &mut Value, resources: &Resources) {
+    if let Some(n) = resources.num_cpus {
+        body["entrypoint_num_cpus"] = json!(n);
+    }
+    if let Some(n) = resources.num_gpus {
+        body["entrypoint_num_gpus"] = json!(n);
+    }
+    if let Some(bytes) = resources.memory_bytes {
+        body["entrypoint_memory"] = json!(bytes);
+    }
+}
+
+/// The attempt's id at the cluster: the same for a resume of the attempt.
+pub(crate) fn submission_id(run_id: &str, pipeline: &str, task: &str, attempt: u32) -> String {
+    let clean = |s: &str| -> String {
+        s.chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect()
+    };
+    format!(
+        "pipec-{}-{}-{}-{attempt}",
+        clean(run_id),
+        clean(pipeline),
+        clean(task)
+    )
+}
+
+/// The job's logs, kept (secrets masked) as the attempt's stderr log.
+async fn logs(
+    shared: &Shared,
+    address: &str,
+    submission: &str,
+    (pipeline, task, attempt): (&str, &str, u32),
+) -> Result<String, String> {
+    let answer = get(&format!("{address}/api/jobs/{submission}/logs"))
+        .await?
+        .unwrap_or(Value::Null);
+    let text = answer["logs"].as_str().unwrap_or("").to_string();
+    let masked = shared.redactor.redact(text.as_bytes());
+    let (_, stderr_log) = shared.rundir.logs(pipeline, task, attempt);
+    if let Some(dir) = stderr_log.parent() {
+        let _ = std::fs::create_dir_all(dir);
+    }
+    let _ = std::fs::write(&stderr_log, &masked);
+    Ok(text)
+}
+
+async fn stop_job(address: &str, submission: &str) {
+    let _ = post(&format!("{address}/api/jobs/{submission}/stop"), &json!({})).await;
+}
+
+/// Packages already uploaded by this process, by address and name.
+static UPLOADED: Mutex<Option<HashSet<(String, String)>>> = Mutex::new(None);
+
+/// The handler folder's package name at the cluster, uploaded if it has not
+/// been (by this process or, the name being its content's hash, any other).
+async fn upload_once(address: &str, dir: &Path) -> Result<String, String> {
+    let dir = super::process::working_dir(dir);
+    let (name, zip) = tokio::task::spawn_blocking(move || package(&dir))
+        .await
+        .map_err(|e| e.to_string())??;
+    let key = (address.to_string(), name.clone());
+    if crate::sync::lock(&UPLOADED, "the uploaded packages")
+        .get_or_insert_with(HashSet::new)
+        .contains(&key)
+    {
+        return Ok(name);
+    }
+    let url = format!("{address}/api/packages/gcs/{name}");
+    if get(&url).await?.is_none() {
+        let body = zip;
+        let put_url = url.clone();
+        tokio::task::spawn_blocking(move || {
+            agent()
+                .put(&put_url)
+                .set("Content-Type", "application/octet-stream")
+                .send_bytes(&body)
+                .map(|_| ())
+                .map_err(|e| e.to_string())
+        })
+        .await
+        .map_err(|e| e.to_string())?
+        .map_err(|e| {
+            format!("cannot upload the handler's folder to the Ray cluster at {address}: {e}")
+        })?;
+    }
+    crate::sync::lock(&UPLOADED, "the uploaded packages")
+        .get_or_insert_with(HashSet::new)
+        .insert(key);
+    Ok(name)
+}
+
+/// The folder as a zip (files stored, modes kept, pipec's own `.pipec` and
+/// version control left out), named `_ray_pkg_<sha256 prefix>.zip`.
+fn package(dir: &Path) -> Result<(String, Vec<u8>), String> {
+    use sha2::{Digest, Sha256};
+    use std::io::Write;
+    use std::os::unix::fs::PermissionsExt;
+    let mut files = Vec::new();
+    collect(dir, dir, &mut files).map_err(|e| format!("cannot read `{}`: {e}", dir.display()))?;
+    files.sort();
+    let mut hash = Sha256::new();
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for rel in &files {
+        let path = dir.join(rel);
+        let bytes =
+            std::fs::read(&path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+        let mode = std::fs::metadata(&path)
+            .map(|m| m.permissions().mode())
+            .unwrap_or(0o644);
+        let name = rel.to_string_lossy().to_string();
+        hash.update(name.as_bytes());
+        hash.update([0]);
+        hash.update(mode.to_le_bytes());
+        hash.update(&bytes);
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored)
+            .unix_permissions(mode);
+        zip.start_file(name, options).map_err(|e| e.to_string())?;
+        zip.write_all(&bytes).map_err(|e| e.to_string())?;
+    }
+    let bytes = zip.finish().map_err(|e| e.to_string())?.into_inner();
+    let digest = hash.finalize();
+    let hex: String = digest.iter().take(12).map(|b| format!("{b:02x}")).collect();
+    Ok((format!("_ray_pkg_pipec_{hex}.zip"), bytes))
+}
+
+fn collect(root: &Path, dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let name = entry.file_name();
+        if [".pipec", ".git", "target"].iter().any(|n| name == *n) {
+            continue;
+        }
+        let path = entry.path();
+        let kind = entry.file_type()?;
+        if kind.is_dir() {
+            collect(root, &path, out)?;
+        } else if kind.is_file() {
+            if let Ok(rel) = path.strip_prefix(root) {
+                out.push(rel.to_path_buf());
+            }
+        }
+    }
+    Ok(())
+}
+
+fn agent() -> ureq::Agent {
+    ureq::AgentBuilder::new().timeout(REQUEST_TIMEOUT).build()
+}
+
+/// A JSON GET; `None` for a 404.
+async fn get(url: &str) -> Result<Option<Value>, String> {
+    let url = url.to_string();
+    tokio::task::spawn_blocking(move || match agent().get(&url).call() {
+        Ok(r) => r.into_json().map(Some).map_err(|e| e.to_string()),
+        Err(ureq::Error::Status(404, _)) => Ok(None),
+        Err(ureq::Error::Status(code, r)) => Err(format!(
+            "{url} answered {code}: {}",
+            r.into_string()
+                .unwrap_or_default()
+                .lines()
+                .last()
+                .unwrap_or("")
+        )),
+        Err(ureq::Error::Transport(e)) => Err(format!("cannot reach the Ray cluster: {e}")),
+    })
+    .await
+    .map_err(|e| e.to_string())?
+}
+
+async fn post(url: &str, body: &Value) -> Result<Value, String> {
+    let url = url.to_string();
+    let body = body.clone();
+    tokio::task::spawn_blocking(move || match agent().post(&url).send_json(body) {
+        Ok(r) => r.into_json().map_err(|e| e.to_string()),
+        Err(ureq::Error::Status(code, r)) => Err(format!(
+            "answered {code}: {}",
+            r.into_string()
+                .unwrap_or_default()
+                .lines()
+                .last()
+                .unwrap_or("")
+        )),
+        Err(ureq::Error::Transport(e)) => Err(format!("cannot reach the Ray cluster: {e}")),
+    })
+    .await
+    .map_err(|e| e.to_string())?
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_wrapper_feeds_the_input_and_marks_the_output() {
+        let argv = vec![
+            "/bin/sh".to_string(),
+            "-c".to_string(),
+            "cat; echo ' it''s'".to_string(),
+            "t".to_string(),
+        ];
+        let line = entrypoint(&argv);
+        let input = base64::engine::general_purpose::STANDARD.encode(b"{\"a\": 1}");
+        #[allow(clippy::disallowed_methods)]
+        let out = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(&line)
+            .env("PIPEC_INPUT", input)
+            .env("PIPEC_SPAN_ID", "abc")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        let logs = format!(
+            "ray says hi\n{}\nmore ray\n",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        assert_eq!(result_of(&logs, "abc").unwrap(), b"{\"a\": 1} its\n");
+        assert_eq!(result_of(&logs, "other"), None);
+    }
+
+    #[test]
+    fn submission_ids_are_the_attempts_and_safe() {
+        assert_eq!(
+            submission_id("20261120T150000Z-3f2a", "desk", "a/b c", 2),
+            "pipec-20261120T150000Z-3f2a-desk-a_b_c-2"
+        );
+    }
+}
