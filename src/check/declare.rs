@@ -1,6 +1,7 @@
-//! The program-wide names: handlers, day sets, notifiers and pipelines from
-//! every loaded file. A name declared twice is reported once, at its second
-//! declaration. Notifiers have a namespace of their own.
+//! The program-wide names: handlers, day sets, notifiers, executors and
+//! pipelines from every loaded file. A name declared twice is reported once,
+//! at its second declaration. Notifiers and executors have namespaces of
+//! their own.
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::loader::Loaded;
@@ -19,10 +20,12 @@ pub(crate) struct Scope<'a> {
     pub handlers: Vec<Declared<'a, ast::Handler>>,
     pub day_sets: Vec<Declared<'a, ast::Days>>,
     pub notifiers: Vec<Declared<'a, ast::Notifier>>,
+    pub executors: Vec<Declared<'a, ast::Executor>>,
     pub pipelines: Vec<Declared<'a, ast::Pipeline>>,
     handler_index: HashMap<&'a str, usize>,
     day_set_index: HashMap<&'a str, usize>,
     notifier_index: HashMap<&'a str, usize>,
+    executor_index: HashMap<&'a str, usize>,
     pipeline_index: HashMap<&'a str, usize>,
 }
 
@@ -37,6 +40,10 @@ impl<'a> Scope<'a> {
 
     pub(crate) fn notifier(&self, name: &str) -> Option<usize> {
         self.notifier_index.get(name).copied()
+    }
+
+    pub(crate) fn executor(&self, name: &str) -> Option<usize> {
+        self.executor_index.get(name).copied()
     }
 
     pub(crate) fn pipeline(&self, name: &str) -> Option<usize> {
@@ -64,6 +71,13 @@ impl<'a> Scope<'a> {
             .collect()
     }
 
+    pub(crate) fn executor_names(&self) -> Vec<&str> {
+        self.executors
+            .iter()
+            .map(|d| d.node.name.text.as_str())
+            .collect()
+    }
+
     pub(crate) fn pipeline_names(&self) -> Vec<&str> {
         self.pipelines
             .iter()
@@ -77,10 +91,12 @@ pub(crate) fn collect<'a>(loaded: &'a Loaded, diagnostics: &mut Diagnostics) -> 
         handlers: Vec::new(),
         day_sets: Vec::new(),
         notifiers: Vec::new(),
+        executors: Vec::new(),
         pipelines: Vec::new(),
         handler_index: HashMap::new(),
         day_set_index: HashMap::new(),
         notifier_index: HashMap::new(),
+        executor_index: HashMap::new(),
         pipeline_index: HashMap::new(),
     };
     for (file, ast) in &loaded.files {
@@ -111,6 +127,19 @@ pub(crate) fn collect<'a>(loaded: &'a Loaded, diagnostics: &mut Diagnostics) -> 
                     &n.name,
                     *file,
                     ("notifier", Code::DuplicateNotifier),
+                    diagnostics,
+                ),
+                // `executor local` means this machine: no executor may take the name.
+                ast::Item::Executor(e) if e.name.text == "local" => {
+                    diagnostics.push(local_executor(&e.name));
+                }
+                ast::Item::Executor(e) => declare(
+                    &mut scope.executors,
+                    &mut scope.executor_index,
+                    e,
+                    &e.name,
+                    *file,
+                    ("executor", Code::DuplicateExecutor),
                     diagnostics,
                 ),
                 ast::Item::Pipeline(p) => declare(
@@ -147,6 +176,16 @@ fn declare<'a, T>(
     }
     index.insert(&name.text, list.len());
     list.push(Declared { node, file, name });
+}
+
+/// An executor named `local`, the word for this machine.
+fn local_executor(name: &ast::Name) -> Diagnostic {
+    Diagnostic::new(
+        Code::DuplicateExecutor,
+        "an executor cannot be named `local`",
+    )
+    .label(name.span, "`local` is reserved")
+    .help("`executor local` means this machine; give the executor another name, such as `cluster`")
 }
 
 /// The diagnostic for a second declaration of a name.

@@ -7,6 +7,7 @@ mod calendar_range;
 mod deadline_fit;
 mod declare;
 mod dependencies;
+mod executor;
 mod expr;
 mod firing;
 mod gates;
@@ -42,12 +43,13 @@ pub fn check(
     let handlers = handlers::lower_all(&scope, loaded, diagnostics);
     let day_sets = handlers::lower_day_sets(&scope, loaded, diagnostics);
     let notifiers = notify::lower_all(&scope, loaded, diagnostics);
+    let executors = executor::lower_all(&scope, diagnostics);
     let mut program = Program {
         pipelines: Vec::new(),
         handlers,
         day_sets,
         notifiers,
-        executors: Vec::new(),
+        executors,
     };
     let mut lowered = Vec::new();
     for decl in &scope.pipelines {
@@ -70,6 +72,7 @@ pub fn check(
     deadline_fit::check(&program, today, diagnostics);
     handlers::warn_unused(&scope, &program, diagnostics);
     notify::warn_unused(&scope, &program, diagnostics);
+    executor::warn_unused(&scope, &program, diagnostics);
     (!diagnostics.has_errors()).then_some(program)
 }
 

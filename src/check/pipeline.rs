@@ -2,6 +2,7 @@
 
 use super::calendar::lower_calendar;
 use super::declare::{duplicate, Declared, Scope};
+use super::executor;
 use super::notify::{lower_deadline, lower_notify, DeadlineOwner};
 use super::range::{self, DAY_MILLIS};
 use super::resolve::{
@@ -13,8 +14,8 @@ use super::suggest::did_you_mean;
 use super::{dependencies, policy, triggers, types, zones};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::ir::{
-    CalendarChoice, DayCondition, DayRef, HandlerId, MergeStrategy, Pipeline, PipelineId, Policy,
-    Program, Stage, StageId, Task, TaskId, Work,
+    CalendarChoice, DayCondition, DayRef, ExecutorId, HandlerId, MergeStrategy, Pipeline,
+    PipelineId, Policy, Program, Stage, StageId, Task, TaskId, Work,
 };
 use crate::loader::Loaded;
 use crate::syntax::ast::{self, PipelineSetting, StageSetting, TaskSetting};
@@ -34,6 +35,8 @@ struct StageDefaults<'a> {
     requires: Vec<MarketState>,
     requires_wait_millis: u64,
     when: Vec<DayCondition>,
+    /// Where the tasks run: `None` here.
+    executor: Option<ExecutorId>,
 }
 
 pub(crate) fn lower(
@@ -73,6 +76,7 @@ pub(crate) fn lower(
     let mut timeout = DEFAULT_TIMEOUT_MILLIS;
     let mut default_policy = None;
     let mut priority = DEFAULT_PRIORITY;
+    let mut run_on = None;
     for setting in &decl.settings {
         let span = setting.span;
         match &setting.node {
@@ -160,6 +164,11 @@ pub(crate) fn lower(
             PipelineSetting::Deadline(d) if seen.first("deadline", span, diagnostics) => {
                 deadline = Some((&**d, span));
             }
+            PipelineSetting::Executor(name) if seen.first("executor", span, diagnostics) => {
+                if let Some(e) = executor::resolve(name, scope, diagnostics) {
+                    run_on = e;
+                }
+            }
             _ => {}
         }
     }
@@ -192,6 +201,7 @@ pub(crate) fn lower(
         timeout,
         policy: default_policy,
         priority,
+        executor: run_on,
     };
     let stage_decls: Vec<&ast::Stage> = decl
         .settings
@@ -245,6 +255,7 @@ struct TaskDefaults<'a> {
     timeout: u64,
     policy: Option<&'a ast::Spanned<ast::Policy>>,
     priority: u8,
+    executor: Option<ExecutorId>,
 }
 
 fn lower_stages(
@@ -280,6 +291,7 @@ fn lower_stages(
             requires: Vec::new(),
             requires_wait_millis: 0,
             when: Vec::new(),
+            executor: defaults.executor,
         };
         let mut best_effort = false;
         let mut deadline = None;
@@ -314,6 +326,11 @@ fn lower_stages(
                         calendar: calendar_named,
                     };
                     deadline = lower_deadline(d, span, &owner, diagnostics);
+                }
+                StageSetting::Executor(name) if seen.first("executor", span, diagnostics) => {
+                    if let Some(e) = executor::resolve(name, scope, diagnostics) {
+                        stage_defaults.executor = e;
+                    }
                 }
                 _ => {}
             }
@@ -377,7 +394,7 @@ fn lower_task(
         reads: Vec::new(),
         writes: Vec::new(),
         joins: false,
-        executor: None,
+        executor: defaults.executor,
         span: decl.name.span,
     };
     let mut work = None;
@@ -419,6 +436,11 @@ fn lower_task(
             TaskSetting::When(when) => {
                 if let Some(c) = lower_when(when, scope, diagnostics) {
                     task.when.push(c);
+                }
+            }
+            TaskSetting::Executor(name) if seen.first("executor", span, diagnostics) => {
+                if let Some(e) = executor::resolve(name, scope, diagnostics) {
+                    task.executor = e;
                 }
             }
             _ => {}

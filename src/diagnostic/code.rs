@@ -72,12 +72,16 @@ codes! {
     UnknownNotifier = "E081", "unknown notifier";
     UnknownNotifyEvent = "E082", "unknown notification event";
     BadNotifierTarget = "E083", "notifier needs exactly one valid target";
+    DuplicateExecutor = "E090", "executor declared twice, or named `local`";
+    UnknownExecutor = "E091", "unknown executor";
+    BadExecutor = "E092", "invalid executor declaration";
     UnreachableTask = "W001", "no trigger runs this task";
     TriggerNeverFires = "W002", "trigger can never fire, or never in the required market state";
     CalendarRangeExceeded = "W003", "calendar not known to be right that far ahead";
     UnusedHandler = "W004", "handler declared but never used";
     UnusedNotifier = "W005", "notifier declared but never notified";
     DeadlineCannotFit = "W006", "the work can end after its deadline";
+    UnusedExecutor = "W007", "executor declared but no task runs on it";
 }
 
 impl Code {

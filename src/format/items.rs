@@ -57,6 +57,16 @@ fn notifier_target(t: &NotifierTarget) -> String {
     }
 }
 
+/// An executor's setting on one line.
+fn executor_setting(s: &ExecutorSetting) -> String {
+    match s {
+        ExecutorSetting::Ray(address) => format!("ray {}", literal::string(&address.node)),
+        ExecutorSetting::NumCpus(n) => format!("num_cpus {}", literal::number(n.node)),
+        ExecutorSetting::NumGpus(n) => format!("num_gpus {}", literal::number(n.node)),
+        ExecutorSetting::Memory(bytes) => format!("memory {}", literal::size(bytes.node)),
+    }
+}
+
 impl Printer<'_> {
     pub(crate) fn file(&mut self, file: &File) {
         self.sequence(&file.items, super::printer::Printer::item);
@@ -84,6 +94,10 @@ impl Printer<'_> {
             }
             Item::Notifier(n) => {
                 self.notifier(n);
+                true
+            }
+            Item::Executor(e) => {
+                self.executor(e);
                 true
             }
             Item::Pipeline(pipeline) => {
@@ -237,6 +251,25 @@ impl Printer<'_> {
                 }
                 other => p.push(indent, notifier_target(other), start, end),
             }
+            false
+        });
+    }
+
+    /// Like a notifier: on one line by the one-line rule, else one setting a line.
+    fn executor(&mut self, e: &Executor) {
+        let (text, brace) = header(self, "executor", &e.name, None);
+        let (start, end) = range(e.span);
+        let inline: Vec<String> = e
+            .settings
+            .iter()
+            .map(|s| executor_setting(&s.node))
+            .collect();
+        if self.block_on_one_line(0, &text, (start, end), &inline) {
+            return;
+        }
+        self.block(0, text, (start, brace, end), &e.settings, |p, indent, s| {
+            let (start, end) = range(s.span);
+            p.push(indent, executor_setting(&s.node), start, end);
             false
         });
     }

@@ -50,6 +50,12 @@ pub(crate) fn float(value: f64) -> String {
     }
 }
 
+/// A number that may be whole or not (an executor's `num_cpus`): the
+/// shortest text that reads back as the same `f64`, `2` rather than `2.0`.
+pub(crate) fn number(value: f64) -> String {
+    value.to_string()
+}
+
 /// `06:00`, or `06:00:30` when there are seconds.
 pub(crate) fn time(t: NaiveTime) -> String {
     if t.second() == 0 {

@@ -161,6 +161,7 @@ pub(crate) fn pipeline(s: &PipelineSetting) -> Option<Piece<'_>> {
         PipelineSetting::PostClose(t) => d("post_close", t),
         PipelineSetting::Notify(n) => notify(n),
         PipelineSetting::Deadline(deadline) => self::deadline(deadline),
+        PipelineSetting::Executor(e) => format!("executor {}", e.text),
         PipelineSetting::Stage(_) | PipelineSetting::Trigger(_) | PipelineSetting::Source(_) => {
             return None
         }
@@ -180,6 +181,7 @@ pub(crate) fn stage(s: &StageSetting) -> Option<Piece<'_>> {
             format!("flow {}", steps.join(" -> "))
         }
         StageSetting::Deadline(d) => deadline(d),
+        StageSetting::Executor(e) => format!("executor {}", e.text),
         StageSetting::Task(_) | StageSetting::Gate(_) => return None,
     };
     Some(Piece::text(text))
@@ -198,6 +200,7 @@ pub(crate) fn task(s: &TaskSetting) -> Piece<'_> {
         TaskSetting::Priority(p) => priority(&p.node),
         TaskSetting::Requires(r) => requires(r),
         TaskSetting::When(w) => when(w),
+        TaskSetting::Executor(e) => format!("executor {}", e.text),
     };
     Piece::text(text)
 }

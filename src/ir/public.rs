@@ -12,8 +12,8 @@
 use super::words;
 use super::{
     Age, Backoff, Builtin, CalendarChoice, Deadline as IrDeadline, EnvValue as IrEnv,
-    HandlerKind as IrKind, Missed, NotifyTarget, Policy as IrPolicy, Program as IrProgram, Timing,
-    Work,
+    ExecutorKind as IrExecutorKind, HandlerKind as IrKind, Missed, NotifyTarget,
+    Policy as IrPolicy, Program as IrProgram, Timing, Work,
 };
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -32,6 +32,33 @@ pub struct Program {
     /// Left out when there are none, so programs without them keep their form.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notifiers: Vec<Notifier>,
+    /// Left out when there are none, so programs without them keep their form.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub executors: Vec<Executor>,
+}
+
+/// `executor cluster { ray "http://127.0.0.1:8265"  num_cpus 2 }`: where tasks
+/// that name it run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Executor {
+    pub name: String,
+    pub kind: ExecutorKind,
+}
+
+/// The kind of place an executor runs tasks, and what each job asks of it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExecutorKind {
+    Ray {
+        /// The Ray dashboard's address, without a trailing `/`.
+        address: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        num_cpus: Option<f64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        num_gpus: Option<f64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        memory_bytes: Option<u64>,
+    },
 }
 
 /// `notifier ops { webhook "https://…" }`.
@@ -164,6 +191,10 @@ pub struct Task {
     pub reads: Vec<String>,
     pub writes: Vec<String>,
     pub joins: bool,
+    /// The executor it runs on, by name; left out when it runs here, so tasks
+    /// without one keep their form and their plan hash.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub executor: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -253,6 +284,24 @@ impl Program {
                 .map(|p| Pipeline::of(program, p))
                 .collect(),
             notifiers: program.notifiers.iter().map(Notifier::of).collect(),
+            executors: program.executors.iter().map(Executor::of).collect(),
+        }
+    }
+}
+
+impl Executor {
+    pub(crate) fn of(e: &super::Executor) -> Executor {
+        let kind = match &e.kind {
+            IrExecutorKind::Ray { address, resources } => ExecutorKind::Ray {
+                address: address.clone(),
+                num_cpus: resources.num_cpus,
+                num_gpus: resources.num_gpus,
+                memory_bytes: resources.memory_bytes,
+            },
+        };
+        Executor {
+            name: e.name.clone(),
+            kind,
         }
     }
 }
@@ -456,6 +505,7 @@ impl Task {
             reads: task.reads.clone(),
             writes: task.writes.clone(),
             joins: task.joins,
+            executor: task.executor.map(|e| program.executor(e).name.clone()),
         }
     }
 }

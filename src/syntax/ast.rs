@@ -36,6 +36,7 @@ pub enum Item {
     Handler(Handler),
     Days(Days),
     Notifier(Notifier),
+    Executor(Executor),
     Pipeline(Pipeline),
 }
 
@@ -130,6 +131,28 @@ pub enum NotifierTarget {
     Exec(Vec<Spanned<String>>),
 }
 
+// ---------------------------------------------------------------- executors
+
+/// `executor cluster { ray "http://…:8265"  num_cpus 2 }`. The grammar admits
+/// any settings in any number; the checker wants one `ray` and each resource
+/// at most once.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Executor {
+    pub name: Name,
+    pub settings: Vec<Spanned<ExecutorSetting>>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExecutorSetting {
+    /// The Ray dashboard's address.
+    Ray(Spanned<String>),
+    NumCpus(Spanned<f64>),
+    NumGpus(Spanned<f64>),
+    /// Bytes.
+    Memory(Spanned<u64>),
+}
+
 // ---------------------------------------------------------------- day sets
 
 #[derive(Debug, Clone, PartialEq)]
@@ -174,6 +197,8 @@ pub enum PipelineSetting {
     Source(Source),
     Notify(Box<Notify>),
     Deadline(Box<Deadline>),
+    /// `executor NAME`, `executor local`.
+    Executor(Name),
 }
 
 /// `notify ops on run_failed, gate_failed`.
@@ -265,6 +290,7 @@ pub enum StageSetting {
     Flow(Vec<Spanned<Vec<Name>>>),
     Gate(Box<Gate>),
     Deadline(Box<Deadline>),
+    Executor(Name),
 }
 
 /// `when fomc_day` / `when not market_closed`.
@@ -295,6 +321,7 @@ pub enum TaskSetting {
     Priority(Spanned<PriorityValue>),
     Requires(Box<Requires>),
     When(When),
+    Executor(Name),
 }
 
 #[derive(Debug, Clone, PartialEq)]

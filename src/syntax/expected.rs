@@ -135,9 +135,17 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::EOI => "end of file",
         // A keyword's rule tried the keyword, which the list already shows
         // as written: words for the rule would say it twice.
-        Rule::notifier | Rule::webhook | Rule::slack | Rule::notify | Rule::deadline => {
-            return None
-        }
+        Rule::notifier
+        | Rule::webhook
+        | Rule::slack
+        | Rule::notify
+        | Rule::deadline
+        | Rule::executor
+        | Rule::ray
+        | Rule::num_cpus
+        | Rule::num_gpus
+        | Rule::memory
+        | Rule::run_on => return None,
         _ => return None,
     })
 }

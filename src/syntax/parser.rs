@@ -107,12 +107,13 @@ impl Builder {
             Rule::handler => Item::Handler(self.handler(pair)),
             Rule::days => Item::Days(self.days(pair)),
             Rule::notifier => Item::Notifier(self.notifier(pair)),
+            Rule::executor => Item::Executor(self.executor(pair)),
             _ => Item::Pipeline(self.pipeline(pair)),
         }
     }
 
     /// `keyword name "Title"? { setting* }`: pipelines and stages, and without
-    /// a title handlers, notifiers and triggers.
+    /// a title handlers, notifiers, executors and triggers.
     #[allow(clippy::type_complexity)]
     fn block<T>(
         &mut self,

@@ -17,8 +17,8 @@ pub(crate) const MAX_NESTING: usize = 64;
 pub(crate) struct Layout {
     /// `stage name … { … }` blocks directly inside a `pipeline` block, in order.
     pub stages: Vec<StageText>,
-    /// Where each top-level `import`, `handler`, `days`, `notifier` and
-    /// `pipeline` keyword is.
+    /// Where each top-level `import`, `handler`, `days`, `notifier`,
+    /// `executor` and `pipeline` keyword is.
     pub items: Vec<usize>,
 }
 
@@ -104,7 +104,7 @@ pub(crate) fn scan(text: &str) -> Result<Layout, TooDeep> {
                 if opens.is_empty() {
                     if matches!(
                         word,
-                        b"import" | b"handler" | b"days" | b"notifier" | b"pipeline"
+                        b"import" | b"handler" | b"days" | b"notifier" | b"executor" | b"pipeline"
                     ) {
                         last_top_word = word;
                         layout.items.push(start);
@@ -181,6 +181,17 @@ mod tests {
         let words: Vec<_> = layout.items.iter().map(|&at| &text[at..at + 10]).collect();
         assert_eq!(words, ["pipeline p", "notifier o", "notifier n"]);
         assert_eq!(layout.stages.len(), 1);
+    }
+
+    #[test]
+    fn an_executor_is_a_top_level_item_only_at_top_level() {
+        // Inside a pipeline, `executor` is a setting, not an item.
+        let text = "executor c { ray \"http://h:8265\" }\npipeline p { executor c  stage a { executor local  task x } }\n";
+        let layout = scan(text).expect("not too deep");
+        let words: Vec<_> = layout.items.iter().map(|&at| &text[at..at + 10]).collect();
+        assert_eq!(words, ["executor c", "pipeline p"]);
+        assert_eq!(layout.stages.len(), 1);
+        assert_eq!(layout.stages[0].tasks.len(), 1);
     }
 
     #[test]

@@ -202,6 +202,7 @@ fn task() -> impl Strategy<Value = Tokens> {
         Just(t(&["priority", "75"])),
         Just(t(&["requires", "SESSION", ",", "PRE_OPEN"])),
         Just(t(&["when", "not", "fomc"])),
+        run_on(),
     ];
     (
         name(),
@@ -226,6 +227,7 @@ fn stage() -> impl Strategy<Value = Tokens> {
         task(),
         task(),
         deadline(),
+        run_on(),
         Just(t(&[
             "flow", "a", "->", "[", "b", ",", "c", "]", "->", "[", "d", "]"
         ])),
@@ -253,6 +255,14 @@ fn stage() -> impl Strategy<Value = Tokens> {
                 t(&["}"]),
             ])
         })
+}
+
+/// `executor NAME` or `executor local`: a pipeline, stage or task setting.
+fn run_on() -> impl Strategy<Value = Tokens> {
+    prop_oneof![
+        Just(t(&["executor", "local"])),
+        name().prop_map(|n| vec!["executor".into(), n]),
+    ]
 }
 
 fn deadline() -> impl Strategy<Value = Tokens> {
@@ -317,6 +327,7 @@ fn pipeline() -> impl Strategy<Value = Tokens> {
         ])),
         Just(t(&["notify", "pager", "on", "deadline_missed"])),
         deadline(),
+        run_on(),
         stage(),
         stage(),
         trigger(),
@@ -380,6 +391,27 @@ fn notifier() -> impl Strategy<Value = Tokens> {
     })
 }
 
+fn executor() -> impl Strategy<Value = Tokens> {
+    let setting = prop_oneof![
+        string().prop_map(|s| vec!["ray".into(), s]),
+        Just(t(&["ray", "\"http://127.0.0.1:8265\""])),
+        Just(t(&["num_cpus", "2"])),
+        Just(t(&["num_cpus", "0.5"])),
+        Just(t(&["num_gpus", "-1"])),
+        Just(t(&["num_gpus", "1.0"])),
+        Just(t(&["memory", "8GB"])),
+        Just(t(&["memory", "1024MB"])),
+    ];
+    (name(), prop::collection::vec(setting, 0..4)).prop_map(|(n, settings)| {
+        join(vec![
+            vec!["executor".into(), n],
+            t(&["{"]),
+            settings.concat(),
+            t(&["}"]),
+        ])
+    })
+}
+
 fn program() -> impl Strategy<Value = Tokens> {
     let item = prop_oneof![
         Just(t(&["import", "\"shared.pipe\""])),
@@ -397,6 +429,7 @@ fn program() -> impl Strategy<Value = Tokens> {
         ])),
         Just(t(&["days", "e", "=", "dates", "\"e.txt\""])),
         notifier(),
+        executor(),
         pipeline(),
     ];
     prop::collection::vec(item, 1..5).prop_map(|items| items.concat())

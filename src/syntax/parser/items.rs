@@ -1,4 +1,4 @@
-//! Handlers, notifiers, day sets, pipelines, stages, tasks, gates, triggers
+//! Handlers, notifiers, executors, day sets, pipelines, stages, tasks, gates, triggers
 //! and data sources, with their settings.
 
 use super::{exact, first, next, unreachable_name, Builder};
@@ -85,6 +85,40 @@ impl Builder {
         }
     }
 
+    pub(super) fn executor(&mut self, pair: Pair<Rule>) -> Executor {
+        let (name, _, settings, span) = self.block(pair, Self::executor_setting);
+        Executor {
+            name,
+            settings,
+            span,
+        }
+    }
+
+    fn executor_setting(&mut self, pair: Pair<Rule>) -> ExecutorSetting {
+        match pair.as_rule() {
+            Rule::ray => ExecutorSetting::Ray(self.string(first(pair))),
+            Rule::num_cpus => ExecutorSetting::NumCpus(self.resource_number(first(pair))),
+            Rule::num_gpus => ExecutorSetting::NumGpus(self.resource_number(first(pair))),
+            _ => {
+                let p = first(pair);
+                let span = self.span(&p);
+                let bytes = literal::size(p.as_str()).unwrap_or_else(|message| {
+                    self.literal_error(Code::SizeOutOfRange, span, message);
+                    0
+                });
+                ExecutorSetting::Memory(Spanned::new(bytes, span))
+            }
+        }
+    }
+
+    /// A whole or decimal number, perhaps negative (the checker judges it).
+    fn resource_number(&mut self, pair: Pair<Rule>) -> Spanned<f64> {
+        let span = self.span(&pair);
+        // The grammar admits only an optional `-`, digits and an optional
+        // fraction, which always parse as an `f64`.
+        Spanned::new(pair.as_str().parse().unwrap_or(0.0), span)
+    }
+
     pub(super) fn days(&mut self, pair: Pair<Rule>) -> Days {
         let span = self.span(&pair);
         let mut inner = pair.into_inner();
@@ -126,6 +160,7 @@ impl Builder {
             Rule::trigger => PipelineSetting::Trigger(self.trigger(pair)),
             Rule::notify => PipelineSetting::Notify(Box::new(self.notify(pair))),
             Rule::deadline => PipelineSetting::Deadline(Box::new(self.deadline(pair))),
+            Rule::run_on => PipelineSetting::Executor(self.name(first(pair))),
             _ => PipelineSetting::Source(self.source(pair)),
         }
     }
@@ -246,6 +281,7 @@ impl Builder {
             Rule::on_failure => StageSetting::OnFailure(Box::new(self.policy(first(pair)))),
             Rule::task => StageSetting::Task(self.task(pair)),
             Rule::deadline => StageSetting::Deadline(Box::new(self.deadline(pair))),
+            Rule::run_on => StageSetting::Executor(self.name(first(pair))),
             Rule::flow => StageSetting::Flow(
                 pair.into_inner()
                     .map(|step| {
@@ -307,6 +343,7 @@ impl Builder {
             Rule::on_failure => TaskSetting::OnFailure(Box::new(self.policy(first(pair)))),
             Rule::priority => TaskSetting::Priority(self.priority(first(pair))),
             Rule::requires => TaskSetting::Requires(Box::new(self.requires(pair))),
+            Rule::run_on => TaskSetting::Executor(self.name(first(pair))),
             _ => TaskSetting::When(self.when(pair)),
         }
     }
