@@ -93,6 +93,17 @@ pub(crate) fn has_env(pid: i32, name: &str, value: &str) -> bool {
         .any(|entry| entry == wanted.as_bytes())
 }
 
+/// Whether a process's environment has the variable `name`, whatever its value.
+pub(crate) fn has_env_name(pid: i32, name: &str) -> bool {
+    let Ok(bytes) = std::fs::read(format!("/proc/{pid}/environ")) else {
+        return false;
+    };
+    let prefix = format!("{name}=");
+    bytes
+        .split(|b| *b == 0)
+        .any(|entry| entry.starts_with(prefix.as_bytes()))
+}
+
 /// Every live process whose environment holds `NAME=value`: a scan of all
 /// of `/proc`, for the rare moments that need it (a resume after a crash).
 pub(crate) fn marked(name: &str, value: &str) -> Vec<i32> {

@@ -107,7 +107,7 @@ pub(crate) struct TaskDetail {
 
 /// An attempt of a run, as the service shows it.
 #[derive(Debug, Clone, serde::Serialize)]
-pub(crate) struct AttemptDetail {
+pub struct AttemptDetail {
     pub pipeline: String,
     pub stage: String,
     pub task: String,
@@ -172,7 +172,7 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    pub(crate) fn attempt_details(&self, run_id: &str) -> Result<Vec<AttemptDetail>, StoreError> {
+    pub fn attempt_details(&self, run_id: &str) -> Result<Vec<AttemptDetail>, StoreError> {
         let mut stmt = self.conn.prepare(
             "SELECT pipeline, stage, task, attempt, status, started_at, ended_at, duration_ms, error, \
              exit_code, run_dir, cause, job FROM attempts WHERE run_id = ?1 ORDER BY id",

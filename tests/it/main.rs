@@ -51,6 +51,7 @@ mod run_process;
 mod run_process_tree;
 mod run_schedule;
 mod run_secrets;
+mod scale_out;
 mod schedule_analysis;
 mod schedule_at;
 mod schedule_day_set;

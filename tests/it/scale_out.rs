@@ -36,7 +36,11 @@ fn jobs_named(address: &str, prefix: &str) -> Vec<Value> {
     all.as_array()
         .unwrap()
         .iter()
-        .filter(|j| j["submission_id"].as_str().is_some_and(|s| s.starts_with(prefix)))
+        .filter(|j| {
+            j["submission_id"]
+                .as_str()
+                .is_some_and(|s| s.starts_with(prefix))
+        })
         .cloned()
         .collect()
 }
@@ -48,7 +52,8 @@ fn submitted(f: &Fixture, run: &str) -> Vec<Value> {
         .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
         .unwrap_or_default();
     folders.retain(|p: &std::path::PathBuf| {
-        p.file_name().is_some_and(|n| n.to_string_lossy().starts_with(run))
+        p.file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with(run))
     });
     folders.sort();
     folders
@@ -95,7 +100,12 @@ pipeline p {{
         "#!/bin/sh\ncat > /dev/null\necho '{\"left\": 1}'\n",
     );
     let out = f.run(&[]);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let run = run_id(&f);
     let events = submitted(&f, &run);
     assert_eq!(events.len(), 2, "{events:?}");
@@ -134,11 +144,17 @@ pipeline p {{
     let id = events[0]["job"].as_str().unwrap().to_string();
     let start = Instant::now();
     loop {
-        let status = job(&address, &id).unwrap()["status"].as_str().unwrap().to_string();
+        let status = job(&address, &id).unwrap()["status"]
+            .as_str()
+            .unwrap()
+            .to_string();
         if status == "STOPPED" {
             break;
         }
-        assert!(start.elapsed() < Duration::from_secs(30), "the job is still {status}");
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "the job is still {status}"
+        );
         std::thread::sleep(Duration::from_millis(200));
     }
     let tasks = f.store().tasks(&run).unwrap();
@@ -161,15 +177,24 @@ pipeline p {{
         ),
     );
     let mut first = f.spawn_run(&[]);
-    // Once the job is submitted, pipec dies without a word.
+    // Once Ray has the job (its own job list says so), pipec dies without a word.
     let start = Instant::now();
     let run = loop {
-        if let Some(run) = f.store().runs(None, 1).unwrap().first().map(|r| r.run_id.clone()) {
-            if !submitted(&f, &run).is_empty() {
+        if let Some(run) = f
+            .store()
+            .runs(None, 1)
+            .unwrap()
+            .first()
+            .map(|r| r.run_id.clone())
+        {
+            if !jobs_named(&address, &format!("pipec-{run}-")).is_empty() {
                 break run;
             }
         }
-        assert!(start.elapsed() < Duration::from_secs(30), "no job was submitted");
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "no job was submitted"
+        );
         std::thread::sleep(Duration::from_millis(50));
     };
     nix::sys::signal::kill(
@@ -179,7 +204,12 @@ pipeline p {{
     .unwrap();
     let _ = first.wait();
     let out = f.run(&[]);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let resumed = submitted(&f, &run);
     assert!(
         resumed.iter().any(|e| e["reattached"] == true),
@@ -196,7 +226,8 @@ pipeline p {{
 fn the_manifest_examples_branches_run_on_ray_once_uncommented() {
     let address = ray();
     let root = crate::common::root();
-    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("ray-manifest-{}", std::process::id()));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("ray-manifest-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(dir.join("handlers")).unwrap();
     for entry in std::fs::read_dir(root.join("pipelines/handlers")).unwrap() {
@@ -205,15 +236,32 @@ fn the_manifest_examples_branches_run_on_ray_once_uncommented() {
     }
     let text = std::fs::read_to_string(root.join("pipelines/alpha_manifest.pipe"))
         .unwrap()
-        .replace("# executor cluster { ray \"http://127.0.0.1:8265\" }", &format!("executor cluster {{ ray \"{address}\" }}"))
+        .replace(
+            "# executor cluster { ray \"http://127.0.0.1:8265\" }",
+            &format!("executor cluster {{ ray \"{address}\" }}"),
+        )
         .replace("# executor cluster", "executor cluster");
     std::fs::write(dir.join("alpha_manifest.pipe"), text).unwrap();
     let out = crate::common::binary()
         .current_dir(&dir)
-        .args(["run", "alpha_manifest.pipe", "--as-of", "2026-11-20", "--now", "2026-11-20T21:30:00Z", "--view", "quiet"])
+        .args([
+            "run",
+            "alpha_manifest.pipe",
+            "--as-of",
+            "2026-11-20",
+            "--now",
+            "2026-11-20T21:30:00Z",
+            "--view",
+            "quiet",
+        ])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let store = pipec::store::Store::open(&dir.join(".pipec/state.db")).unwrap();
     let run = store.runs(None, 1).unwrap()[0].run_id.clone();
     let attempts = store.attempt_details(&run).unwrap();
@@ -222,6 +270,10 @@ fn the_manifest_examples_branches_run_on_ray_once_uncommented() {
         .filter(|a| a.job.is_some())
         .map(|a| a.task.as_str())
         .collect();
-    assert_eq!(on_ray, ["inference_model_a", "inference_model_b"], "{attempts:?}");
+    assert_eq!(
+        on_ray,
+        ["inference_model_a", "inference_model_b"],
+        "{attempts:?}"
+    );
     assert_eq!(jobs_named(&address, &format!("pipec-{run}-")).len(), 2);
 }

@@ -8,8 +8,8 @@
 //! - A job has no stdin: the task's input travels base64-encoded in the
 //!   variable `PIPEC_INPUT`, and a small `sh` wrapper feeds it to the command.
 //!   The command's stdout is kept apart and printed base64-encoded between
-//!   two markers named after the attempt's span, so it is found whole among
-//!   Ray's own log lines.
+//!   two markers named after the submission, so it is found whole among
+//!   Ray's own log lines (by a resume that follows the job too).
 //! - The submission id is the attempt's (run, pipeline, task, attempt): a
 //!   resume after pipec was killed looks the job up first and follows it
 //!   instead of submitting it twice.
@@ -101,8 +101,14 @@ async fn attempt(
             .map(|(k, v)| (k, Value::String(v)))
             .collect();
         env.insert("PIPEC_INPUT".into(), Value::String(input));
+        // Marks the job's processes as the cluster's: a resume on a machine
+        // that is also a node never ends them as leftovers.
+        env.insert(
+            "PIPEC_EXECUTOR".into(),
+            Value::String(executor.name.clone()),
+        );
         let mut body = json!({
-            "entrypoint": entrypoint(&argv),
+            "entrypoint": entrypoint(&submission, &argv),
             "submission_id": submission,
             "runtime_env": { "working_dir": format!("gcs://{package}"), "env_vars": env },
             "metadata": { "pipec_run": shared.emitter.run_id, "pipec_task": task },
@@ -139,7 +145,7 @@ async fn attempt(
                     (&pipeline.name, task, attempt),
                 )
                 .await?;
-                let bytes = result_of(&logs, span).ok_or_else(|| {
+                let bytes = result_of(&logs, &submission).ok_or_else(|| {
                     format!("the Ray job {submission} succeeded but its output was not found in its logs")
                 })?;
                 return Ok(match output::from_bytes(&bytes, handler) {
@@ -224,21 +230,22 @@ fn argv(kind: &HandlerKind, task: &str, args: &[String]) -> Result<Vec<String>, 
     Ok(argv)
 }
 
-/// `sh -c WRAPPER pipec ARGV…`: the wrapper feeds the input to the command
-/// and prints its stdout, base64-encoded, between the span's markers.
-fn entrypoint(argv: &[String]) -> String {
-    const WRAPPER: &str = r#"out=$(mktemp) || exit 97
+/// `sh -c WRAPPER pipec MARKER ARGV…`: the wrapper feeds the input to the
+/// command and prints its stdout, base64-encoded, between the markers named
+/// after the submission (the same for a resume that follows the job).
+fn entrypoint(marker: &str, argv: &[String]) -> String {
+    const WRAPPER: &str = r#"marker=$1; shift
+out=$(mktemp) || exit 97
 printf '%s' "$PIPEC_INPUT" | base64 -d | "$@" > "$out"
 status=$?
-echo "PIPEC-OUTPUT-BEGIN-$PIPEC_SPAN_ID"
+echo "PIPEC-OUTPUT-BEGIN-$marker"
 base64 < "$out"
-echo "PIPEC-OUTPUT-END-$PIPEC_SPAN_ID"
+echo "PIPEC-OUTPUT-END-$marker"
 rm -f "$out"
 exit $status"#;
-    std::iter::once("sh".to_string())
-        .chain(std::iter::once("-c".to_string()))
-        .chain(std::iter::once(WRAPPER.to_string()))
-        .chain(std::iter::once("pipec".to_string()))
+    ["sh", "-c", WRAPPER, "pipec", marker]
+        .into_iter()
+        .map(str::to_string)
         .chain(argv.iter().cloned())
         .map(|a| quote(&a))
         .collect::<Vec<_>>()
@@ -250,10 +257,10 @@ fn quote(word: &str) -> String {
     format!("'{}'", word.replace('\'', r"'\''"))
 }
 
-/// The command's stdout, from between the attempt's markers.
-fn result_of(logs: &str, span: &str) -> Option<Vec<u8>> {
-    let begin = format!("PIPEC-OUTPUT-BEGIN-{span}");
-    let end = format!("PIPEC-OUTPUT-END-{span}");
+/// The command's stdout, from between the job's markers.
+fn result_of(logs: &str, marker: &str) -> Option<Vec<u8>> {
+    let begin = format!("PIPEC-OUTPUT-BEGIN-{marker}");
+    let end = format!("PIPEC-OUTPUT-END-{marker}");
     let mut lines = logs.lines();
     lines.by_ref().find(|l| l.trim() == begin)?;
     let encoded: String = lines
@@ -340,7 +347,7 @@ async fn upload_once(address: &str, dir: &Path) -> Result<String, String> {
         return Ok(name);
     }
     let url = format!("{address}/api/packages/gcs/{name}");
-    if get(&url).await?.is_none() {
+    if !exists(&url).await? {
         let body = zip;
         let put_url = url.clone();
         tokio::task::spawn_blocking(move || {
@@ -378,9 +385,7 @@ fn package(dir: &Path) -> Result<(String, Vec<u8>), String> {
         let path = dir.join(rel);
         let bytes =
             std::fs::read(&path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
-        let mode = std::fs::metadata(&path)
-            .map(|m| m.permissions().mode())
-            .unwrap_or(0o644);
+        let mode = std::fs::metadata(&path).map_or(0o644, |m| m.permissions().mode());
         let name = rel.to_string_lossy().to_string();
         hash.update(name.as_bytes());
         hash.update([0]);
@@ -420,6 +425,19 @@ fn collect(root: &Path, dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<(
 
 fn agent() -> ureq::Agent {
     ureq::AgentBuilder::new().timeout(REQUEST_TIMEOUT).build()
+}
+
+/// Whether the cluster has what `url` names (a package: 200, without a body).
+async fn exists(url: &str) -> Result<bool, String> {
+    let url = url.to_string();
+    tokio::task::spawn_blocking(move || match agent().get(&url).call() {
+        Ok(_) => Ok(true),
+        Err(ureq::Error::Status(404, _)) => Ok(false),
+        Err(ureq::Error::Status(code, _)) => Err(format!("{url} answered {code}")),
+        Err(ureq::Error::Transport(e)) => Err(format!("cannot reach the Ray cluster: {e}")),
+    })
+    .await
+    .map_err(|e| e.to_string())?
 }
 
 /// A JSON GET; `None` for a 404.
@@ -473,14 +491,13 @@ mod tests {
             "cat; echo ' it''s'".to_string(),
             "t".to_string(),
         ];
-        let line = entrypoint(&argv);
+        let line = entrypoint("abc", &argv);
         let input = base64::engine::general_purpose::STANDARD.encode(b"{\"a\": 1}");
         #[allow(clippy::disallowed_methods)]
         let out = std::process::Command::new("sh")
             .arg("-c")
             .arg(&line)
             .env("PIPEC_INPUT", input)
-            .env("PIPEC_SPAN_ID", "abc")
             .output()
             .unwrap();
         assert!(out.status.success(), "{out:?}");

@@ -194,7 +194,12 @@ impl Tree {
 /// their recorded identity. SIGKILL at once: their pipec is gone, nobody
 /// would read what they do on SIGTERM. Returns the pids ended.
 pub fn end_leftovers(run_id: &str, recorded: &[(i32, Option<u64>)]) -> Vec<i32> {
-    let mut pids: Vec<i32> = procfs::marked("PIPEC_RUN_ID", run_id);
+    // A job on a cluster carries the run id too, even when the cluster runs
+    // on this machine: it is the cluster's (a resume follows it), not ours.
+    let mut pids: Vec<i32> = procfs::marked("PIPEC_RUN_ID", run_id)
+        .into_iter()
+        .filter(|&pid| !procfs::has_env_name(pid, "PIPEC_EXECUTOR"))
+        .collect();
     for &(pid, ticks) in recorded {
         if procfs::is_same_process(pid, ticks) && !pids.contains(&pid) {
             pids.push(pid);
