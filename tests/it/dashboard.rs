@@ -50,7 +50,7 @@ fn dom(d: &Daemon, path: &str) -> String {
         .arg(d.url(path))
         .stderr(Stdio::null())
         .output()
-        .expect("Debian's chromium is installed (.ci/run installs it)");
+        .expect("Debian's chromium is installed (scripts/test.sh installs it)");
     assert!(out.status.success(), "chromium on {path}: {:?}", out.status);
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
@@ -202,7 +202,7 @@ impl Driver {
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
-            .expect("Debian's chromium-driver is installed (.ci/run installs it)");
+            .expect("Debian's chromium-driver is installed (scripts/test.sh installs it)");
         let base = format!("http://127.0.0.1:{port}");
         let start = Instant::now();
         let session = loop {

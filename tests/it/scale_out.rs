@@ -1,4 +1,4 @@
-//! Tasks on a real Ray cluster: a local head started by `.ci/run` (`ray
+//! Tasks on a real Ray cluster: a local head started by `scripts/test.sh` (`ray
 //! start --head`), reached at `PIPEC_TEST_RAY` through its Jobs REST API.
 //! Parallel branches run as Ray jobs and feed a gate; a timeout stops a job;
 //! pipec killed mid-run and resumed follows the job instead of submitting it
@@ -13,7 +13,7 @@ fn ray() -> String {
     std::env::var("PIPEC_TEST_RAY").unwrap_or_else(|_| {
         panic!(
             "these tests need a local Ray head: `ray start --head --num-cpus=2 --dashboard-host=127.0.0.1`, \
-             then PIPEC_TEST_RAY=http://127.0.0.1:8265 (.ci/run does both)"
+             then PIPEC_TEST_RAY=http://127.0.0.1:8265 (scripts/test.sh does both)"
         )
     })
 }
