@@ -101,9 +101,32 @@ fn show(args: &Args, path: &std::path::Path) -> Result<String, String> {
         }
         Format::Table => {
             let attention = attention(args, &db).map_err(|e| e.context_string(path))?;
-            Ok(table(&views) + &attention.text())
+            let remote = on_clusters(&db, &views).map_err(|e| e.context_string(path))?;
+            Ok(table(&views) + &remote + &attention.text())
         }
     }
+}
+
+/// Which attempts of the runs shown ran as jobs on a cluster, and as which.
+fn on_clusters(
+    db: &Store,
+    views: &[(store::RunRow, Vec<store::TaskRow>)],
+) -> Result<String, store::StoreError> {
+    let mut out = String::new();
+    for (r, _) in views {
+        for a in db.attempt_details(&r.run_id)? {
+            if let Some(job) = &a.job {
+                if out.is_empty() {
+                    out.push_str("\nran on a cluster:\n");
+                }
+                out.push_str(&format!(
+                    "  {} {}/{} attempt {}: job {job}\n",
+                    r.run_id, a.pipeline, a.task, a.attempt
+                ));
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// How many alerts and failed notifications `status` shows.

@@ -155,6 +155,18 @@ fn render(s: &Service, store: &Store) -> Result<String, ApiError> {
             .map_err(e)?,
     );
     out.counter(
+        "pipec_cluster_attempts_total",
+        "Attempts that ran as jobs on a cluster (an `executor`), retries included.",
+        &["pipeline", "task"],
+        &store
+            .counts(
+                "SELECT pipeline, task, COUNT(*) FROM attempts WHERE job IS NOT NULL \
+                 GROUP BY pipeline, task",
+                2,
+            )
+            .map_err(e)?,
+    );
+    out.counter(
         "pipec_gate_failures_total",
         "Gates that evaluated false.",
         &["pipeline", "stage", "gate"],

@@ -120,6 +120,13 @@ pipeline p {{
     // The store says where each attempt ran.
     let attempts = f.store().attempt_details(&run).unwrap();
     assert!(attempts.iter().all(|a| a.job.is_some()), "{attempts:?}");
+    // So does `pipec status`.
+    let status = f.command(&["status"]).output().unwrap();
+    let text = String::from_utf8_lossy(&status.stdout);
+    assert!(
+        text.contains("ran on a cluster:") && text.contains(&format!("pipec-{run}-p-a-1")),
+        "{text}"
+    );
 }
 
 #[test]
