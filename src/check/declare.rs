@@ -202,3 +202,19 @@ fn duplicate_as(code: Code, kind: &str, name: &ast::Name, first: Span) -> Diagno
     .label(first, "first declared here")
     .help(format!("rename one of them; {kind} names must be unique"))
 }
+
+/// The declarations of the root file that nothing uses (`used` is indexed
+/// like `declared`). None when the root file has no pipeline: a file of
+/// shared declarations is a library, and nothing in it is dead.
+pub(crate) fn unused_in_root<'s, 'a, T>(
+    scope: &Scope<'_>,
+    declared: &'s [Declared<'a, T>],
+    used: &'s [bool],
+) -> impl Iterator<Item = &'s Declared<'a, T>> {
+    let has_pipeline = scope.pipelines.iter().any(|p| p.file.0 == 0);
+    declared
+        .iter()
+        .zip(used)
+        .filter(move |(d, used)| has_pipeline && !**used && d.file.0 == 0)
+        .map(|(d, _)| d)
+}

@@ -186,9 +186,6 @@ pub(crate) fn resolve(
 /// An executor no task runs on is likely a typo or dead code; as for
 /// notifiers, only the root file's count, and only when it has a pipeline.
 pub(crate) fn warn_unused(scope: &Scope, program: &Program, diagnostics: &mut Diagnostics) {
-    if !scope.pipelines.iter().any(|p| p.file.0 == 0) {
-        return;
-    }
     let mut used = vec![false; program.executors.len()];
     for pipeline in &program.pipelines {
         for task in pipeline.dag.node_weights() {
@@ -197,43 +194,30 @@ pub(crate) fn warn_unused(scope: &Scope, program: &Program, diagnostics: &mut Di
             }
         }
     }
-    for (i, declared) in scope.executors.iter().enumerate() {
-        if !used[i] && declared.file.0 == 0 {
-            let name = &declared.node.name.text;
-            diagnostics.push(
-                Diagnostic::new(
-                    Code::UnusedExecutor,
-                    format!("no task runs on executor `{name}`"),
-                )
-                .label(declared.node.name.span, "declared here")
-                .help(format!(
-                    "remove it, or run tasks on it: `executor {name}` in a pipeline, stage or task"
-                )),
-            );
-        }
+    for declared in super::declare::unused_in_root(scope, &scope.executors, &used) {
+        let name = &declared.node.name.text;
+        diagnostics.push(
+            Diagnostic::new(
+                Code::UnusedExecutor,
+                format!("no task runs on executor `{name}`"),
+            )
+            .label(declared.node.name.span, "declared here")
+            .help(format!(
+                "remove it, or run tasks on it: `executor {name}` in a pipeline, stage or task"
+            )),
+        );
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use crate::compile::{compile_as_of, Compilation};
+    use crate::compile::Compilation;
     use crate::diagnostic::Code;
     use crate::ir::{ExecutorId, ExecutorKind};
-    use std::path::{Path, PathBuf};
+    use std::path::PathBuf;
 
-    /// A fresh folder holding `files` (path, text); compiles `main.pipe`.
     fn compile(test: &str, files: &[(&str, &str)]) -> (PathBuf, Compilation) {
-        let dir =
-            std::env::temp_dir().join(format!("pipec-executor-{test}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        for (path, text) in files {
-            let path = dir.join(path);
-            std::fs::create_dir_all(path.parent().unwrap_or(Path::new("."))).unwrap();
-            std::fs::write(path, text).unwrap();
-        }
-        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
-        let compilation = compile_as_of(&dir.join("main.pipe"), today).unwrap();
-        (dir, compilation)
+        crate::check::compile_files(&format!("executor-{test}"), files)
     }
 
     const MAIN: &str = r#"

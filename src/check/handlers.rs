@@ -323,10 +323,6 @@ fn mark(used: &mut [bool], handler: crate::ir::HandlerId) {
 
 /// A handler nothing runs is likely a typo or dead code.
 pub(crate) fn warn_unused(scope: &Scope, program: &Program, diagnostics: &mut Diagnostics) {
-    // A file of shared handlers and no pipeline is a library: nothing in it is unused.
-    if !scope.pipelines.iter().any(|p| p.file.0 == 0) {
-        return;
-    }
     let mut used = vec![false; program.handlers.len()];
     for pipeline in &program.pipelines {
         for task in pipeline.dag.node_weights() {
@@ -338,18 +334,15 @@ pub(crate) fn warn_unused(scope: &Scope, program: &Program, diagnostics: &mut Di
             mark(&mut used, h);
         }
     }
-    for (i, declared) in scope.handlers.iter().enumerate() {
-        // Only the root file's handlers: a shared library of handlers is not dead code.
-        if !used[i] && declared.file.0 == 0 {
-            diagnostics.push(
-                Diagnostic::new(
-                    Code::UnusedHandler,
-                    format!("handler `{}` is never used", declared.node.name.text),
-                )
-                .label(declared.node.name.span, "declared here")
-                .help("remove it, or run it from a task with `run`"),
-            );
-        }
+    for declared in super::declare::unused_in_root(scope, &scope.handlers, &used) {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::UnusedHandler,
+                format!("handler `{}` is never used", declared.node.name.text),
+            )
+            .label(declared.node.name.span, "declared here")
+            .help("remove it, or run it from a task with `run`"),
+        );
     }
 }
 

@@ -82,3 +82,23 @@ fn outside_project(why: &str, span: crate::span::Span) -> Diagnostic {
         .label(span, "named here")
         .help("files a pipeline reads must be inside the project; `pipec --allow-path DIR` allows another folder")
 }
+
+/// A fresh folder holding `files` (path, text), and the compilation of its
+/// `main.pipe` as of 2026-11-20: what the checker's unit tests of a feature
+/// spread over files start from.
+#[cfg(test)]
+pub(crate) fn compile_files(
+    name: &str,
+    files: &[(&str, &str)],
+) -> (std::path::PathBuf, crate::compile::Compilation) {
+    let dir = std::env::temp_dir().join(format!("pipec-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    for (path, text) in files {
+        let path = dir.join(path);
+        std::fs::create_dir_all(path.parent().unwrap_or(std::path::Path::new("."))).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
+    let compilation = crate::compile::compile_as_of(&dir.join("main.pipe"), today).unwrap();
+    (dir, compilation)
+}

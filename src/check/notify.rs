@@ -263,9 +263,6 @@ pub(crate) fn lower_deadline(
 /// A notifier no pipeline notifies is likely a typo or dead code; as for
 /// handlers, only the root file's count, and only when it has a pipeline.
 pub(crate) fn warn_unused(scope: &Scope, program: &Program, diagnostics: &mut Diagnostics) {
-    if !scope.pipelines.iter().any(|p| p.file.0 == 0) {
-        return;
-    }
     let mut used = vec![false; program.notifiers.len()];
     for pipeline in &program.pipelines {
         for line in &pipeline.notify {
@@ -274,42 +271,30 @@ pub(crate) fn warn_unused(scope: &Scope, program: &Program, diagnostics: &mut Di
             }
         }
     }
-    for (i, declared) in scope.notifiers.iter().enumerate() {
-        if !used[i] && declared.file.0 == 0 {
-            let name = &declared.node.name.text;
-            diagnostics.push(
-                Diagnostic::new(
-                    Code::UnusedNotifier,
-                    format!("notifier `{name}` is never notified"),
-                )
-                .label(declared.node.name.span, "declared here")
-                .help(format!(
-                    "remove it, or name it in a pipeline: `notify {name} on run_failed`"
-                )),
-            );
-        }
+    for declared in super::declare::unused_in_root(scope, &scope.notifiers, &used) {
+        let name = &declared.node.name.text;
+        diagnostics.push(
+            Diagnostic::new(
+                Code::UnusedNotifier,
+                format!("notifier `{name}` is never notified"),
+            )
+            .label(declared.node.name.span, "declared here")
+            .help(format!(
+                "remove it, or name it in a pipeline: `notify {name} on run_failed`"
+            )),
+        );
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use crate::compile::{compile_as_of, Compilation};
+    use crate::compile::Compilation;
     use crate::diagnostic::Code;
     use crate::ir::{At, NotifierId, NotifyEvent, NotifyTarget};
-    use std::path::{Path, PathBuf};
+    use std::path::PathBuf;
 
-    /// A fresh folder holding `files` (path, text); compiles `main.pipe`.
     fn compile(test: &str, files: &[(&str, &str)]) -> (PathBuf, Compilation) {
-        let dir = std::env::temp_dir().join(format!("pipec-notify-{test}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        for (path, text) in files {
-            let path = dir.join(path);
-            std::fs::create_dir_all(path.parent().unwrap_or(Path::new("."))).unwrap();
-            std::fs::write(path, text).unwrap();
-        }
-        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
-        let compilation = compile_as_of(&dir.join("main.pipe"), today).unwrap();
-        (dir, compilation)
+        crate::check::compile_files(&format!("notify-{test}"), files)
     }
 
     const MAIN: &str = r#"

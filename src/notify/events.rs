@@ -192,7 +192,7 @@ impl Observer for RunNotices {
             // Judged once the run's end is recorded: the store's recorder
             // is told before this observer.
             self.dispatcher
-                .red_sources(&event.pipeline, Some(&event.run_id), as_of);
+                .red_sources(&event.pipeline, &event.run_id, as_of);
         }
     }
 }
@@ -203,7 +203,7 @@ impl Dispatcher {
     pub(crate) fn red_sources(
         self: &Arc<Self>,
         pipeline: &str,
-        run_id: Option<&str>,
+        run_id: &str,
         as_of: Option<NaiveDate>,
     ) {
         let Some(state) = self.state.clone() else {
@@ -211,7 +211,7 @@ impl Dispatcher {
         };
         let dispatcher = self.clone();
         let pipeline = pipeline.to_string();
-        let run_id = run_id.map(str::to_string);
+        let run_id = run_id.to_string();
         // Counted before the task runs: a `pipec run` that waits for its
         // notifications waits for this judgement too.
         let underway = super::Underway::new(&self.pending);
@@ -240,10 +240,10 @@ impl Dispatcher {
                         source.source, source.pipeline, source.producer
                     ),
                 };
-                let id = format!("{}-{}-red", run_id.as_deref().unwrap_or(""), source.source);
+                let id = format!("{run_id}-{}-red", source.source);
                 let mut n =
                     Notification::new(id, NotifyEvent::SourceRed, &source.pipeline, now, summary);
-                n.run_id = run_id.clone();
+                n.run_id = Some(run_id.clone());
                 n.as_of = as_of;
                 n.task = Some(source.producer.clone());
                 n.details = json!({
