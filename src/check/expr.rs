@@ -46,8 +46,8 @@ pub(crate) fn lower_gate(
     checked
 }
 
-/// A task's `reads` must name keys its upstream declares: earlier stages, or
-/// tasks of its own stage it depends on.
+/// A task's `reads`, and the list a fan-out runs over, must name keys its
+/// upstream declares: earlier stages, or tasks of its own stage it depends on.
 pub(crate) fn check_reads(
     pipeline: &Pipeline,
     program: &Program,
@@ -56,7 +56,8 @@ pub(crate) fn check_reads(
     diagnostics: &mut Diagnostics,
 ) {
     for &task in &stage.tasks {
-        if pipeline.task(task).reads.is_empty() {
+        let fan_out = pipeline.task(task).fan_out.as_ref();
+        if pipeline.task(task).reads.is_empty() && fan_out.is_none() {
             continue;
         }
         let mut available = earlier.clone();
@@ -72,6 +73,9 @@ pub(crate) fn check_reads(
             }
             stack.extend(pipeline.dependencies(up));
         }
+        if let Some(fan_out) = fan_out {
+            super::fan_out::check_list(pipeline.task(task), fan_out, &available, diagnostics);
+        }
         for key in &pipeline.task(task).reads {
             let mut parts = key.split('.');
             let head = parts.next().unwrap_or_default();
@@ -80,7 +84,7 @@ pub(crate) fn check_reads(
                     "no upstream task of `{}` declares `{head}`",
                     pipeline.task(task).name
                 )),
-                Some(ty) => field_path_problem(ty, parts),
+                Some(ty) => field_type(ty, parts).err(),
             };
             if let Some(problem) = problem {
                 let mut d = Diagnostic::new(
@@ -97,19 +101,23 @@ pub(crate) fn check_reads(
     }
 }
 
-fn field_path_problem<'a>(ty: &Type, parts: impl Iterator<Item = &'a str>) -> Option<String> {
+/// The type at the end of a field path into `ty`, or what is wrong with it.
+pub(super) fn field_type<'a>(
+    ty: &Type,
+    parts: impl Iterator<Item = &'a str>,
+) -> Result<Type, String> {
     let mut ty = ty.clone();
     for part in parts {
         ty = match ty {
-            Type::Any => return None,
+            Type::Any => return Ok(Type::Any),
             Type::Object(fields) => match fields.into_iter().find(|(k, _)| k == part) {
                 Some((_, t)) => t,
-                None => return Some(format!("it has no field `{part}`")),
+                None => return Err(format!("it has no field `{part}`")),
             },
-            other => return Some(format!("{} has no field `{part}`", other.with_article())),
+            other => return Err(format!("{} has no field `{part}`", other.with_article())),
         };
     }
-    None
+    Ok(ty)
 }
 
 impl Env<'_> {

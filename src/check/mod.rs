@@ -9,6 +9,7 @@ mod declare;
 mod dependencies;
 mod executor;
 mod expr;
+mod fan_out;
 mod firing;
 mod gates;
 mod handlers;

@@ -11,7 +11,7 @@ use super::resolve::{
 use super::seen::Seen;
 use super::sources::lower_source;
 use super::suggest::did_you_mean;
-use super::{dependencies, policy, triggers, types, zones};
+use super::{dependencies, fan_out, policy, triggers, types, zones};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::ir::{
     CalendarChoice, DayCondition, DayRef, ExecutorId, HandlerId, MergeStrategy, Pipeline,
@@ -395,6 +395,7 @@ fn lower_task(
         writes: Vec::new(),
         joins: false,
         executor: defaults.executor,
+        fan_out: None,
         span: decl.name.span,
     };
     let mut work = None;
@@ -457,6 +458,7 @@ fn lower_task(
     if let Some(work) = work {
         task.work = work;
     }
+    task.fan_out = fan_out::lower(decl, &task, work, program, diagnostics);
     task
 }
 

@@ -28,7 +28,34 @@ pub(crate) fn task_output(
     pipeline: &Pipeline,
     task: TaskId,
 ) -> Vec<(String, Type)> {
-    work_output(program, pipeline.task(task).work, &mut Vec::new())
+    let task = pipeline.task(task);
+    let output = work_output(program, task.work, &mut Vec::new());
+    match &task.fan_out {
+        None => output,
+        // The instances' outputs, one object each, in a list under `gather`.
+        Some(fan_out) => {
+            let item = if has_returns(program, task.work) {
+                Type::Object(output)
+            } else {
+                Type::Any
+            };
+            fan_out
+                .gather
+                .iter()
+                .map(|key| (key.clone(), Type::List(Box::new(item.clone()))))
+                .collect()
+        }
+    }
+}
+
+fn has_returns(program: &Program, work: Work) -> bool {
+    match work {
+        Work::Handler(h) => program
+            .handlers
+            .get(h.0 as usize)
+            .is_some_and(|h| h.returns.is_some()),
+        Work::Pipeline(_) => false,
+    }
 }
 
 fn work_output(

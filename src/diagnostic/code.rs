@@ -75,6 +75,8 @@ codes! {
     DuplicateExecutor = "E090", "executor declared twice, or named `local`";
     UnknownExecutor = "E091", "unknown executor";
     BadExecutor = "E092", "invalid executor declaration";
+    BadFanOut = "E130", "invalid fan-out";
+    FanOutNotAList = "E131", "a fan-out's list is not a list upstream";
     UnreachableTask = "W001", "no trigger runs this task";
     TriggerNeverFires = "W002", "trigger can never fire, or never in the required market state";
     CalendarRangeExceeded = "W003", "calendar not known to be right that far ahead";

@@ -201,6 +201,13 @@ pub(crate) fn task(s: &TaskSetting) -> Piece<'_> {
         TaskSetting::Requires(r) => requires(r),
         TaskSetting::When(w) => when(w),
         TaskSetting::Executor(e) => format!("executor {}", e.text),
+        TaskSetting::ForEach(f) => format!("for {} in {}", f.binding.text, f.over.text),
+        TaskSetting::Gather(key) => format!("gather {}", key.text),
+        TaskSetting::Concurrency(n) => format!("concurrency {}", n.node),
+        TaskSetting::MaxFailures(t) => match t.node {
+            Tolerance::Count(n) => format!("max_failures {n}"),
+            Tolerance::Percent(n) => format!("max_failures {n}%"),
+        },
     };
     Piece::text(text)
 }

@@ -7,6 +7,7 @@
 
 mod executor;
 mod expr;
+mod fan_out;
 mod market;
 mod market_error;
 mod notify;
@@ -18,6 +19,7 @@ mod trigger;
 pub mod words;
 
 pub(crate) use executor::{Executor, ExecutorId, ExecutorKind, Resources};
+pub use fan_out::{FanOut, Tolerance};
 pub(crate) use expr::{BinaryOp, Expr, ExprKind, Function, Type, UnaryOp};
 pub(crate) use market::Market;
 pub(crate) use market_error::MarketError;
@@ -249,6 +251,8 @@ pub struct Task {
     /// Where it runs: `None` here, else a declared cluster (`executor`,
     /// inherited from its stage and pipeline like `timeout`).
     pub(crate) executor: Option<ExecutorId>,
+    /// `for … in …`: it runs once per item of a list (see `FanOut`).
+    pub fan_out: Option<FanOut>,
     pub span: Span,
 }
 

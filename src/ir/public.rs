@@ -195,6 +195,24 @@ pub struct Task {
     /// without one keep their form and their plan hash.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub executor: Option<String>,
+    /// `for … in …`; left out for a task that runs once, so such tasks keep
+    /// their form and their plan hash.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fan_out: Option<FanOut>,
+}
+
+/// A fan-out: one instance per item of the list at `over`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FanOut {
+    pub binding: String,
+    /// The context key, with fields: `data.symbols`.
+    pub over: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gather: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub concurrency: Option<u32>,
+    /// `2` or `10%`.
+    pub max_failures: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -506,6 +524,13 @@ impl Task {
             writes: task.writes.clone(),
             joins: task.joins,
             executor: task.executor.map(|e| program.executor(e).name.clone()),
+            fan_out: task.fan_out.as_ref().map(|f| FanOut {
+                binding: f.binding.clone(),
+                over: f.over.join("."),
+                gather: f.gather.clone(),
+                concurrency: f.limit,
+                max_failures: f.max_failures.to_string(),
+            }),
         }
     }
 }

@@ -22,6 +22,7 @@ mod error;
 mod events;
 pub(crate) mod executor;
 mod failure;
+mod fan_out;
 mod gate;
 pub(crate) mod hub;
 mod ids;

@@ -322,6 +322,28 @@ pub enum TaskSetting {
     Requires(Box<Requires>),
     When(When),
     Executor(Name),
+    /// `for symbol in universe`: a fan-out over a list in the context.
+    ForEach(ForEach),
+    /// `gather scores`: where a fan-out's outputs go.
+    Gather(Name),
+    /// `concurrency 4`: a fan-out's own limit on instances at once.
+    Concurrency(Spanned<u64>),
+    /// `max_failures 2` or `max_failures 10%`.
+    MaxFailures(Spanned<Tolerance>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ForEach {
+    /// The name the item is handed to the handler under.
+    pub binding: Name,
+    /// The context key (with fields, `data.symbols`) holding the list.
+    pub over: Name,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tolerance {
+    Count(u64),
+    Percent(u64),
 }
 
 #[derive(Debug, Clone, PartialEq)]

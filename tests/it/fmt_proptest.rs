@@ -203,6 +203,11 @@ fn task() -> impl Strategy<Value = Tokens> {
         Just(t(&["requires", "SESSION", ",", "PRE_OPEN"])),
         Just(t(&["when", "not", "fomc"])),
         run_on(),
+        Just(t(&["for", "symbol", "in", "universe.symbols"])),
+        Just(t(&["gather", "scores"])),
+        Just(t(&["concurrency", "8"])),
+        Just(t(&["max_failures", "2"])),
+        Just(t(&["max_failures", "10%"])),
     ];
     (
         name(),

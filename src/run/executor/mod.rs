@@ -96,8 +96,11 @@ pub(crate) enum Attempt {
 pub(crate) struct Call<'a> {
     pub pipeline: &'a Pipeline,
     pub stage: &'a str,
+    /// The task's name, or an instance's (`score[AAPL]`) for a fan-out.
     pub task: &'a str,
     pub work: Work,
+    /// The cluster it runs on; `None`: this machine.
+    pub executor: Option<crate::ir::ExecutorId>,
     pub args: &'a [String],
     pub timeout_millis: u64,
     pub attempt: u32,
@@ -155,11 +158,7 @@ pub(crate) fn route(
 
 /// Runs one attempt of `call` with the executor its work routes to.
 pub(crate) async fn run(shared: &Arc<Shared>, call: Call<'_>, stop: StopReceiver) -> Attempt {
-    let cluster = call
-        .pipeline
-        .find_task(call.task)
-        .and_then(|t| call.pipeline.task(t).executor);
-    route(shared, call.work, cluster)
+    route(shared, call.work, call.executor)
         .run(shared, call, stop)
         .await
 }

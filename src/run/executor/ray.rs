@@ -67,6 +67,7 @@ async fn attempt(
         pipeline,
         stage,
         task,
+        executor,
         args,
         timeout_millis,
         attempt,
@@ -74,9 +75,7 @@ async fn attempt(
         input,
         ..
     } = call;
-    let executor = pipeline
-        .find_task(task)
-        .and_then(|t| pipeline.task(t).executor)
+    let executor = executor
         .map(|e| shared.program.executor(e))
         .ok_or_else(|| format!("task `{task}` has no cluster to run on"))?;
     let ExecutorKind::Ray { address, resources } = &executor.kind;

@@ -125,7 +125,14 @@ impl PipelineRun {
                     attempt: attempts,
                     duration_ms,
                 };
-                let settled = failure::settle(task.policy.terminal(), &failure, place);
+                let terminal = match (&task.fan_out, task.policy.terminal()) {
+                    // `default` went to each failed instance; a fan-out that
+                    // fails as a whole (its list missing, too many failed
+                    // instances) has no value of its shape to default to.
+                    (Some(_), Terminal::Default(_)) => Terminal::Fail,
+                    (_, terminal) => terminal,
+                };
+                let settled = failure::settle(terminal, &failure, place);
                 st.status = settled.status;
                 st.blocked = settled.blocked;
                 st.message = Some(settled.message);

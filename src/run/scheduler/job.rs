@@ -1,7 +1,7 @@
 //! A task's attempts and the waits between them, in a spawned task.
 
-use super::{Msg, Outcome, Shared};
-use crate::ir::{Backoff, PipelineId, Policy, StageId, TaskId};
+use super::{Msg, Outcome, Shared, Unit};
+use crate::ir::{Backoff, PipelineId, Policy, StageId};
 use crate::run::executor::{self, Attempt, Call, Failure};
 use crate::run::ids;
 use serde_json::Value;
@@ -15,7 +15,9 @@ pub(super) struct Job {
     pub(super) shared: Arc<Shared>,
     pub(super) pid: PipelineId,
     pub(super) sid: StageId,
-    pub(super) task: TaskId,
+    pub(super) unit: Unit,
+    /// The task's name, or the instance's.
+    pub(super) name: String,
     pub(super) input: Arc<Value>,
     /// How long to wait for a market state the task requires (it holds its slot).
     pub(super) market_wait: Option<Duration>,
@@ -29,7 +31,7 @@ impl Job {
                 () = self.shared.clock.sleep(wait) => {}
                 stop = stop.stopped() => {
                     let outcome = Outcome::Cancelled { reason: stop.describe(), attempts: 0, span: None };
-                    let _ = tx.send(Msg::Done { task: self.task, outcome });
+                    let _ = tx.send(Msg::Done { unit: self.unit, outcome });
                     return;
                 }
             }
@@ -56,7 +58,7 @@ impl Job {
             }
         };
         let _ = tx.send(Msg::Done {
-            task: self.task,
+            unit: self.unit,
             outcome,
         });
     }
@@ -64,24 +66,25 @@ impl Job {
     async fn attempts(&self, tx: &mpsc::UnboundedSender<Msg>) -> Outcome {
         let program = self.shared.program.clone();
         let p = program.pipeline(self.pid);
-        let task = p.task(self.task);
+        let task = p.task(self.unit.task);
         let retries = task.policy.retries();
         let mut attempt = 1;
         loop {
             let span = ids::span_id();
             let _ = tx.send(Msg::Attempt {
-                task: self.task,
+                unit: self.unit,
                 attempt,
                 span: span.clone(),
                 at: self.shared.clock.now(),
             });
             let process_tx = tx.clone();
-            let task_id = self.task;
+            let unit = self.unit;
             let call = Call {
                 pipeline: p,
                 stage: &p.stage(self.sid).name,
-                task: &task.name,
+                task: &self.name,
                 work: task.work,
+                executor: task.executor,
                 args: &task.args,
                 timeout_millis: task.timeout_millis,
                 attempt,
@@ -89,7 +92,7 @@ impl Job {
                 input: &self.input,
                 spawned: Box::new(move |pid, start_ticks| {
                     let _ = process_tx.send(Msg::Process {
-                        task: task_id,
+                        unit,
                         attempt,
                         pid,
                         start_ticks,
@@ -114,7 +117,7 @@ impl Job {
                 Attempt::Failed(failure) if attempt <= retries => {
                     let wait_ms = wait_millis(&task.policy, attempt);
                     let _ = tx.send(Msg::Retrying {
-                        task: self.task,
+                        unit: self.unit,
                         attempt,
                         span: span.clone(),
                         error: failure.text(),

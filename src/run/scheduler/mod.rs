@@ -6,8 +6,10 @@
 //!
 //! This file holds the run's state and the stage loop with its ready queue;
 //! a ready task's start (`start.rs`), its end (`finish.rs`), its attempts and
-//! retry waits (`job.rs`) and a stage's end (`stage_end.rs`) are their own files.
+//! retry waits (`job.rs`), a fan-out's instances (`fan_out.rs`) and a stage's
+//! end (`stage_end.rs`) are their own files.
 
+mod fan_out;
 mod finish;
 mod job;
 mod stage_end;
@@ -122,24 +124,37 @@ struct TaskState {
     own: Option<Arc<Map<String, Value>>>,
     /// Its result was restored from earlier in the run key, not made now.
     restored: bool,
+    /// A fan-out's instances, from its start until the last one ended.
+    fan: Option<Box<fan_out::FanState>>,
 }
+
+/// What runs: a task, or one instance of a fan-out.
+#[derive(Debug, Clone, Copy)]
+struct Unit {
+    task: TaskId,
+    instance: Option<usize>,
+}
+
+/// Ready work, highest priority first, ties by name. A fan-out's entry stands
+/// for its next instance.
+type Ready<'p> = BinaryHeap<(u8, Reverse<&'p str>, TaskId)>;
 
 enum Msg {
     Attempt {
-        task: TaskId,
+        unit: Unit,
         attempt: u32,
         span: String,
         /// When it started, on the run's clock.
         at: DateTime<Utc>,
     },
     Process {
-        task: TaskId,
+        unit: Unit,
         attempt: u32,
         pid: i32,
         start_ticks: Option<u64>,
     },
     Retrying {
-        task: TaskId,
+        unit: Unit,
         attempt: u32,
         span: String,
         error: String,
@@ -148,7 +163,7 @@ enum Msg {
         wait_ms: u64,
     },
     Done {
-        task: TaskId,
+        unit: Unit,
         outcome: Outcome,
     },
 }
@@ -174,8 +189,13 @@ enum Outcome {
 }
 
 enum Started {
+    /// It holds a slot until its `Done` message.
     Running,
+    /// It ended at once, and its task with it.
     Done,
+    /// A fan-out began, or one of its instances ended at once: the task
+    /// goes on without holding a slot.
+    Waiting,
 }
 
 struct PipelineRun {
@@ -309,7 +329,7 @@ impl PipelineRun {
         let stage = p.stage(sid);
         let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
         let mut waiting = vec![0u32; p.dag.node_count()];
-        let mut ready: BinaryHeap<(u8, Reverse<&str>, TaskId)> = BinaryHeap::new();
+        let mut ready: Ready = BinaryHeap::new();
         for &t in &stage.tasks {
             let n = p
                 .dependencies(t)
@@ -326,8 +346,14 @@ impl PipelineRun {
         while remaining > 0 {
             while running < slots && self.shared.stop.current().is_none() {
                 let Some((_, _, t)) = ready.pop() else { break };
-                match self.start(p, sid, t, &tx) {
+                let started = if self.state[t.index()].fan.is_some() {
+                    self.start_instance(p, sid, t, &tx, &mut ready)
+                } else {
+                    self.start(p, sid, t, &tx, &mut ready)
+                };
+                match started {
                     Started::Running => running += 1,
+                    Started::Waiting => {}
                     Started::Done => {
                         remaining -= 1;
                         self.release(p, sid, t, &mut waiting, &mut ready);
@@ -350,7 +376,7 @@ impl PipelineRun {
                     };
                     for &t in &stage.tasks {
                         if !self.state[t.index()].status.is_final() {
-                            self.skip(p, t, reason.clone(), cause, true);
+                            self.abandon(p, t, reason.clone(), cause);
                         }
                     }
                     break;
@@ -378,26 +404,28 @@ impl PipelineRun {
             };
             match msg {
                 Msg::Attempt {
-                    task,
+                    unit,
                     attempt,
                     span,
                     at,
                 } => {
-                    let st = &mut self.state[task.index()];
-                    st.attempts = attempt;
-                    st.status = TaskStatus::Running;
+                    if unit.instance.is_none() {
+                        let st = &mut self.state[unit.task.index()];
+                        st.attempts = attempt;
+                        st.status = TaskStatus::Running;
+                    }
                     self.emit_at(
                         at,
                         Some(&span),
                         EventKind::TaskStarted {
                             stage: stage.name.clone(),
-                            task: p.task(task).name.clone(),
+                            task: self.unit_name(p, unit),
                             attempt,
                         },
                     );
                 }
                 Msg::Process {
-                    task,
+                    unit,
                     attempt,
                     pid,
                     start_ticks,
@@ -405,14 +433,14 @@ impl PipelineRun {
                     None,
                     EventKind::TaskProcess {
                         stage: stage.name.clone(),
-                        task: p.task(task).name.clone(),
+                        task: self.unit_name(p, unit),
                         attempt,
                         pid,
                         start_ticks,
                     },
                 ),
                 Msg::Retrying {
-                    task,
+                    unit,
                     attempt,
                     span,
                     error,
@@ -420,12 +448,14 @@ impl PipelineRun {
                     exit_code,
                     wait_ms,
                 } => {
-                    self.state[task.index()].status = TaskStatus::Retrying;
+                    if unit.instance.is_none() {
+                        self.state[unit.task.index()].status = TaskStatus::Retrying;
+                    }
                     self.emit(
                         Some(&span),
                         EventKind::TaskRetrying {
                             stage: stage.name.clone(),
-                            task: p.task(task).name.clone(),
+                            task: self.unit_name(p, unit),
                             attempt,
                             error,
                             cause,
@@ -434,11 +464,19 @@ impl PipelineRun {
                         },
                     );
                 }
-                Msg::Done { task, outcome } => {
+                Msg::Done { unit, outcome } => {
                     running -= 1;
-                    remaining -= 1;
-                    self.finish(p, task, outcome);
-                    self.release(p, sid, task, &mut waiting, &mut ready);
+                    let ended = match unit.instance {
+                        None => {
+                            self.finish(p, unit.task, outcome);
+                            true
+                        }
+                        Some(i) => self.instance_done(p, unit.task, i, outcome, &mut ready),
+                    };
+                    if ended {
+                        remaining -= 1;
+                        self.release(p, sid, unit.task, &mut waiting, &mut ready);
+                    }
                 }
             }
         }
@@ -460,12 +498,7 @@ impl PipelineRun {
         }
     }
 
-    fn queue<'p>(
-        &mut self,
-        p: &'p Pipeline,
-        t: TaskId,
-        ready: &mut BinaryHeap<(u8, Reverse<&'p str>, TaskId)>,
-    ) {
+    fn queue<'p>(&mut self, p: &'p Pipeline, t: TaskId, ready: &mut Ready<'p>) {
         let task = p.task(t);
         self.state[t.index()].status = TaskStatus::Queued;
         self.emit(
@@ -485,7 +518,7 @@ impl PipelineRun {
         sid: StageId,
         t: TaskId,
         waiting: &mut [u32],
-        ready: &mut BinaryHeap<(u8, Reverse<&'p str>, TaskId)>,
+        ready: &mut Ready<'p>,
     ) {
         let dependents: Vec<TaskId> = p
             .dependents(t)

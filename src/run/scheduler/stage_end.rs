@@ -125,6 +125,7 @@ impl PipelineRun {
             stage: "",
             task: "cleanup",
             work: Work::Handler(h),
+            executor: None,
             args: &[],
             timeout_millis: CLEANUP_TIMEOUT_MILLIS,
             attempt: 1,

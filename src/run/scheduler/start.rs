@@ -2,7 +2,7 @@
 //! state), restored from earlier in the run key, completed inline, or spawned.
 
 use super::job::Job;
-use super::{Msg, Outcome, PipelineRun, Started};
+use super::{Msg, Outcome, PipelineRun, Ready, Started, Unit};
 use crate::ir::{Pipeline, StageId, TaskId};
 use crate::run::context;
 use crate::run::events::{EventKind, SkipCause};
@@ -15,12 +15,13 @@ use std::sync::Arc;
 use tokio::sync::mpsc;
 
 impl PipelineRun {
-    pub(super) fn start(
+    pub(super) fn start<'p>(
         &mut self,
-        p: &Pipeline,
+        p: &'p Pipeline,
         sid: StageId,
         t: TaskId,
         tx: &mpsc::UnboundedSender<Msg>,
+        ready: &mut Ready<'p>,
     ) -> Started {
         let task = p.task(t);
         if let Some(d) = p.dependencies(t).find(|d| self.state[d.index()].blocked) {
@@ -73,46 +74,21 @@ impl PipelineRun {
                 }
             }
         }
-        // Work that answers at once (a `noop`) completes inline: no task to
-        // spawn, no slot held. Not while it waits for its market state.
-        let instant = match market_wait {
-            None => executor::route(&self.shared, task.work, task.executor)
-                .instant(&self.shared, task.work),
-            Some(_) => None,
+        let unit = Unit {
+            task: t,
+            instance: None,
         };
-        if let Some(answer) = instant {
-            let span = ids::span_id();
-            self.state[t.index()].attempts = 1;
-            self.emit(
-                Some(&span),
-                EventKind::TaskStarted {
-                    stage: p.stage(sid).name.clone(),
-                    task: task.name.clone(),
-                    attempt: 1,
-                },
-            );
-            let span = Some(span);
-            let outcome = match answer {
-                Attempt::Ok(output) => Outcome::Ok {
-                    output,
-                    attempts: 1,
-                    span,
-                },
-                Attempt::Failed(failure) => Outcome::Failed {
-                    failure,
-                    attempts: 1,
-                    span,
-                },
-                Attempt::Cancelled(stop) => Outcome::Cancelled {
-                    reason: stop.describe(),
-                    attempts: 1,
-                    span,
-                },
-            };
-            self.finish(p, t, outcome);
-            return Started::Done;
+        if task.fan_out.is_none() {
+            if let Some(outcome) = self.answer_now(p, unit, market_wait) {
+                self.state[t.index()].attempts = 1;
+                self.finish(p, t, outcome);
+                return Started::Done;
+            }
         }
         let mut input = context::overlay(&self.context, merged);
+        if let Some(fan_out) = &task.fan_out {
+            return self.fan_out(p, t, fan_out, input, market_wait, ready);
+        }
         if task.joins {
             let branches: Map<String, Value> = p
                 .dependencies(t)
@@ -132,12 +108,56 @@ impl PipelineRun {
             shared: self.shared.clone(),
             pid: self.pid,
             sid,
-            task: t,
+            unit,
+            name: task.name.clone(),
             input: Arc::new(Value::Object(input)),
             market_wait,
         };
         tokio::spawn(job.work(tx.clone()));
         Started::Running
+    }
+
+    /// Work that answers at once (a `noop`) completes inline: no task to
+    /// spawn, no slot held. Not while it waits for its market state.
+    pub(super) fn answer_now(
+        &self,
+        p: &Pipeline,
+        unit: Unit,
+        market_wait: Option<std::time::Duration>,
+    ) -> Option<Outcome> {
+        if market_wait.is_some() {
+            return None;
+        }
+        let task = p.task(unit.task);
+        let answer = executor::route(&self.shared, task.work, task.executor)
+            .instant(&self.shared, task.work)?;
+        let span = ids::span_id();
+        self.emit(
+            Some(&span),
+            EventKind::TaskStarted {
+                stage: p.stage(task.stage).name.clone(),
+                task: self.unit_name(p, unit),
+                attempt: 1,
+            },
+        );
+        let span = Some(span);
+        Some(match answer {
+            Attempt::Ok(output) => Outcome::Ok {
+                output,
+                attempts: 1,
+                span,
+            },
+            Attempt::Failed(failure) => Outcome::Failed {
+                failure,
+                attempts: 1,
+                span,
+            },
+            Attempt::Cancelled(stop) => Outcome::Cancelled {
+                reason: stop.describe(),
+                attempts: 1,
+                span,
+            },
+        })
     }
 
     pub(super) fn skip(

@@ -344,6 +344,15 @@ impl Builder {
             Rule::priority => TaskSetting::Priority(self.priority(first(pair))),
             Rule::requires => TaskSetting::Requires(Box::new(self.requires(pair))),
             Rule::run_on => TaskSetting::Executor(self.name(first(pair))),
+            Rule::for_each => {
+                let mut inner = pair.into_inner().filter(|p| p.as_rule() != Rule::in_word);
+                let binding = self.name(next(&mut inner));
+                let over = self.name(next(&mut inner));
+                TaskSetting::ForEach(ForEach { binding, over })
+            }
+            Rule::gather => TaskSetting::Gather(self.name(first(pair))),
+            Rule::concurrency => TaskSetting::Concurrency(self.integer(first(pair))),
+            Rule::max_failures => TaskSetting::MaxFailures(self.tolerance(first(pair))),
             _ => TaskSetting::When(self.when(pair)),
         }
     }

@@ -54,6 +54,23 @@ impl Builder {
         Spanned::new(n, span)
     }
 
+    /// `max_failures`: a count (`2`) or a percentage of the instances (`10%`).
+    pub(super) fn tolerance(&mut self, pair: Pair<Rule>) -> Spanned<Tolerance> {
+        let percent = pair.as_rule() == Rule::percent;
+        let span = self.span(&pair);
+        let digits = pair.as_str().trim_end_matches('%');
+        let n = literal::integer(digits).unwrap_or_else(|message| {
+            self.literal_error(Code::Syntax, span, message);
+            0
+        });
+        let tolerance = if percent {
+            Tolerance::Percent(n)
+        } else {
+            Tolerance::Count(n)
+        };
+        Spanned::new(tolerance, span)
+    }
+
     pub(super) fn signed(&mut self, pair: &Pair<Rule>) -> i64 {
         let span = self.span(pair);
         pair.as_str().parse().unwrap_or_else(|_| {
