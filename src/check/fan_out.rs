@@ -130,10 +130,9 @@ pub(super) fn lower(
                 format!("fan-out `{}` does not say where its outputs go", task.name),
             )
             .label(for_span, "each instance returns an output")
-            .help(format!(
-                "add `gather KEY`: the outputs are gathered, in item order, into a list under KEY (e.g. `gather {}s`)",
-                task.name
-            )),
+            .help(
+                "add `gather KEY` (e.g. `gather results`): the outputs are gathered, in item order, into a list under KEY",
+            ),
         );
     }
     ok.then(|| FanOut {
@@ -142,7 +141,7 @@ pub(super) fn lower(
         gather,
         limit,
         max_failures,
-        span: for_span,
+        span: for_each.over.span,
     })
 }
 
@@ -171,25 +170,28 @@ pub(super) fn check_list(
     let path = fan_out.over.join(".");
     let head = &fan_out.over[0];
     let found = match available.get(head) {
-        None => Err(did_you_mean(head, available.keys().map(String::as_str)).unwrap_or_else(|| {
-            "the list must come from an earlier stage, or from a task of this stage it runs `after`"
-                .into()
-        })),
+        None => Err((
+            format!("`{}` runs over `{path}`, which no upstream task writes", task.name),
+            did_you_mean(head, available.keys().map(String::as_str)).unwrap_or_else(|| {
+                "the list must come from an earlier stage, or from a task of this stage it runs `after`"
+                    .into()
+            }),
+        )),
         Some(ty) => super::expr::field_type(ty, fan_out.over[1..].iter().map(String::as_str))
             .map_err(|problem| {
-                format!("`{path}`: {problem}; name a field the upstream handler declares in `returns`")
+                (
+                    format!("`{}` runs over `{path}`, but {problem}", task.name),
+                    format!("name a field of `{head}` its handler declares in `returns`"),
+                )
             }),
     };
     let ty = match found {
         Ok(ty) => ty,
-        Err(help) => {
+        Err((message, help)) => {
             diagnostics.push(
-                Diagnostic::new(
-                    Code::FanOutNotAList,
-                    format!("`{}` runs over `{path}`, which no upstream task writes", task.name),
-                )
-                .label(fan_out.span, "the list it runs over")
-                .help(help),
+                Diagnostic::new(Code::FanOutNotAList, message)
+                    .label(fan_out.span, "the list it runs over")
+                    .help(help),
             );
             return;
         }

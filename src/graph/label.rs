@@ -16,7 +16,11 @@ const DEFAULT_PRIORITY: u8 = 50;
 /// A task: its name, what it runs, how it fails and when it gives up, and its
 /// priority when that is not the default.
 pub(crate) fn task(program: &Program, task: &Task) -> Vec<String> {
-    let mut lines = vec![task.name.clone()];
+    // A fan-out is drawn once, named like its instances (`score[symbol]`).
+    let mut lines = vec![match &task.fan_out {
+        Some(fan_out) => format!("{}[{}]", task.name, fan_out.binding),
+        None => task.name.clone(),
+    }];
     lines.push(match task.work {
         Work::Handler(id) => match program.handlers.get(id.0 as usize) {
             Some(handler) => format!("run {}", handler.name),
@@ -37,6 +41,13 @@ pub(crate) fn task(program: &Program, task: &Task) -> Vec<String> {
     }
     if task.joins {
         lines.push("merge step".to_string());
+    }
+    if let Some(fan_out) = &task.fan_out {
+        let mut line = format!("for each {} in {}", fan_out.binding, fan_out.over.join("."));
+        if let Some(key) = &fan_out.gather {
+            line.push_str(&format!(" → {key}"));
+        }
+        lines.push(line);
     }
     lines
 }

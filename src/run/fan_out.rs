@@ -8,6 +8,17 @@ use std::collections::HashSet;
 /// certainly a mistake upstream, and every instance costs events and rows.
 pub(crate) const MAX_INSTANCES: usize = 100_000;
 
+/// Whether a task name is a fan-out instance's (`score[AAPL]`): task names
+/// are plain words, so only an instance's has a bracket.
+pub(crate) fn is_instance(task: &str) -> bool {
+    task.contains('[')
+}
+
+/// SQL for the task a `task` column's row belongs to: an instance's fan-out
+/// task, else the task itself.
+pub(crate) const FAN_OUT_TASK: &str =
+    "CASE WHEN instr(task, '[') > 0 THEN substr(task, 1, instr(task, '[') - 1) ELSE task END";
+
 /// Items named in instance names are at most this long.
 const MAX_NAMED_ITEM: usize = 32;
 

@@ -43,6 +43,7 @@ mod watch;
 pub use error::{Error, SecretProblem};
 pub use events::{Event, EventKind, FailureCause, JsonlWriter, Observer, SkipCause};
 pub use executor::tree::{adopt_orphans, end_leftovers, reap_orphans};
+pub(crate) use fan_out::{is_instance, FAN_OUT_TASK};
 pub use memo::{Memo, Restored};
 pub use registry::{HandlerContext, HandlerFuture, HandlerResult, Registry};
 pub use report::{RunReport, TaskCounts, TaskReport};

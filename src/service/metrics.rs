@@ -8,6 +8,7 @@ use super::{ApiError, Service};
 use crate::firings::timeline;
 use crate::health::Level;
 use crate::ir::PipelineId;
+use crate::run::FAN_OUT_TASK;
 use crate::store::Store;
 use axum::extract::State;
 use axum::http::HeaderMap;
@@ -115,7 +116,23 @@ fn render(s: &Service, store: &Store) -> Result<String, ApiError> {
         &store
             .counts(
                 "SELECT pipeline, task, status, COUNT(*) FROM endings WHERE kind = 'task' \
-                 GROUP BY pipeline, task, status",
+                 AND instr(task, '[') = 0 GROUP BY pipeline, task, status",
+                3,
+            )
+            .map_err(e)?,
+    );
+    // One series per task, not per item: a fan-out over the day's universe
+    // would otherwise make a series per symbol.
+    out.counter(
+        "pipec_fan_out_instances_total",
+        "Fan-out instance endings, by pipeline, fan-out task and final status.",
+        &["pipeline", "task", "status"],
+        &store
+            .counts(
+                &format!(
+                    "SELECT pipeline, {FAN_OUT_TASK} AS fan_out, status, COUNT(*) FROM endings \
+                     WHERE kind = 'task' AND instr(task, '[') > 0 GROUP BY pipeline, fan_out, status"
+                ),
                 3,
             )
             .map_err(e)?,
@@ -145,11 +162,13 @@ fn render(s: &Service, store: &Store) -> Result<String, ApiError> {
     );
     out.counter(
         "pipec_task_attempts_total",
-        "Attempts started, retries included.",
+        "Attempts started, retries included; a fan-out's are its own start and its instances' attempts.",
         &["pipeline", "task"],
         &store
             .counts(
-                "SELECT pipeline, task, COUNT(*) FROM attempts GROUP BY pipeline, task",
+                &format!(
+                    "SELECT pipeline, {FAN_OUT_TASK} AS t, COUNT(*) FROM attempts GROUP BY pipeline, t"
+                ),
                 2,
             )
             .map_err(e)?,
@@ -160,8 +179,10 @@ fn render(s: &Service, store: &Store) -> Result<String, ApiError> {
         &["pipeline", "task"],
         &store
             .counts(
-                "SELECT pipeline, task, COUNT(*) FROM attempts WHERE job IS NOT NULL \
-                 GROUP BY pipeline, task",
+                &format!(
+                    "SELECT pipeline, {FAN_OUT_TASK} AS t, COUNT(*) FROM attempts \
+                     WHERE job IS NOT NULL GROUP BY pipeline, t"
+                ),
                 2,
             )
             .map_err(e)?,

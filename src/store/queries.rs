@@ -82,7 +82,8 @@ impl Store {
     /// Every ended task's duration in milliseconds, by pipeline and task.
     pub(crate) fn task_durations(&self) -> Result<Vec<(String, String, i64)>, StoreError> {
         let mut stmt = self.conn.prepare(
-            "SELECT pipeline, task, duration_ms FROM tasks WHERE duration_ms IS NOT NULL",
+            "SELECT pipeline, task, duration_ms FROM tasks WHERE duration_ms IS NOT NULL \
+             AND instr(task, '[') = 0",
         )?;
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
         Ok(rows.collect::<Result<_, _>>()?)

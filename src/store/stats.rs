@@ -3,9 +3,12 @@
 //! A task counts once per run it ends in (not per attempt): a success when it
 //! completed, a failure when it ended failed, timed out, warned, defaulted or
 //! skipped by its policy. `records` is the `records` integer of the task's
-//! output, when the handler reports one.
+//! output, when the handler reports one. A fan-out's instances have no
+//! statistics of their own: their task's cover them, and a universe of
+//! symbols would otherwise add a row per symbol.
 
 use super::{Store, StoreError};
+use crate::run::is_instance;
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde::Serialize;
 
@@ -27,6 +30,9 @@ pub(crate) fn started(
     task: &str,
     now: &str,
 ) -> rusqlite::Result<()> {
+    if is_instance(task) {
+        return Ok(());
+    }
     tx.execute(
         "INSERT INTO task_stats (pipeline, task, last_start) VALUES (?1, ?2, ?3) \
          ON CONFLICT DO UPDATE SET last_start = ?3",
@@ -43,6 +49,9 @@ pub(crate) fn ended(
     duration_ms: u64,
     now: &str,
 ) -> rusqlite::Result<()> {
+    if is_instance(task) {
+        return Ok(());
+    }
     tx.execute(
         "INSERT INTO task_stats (pipeline, task) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
         params![pipeline, task],

@@ -101,6 +101,8 @@ pub(crate) struct Call<'a> {
     pub work: Work,
     /// The cluster it runs on; `None`: this machine.
     pub executor: Option<crate::ir::ExecutorId>,
+    /// A fan-out instance's index and item.
+    pub item: Option<(usize, &'a Value)>,
     pub args: &'a [String],
     pub timeout_millis: u64,
     pub attempt: u32,

@@ -84,8 +84,9 @@ pub(crate) fn working_dir(base_dir: &Path) -> PathBuf {
     }
 }
 
-/// The variables a task's command gets: who and when it is, then the
-/// handler's own `env` (secrets resolved).
+/// The variables a task's command gets: who and when it is (for a fan-out's
+/// instance, its item and index too), then the handler's own `env` (secrets
+/// resolved).
 pub(crate) fn task_env(
     shared: &Shared,
     call: &Call<'_>,
@@ -108,6 +109,15 @@ pub(crate) fn task_env(
             shared.rundir.work_dir().display().to_string(),
         ),
     ];
+    if let Some((index, item)) = call.item {
+        // A string item as it is (a symbol), anything else as JSON.
+        let text = match item {
+            serde_json::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        env.push(("PIPEC_ITEM".into(), text));
+        env.push(("PIPEC_ITEM_INDEX".into(), index.to_string()));
+    }
     env.extend(
         handler
             .env

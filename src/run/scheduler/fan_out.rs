@@ -191,6 +191,7 @@ impl PipelineRun {
             sid,
             unit,
             name,
+            item: Some(fan.items[i].clone()),
             input: Arc::new(Value::Object(instance_input(fan, task.fan_out.as_ref(), i))),
             market_wait,
         };
@@ -402,13 +403,15 @@ impl PipelineRun {
         let span = Some(fan.span);
         let total = fan.items.len();
         let failed: Vec<&str> = fan.failed.iter().map(|&j| fan.names[j].as_str()).collect();
-        let tolerated = (!failed.is_empty()).then(|| {
+        let summary = if failed.is_empty() {
+            format!("{total} instances")
+        } else {
             format!(
-                "{} of {total} instances failed, within `max_failures`: {}",
+                "{total} instances, {} failed within `max_failures`: {}",
                 failed.len(),
                 failed_list(&failed)
             )
-        });
+        };
         let outcome = if fan.cancelled {
             let reason = self
                 .shared
@@ -441,7 +444,7 @@ impl PipelineRun {
         let completed = matches!(outcome, Outcome::Ok { .. });
         self.finish(p, t, outcome);
         if completed {
-            self.state[t.index()].message = tolerated;
+            self.state[t.index()].message = Some(summary);
         }
         true
     }

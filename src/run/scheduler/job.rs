@@ -18,6 +18,8 @@ pub(super) struct Job {
     pub(super) unit: Unit,
     /// The task's name, or the instance's.
     pub(super) name: String,
+    /// A fan-out instance's item (its index is the unit's).
+    pub(super) item: Option<Value>,
     pub(super) input: Arc<Value>,
     /// How long to wait for a market state the task requires (it holds its slot).
     pub(super) market_wait: Option<Duration>,
@@ -85,6 +87,7 @@ impl Job {
                 task: &self.name,
                 work: task.work,
                 executor: task.executor,
+                item: self.unit.instance.zip(self.item.as_ref()),
                 args: &task.args,
                 timeout_millis: task.timeout_millis,
                 attempt,

@@ -126,6 +126,7 @@ impl PipelineRun {
             task: "cleanup",
             work: Work::Handler(h),
             executor: None,
+            item: None,
             args: &[],
             timeout_millis: CLEANUP_TIMEOUT_MILLIS,
             attempt: 1,

@@ -110,6 +110,7 @@ impl PipelineRun {
             sid,
             unit,
             name: task.name.clone(),
+            item: None,
             input: Arc::new(Value::Object(input)),
             market_wait,
         };
