@@ -108,7 +108,10 @@ pub(super) fn lower(
     }
     let returns = match work {
         None => None,
-        Some(Work::Handler(h)) => program.handlers.get(h.0 as usize).map(|h| h.returns.is_some()),
+        Some(Work::Handler(h)) => program
+            .handlers
+            .get(h.0 as usize)
+            .map(|h| h.returns.is_some()),
         Some(Work::Pipeline(_)) => {
             ok = false;
             diagnostics.push(
@@ -150,12 +153,28 @@ fn tolerance(t: &ast::Spanned<ast::Tolerance>, diagnostics: &mut Diagnostics) ->
         ast::Tolerance::Count(n) => match u32::try_from(n) {
             Ok(n) => Some(Tolerance::Count(n)),
             Err(_) => {
-                range::number(n, 0, u64::from(u32::MAX), "max_failures", Code::BadFanOut, t.span, diagnostics);
+                range::number(
+                    n,
+                    0,
+                    u64::from(u32::MAX),
+                    "max_failures",
+                    Code::BadFanOut,
+                    t.span,
+                    diagnostics,
+                );
                 None
             }
         },
-        ast::Tolerance::Percent(p) => range::number(p, 0, 100, "max_failures percentage", Code::BadFanOut, t.span, diagnostics)
-            .then(|| Tolerance::Percent(p as u8)),
+        ast::Tolerance::Percent(p) => range::number(
+            p,
+            0,
+            100,
+            "max_failures percentage",
+            Code::BadFanOut,
+            t.span,
+            diagnostics,
+        )
+        .then_some(Tolerance::Percent(p.min(100) as u8)),
     }
 }
 
@@ -200,10 +219,16 @@ pub(super) fn check_list(
         diagnostics.push(
             Diagnostic::new(
                 Code::FanOutNotAList,
-                format!("`{}` runs over `{path}`, which is {}, not a list", task.name, ty.with_article()),
+                format!(
+                    "`{}` runs over `{path}`, which is {}, not a list",
+                    task.name,
+                    ty.with_article()
+                ),
             )
             .label(fan_out.span, "a fan-out needs a list")
-            .help(format!("declare `{path}` as a list in its handler's `returns`, e.g. `[string]`")),
+            .help(format!(
+                "declare `{path}` as a list in its handler's `returns`, e.g. `[string]`"
+            )),
         );
     }
 }

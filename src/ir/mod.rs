@@ -19,8 +19,8 @@ mod trigger;
 pub mod words;
 
 pub(crate) use executor::{Executor, ExecutorId, ExecutorKind, Resources};
-pub use fan_out::{FanOut, Tolerance};
 pub(crate) use expr::{BinaryOp, Expr, ExprKind, Function, Type, UnaryOp};
+pub use fan_out::{FanOut, Tolerance};
 pub(crate) use market::Market;
 pub(crate) use market_error::MarketError;
 pub use notify::NotifyEvent;

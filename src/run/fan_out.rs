@@ -31,9 +31,9 @@ pub(crate) fn list_at<'a>(
     let (head, fields) = path
         .split_first()
         .ok_or_else(|| "the fan-out names no list".to_string())?;
-    let mut value = input
-        .get(head)
-        .ok_or_else(|| format!("the context has no `{head}` (its producer was skipped or failed)"))?;
+    let mut value = input.get(head).ok_or_else(|| {
+        format!("the context has no `{head}` (its producer was skipped or failed)")
+    })?;
     for field in fields {
         value = value
             .get(field)
@@ -84,8 +84,7 @@ pub(crate) fn instance_names(task: &str, items: &[Value]) -> Vec<String> {
 fn plain(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= MAX_NAMED_ITEM
-        && s
-            .chars()
+        && s.chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '^' | '='))
 }
 
@@ -130,17 +129,20 @@ mod tests {
         let input = input.as_object().unwrap();
         let path = |p: &str| p.split('.').map(str::to_string).collect::<Vec<_>>();
         assert_eq!(list_at(input, &path("data.symbols")).unwrap().len(), 2);
-        assert!(list_at(input, &path("n")).unwrap_err().contains("not a list: 3"));
-        assert!(list_at(input, &path("data.nope")).unwrap_err().contains("no field `nope`"));
-        assert!(list_at(input, &path("gone")).unwrap_err().contains("has no `gone`"));
+        assert!(list_at(input, &path("n"))
+            .unwrap_err()
+            .contains("not a list: 3"));
+        assert!(list_at(input, &path("data.nope"))
+            .unwrap_err()
+            .contains("no field `nope`"));
+        assert!(list_at(input, &path("gone"))
+            .unwrap_err()
+            .contains("has no `gone`"));
     }
 
     #[test]
     fn failed_instances_are_listed_briefly() {
         let names = ["a", "b", "c", "d", "e", "f", "g"];
-        assert_eq!(
-            failed_list(&names),
-            "`a`, `b`, `c`, `d`, `e` and 2 more"
-        );
+        assert_eq!(failed_list(&names), "`a`, `b`, `c`, `d`, `e` and 2 more");
     }
 }

@@ -42,6 +42,7 @@ mod resume_kill;
 mod resume_rules;
 mod run_cli;
 mod run_examples;
+mod run_fan_out;
 mod run_key_claims;
 mod run_library;
 mod run_market_state;

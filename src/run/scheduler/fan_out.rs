@@ -99,15 +99,6 @@ impl PipelineRun {
                 attempt: 1,
             },
         );
-        if items.is_empty() {
-            let outcome = Outcome::Ok {
-                output: gathered(fan_out, Vec::new()),
-                attempts: 1,
-                span: Some(span),
-            };
-            self.finish(p, t, outcome);
-            return Started::Done;
-        }
         let count = items.len();
         self.state[t.index()].fan = Some(Box::new(FanState {
             names: instance_names(&task.name, &items),
@@ -126,6 +117,10 @@ impl PipelineRun {
             halted: None,
             ended: 0,
         }));
+        if self.end_fan_out(p, t) {
+            // An empty list: nothing to run, an empty list gathered.
+            return Started::Done;
+        }
         self.queue_instance(p, t, ready);
         Started::Waiting
     }
@@ -159,6 +154,10 @@ impl PipelineRun {
             return Started::Waiting;
         };
         fan.queued = false;
+        if fan.next >= fan.items.len() {
+            // Queued before too many instances failed: nothing left to start.
+            return Started::Waiting;
+        }
         let i = fan.next;
         fan.next += 1;
         fan.started[i] = Some(now);
@@ -231,7 +230,11 @@ impl PipelineRun {
             return false;
         };
         let name = fan.names[i].clone();
-        let duration_ms = millis(fan.started[i].map(|s| now.saturating_sub(s)).unwrap_or_default());
+        let duration_ms = millis(
+            fan.started[i]
+                .map(|s| now.saturating_sub(s))
+                .unwrap_or_default(),
+        );
         let (span, kind) = match outcome {
             Outcome::Ok {
                 output,
@@ -312,7 +315,8 @@ impl PipelineRun {
                     attempt: attempts,
                     duration_ms,
                 };
-                let settled = failure::settle(instance_terminal(task.policy.terminal()), &failure, place);
+                let settled =
+                    failure::settle(instance_terminal(task.policy.terminal()), &failure, place);
                 match settled.output {
                     Some(output) => fan.outputs[i] = Some(output),
                     None => fan.failed.push(i),
@@ -329,7 +333,11 @@ impl PipelineRun {
                 if settled.abort {
                     self.shared.stop.abort(&p.name, &name);
                 }
-                if let Err(e) = self.shared.rundir.capture(&format!("{}.{name}", p.name), &capture) {
+                if let Err(e) = self
+                    .shared
+                    .rundir
+                    .capture(&format!("{}.{name}", p.name), &capture)
+                {
                     self.shared.note(e.to_string());
                 }
                 (span, settled.event)
@@ -393,7 +401,11 @@ impl PipelineRun {
     /// Ends the fan-out's task once every instance has ended; true if it did.
     fn end_fan_out(&mut self, p: &Pipeline, t: TaskId) -> bool {
         let st = &mut self.state[t.index()];
-        if st.fan.as_ref().is_some_and(|fan| fan.ended < fan.items.len()) {
+        if st
+            .fan
+            .as_ref()
+            .is_some_and(|fan| fan.ended < fan.items.len())
+        {
             return false;
         }
         let Some(fan) = st.fan.take() else {
@@ -413,11 +425,10 @@ impl PipelineRun {
             )
         };
         let outcome = if fan.cancelled {
-            let reason = self
-                .shared
-                .stop
-                .current()
-                .map_or_else(|| "its instances were cancelled".to_string(), |s| s.describe());
+            let reason = self.shared.stop.current().map_or_else(
+                || "its instances were cancelled".to_string(),
+                |s| s.describe(),
+            );
             Outcome::Cancelled {
                 reason,
                 attempts: 1,
@@ -430,7 +441,12 @@ impl PipelineRun {
                 span,
             }
         } else {
-            let list = fan.outputs.into_iter().flatten().map(Value::Object).collect();
+            let list = fan
+                .outputs
+                .into_iter()
+                .flatten()
+                .map(Value::Object)
+                .collect();
             let output = match &task.fan_out {
                 Some(fan_out) => gathered(fan_out, list),
                 None => Map::new(),

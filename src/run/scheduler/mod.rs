@@ -346,6 +346,10 @@ impl PipelineRun {
         while remaining > 0 {
             while running < slots && self.shared.stop.current().is_none() {
                 let Some((_, _, t)) = ready.pop() else { break };
+                if self.state[t.index()].status.is_final() {
+                    // A fan-out's entry left behind when it ended early.
+                    continue;
+                }
                 let started = if self.state[t.index()].fan.is_some() {
                     self.start_instance(p, sid, t, &tx, &mut ready)
                 } else {
