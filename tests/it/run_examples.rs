@@ -121,6 +121,43 @@ fn the_other_examples_run_clean() {
     }
 }
 
+/// Ten symbols fetched and scored by one instance each; the vendor misses one
+/// symbol's bar, which `max_failures` tolerates, and the gates read the
+/// gathered lists, in universe order.
+#[test]
+fn the_per_symbol_fan_out_gathers_its_instances_for_the_gates() {
+    let dir = temp_dir("per_symbol");
+    let (code, summary) = run_example("pipelines/per_symbol.pipe", &dir, "2026-11-20T21:30:00Z");
+    assert_eq!(code, 0, "{summary:#}");
+    let universe: Vec<&str> = summary["context"]["universe"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert_eq!(universe.len(), 10);
+    let scored: Vec<&str> = summary["context"]["scores"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["symbol"].as_str())
+        .collect();
+    assert_eq!(scored.len(), 9, "{scored:?}");
+    let in_order: Vec<&str> = universe
+        .iter()
+        .copied()
+        .filter(|u| scored.contains(u))
+        .collect();
+    assert_eq!(scored, in_order, "gathered in universe order");
+    let missing = universe.iter().find(|u| !scored.contains(u)).unwrap();
+    assert_eq!(
+        task(&summary, "fetch_symbol")["message"],
+        format!("10 instances, 1 failed within `max_failures`: `fetch_symbol[{missing}]`")
+    );
+    assert_eq!(task(&summary, "publish_scores")["status"], "completed");
+    cleanup(&dir);
+}
+
 #[test]
 fn the_manifest_audit_trail_lists_every_step() {
     let dir = temp_dir("alpha");
