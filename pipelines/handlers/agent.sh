@@ -25,6 +25,7 @@ case $TASK in
   work_orders)           s="working orders in the book; participation capped at 10% of volume" ;;
   opex_roll_check)       s="monthly expiration: rolled expiring options, pin risk checked" ;;
   intraday_pnl_monitor)  s="intraday: basket ${avg}%, worst $worst ${worstr}%" ;;
+  risk_limit_alert)      s=$(awk -v a="$avg" 'BEGIN { print (a < -2 ? "RISK ALERT: basket " a "% breaches the 2% daily loss limit" : "risk: basket " a "%, inside the 2% daily loss limit") }') ;;
   monitor_news_flow)     s="news flow quiet outside $best and $worst" ;;
   rebalance_decision)    s=$(awk -v a="$avg" 'BEGIN { print (a < -1 ? "de-risk: trim gross by 20%" : "hold: no rebalance needed") }') ;;
   eod_performance_report) s="close: basket ${avg}%, breadth $up/$n, best $best, worst $worst" ;;

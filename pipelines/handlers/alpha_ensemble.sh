@@ -1,8 +1,9 @@
 #!/bin/sh
 # ensemble: the merge step of the two inference branches. pipec hands it the
 # branches' outputs apart (branches.inference_model_a / _b); it checks both are
-# there, blends the scores 60/40 (alpha.csv) and carries the branches' audit
-# entries forward with its own, since a merge step writes the merged result itself.
+# there and blends the scores 60/40 (alpha.csv). Its audit entry is only its own:
+# the branches' entries are already in the trail (a list key appends, merge step or
+# not), so carrying them forward would list them twice.
 set -eu
 . "$(dirname "$0")/lib.sh"
 flat=$(printf '%s' "$CTX" | tr -d ' \t\r\n')
@@ -13,5 +14,4 @@ need scores_a.csv alpha_model a
 need scores_b.csv alpha_model b
 join -t, "$W/scores_a.csv" "$W/scores_b.csv" | awk -F, '{ printf "%s,%.4f\n", $1, 0.6 * $2 + 0.4 * $3 }' > "$W/alpha.body"
 { echo "symbol,score"; cat "$W/alpha.body"; } > "$W/alpha.csv"
-trail=$(printf '%s\n' "$flat" | tr '{' '\n' | sed -n 's/^\("step":"inference_model_[ab]","at":"[^"]*"\)}.*/{\1}/p' | sort -u | tr '\n' ',')
-printf '{"alpha":%s,"audit":[%s%s]}\n' "$(csv_json "$W/alpha.csv" "symbol:s score:n")" "$trail" "$(audit | sed 's/^\[//; s/\]$//')"
+printf '{"alpha":%s,"audit":%s}\n' "$(csv_json "$W/alpha.csv" "symbol:s score:n")" "$(audit)"

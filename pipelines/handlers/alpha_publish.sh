@@ -3,7 +3,7 @@
 # a checksum, for the execution desk to pick up.
 set -eu
 . "$(dirname "$0")/lib.sh"
-need weights.csv alpha_risk_overlay
+need weights.csv alpha_risk_optimize
 mkdir -p "$W/published"
 out="$W/published/alpha_$ASOF.csv"
 cp "$W/weights.csv" "$out"

@@ -66,23 +66,79 @@ fn cleanup(dir: &Path) {
     }
 }
 
+/// The 34 tasks of the design document the trading day models, stage by stage.
+const SEED_TASKS: [&str; 34] = [
+    "health_check",
+    "broker_connect",
+    "data_integrity",
+    "kill_switch_check",
+    "polygon_data_refresh",
+    "universe_validation",
+    "indicator_precalc",
+    "vix_treasury_fetch",
+    "detect_regime",
+    "scan_universe",
+    "rank_signals",
+    "markov_scoring",
+    "check_news",
+    "check_earnings",
+    "check_political",
+    "sentiment_analysis",
+    "quality_gate",
+    "apply_semantic_rules",
+    "calculate_sizes",
+    "select_top_5_to_2",
+    "execute_trades",
+    "monitor_positions",
+    "check_stops",
+    "evaluate_exits",
+    "reconcile_broker",
+    "calc_pnl",
+    "log_trades",
+    "generate_reports",
+    "daily_reflection",
+    "experiments",
+    "backtests",
+    "ml_retrain",
+    "scraping",
+    "curiosity_engine",
+];
+
 #[test]
 fn the_trading_day_runs_and_every_policy_fires() {
     let dir = temp_dir("trading_day");
     // 10:00 in New York: the session, which execution requires.
     let (code, summary) = run_example("pipelines/trading_day.pipe", &dir, "2026-11-20T15:00:00Z");
     assert_eq!(code, 0, "{summary:#}");
-    // retry: the broker session token is stale on the first attempt.
-    assert_eq!(task(&summary, "broker_connect")["status"], "completed");
-    assert_eq!(task(&summary, "broker_connect")["attempts"], 2);
+    // The design document's 34 tasks, each under its name, each run.
+    let names: Vec<&str> = summary["tasks"]
+        .as_array()
+        .expect("a task list")
+        .iter()
+        .filter_map(|t| t["task"].as_str())
+        .collect();
+    assert_eq!(names.len(), SEED_TASKS.len(), "{names:?}");
+    for name in &SEED_TASKS {
+        assert!(names.contains(name), "{name} missing from {names:?}");
+    }
+    // retry: the vendor refuses the first pull of the day.
+    assert_eq!(
+        task(&summary, "polygon_data_refresh")["status"],
+        "completed"
+    );
+    assert_eq!(task(&summary, "polygon_data_refresh")["attempts"], 2);
     // warn: one symbol's bar is missing; the gate accepts the warning.
     assert_eq!(task(&summary, "data_integrity")["status"], "warned");
     // default: too few symbols to call a regime, so the declared neutral regime stands.
     assert_eq!(task(&summary, "detect_regime")["status"], "defaulted");
     assert_eq!(summary["context"]["regime"], "neutral");
     // skip: no API key for the optional sentiment feed.
-    assert_eq!(task(&summary, "social_sentiment")["status"], "skipped");
-    assert_eq!(task(&summary, "reconcile_positions")["status"], "completed");
+    assert_eq!(task(&summary, "sentiment_analysis")["status"], "skipped");
+    // The execution gate reads what execute_trades reported: every order placed.
+    let orders = summary["context"]["orders"].as_array().expect("orders");
+    assert!(!orders.is_empty(), "{summary:#}");
+    assert_eq!(summary["context"]["orders_needed"], orders.len());
+    assert_eq!(task(&summary, "reconcile_broker")["status"], "completed");
     cleanup(&dir);
 }
 
@@ -97,7 +153,7 @@ fn a_gate_stops_the_day() {
     assert_eq!(code, 1);
     let reason = summary["reason"].as_str().unwrap_or_default();
     assert!(reason.contains("gate `no_blockers` failed"), "{reason}");
-    assert_eq!(task(&summary, "submit_orders")["status"], "skipped");
+    assert_eq!(task(&summary, "execute_trades")["status"], "skipped");
     cleanup(&dir);
 }
 
@@ -172,14 +228,21 @@ fn the_manifest_audit_trail_lists_every_step() {
         .iter()
         .filter_map(|a| a["step"].as_str())
         .collect();
+    // The manifest's alpha.full steps, each once: lists append, so a step
+    // that copied another's entry would show up here twice.
     for step in [
         "ingest",
         "inference_model_a",
         "inference_model_b",
         "ensemble",
+        "clustering",
+        "policy",
+        "synthesis",
+        "risk_optimize",
         "publish",
     ] {
-        assert!(steps.contains(&step), "{step} missing from {steps:?}");
+        let times = steps.iter().filter(|s| **s == step).count();
+        assert_eq!(times, 1, "{step} in {steps:?}");
     }
     cleanup(&dir);
 }
@@ -204,7 +267,7 @@ fn power_hour_on_an_early_close_day_sends_no_orders() {
         ],
     );
     assert_eq!(code, 0, "{summary:#}");
-    let submit = task(&summary, "submit_orders");
+    let submit = task(&summary, "execute_trades");
     assert_eq!(submit["status"], "skipped", "{summary:#}");
     let reason = submit["message"].as_str().unwrap_or_default();
     assert!(

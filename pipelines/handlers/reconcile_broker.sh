@@ -1,10 +1,10 @@
 #!/bin/sh
-# reconcile_positions: compare our book (positions.csv) with the broker's statement
+# reconcile_broker: compare our book (positions.csv) with the broker's statement
 # (broker_positions.csv), symbol by symbol. Differences are breaks; the EOD gate
 # requires none.
 set -eu
 . "$(dirname "$0")/lib.sh"
-need positions.csv monitor_fills
+need positions.csv monitor_positions
 touch "$W/broker_positions.csv"
 awk -F, -v broker_file="$W/broker_positions.csv" 'FILENAME == broker_file { broker[$1] = $2; all[$1] = 1; next }
   FNR > 1 { ours[$1] += $2; all[$1] = 1 }

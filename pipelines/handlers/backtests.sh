@@ -1,5 +1,5 @@
 #!/bin/sh
-# backtest_refresh: walk-forward test of the 5-session momentum rule over the price
+# backtests: walk-forward test of the 5-session momentum rule over the price
 # history: each day, trade each symbol in the direction of its 5-session move and
 # hold one day. Reports trades, hit rate and average return per trade.
 set -eu

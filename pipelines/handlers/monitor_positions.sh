@@ -1,9 +1,9 @@
 #!/bin/sh
-# monitor_fills: match our orders to the broker's fills, book the fills into our
+# monitor_positions: match our orders to the broker's fills, book the fills into our
 # own position file (positions.csv) and report the fill rate.
 set -eu
 . "$(dirname "$0")/lib.sh"
-need orders.csv submit_orders
+need orders.csv execute_trades
 touch "$W/broker_fills.csv"
 awk -F, -v fills="$W/broker_fills.csv" -v totals="$W/fill_totals" 'FILENAME == fills { filled[$1] = $3; price[$1] = $4; next }
   FNR > 1 { want += $4; if ($1 in filled) { got += $4; printf "%s,%d,%.4f\n", $2, filled[$1], price[$1] } }
