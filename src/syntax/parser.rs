@@ -131,10 +131,30 @@ impl Builder {
         (name, title, settings, span)
     }
 
+    /// A setting with its span. pest skips the blanks and comments before an
+    /// optional last part (`requires A, B` then an absent `wait`) even when
+    /// the part is absent, so such a setting's span would run on over the
+    /// comment after it: it ends at its last part instead.
     fn spanned<T>(&mut self, pair: Pair<Rule>, node: fn(&mut Self, Pair<Rule>) -> T) -> Spanned<T> {
-        let span = self.span(&pair);
+        let whole = pair.as_span();
+        let end = match pair.clone().into_inner().last() {
+            Some(last) if only_trivia(&whole.as_str()[last.as_span().end() - whole.start()..]) => {
+                last.as_span().end()
+            }
+            Some(_) | None => whole.end(),
+        };
+        let trimmed = pest::Span::new(pair.get_input(), whole.start(), end).unwrap_or(whole);
+        let span = self.placement.span(self.file, trimmed);
         Spanned::new(node(self, pair), span)
     }
+}
+
+/// Blanks and `#` comments only.
+fn only_trivia(text: &str) -> bool {
+    text.lines().all(|line| {
+        let line = line.trim();
+        line.is_empty() || line.starts_with('#')
+    })
 }
 
 // The grammar guarantees the children these helpers take; an absent one would
