@@ -37,7 +37,8 @@ fn is_first_occurrence(zone: Tz, instant: DateTime<Utc>) -> bool {
 
 /// The rule stated directly on real-time minutes: minute `u` fires when its wall
 /// time matches and this is that wall time's first occurrence, or when `u` ends a
-/// gap that skipped a matching wall time.
+/// gap that skipped a matching wall time of an expression with named hours (one
+/// whose hour field is `*` or `*/N` repeats through the day and skips it).
 fn oracle(
     expr: &CronExpr,
     zone: Tz,
@@ -54,7 +55,7 @@ fn oracle(
         }
         let previous = wall(zone, u - Duration::minutes(1)) + Duration::minutes(1);
         let mut skipped = previous;
-        while skipped < w {
+        while skipped < w && !expr.skips_gaps() {
             if expr.matches(skipped) {
                 return Some(u);
             }

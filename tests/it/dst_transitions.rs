@@ -235,3 +235,61 @@ fn cron_counts_on_dst_days_follow_the_wall_clock() {
         .collect();
     assert_eq!(fires, vec![fake_market::utc(2026, 3, 8, 7, 0)]);
 }
+
+/// A cron expression whose hour field is `*` (or `*/N`) repeats through the day,
+/// so a slot a gap skips is not made up at the end of the gap: one firing per
+/// existing slot, never two within one interval, across every transition
+/// 2005-2035 of New York, London, Berlin and Sydney.
+#[test]
+fn a_repeating_cron_skips_gap_slots_and_never_fires_twice_within_its_interval() {
+    let zones = [
+        chrono_tz::America::New_York,
+        chrono_tz::Europe::London,
+        chrono_tz::Europe::Berlin,
+        chrono_tz::Australia::Sydney,
+    ];
+    for (text, minute, every_hours) in [("30 * * * *", 30, 1), ("10 */2 * * *", 10, 2)] {
+        let expr = CronExpr::parse(text).expect("valid");
+        for zone in zones {
+            let market = FakeMarket::always_open(zone);
+            let schedule = Schedule::Cron {
+                expr: expr.clone(),
+                zone,
+            };
+            let found = transitions(zone);
+            assert_eq!(found.len(), 62, "{zone}");
+            for tr in found {
+                let window = tr.at - Duration::hours(6)..tr.at + Duration::hours(6);
+                let fires: Vec<_> = schedule
+                    .firings_in(window.clone(), &market, &market)
+                    .collect();
+                for pair in fires.windows(2) {
+                    assert!(
+                        pair[1] - pair[0] >= Duration::hours(1),
+                        "{text} in {zone} near {}: {} then {}",
+                        tr.at,
+                        pair[0],
+                        pair[1]
+                    );
+                    assert!(
+                        wall(zone, pair[0]) < wall(zone, pair[1]),
+                        "a wall time twice"
+                    );
+                }
+                // Every slot that exists fires, at its first occurrence, and
+                // nothing else does.
+                let mut expected = Vec::new();
+                let mut u = window.start;
+                while u < window.end {
+                    let w = wall(zone, u);
+                    let first = resolve_local(zone, w) == Some(u);
+                    if w.minute() == minute && w.hour() % every_hours == 0 && first {
+                        expected.push(u);
+                    }
+                    u += Duration::minutes(1);
+                }
+                assert_eq!(fires, expected, "{text} in {zone} near {}", tr.at);
+            }
+        }
+    }
+}

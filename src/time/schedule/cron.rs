@@ -103,6 +103,10 @@ pub struct CronExpr {
     days_of_week: u8,
     dom_restricted: bool,
     dow_restricted: bool,
+    /// The hour field is `*` or a step of it (`*/2`): the expression repeats
+    /// through the day, so a slot a DST gap skips is not made up (see
+    /// `skips_gaps`).
+    every_hour: bool,
 }
 
 impl TryFrom<String> for CronExpr {
@@ -177,7 +181,19 @@ impl CronExpr {
             days_of_week: dow as u8,
             dom_restricted: !parts[2].starts_with('*'),
             dow_restricted: !parts[4].starts_with('*'),
+            every_hour: parts[1].starts_with('*'),
         })
+    }
+
+    /// Whether a matching wall time inside a spring-forward gap is skipped
+    /// rather than fired at the end of the gap. An expression whose hour field
+    /// is `*` (or `*/N`) repeats through the day: its next slot after the gap
+    /// fires on time, and making up the skipped one would fire twice within
+    /// one interval (`30 * * * *` at 03:00 and 03:30). One with named hours
+    /// (`30 2 * * *`) is a job for that hour, which must not be lost: it fires
+    /// once, at the end of the gap. This is Vixie cron's and croniter's rule.
+    pub fn skips_gaps(&self) -> bool {
+        self.every_hour
     }
 
     pub fn source(&self) -> &str {

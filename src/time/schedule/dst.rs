@@ -39,7 +39,8 @@ pub(crate) fn local_date(zone: Tz, instant: DateTime<Utc>) -> NaiveDate {
     instant.with_timezone(&zone).date_naive()
 }
 
-fn exists(zone: Tz, local: NaiveDateTime) -> bool {
+/// Whether the wall time occurs at all (it is not inside a spring-forward gap).
+pub(crate) fn exists(zone: Tz, local: NaiveDateTime) -> bool {
     !matches!(zone.from_local_datetime(&local), LocalResult::None)
 }
 

@@ -4,11 +4,12 @@
 //! DST rule. Because resolution never maps a later wall time to an earlier instant,
 //! every candidate at or before the wall time of `after` resolves to an instant at
 //! or before `after`, so the scan can start just past that wall time; candidates in
-//! a fall-back fold may still resolve too early and are skipped.
+//! a fall-back fold may still resolve too early and are skipped, and so are a
+//! repeating cron expression's candidates inside a gap (`CronExpr::skips_gaps`).
 
 use super::cron::CronExpr;
 use super::day_set::DaySet;
-use super::dst::resolve_local;
+use super::dst::{exists, resolve_local};
 use crate::time::session::SessionCalendar;
 use chrono::{DateTime, Days, Duration, NaiveDate, NaiveTime, Utc};
 use chrono_tz::Tz;
@@ -49,9 +50,12 @@ pub(crate) fn next_cron(
     let mut from = wall.checked_add_signed(Duration::nanoseconds(1))?;
     loop {
         let candidate = expr.next_local_on_or_after(from, last_date)?;
-        if let Some(fire) = resolve_local(zone, candidate) {
-            if fire > after {
-                return Some(fire);
+        let skipped = expr.skips_gaps() && !exists(zone, candidate);
+        if !skipped {
+            if let Some(fire) = resolve_local(zone, candidate) {
+                if fire > after {
+                    return Some(fire);
+                }
             }
         }
         from = candidate.checked_add_signed(Duration::minutes(1))?;
