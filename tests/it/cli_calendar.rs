@@ -60,7 +60,7 @@ fn follow_the_sun_lists_every_market() {
             .find(|m| m["code"] == code)
             .map(|m| m["state"].clone())
     };
-    assert_eq!(markets.len(), 6);
+    assert_eq!(markets.len(), 27);
     assert_eq!(state("XLON"), Some("SESSION".into()));
     assert_eq!(state("XNYS"), Some("PRE_OPEN".into()));
     assert_eq!(state("XTKS"), Some("OVERNIGHT".into()));
