@@ -44,4 +44,6 @@ pub use easter::easter_sunday;
 pub use file::{parse_calendar_file, CalendarFileError};
 pub use local::{local_to_utc, start_of_day};
 pub use model::{Calendar, DayHours, DayOverride, ExtendedHours, HoursEra, WEEKEND_NAME};
-pub use view::{month_view, DayKind, DayView, MonthView};
+pub use view::{
+    month_view, range_view, valid_years_warning, DayKind, DayView, MonthView, RangeView,
+};
