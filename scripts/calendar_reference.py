@@ -1,69 +1,78 @@
 #!/usr/bin/env python3
 """Write the reference sessions the Rust calendar comparison test checks against.
 
-Usage (needs the PyPI package `exchange_calendars`; CI does not run this):
+Usage (needs the PyPI package `exchange_calendars`, pinned for reproducible
+output; CI does not run this):
 
-    pip install exchange_calendars
-    python3 scripts/calendar_reference.py
+    python3 -m venv /tmp/xcals && /tmp/xcals/bin/pip install exchange_calendars==4.13.2
+    /tmp/xcals/bin/python scripts/calendar_reference.py
 
 One TSV per calendar in tests/data/calendars/<code>.tsv, a line per session:
 
     date <TAB> open <TAB> close <TAB> break_start <TAB> break_end
 
-Times are HH:MM in UTC on the session's own (exchange-local) date; the break
-columns are empty when there is no lunch break. The header records the
-library version so a regenerated file shows in review which release it came
-from.
+`date` is the session's exchange-local date. The other columns are full UTC
+instants, `YYYY-MM-DDTHH:MMZ`: Sydney and Auckland open before midnight UTC
+on the previous UTC date, so a time of day alone would be ambiguous. The
+break columns are empty when there is no lunch break. The header records the
+library version and the range written, so a regenerated file shows in review
+which release it came from.
+
+Precomputed calendars (XBOM, XSHG, XSES) end where the library's holiday
+lists end (2026-12-31 in 4.13.2); their files stop there.
 """
 
 import pathlib
-import sys
 
 import exchange_calendars as xcals
 import pandas as pd
 
-CODES = ["XNYS", "XNAS", "XLON", "XETR", "XTKS", "XHKG"]
-START = "2005-01-01"
-END = "2035-12-31"
+# BUILTIN_CODES order in src/time/calendar/builtin.rs.
+CODES = [
+    "XNZE", "XASX", "XTKS", "XKRX", "XTAI", "XSES", "XSHG", "XHKG", "XBOM",
+    "XJSE", "XHEL", "XSTO", "XWBO", "XCSE", "XOSL", "XMIL", "XETR", "XSWX",
+    "XAMS", "XBRU", "XPAR", "XMAD", "XLON", "XLIS", "XNYS", "XNAS", "XTSE",
+]
+START = pd.Timestamp("2005-01-01")
+END = pd.Timestamp("2035-12-31")
 OUT = pathlib.Path(__file__).resolve().parent.parent / "tests" / "data" / "calendars"
 
 
-def hhmm(ts, date):
+def utc(ts):
     if pd.isna(ts):
         return ""
-    ts = ts.tz_convert("UTC")
-    # The compact format assumes every instant falls on the session's own UTC
-    # date, true for all six exchanges; fail loudly rather than write a lie.
-    if ts.date() != date:
-        sys.exit(f"{date}: {ts} is not on the session date; format needs widening")
-    return ts.strftime("%H:%M")
+    return ts.tz_convert("UTC").strftime("%Y-%m-%dT%H:%MZ")
 
 
 def main():
     OUT.mkdir(parents=True, exist_ok=True)
     for code in CODES:
-        cal = xcals.get_calendar(code, start=START, end=END)
-        sched = cal.schedule.loc[START:END]
+        cls = type(xcals.get_calendar(code))
+        # A precomputed calendar refuses dates past its holiday lists.
+        start = max(START, cls.bound_min() or START)
+        end = min(END, cls.bound_max() or END)
+        cal = xcals.get_calendar(code, start=start, end=end)
+        sched = cal.schedule.loc[start:end]
         lines = [
-            f"# {code} sessions {START}..{END} from exchange_calendars {xcals.__version__}",
+            f"# {code} sessions {start.date()}..{end.date()} "
+            f"from exchange_calendars {xcals.__version__}",
             "# date\topen_utc\tclose_utc\tbreak_start_utc\tbreak_end_utc",
         ]
         for label, row in sched.iterrows():
-            date = label.date()
             lines.append(
                 "\t".join(
                     [
-                        date.isoformat(),
-                        hhmm(row["open"], date),
-                        hhmm(row["close"], date),
-                        hhmm(row["break_start"], date),
-                        hhmm(row["break_end"], date),
+                        label.date().isoformat(),
+                        utc(row["open"]),
+                        utc(row["close"]),
+                        utc(row["break_start"]),
+                        utc(row["break_end"]),
                     ]
                 )
             )
         path = OUT / f"{code.lower()}.tsv"
         path.write_text("\n".join(lines) + "\n")
-        print(f"{code}: {len(sched)} sessions -> {path}")
+        print(f"{code}: {len(sched)} sessions {start.date()}..{end.date()} -> {path}")
 
 
 if __name__ == "__main__":

@@ -3,11 +3,11 @@
 //! be listed below with its reason; an unexplained one fails the test.
 
 use chrono::{Datelike, NaiveDate};
-use pipec::time::calendar::builtin;
+use pipec::time::calendar::{builtin, BUILTIN_CODES};
 use pipec::time::session::SessionCalendar;
 use std::collections::BTreeMap;
 
-/// One session as the reference file writes it: UTC HH:MM on the session date.
+/// One session as the reference file writes it: UTC instants `YYYY-MM-DDTHH:MMZ`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Row {
     open: String,
@@ -30,9 +30,9 @@ fn load(code: &str) -> BTreeMap<NaiveDate, Row> {
     {
         let f: Vec<&str> = line.split('\t').collect();
         assert_eq!(f.len(), 5, "bad line in {path}: {line:?}");
-        let date = NaiveDate::parse_from_str(f[0], "%Y-%m-%d").expect("date");
+        let day = date(f[0]);
         rows.insert(
-            date,
+            day,
             Row {
                 open: f[1].into(),
                 close: f[2].into(),
@@ -47,14 +47,7 @@ fn load(code: &str) -> BTreeMap<NaiveDate, Row> {
 fn ours(code: &str, date: NaiveDate) -> Option<Row> {
     let cal = builtin(code).expect("builtin");
     let s = cal.session(date)?;
-    let fmt = |t: chrono::DateTime<chrono::Utc>| {
-        assert_eq!(
-            t.date_naive(),
-            date,
-            "{code} {date}: instant off the session date"
-        );
-        t.time().format("%H:%M").to_string()
-    };
+    let fmt = |t: chrono::DateTime<chrono::Utc>| t.format("%Y-%m-%dT%H:%MZ").to_string();
     Some(Row {
         open: fmt(s.open),
         close: fmt(s.close),
@@ -68,17 +61,20 @@ type Difference = (NaiveDate, Option<Row>, Option<Row>);
 
 fn differences(code: &str) -> (usize, Vec<Difference>) {
     let reference = load(code);
-    let first = *reference.keys().next().expect("rows");
-    let last = *reference.keys().next_back().expect("rows");
+    let &(_, first, last, _, _) = EXPECTED
+        .iter()
+        .find(|e| e.0 == code)
+        .unwrap_or_else(|| panic!("{code}: no EXPECTED entry"));
+    let (first, last) = (date(first), date(last));
     let mut diffs = Vec::new();
-    let mut date = first;
-    while date <= last {
-        let mine = ours(code, date);
-        let theirs = reference.get(&date).cloned();
+    let mut day = first;
+    while day <= last {
+        let mine = ours(code, day);
+        let theirs = reference.get(&day).cloned();
         if mine != theirs {
-            diffs.push((date, mine, theirs));
+            diffs.push((day, mine, theirs));
         }
-        date = date.succ_opt().expect("date");
+        day = day.succ_opt().expect("date");
     }
     (reference.len(), diffs)
 }
@@ -219,44 +215,107 @@ fn compare(code: &str) -> (usize, usize) {
     (count, diffs.len())
 }
 
-#[test]
-fn xnys_matches_reference() {
-    assert_eq!(compare("XNYS"), (7793, 0));
+/// Per calendar: the reference's first and last date, the sessions compared,
+/// and how many dates differ (all explained in `ALLOWED`). Keep in step with
+/// the table in docs/calendars.md.
+const EXPECTED: &[(&str, &str, &str, usize, usize)] = &[
+    ("XNZE", "2005-01-01", "2035-12-31", 7767, 0),
+    ("XASX", "2005-01-01", "2035-12-31", 7844, 0),
+    ("XTKS", "2005-01-01", "2035-12-31", 7583, 1688),
+    ("XKRX", "2005-01-01", "2035-12-31", 7639, 0),
+    ("XTAI", "2005-01-01", "2035-12-31", 7599, 0),
+    ("XSES", "2005-01-01", "2026-12-31", 5520, 0),
+    ("XSHG", "2005-01-01", "2026-12-31", 5343, 0),
+    ("XHKG", "2005-01-01", "2035-12-31", 7643, 1774),
+    ("XBOM", "2005-01-01", "2026-12-31", 5422, 0),
+    ("XJSE", "2005-01-01", "2035-12-31", 7755, 0),
+    ("XHEL", "2005-01-01", "2035-12-31", 7788, 0),
+    ("XSTO", "2005-01-01", "2035-12-31", 7788, 0),
+    ("XWBO", "2005-01-01", "2035-12-31", 7782, 0),
+    ("XCSE", "2005-01-01", "2035-12-31", 7758, 0),
+    ("XOSL", "2005-01-01", "2035-12-31", 7783, 0),
+    ("XMIL", "2005-01-01", "2035-12-31", 7871, 0),
+    ("XETR", "2005-01-01", "2035-12-31", 7880, 0),
+    ("XSWX", "2005-01-01", "2035-12-31", 7788, 0),
+    ("XAMS", "2005-01-01", "2035-12-31", 7936, 0),
+    ("XBRU", "2005-01-01", "2035-12-31", 7936, 0),
+    ("XPAR", "2005-01-01", "2035-12-31", 7936, 0),
+    ("XMAD", "2005-01-01", "2035-12-31", 7924, 0),
+    ("XLON", "2005-01-01", "2035-12-31", 7833, 0),
+    ("XLIS", "2005-01-01", "2035-12-31", 7936, 0),
+    ("XNYS", "2005-01-01", "2035-12-31", 7793, 0),
+    ("XNAS", "2005-01-01", "2035-12-31", 7793, 0),
+    ("XTSE", "2005-01-01", "2035-12-31", 7779, 0),
+];
+
+fn expected(code: &str) -> (usize, usize) {
+    let &(_, _, _, sessions, diffs) = EXPECTED
+        .iter()
+        .find(|e| e.0 == code)
+        .unwrap_or_else(|| panic!("{code}: no EXPECTED entry"));
+    (sessions, diffs)
 }
 
-#[test]
-fn xnas_matches_reference() {
-    assert_eq!(compare("XNAS"), (7793, 0));
+macro_rules! reference_test {
+    ($name:ident, $code:literal) => {
+        #[test]
+        fn $name() {
+            assert_eq!(compare($code), expected($code), "{}", $code);
+        }
+    };
 }
 
-#[test]
-fn xlon_matches_reference() {
-    assert_eq!(compare("XLON"), (7833, 0));
-}
+reference_test!(xnze_matches_reference, "XNZE");
+reference_test!(xasx_matches_reference, "XASX");
+reference_test!(xtks_matches_reference, "XTKS");
+reference_test!(xkrx_matches_reference, "XKRX");
+reference_test!(xtai_matches_reference, "XTAI");
+reference_test!(xses_matches_reference, "XSES");
+reference_test!(xshg_matches_reference, "XSHG");
+reference_test!(xhkg_matches_reference, "XHKG");
+reference_test!(xbom_matches_reference, "XBOM");
+reference_test!(xjse_matches_reference, "XJSE");
+reference_test!(xhel_matches_reference, "XHEL");
+reference_test!(xsto_matches_reference, "XSTO");
+reference_test!(xwbo_matches_reference, "XWBO");
+reference_test!(xcse_matches_reference, "XCSE");
+reference_test!(xosl_matches_reference, "XOSL");
+reference_test!(xmil_matches_reference, "XMIL");
+reference_test!(xetr_matches_reference, "XETR");
+reference_test!(xswx_matches_reference, "XSWX");
+reference_test!(xams_matches_reference, "XAMS");
+reference_test!(xbru_matches_reference, "XBRU");
+reference_test!(xpar_matches_reference, "XPAR");
+reference_test!(xmad_matches_reference, "XMAD");
+reference_test!(xlon_matches_reference, "XLON");
+reference_test!(xlis_matches_reference, "XLIS");
+reference_test!(xnys_matches_reference, "XNYS");
+reference_test!(xnas_matches_reference, "XNAS");
+reference_test!(xtse_matches_reference, "XTSE");
 
+/// Every built-in calendar has reference data and an entry above, in
+/// `BUILTIN_CODES` order, and each file covers exactly the range stated.
 #[test]
-fn xetr_matches_reference() {
-    assert_eq!(compare("XETR"), (7880, 0));
-}
-
-#[test]
-fn xtks_matches_reference_except_explained() {
-    let (count, _) = compare("XTKS");
-    assert_eq!(count, 7583);
-}
-
-#[test]
-fn xhkg_matches_reference_except_explained() {
-    let (count, _) = compare("XHKG");
-    assert_eq!(count, 7643);
-}
-
-#[test]
-fn reference_covers_2005_to_2035() {
-    for code in ["XNYS", "XNAS", "XLON", "XETR", "XTKS", "XHKG"] {
+fn every_builtin_has_reference_data_over_its_range() {
+    let codes: Vec<&str> = EXPECTED.iter().map(|e| e.0).collect();
+    assert_eq!(codes, BUILTIN_CODES);
+    for &(code, first, last, _, _) in EXPECTED {
+        let path = format!(
+            "{}/tests/data/calendars/{}.tsv",
+            env!("CARGO_MANIFEST_DIR"),
+            code.to_ascii_lowercase()
+        );
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let header = text.lines().next().unwrap_or_default();
+        assert!(
+            header.starts_with(&format!("# {code} sessions {first}..{last} ")),
+            "{code}: {header}"
+        );
         let rows = load(code);
-        let first = rows.keys().next().expect("rows").year();
-        let last = rows.keys().next_back().expect("rows").year();
-        assert_eq!((first, last), (2005, 2035), "{code}");
+        let years = (
+            rows.keys().next().expect("rows").year(),
+            rows.keys().next_back().expect("rows").year(),
+        );
+        assert_eq!(years, (date(first).year(), date(last).year()), "{code}");
     }
 }

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
-use pipec::time::calendar::{builtin, Calendar, ExtendedHours};
+use pipec::time::calendar::{builtin, Calendar, ExtendedHours, BUILTIN_CODES};
 use pipec::time::market_state::{
     follow_the_sun, MarketClock, MarketHours, MarketState, Transition,
 };
@@ -279,7 +279,7 @@ fn walk(code: &str, start: DateTime<Utc>, days: i64) -> Vec<Transition> {
 #[test]
 fn next_transition_walks_a_week_in_every_market() {
     let start = Utc.with_ymd_and_hms(2026, 11, 23, 0, 0, 0).unwrap();
-    for code in ["XNYS", "XNAS", "XLON", "XETR", "XTKS", "XHKG"] {
+    for code in BUILTIN_CODES.iter().copied() {
         let seen = walk(code, start, 7);
         // Five weekdays of at least four changes each, Thanksgiving aside.
         assert!(seen.len() >= 16, "{code}: only {} transitions", seen.len());
@@ -342,19 +342,41 @@ fn next_transition_gives_the_exact_open() {
 
 #[test]
 fn follow_the_sun_lists_every_market() {
-    // 2026-11-24 02:00 UTC: Tokyo and Hong Kong trading, Europe and the US not.
+    // 2026-11-24 02:00 UTC: Auckland to Hong Kong trading, Bombay closed for
+    // Guru Nanak Jayanti, Europe and the Americas at night.
     let instant = Utc.with_ymd_and_hms(2026, 11, 24, 2, 0, 0).unwrap();
     let board = follow_the_sun(instant);
     let states: Vec<(&str, MarketState)> = board.iter().map(|s| (s.code, s.state)).collect();
     assert_eq!(
         states,
         vec![
+            ("XNZE", Session),
+            ("XASX", Session),
             ("XTKS", Session),
+            ("XKRX", Session),
+            ("XTAI", Session),
+            ("XSES", Session),
+            ("XSHG", Session),
             ("XHKG", Session),
+            ("XBOM", Holiday),
+            ("XJSE", Overnight),
+            ("XHEL", Overnight),
+            ("XSTO", Overnight),
+            ("XWBO", Overnight),
+            ("XCSE", Overnight),
+            ("XOSL", Overnight),
+            ("XMIL", Overnight),
             ("XETR", Overnight),
+            ("XSWX", Overnight),
+            ("XAMS", Overnight),
+            ("XBRU", Overnight),
+            ("XPAR", Overnight),
+            ("XMAD", Overnight),
             ("XLON", Overnight),
+            ("XLIS", Overnight),
             ("XNYS", Overnight),
             ("XNAS", Overnight),
+            ("XTSE", Overnight),
         ]
     );
     for snap in &board {

@@ -64,3 +64,29 @@ pub(crate) fn weekend_to_monday(date: NaiveDate) -> Option<NaiveDate> {
         _ => Some(date),
     }
 }
+
+/// The first `weekday` on or after `date`.
+pub(crate) fn weekday_on_or_after(date: NaiveDate, weekday: Weekday) -> Option<NaiveDate> {
+    let ahead = (7 + weekday.num_days_from_monday() - date.weekday().num_days_from_monday()) % 7;
+    add_days(date, i64::from(ahead))
+}
+
+/// The last weekday strictly before `date`.
+pub(crate) fn previous_weekday(date: NaiveDate) -> Option<NaiveDate> {
+    add_days(date, -1).and_then(weekend_to_friday)
+}
+
+/// New Zealand's "Mondayisation" of a second holiday (2 January, Boxing Day):
+/// Saturday moves to Monday; Sunday and Monday move to Tuesday, because the
+/// first holiday of the pair then takes the Monday.
+pub(crate) fn next_monday_or_tuesday(date: NaiveDate) -> Option<NaiveDate> {
+    match date.weekday() {
+        Weekday::Sat | Weekday::Sun => add_days(date, 2),
+        Weekday::Mon => add_days(date, 1),
+        _ => Some(date),
+    }
+}
+
+pub(crate) fn is_weekday(date: NaiveDate) -> bool {
+    date.weekday().num_days_from_monday() < 5
+}

@@ -47,10 +47,33 @@ impl DayTable {
         }
     }
 
+    /// A session with its own hours (a late open, a longer day), unless
+    /// `date` is a holiday.
+    pub(crate) fn hours(&mut self, date: Option<NaiveDate>, hours: DayHours, name: &str) {
+        if let Some(date) = date {
+            if !self.is_closed(date) {
+                self.days.insert(
+                    date,
+                    DayOverride::Hours {
+                        hours,
+                        name: Some(name.to_string()),
+                    },
+                );
+            }
+        }
+    }
+
     pub(crate) fn is_closed(&self, date: NaiveDate) -> bool {
         matches!(self.days.get(&date), Some(DayOverride::Closed { .. }))
     }
 }
+
+/// PRE_OPEN and POST_CLOSE windows for the calendars that do not model their
+/// exchange's own phases: one hour each, as for calendar files.
+pub(crate) const DEFAULT_EXTENDED: ExtendedHours = ExtendedHours {
+    pre_open: chrono::Duration::minutes(60),
+    post_close: chrono::Duration::minutes(60),
+};
 
 pub(crate) fn hm(hour: u32, minute: u32) -> NaiveTime {
     NaiveTime::from_hms_opt(hour, minute, 0).unwrap_or(NaiveTime::MIN)

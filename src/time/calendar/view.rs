@@ -1,4 +1,5 @@
-//! One month of a calendar, day by day, for `pipec calendar CODE YYYY-MM`.
+//! A calendar day by day: one month for `pipec calendar CODE YYYY-MM`, or any
+//! range of dates for `pipec calendar CODE --from DATE --to DATE`.
 
 use super::model::{Calendar, WEEKEND_NAME};
 use chrono::{Datelike, NaiveDate, NaiveTime};
@@ -40,7 +41,58 @@ pub struct MonthView {
     pub month: u32,
     /// Whether `year` is within the calendar's known-good years.
     pub in_valid_years: bool,
+    /// Set when `year` is outside the calendar's valid years.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub warning: Option<String>,
     pub days: Vec<DayView>,
+}
+
+/// The days `from..=to` of one calendar.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RangeView {
+    pub code: String,
+    pub name: String,
+    pub tz: String,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// Whether every day shown is within the calendar's known-good years.
+    pub in_valid_years: bool,
+    /// Set when any day shown is outside the calendar's valid years.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub warning: Option<String>,
+    pub days: Vec<DayView>,
+}
+
+/// The warning for dates from year `first` to year `last` (inclusive), when
+/// any of them is outside `cal`'s valid years; it names the years outside.
+pub fn valid_years_warning(cal: &Calendar, first: i32, last: i32) -> Option<String> {
+    let (start, end) = (*cal.valid_years.start(), *cal.valid_years.end());
+    let span = |a: i32, b: i32| {
+        (a <= b).then(|| {
+            if a == b {
+                a.to_string()
+            } else {
+                format!("{a}-{b}")
+            }
+        })
+    };
+    let outside: Vec<String> = [
+        span(first, last.min(start - 1)),
+        span(first.max(end + 1), last),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if outside.is_empty() {
+        return None;
+    }
+    let many = outside.len() > 1 || outside[0].contains('-');
+    Some(format!(
+        "{} {} outside the years {} is known for ({start}-{end})",
+        outside.join(" and "),
+        if many { "are" } else { "is" },
+        cal.code,
+    ))
 }
 
 fn hhmm(t: NaiveTime) -> String {
@@ -63,6 +115,27 @@ pub fn month_view(cal: &Calendar, year: i32, month: u32) -> MonthView {
         year,
         month,
         in_valid_years: cal.valid_years.contains(&year),
+        warning: valid_years_warning(cal, year, year),
+        days,
+    }
+}
+
+/// The days `from..=to` of `cal` (empty when `from > to`).
+pub fn range_view(cal: &Calendar, from: NaiveDate, to: NaiveDate) -> RangeView {
+    let days = from
+        .iter_days()
+        .take_while(|d| *d <= to)
+        .map(|date| day_view(cal, date))
+        .collect();
+    let warning = valid_years_warning(cal, from.year(), to.year());
+    RangeView {
+        code: cal.code.clone(),
+        name: cal.name.clone(),
+        tz: cal.tz.name().to_string(),
+        from,
+        to,
+        in_valid_years: warning.is_none(),
+        warning,
         days,
     }
 }
@@ -100,6 +173,38 @@ fn day_view(cal: &Calendar, date: NaiveDate) -> DayView {
     }
 }
 
+fn write_days(f: &mut fmt::Formatter<'_>, warning: Option<&str>, days: &[DayView]) -> fmt::Result {
+    if let Some(warning) = warning {
+        writeln!(f, "warning: {warning}")?;
+    }
+    writeln!(
+        f,
+        "{:<10}  {:<3}  {:<5}  {:<5}  {:<11}  note",
+        "date", "day", "open", "close", "lunch"
+    )?;
+    for d in days {
+        let dash = || "-".to_string();
+        let note = match (d.kind, &d.note) {
+            (DayKind::Weekend, _) => "weekend".to_string(),
+            (_, Some(n)) if d.early_close => format!("early close: {n}"),
+            (_, None) if d.early_close => "early close".to_string(),
+            (_, Some(n)) => n.clone(),
+            (_, None) => String::new(),
+        };
+        let line = format!(
+            "{}  {:<3}  {:<5}  {:<5}  {:<11}  {}",
+            d.date,
+            d.weekday,
+            d.open.clone().unwrap_or_else(dash),
+            d.close.clone().unwrap_or_else(dash),
+            d.lunch.clone().unwrap_or_else(dash),
+            note
+        );
+        writeln!(f, "{}", line.trim_end())?;
+    }
+    Ok(())
+}
+
 impl fmt::Display for MonthView {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(
@@ -107,38 +212,17 @@ impl fmt::Display for MonthView {
             "{} {} {:04}-{:02} (times in {})",
             self.code, self.name, self.year, self.month, self.tz
         )?;
-        if !self.in_valid_years {
-            writeln!(
-                f,
-                "warning: {} is outside the years this calendar is known for",
-                self.year
-            )?;
-        }
+        write_days(f, self.warning.as_deref(), &self.days)
+    }
+}
+
+impl fmt::Display for RangeView {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(
             f,
-            "{:<10}  {:<3}  {:<5}  {:<5}  {:<11}  note",
-            "date", "day", "open", "close", "lunch"
+            "{} {} {}..{} (times in {})",
+            self.code, self.name, self.from, self.to, self.tz
         )?;
-        for d in &self.days {
-            let dash = || "-".to_string();
-            let note = match (d.kind, &d.note) {
-                (DayKind::Weekend, _) => "weekend".to_string(),
-                (_, Some(n)) if d.early_close => format!("early close: {n}"),
-                (_, None) if d.early_close => "early close".to_string(),
-                (_, Some(n)) => n.clone(),
-                (_, None) => String::new(),
-            };
-            let line = format!(
-                "{}  {:<3}  {:<5}  {:<5}  {:<11}  {}",
-                d.date,
-                d.weekday,
-                d.open.clone().unwrap_or_else(dash),
-                d.close.clone().unwrap_or_else(dash),
-                d.lunch.clone().unwrap_or_else(dash),
-                note
-            );
-            writeln!(f, "{}", line.trim_end())?;
-        }
-        Ok(())
+        write_days(f, self.warning.as_deref(), &self.days)
     }
 }
