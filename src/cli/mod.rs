@@ -66,9 +66,34 @@ pub(crate) mod exit {
     pub(crate) const USAGE: u8 = 2;
 }
 
+/// `pipec calendar XNYS --from … | head`: when the reader goes away, a command
+/// that only prints ends silently with 141 (128 + SIGPIPE), as Unix tools do.
+/// Rust ignores SIGPIPE, so `println!` panics on the closed pipe; that one
+/// panic is turned into the quiet exit, every other panic is reported as
+/// usual. `run` and `daemon` are left alone: they own handlers and sockets.
+fn die_quietly_on_a_closed_pipe() {
+    let report = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let message = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or_default();
+        if message.starts_with("failed printing to stdout") && message.contains("Broken pipe") {
+            std::process::exit(141);
+        }
+        report(info);
+    }));
+}
+
 pub(crate) fn main() -> ExitCode {
     let cli = Cli::parse();
     pipec::project::allow(cli.allow_path);
+    let prints_only = !matches!(cli.command, Command::Run(_) | Command::Daemon(_));
+    if prints_only {
+        die_quietly_on_a_closed_pipe();
+    }
     let code = match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Graph(args) => graph::run(&args),

@@ -181,3 +181,34 @@ fn bad_ranges_are_usage_errors() {
     assert_eq!(code, 2);
     assert!(out.contains("--to"), "{out}");
 }
+
+/// `pipec calendar … | head`: the reader leaves early; pipec ends quietly with
+/// 141 (128 + SIGPIPE), as Unix tools do, and reports no panic.
+#[test]
+fn a_closed_pipe_ends_the_listing_quietly() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let mut child = common::pipec()
+        .args([
+            "calendar",
+            "XNYS",
+            "--from",
+            "2005-01-01",
+            "--to",
+            "2035-12-31",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(first.starts_with("XNYS"), "{first}");
+    // The reader is gone (dropped above); the rest of 30 years cannot be written.
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(141), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
