@@ -53,9 +53,13 @@ pub(crate) fn check_reads(
     program: &Program,
     stage: &Stage,
     earlier: &BTreeMap<String, Type>,
+    poisoned: &std::collections::HashSet<&str>,
     diagnostics: &mut Diagnostics,
 ) {
     for &task in &stage.tasks {
+        if poisoned.contains(pipeline.task(task).name.as_str()) {
+            continue;
+        }
         let fan_out = pipeline.task(task).fan_out.as_ref();
         if pipeline.task(task).reads.is_empty() && fan_out.is_none() {
             continue;
@@ -399,8 +403,12 @@ impl Env<'_> {
                 "not a function".into(),
                 help.or_else(|| Some("see the functions in docs/language.md".into())),
             );
+            // Its arguments are still checked, but a lambda among them is
+            // what the unknown function was meant to take: not a second error.
             for arg in args {
-                self.lower(arg);
+                if !matches!(arg.kind, ast::ExprKind::Lambda(..)) {
+                    self.lower(arg);
+                }
             }
             return (ExprKind::Literal(serde_json::Value::Null), Type::Any);
         };

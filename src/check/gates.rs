@@ -5,7 +5,7 @@ use super::{expr, types};
 use crate::diagnostic::Diagnostics;
 use crate::ir::{Gate, Program, StageId, Type};
 use crate::syntax::ast::{self, PipelineSetting, StageSetting};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Gates and `reads`, which need every task's output type: the context a gate
 /// sees is everything its stage and the stages before it write.
@@ -29,6 +29,7 @@ pub(super) fn lower(
         PipelineSetting::Stage(stage) => Some(stage),
         _ => None,
     });
+    let poisoned = unresolved_dependencies(declared.node, pipeline);
     for stage_decl in stage_decls {
         let Some(&stage_index) = stage_index.get(stage_decl.name.text.as_str()) else {
             continue;
@@ -37,7 +38,7 @@ pub(super) fn lower(
         if stage.span != stage_decl.name.span {
             continue; // a duplicate stage, already reported
         }
-        expr::check_reads(pipeline, program, stage, &context, diagnostics);
+        expr::check_reads(pipeline, program, stage, &context, &poisoned, diagnostics);
         for &task in &stage.tasks {
             for (key, ty) in types::task_output(program, pipeline, task) {
                 context.entry(key).or_insert(ty);
@@ -71,4 +72,46 @@ pub(super) fn lower(
         }
     }
     gates
+}
+
+/// Tasks with a dependency that did not resolve (an `after`, `joins` or
+/// `flow` name already reported): what they read is unknown, so their reads
+/// are not judged (one mistake, one diagnostic).
+fn unresolved_dependencies<'a>(
+    decl: &'a ast::Pipeline,
+    pipeline: &crate::ir::Pipeline,
+) -> HashSet<&'a str> {
+    let known: HashSet<&str> = pipeline
+        .dag
+        .node_weights()
+        .map(|t| t.name.as_str())
+        .collect();
+    let mut poisoned = HashSet::new();
+    let stages = decl.settings.iter().filter_map(|s| match &s.node {
+        PipelineSetting::Stage(stage) => Some(stage),
+        _ => None,
+    });
+    for setting in stages.flat_map(|stage| &stage.settings) {
+        match &setting.node {
+            StageSetting::Task(task) => {
+                let unresolved = task.settings.iter().flatten().any(|s| match &s.node {
+                    ast::TaskSetting::After(names) | ast::TaskSetting::Joins(names) => {
+                        names.iter().any(|n| !known.contains(n.text.as_str()))
+                    }
+                    _ => false,
+                });
+                if unresolved {
+                    poisoned.insert(task.name.text.as_str());
+                }
+            }
+            StageSetting::Flow(steps) => {
+                let names = steps.iter().flat_map(|step| &step.node);
+                if names.clone().any(|n| !known.contains(n.text.as_str())) {
+                    poisoned.extend(names.map(|n| n.text.as_str()));
+                }
+            }
+            _ => {}
+        }
+    }
+    poisoned
 }

@@ -314,6 +314,35 @@ fn read_date_file(
     }
 }
 
+/// The handler names tasks run (with `run`, or by their own name) that no
+/// handler has.
+fn unresolved_runs<'a>(scope: &'a Scope<'a>) -> impl Iterator<Item = &'a str> + 'a {
+    scope
+        .pipelines
+        .iter()
+        .flat_map(|p| &p.node.settings)
+        .filter_map(|s| match &s.node {
+            ast::PipelineSetting::Stage(stage) => Some(stage),
+            _ => None,
+        })
+        .flat_map(|stage| &stage.settings)
+        .filter_map(|s| match &s.node {
+            ast::StageSetting::Task(task) => Some(task),
+            _ => None,
+        })
+        .filter_map(|task| {
+            let mut run = Some(task.name.text.as_str());
+            for setting in task.settings.iter().flatten() {
+                match &setting.node {
+                    ast::TaskSetting::Run(name) => run = Some(name.text.as_str()),
+                    ast::TaskSetting::RunPipeline(_) => run = None,
+                    _ => {}
+                }
+            }
+            run.filter(|name| scope.handler(name).is_none())
+        })
+}
+
 // During checking, a task whose handler did not resolve points nowhere.
 fn mark(used: &mut [bool], handler: crate::ir::HandlerId) {
     if let Some(slot) = used.get_mut(handler.0 as usize) {
@@ -332,6 +361,17 @@ pub(crate) fn warn_unused(scope: &Scope, program: &Program, diagnostics: &mut Di
         }
         if let Some(h) = pipeline.cleanup {
             mark(&mut used, h);
+        }
+    }
+    // A task that names a handler that does not exist was already reported
+    // with the nearest name; that handler is what it meant, so it is not
+    // also reported unused.
+    let names = scope.handler_names();
+    for meant in unresolved_runs(scope)
+        .filter_map(|name| super::suggest::nearest(name, names.iter().copied()))
+    {
+        if let Some(i) = scope.handler(meant) {
+            used[i] = true;
         }
     }
     for declared in super::declare::unused_in_root(scope, &scope.handlers, &used) {

@@ -23,7 +23,7 @@ mod reachability;
 mod resolve;
 mod seen;
 mod sources;
-mod suggest;
+pub(crate) mod suggest;
 mod triggers;
 mod types;
 mod zones;
@@ -66,7 +66,13 @@ pub fn check(
         }
         let pipeline = &program.pipelines[index];
         merges::check(pipeline, &program, diagnostics);
-        reachability::check(pipeline, diagnostics);
+        let declared_triggers = scope.pipelines[index]
+            .node
+            .settings
+            .iter()
+            .filter(|s| matches!(s.node, crate::syntax::ast::PipelineSetting::Trigger(_)))
+            .count();
+        reachability::check(pipeline, declared_triggers, diagnostics);
         calendar_range::check(pipeline, &program, today, diagnostics);
         firing::check(pipeline, &program, today, diagnostics);
     }

@@ -221,14 +221,16 @@ pub(crate) fn lower(
         diagnostics,
     );
     dependencies::lower(&mut pipeline, &stage_decls, &index, diagnostics);
-    if pipeline.calendar.is_none() {
+    if !calendar_named {
         require_calendar_for_days(&pipeline, diagnostics);
     }
 
     for setting in &decl.settings {
         match &setting.node {
             PipelineSetting::Trigger(trigger) => {
-                if let Some(t) = triggers::lower(trigger, &pipeline, scope, diagnostics) {
+                if let Some(t) =
+                    triggers::lower(trigger, &pipeline, calendar_named, scope, diagnostics)
+                {
                     if let Some(first) = pipeline.triggers.iter().find(|x| x.name == t.name) {
                         diagnostics.push(duplicate("trigger", &trigger.name, first.span));
                     } else {
@@ -506,7 +508,10 @@ fn lower_merge(name: &ast::Name, diagnostics: &mut Diagnostics) -> MergeStrategy
                     .unwrap_or_else(|| "strategies are error, last_wins and first_wins".into()),
             );
             diagnostics.push(d);
-            MergeStrategy::Error
+            // No program comes of a file with an error: the strategy only
+            // decides what else is reported, and one that never collides
+            // reports nothing on account of the unknown one.
+            MergeStrategy::LastWins
         }
     }
 }

@@ -4,9 +4,12 @@
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::ir::Pipeline;
 
-pub(crate) fn check(pipeline: &Pipeline, diagnostics: &mut Diagnostics) {
-    if pipeline.triggers.is_empty() {
-        return; // run by hand only: nothing is unreachable
+/// `declared` is how many triggers the pipeline declares: when one of them
+/// was refused (already reported), what it would have run is unknown, and no
+/// task is called unreachable on its account.
+pub(crate) fn check(pipeline: &Pipeline, declared: usize, diagnostics: &mut Diagnostics) {
+    if pipeline.triggers.is_empty() || pipeline.triggers.len() < declared {
+        return; // run by hand only, or a trigger in error: nothing is unreachable
     }
     for (index, stage) in pipeline.stages.iter().enumerate() {
         let reached = pipeline

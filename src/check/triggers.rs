@@ -15,9 +15,12 @@ use crate::time::schedule::CronExpr;
 
 const WEEK_MILLIS: u64 = 7 * DAY_MILLIS;
 
+/// `calendar_named`: the pipeline names a calendar, which may have failed to
+/// load (reported already): then no trigger is told it lacks one.
 pub(crate) fn lower(
     decl: &ast::Trigger,
     pipeline: &Pipeline,
+    calendar_named: bool,
     scope: &Scope,
     diagnostics: &mut Diagnostics,
 ) -> Option<Trigger> {
@@ -170,8 +173,16 @@ pub(crate) fn lower(
             _ => {}
         }
     }
+    // A timing written but refused (an unknown state, a bad cron) was reported.
+    let timing_written = decl.settings.iter().any(|s| {
+        matches!(
+            s.node,
+            TriggerSetting::At(_) | TriggerSetting::Every { .. } | TriggerSetting::Cron(_)
+        )
+    });
     let timing = match timings.len() {
         1 => timings.remove(0).0,
+        0 if timing_written => return None,
         0 => {
             diagnostics.push(
                 Diagnostic::new(
@@ -206,6 +217,9 @@ pub(crate) fn lower(
         timing,
         Timing::Every { .. } | Timing::At(At::Open { .. } | At::Close { .. })
     );
+    if needs_calendar && calendar.is_none() && calendar_named && pipeline.calendar.is_none() {
+        return None; // its calendar did not load: reported there
+    }
     if needs_calendar
         && calendar.is_none()
         && !matches!(pipeline.calendar, Some(CalendarChoice::File(_)))
@@ -255,6 +269,9 @@ pub(crate) fn lower(
         .iter()
         .flat_map(|c| &c.any_of)
         .any(DayRef::needs_calendar);
+    if !has_calendar && needs_calendar_days && calendar_named {
+        return None; // its calendar did not load: reported there
+    }
     if !has_calendar && needs_calendar_days {
         diagnostics.push(
             Diagnostic::new(

@@ -41,6 +41,9 @@ pub(crate) fn syntax_error(error: &Error<Rule>, text: &str, file: FileId) -> Dia
         );
     }
     let start = skip_blanks(text, start);
+    if let Some(quote) = super::lexical::unclosed_string(text, start.max(1)) {
+        return unclosed_string(text, quote, file);
+    }
     let end = end.max(start);
     let found = found_at(text, start);
     let message = match &found {
@@ -67,11 +70,64 @@ pub(crate) fn syntax_error(error: &Error<Rule>, text: &str, file: FileId) -> Dia
         };
         format!("{prefix}expected {}", one_of(&expected))
     };
+    if expected.iter().any(|e| e.starts_with("a duration")) {
+        if let Some((from, to, fix)) = super::lexical::duration_typo(text, start) {
+            let word = &text[from..to];
+            return Diagnostic::new(Code::Syntax, format!("`{word}` is not a duration pipec reads"))
+                .label(Span::new(file, from, to), format!("write `{fix}`"))
+                .help(format!(
+                    "write `{fix}`: durations are whole numbers of `ms`, `s`, `m`, `h` or `d`, combined as in `1m30s`"
+                ));
+        }
+    }
     let mut diagnostic = Diagnostic::new(Code::Syntax, message).label(span, label);
-    if let Some(help) = hint(&found) {
+    let closes = expected.iter().any(|e| e == "`}`");
+    if let Some(open) =
+        super::lexical::open_brace(text, start).filter(|_| closes && ends_a_block(&found))
+    {
+        diagnostic = diagnostic
+            .label(Span::new(file, open, open + 1), "this `{` is never closed")
+            .help(match &found {
+                Some(token) => format!("close it with `}}` before `{token}`"),
+                None => "close it with `}` at the end of its block".to_string(),
+            });
+    } else if let Some(help) = hint(&found, &expected) {
         diagnostic = diagnostic.help(help);
     }
     diagnostic
+}
+
+/// A string that runs to the end of its line, reported at its opening quote.
+fn unclosed_string(text: &str, quote: usize, file: FileId) -> Diagnostic {
+    let line_end = text[quote..].find('\n').map_or(text.len(), |n| quote + n);
+    Diagnostic::new(Code::Syntax, "this string is not closed")
+        .label(
+            Span::new(file, quote, line_end),
+            "the string starts here and runs to the end of the line",
+        )
+        .help("end it with `\"` on the same line: a string cannot span lines (write `\\n` for a line break)")
+}
+
+/// The end of the file, or a word that only starts an item of an outer block
+/// (a top-level item, a pipeline's stage or trigger): where a missing `}` is
+/// noticed.
+fn ends_a_block(found: &Option<String>) -> bool {
+    match found.as_deref() {
+        None => true,
+        Some(word) => matches!(
+            word,
+            "pipeline"
+                | "handler"
+                | "days"
+                | "import"
+                | "notifier"
+                | "executor"
+                | "template"
+                | "source"
+                | "stage"
+                | "trigger"
+        ),
+    }
 }
 
 /// The token at a byte offset: a word, or one character of punctuation.
@@ -95,11 +151,22 @@ fn skip_blanks(text: &str, at: usize) -> usize {
         .map_or(at, |rest| at + (rest.len() - rest.trim_start().len()))
 }
 
-fn hint(found: &Option<String>) -> Option<String> {
+fn hint(found: &Option<String>, expected: &[String]) -> Option<String> {
     match found.as_deref() {
         Some(";") => Some("settings are separated by blanks or new lines, not `;`".into()),
+        Some("=") if expected.iter().any(|e| e == "`==`") => {
+            Some("did you mean `==`? `=` is not a comparison".into())
+        }
         Some("=") => Some("settings are written `keyword value`, without `=`".into()),
         Some("//" | "/") => Some("comments start with `#`".into()),
+        Some(word) if word.starts_with(|c: char| c.is_alphabetic() || c == '_') => {
+            // A misspelt keyword: the nearest of the keywords that fit here.
+            let keywords = expected
+                .iter()
+                .filter_map(|e| e.strip_prefix('`')?.strip_suffix('`'))
+                .filter(|k| k.starts_with(|c: char| c.is_alphabetic()));
+            crate::check::suggest::nearest(word, keywords).map(|k| format!("did you mean `{k}`?"))
+        }
         _ => None,
     }
 }

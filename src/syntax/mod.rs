@@ -3,6 +3,7 @@
 pub(crate) mod ast;
 mod expected;
 mod grammar;
+mod lexical;
 mod literal;
 mod parser;
 mod placement;
