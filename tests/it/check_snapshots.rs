@@ -161,7 +161,7 @@ fn every_error_case_reports_exactly_its_count() {
         match DIAGNOSTIC_COUNTS.iter().find(|(n, _)| *n == name) {
             Some((_, expected)) if *expected == found => {}
             Some((_, expected)) => {
-                wrong.push(format!("{name}: {found} diagnostics, expected {expected}"))
+                wrong.push(format!("{name}: {found} diagnostics, expected {expected}"));
             }
             None => wrong.push(format!(
                 "{name}: {found} diagnostics, and no line in DIAGNOSTIC_COUNTS"
