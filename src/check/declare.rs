@@ -3,6 +3,7 @@
 //! at its second declaration. Notifiers and executors have namespaces of
 //! their own.
 
+use super::template::Instantiated;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::loader::Loaded;
 use crate::span::{FileId, Span};
@@ -86,7 +87,14 @@ impl<'a> Scope<'a> {
     }
 }
 
-pub(crate) fn collect<'a>(loaded: &'a Loaded, diagnostics: &mut Diagnostics) -> Scope<'a> {
+/// `made` are the pipelines of the files' instances (`template.rs`), in the
+/// order of their instances: each is declared where its instance is.
+pub(crate) fn collect<'a>(
+    loaded: &'a Loaded,
+    made: &'a [Instantiated],
+    diagnostics: &mut Diagnostics,
+) -> Scope<'a> {
+    let mut made = made.iter().peekable();
     let mut scope = Scope {
         handlers: Vec::new(),
         day_sets: Vec::new(),
@@ -151,7 +159,22 @@ pub(crate) fn collect<'a>(loaded: &'a Loaded, diagnostics: &mut Diagnostics) -> 
                     ("pipeline", Code::DuplicateName),
                     diagnostics,
                 ),
-                ast::Item::Import(_) => {}
+                ast::Item::Instance(instance) => {
+                    // An instance of an unknown template made no pipeline.
+                    if let Some(m) = made.next_if(|m| m.pipeline.name.span == instance.name.span) {
+                        declare(
+                            &mut scope.pipelines,
+                            &mut scope.pipeline_index,
+                            &m.pipeline,
+                            &m.pipeline.name,
+                            m.file,
+                            ("pipeline", Code::DuplicateName),
+                            diagnostics,
+                        );
+                    }
+                }
+                // Templates are declared and checked by `template.rs`.
+                ast::Item::Import(_) | ast::Item::Template(_) => {}
             }
         }
     }

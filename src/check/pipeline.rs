@@ -70,6 +70,7 @@ pub(crate) fn lower(
         deadline: None,
         base_dir: dir.to_path_buf(),
         span: decl.name.span,
+        template: None,
     };
     let mut timezone = None;
     let mut deadline = None;

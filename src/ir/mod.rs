@@ -164,6 +164,9 @@ pub struct Pipeline {
     /// The folder of the declaring file: handlers run from here.
     pub base_dir: PathBuf,
     pub span: Span,
+    /// The template the pipeline was made from, if it is an instance of one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template: Option<String>,
 }
 
 impl Pipeline {

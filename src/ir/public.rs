@@ -158,6 +158,11 @@ pub struct Pipeline {
     pub notify: Vec<Notify>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deadline: Option<Deadline>,
+    /// The template the pipeline was made from (`pipeline x = t(…)`). Left
+    /// out for other pipelines, and from the plan hash: where a pipeline's
+    /// text came from is not what it does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -475,6 +480,7 @@ impl Pipeline {
                 })
                 .collect(),
             deadline: p.deadline.as_ref().map(Deadline::of),
+            template: p.template.clone(),
         }
     }
 }

@@ -142,7 +142,7 @@ impl Builder {
         }
     }
 
-    fn pipeline_setting(&mut self, pair: Pair<Rule>) -> PipelineSetting {
+    pub(super) fn pipeline_setting(&mut self, pair: Pair<Rule>) -> PipelineSetting {
         match pair.as_rule() {
             Rule::description => PipelineSetting::Description(self.string(first(pair))),
             Rule::calendar => PipelineSetting::Calendar(self.calendar(first(pair))),
