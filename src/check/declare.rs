@@ -23,6 +23,9 @@ pub(crate) struct Scope<'a> {
     pub notifiers: Vec<Declared<'a, ast::Notifier>>,
     pub executors: Vec<Declared<'a, ast::Executor>>,
     pub pipelines: Vec<Declared<'a, ast::Pipeline>>,
+    /// Shared data sources (`source` at top level).
+    pub sources: Vec<Declared<'a, ast::Source>>,
+    source_index: HashMap<&'a str, usize>,
     handler_index: HashMap<&'a str, usize>,
     day_set_index: HashMap<&'a str, usize>,
     notifier_index: HashMap<&'a str, usize>,
@@ -49,6 +52,10 @@ impl<'a> Scope<'a> {
 
     pub(crate) fn pipeline(&self, name: &str) -> Option<usize> {
         self.pipeline_index.get(name).copied()
+    }
+
+    pub(crate) fn source(&self, name: &str) -> Option<usize> {
+        self.source_index.get(name).copied()
     }
 
     pub(crate) fn handler_names(&self) -> Vec<&str> {
@@ -101,6 +108,8 @@ pub(crate) fn collect<'a>(
         notifiers: Vec::new(),
         executors: Vec::new(),
         pipelines: Vec::new(),
+        sources: Vec::new(),
+        source_index: HashMap::new(),
         handler_index: HashMap::new(),
         day_set_index: HashMap::new(),
         notifier_index: HashMap::new(),
@@ -173,6 +182,15 @@ pub(crate) fn collect<'a>(
                         );
                     }
                 }
+                ast::Item::Source(s) => declare(
+                    &mut scope.sources,
+                    &mut scope.source_index,
+                    s,
+                    &s.name,
+                    *file,
+                    ("data source", Code::DuplicateName),
+                    diagnostics,
+                ),
                 // Templates are declared and checked by `template.rs`.
                 ast::Item::Import(_) | ast::Item::Template(_) => {}
             }

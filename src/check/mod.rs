@@ -57,12 +57,14 @@ pub fn check(
     let day_sets = handlers::lower_day_sets(&scope, loaded, diagnostics);
     let notifiers = notify::lower_all(&scope, loaded, diagnostics);
     let executors = executor::lower_all(&scope, diagnostics);
+    let sources = sources::lower_shared(&scope, diagnostics);
     let mut program = Program {
         pipelines: Vec::new(),
         handlers,
         day_sets,
         notifiers,
         executors,
+        sources,
     };
     let mut lowered = Vec::new();
     for (index, decl) in scope.pipelines.iter().enumerate() {
@@ -92,6 +94,7 @@ pub fn check(
     handlers::warn_unused(&scope, &program, diagnostics);
     notify::warn_unused(&scope, &program, diagnostics);
     executor::warn_unused(&scope, &program, diagnostics);
+    sources::report_unproduced(&scope, &program, diagnostics);
     template::attribute::merge(diagnostics, &made);
     (!diagnostics.has_errors()).then_some(program)
 }

@@ -9,7 +9,7 @@ use super::resolve::{
     implicit_handler, lower_day_ref, lower_states, lower_zone, resolve_handler, resolve_pipeline,
 };
 use super::seen::Seen;
-use super::sources::lower_source;
+use super::sources::{lower_produces, lower_source};
 use super::suggest::did_you_mean;
 use super::{dependencies, policy, triggers, types, zones};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
@@ -238,7 +238,13 @@ pub(crate) fn lower(
                 }
             }
             PipelineSetting::Source(source) => {
-                if let Some(s) = lower_source(source, &pipeline, diagnostics) {
+                if let Some(shared) = scope.source(&source.name.text) {
+                    diagnostics.push(duplicate(
+                        "data source",
+                        &source.name,
+                        scope.sources[shared].name.span,
+                    ));
+                } else if let Some(s) = lower_source(source, &pipeline, diagnostics) {
                     if let Some(first) = pipeline.sources.iter().find(|x| x.name == s.name) {
                         diagnostics.push(duplicate("data source", &source.name, first.span));
                     } else {
@@ -249,6 +255,7 @@ pub(crate) fn lower(
             _ => {}
         }
     }
+    lower_produces(decl, &mut pipeline, scope, program, diagnostics);
     pipeline
 }
 

@@ -79,6 +79,9 @@ codes! {
     BadArguments = "E111", "instance arguments do not match the template's parameters";
     ArgumentKind = "E112", "argument of the wrong kind for where it is used";
     UnknownParameter = "E113", "unknown template parameter, or one declared twice";
+    UnknownSource = "E120", "unknown data source";
+    UnproducedSource = "E121", "data source nobody produces";
+    BadSharedSource = "E122", "invalid shared source";
     UnreachableTask = "W001", "no trigger runs this task";
     TriggerNeverFires = "W002", "trigger can never fire, or never in the required market state";
     CalendarRangeExceeded = "W003", "calendar not known to be right that far ahead";

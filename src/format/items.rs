@@ -112,6 +112,10 @@ impl Printer<'_> {
                 self.instance(instance);
                 true
             }
+            Item::Source(source) => {
+                self.source(0, source);
+                true
+            }
         }
     }
 
@@ -436,6 +440,9 @@ impl Printer<'_> {
                     TaskSetting::After(names) => p.spread_names(indent, "after", start, names),
                     TaskSetting::Joins(names) => p.spread_names(indent, "joins", start, names),
                     TaskSetting::Reads(names) => p.spread_names(indent, "reads", start, names),
+                    TaskSetting::Produces(names) => {
+                        p.spread_names(indent, "produces", start, names);
+                    }
                     TaskSetting::Requires(r) => p.spread_requires(indent, start, r),
                     _ => p.piece(indent, setting.span, piece),
                 }

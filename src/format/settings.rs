@@ -201,6 +201,7 @@ pub(crate) fn task(s: &TaskSetting) -> Piece<'_> {
         TaskSetting::Requires(r) => requires(r),
         TaskSetting::When(w) => when(w),
         TaskSetting::Executor(e) => format!("executor {}", e.text),
+        TaskSetting::Produces(sources) => format!("produces {}", names(sources)),
     };
     Piece::text(text)
 }
@@ -260,5 +261,6 @@ pub(crate) fn source(s: &SourceSetting) -> String {
         SourceSetting::Producer(p) => format!("producer {}", p.text),
         SourceSetting::Green(a) => age("green", a),
         SourceSetting::Yellow(a) => age("yellow", a),
+        SourceSetting::Calendar(c) => calendar(c),
     }
 }

@@ -40,6 +40,8 @@ pub enum Item {
     Pipeline(Pipeline),
     Template(Template),
     Instance(Instance),
+    /// A shared data source, declared once for the whole program.
+    Source(Source),
 }
 
 // ---------------------------------------------------------------- handlers
@@ -408,6 +410,8 @@ pub enum TaskSetting {
     Requires(Box<Requires>),
     When(When),
     Executor(Name),
+    /// `produces price_data, fundamentals`: shared sources it refreshes.
+    Produces(Vec<Name>),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -474,6 +478,8 @@ pub enum SourceSetting {
     Producer(Name),
     Green(Spanned<Age>),
     Yellow(Spanned<Age>),
+    /// The calendar a shared source's ages in sessions count.
+    Calendar(CalendarRef),
 }
 
 /// A freshness threshold: wall-clock time or trading sessions.

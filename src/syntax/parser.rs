@@ -111,6 +111,7 @@ impl Builder {
             Rule::executor => Item::Executor(self.executor(pair)),
             Rule::template => Item::Template(self.template(pair)),
             Rule::instance => Item::Instance(self.instance(pair)),
+            Rule::source => Item::Source(self.source(pair)),
             _ => Item::Pipeline(self.pipeline(pair)),
         }
     }

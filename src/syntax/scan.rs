@@ -111,6 +111,7 @@ pub(crate) fn scan(text: &str) -> Result<Layout, TooDeep> {
                             | b"executor"
                             | b"template"
                             | b"pipeline"
+                            | b"source"
                     ) {
                         last_top_word = word;
                         layout.items.push(start);

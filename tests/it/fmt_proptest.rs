@@ -195,6 +195,7 @@ fn task() -> impl Strategy<Value = Tokens> {
         Just(t(&["args", "\"--x\"", "\"1\""])),
         Just(t(&["after", "a", ",", "b"])),
         Just(t(&["joins", "a"])),
+        Just(t(&["produces", "prices", ",", "eod"])),
         Just(t(&["reads", "prices.close", ",", "regime"])),
         duration().prop_map(|d| vec!["timeout".into(), d]),
         policy().prop_map(|p| join(vec![t(&["on_failure"]), p])),
@@ -512,6 +513,13 @@ fn program() -> impl Strategy<Value = Tokens> {
         pipeline(),
         template(),
         instance(),
+        Just(t(&[
+            "source", "prices", "{", "green", "5m", "yellow", "15m", "}"
+        ])),
+        Just(t(&[
+            "source", "eod", "{", "calendar", "XNYS", "green", "1", "session", "yellow", "2",
+            "sessions", "}"
+        ])),
     ];
     prop::collection::vec(item, 1..5).prop_map(|items| items.concat())
 }

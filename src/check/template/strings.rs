@@ -147,7 +147,8 @@ fn task_strings(setting: &mut TaskSetting, visit: &mut impl FnMut(&mut Spanned<S
         | TaskSetting::Priority(_)
         | TaskSetting::Requires(_)
         | TaskSetting::When(_)
-        | TaskSetting::Executor(_) => {}
+        | TaskSetting::Executor(_)
+        | TaskSetting::Produces(_) => {}
     }
 }
 

@@ -344,6 +344,7 @@ impl Builder {
             Rule::priority => TaskSetting::Priority(self.priority(first(pair))),
             Rule::requires => TaskSetting::Requires(Box::new(self.requires(pair))),
             Rule::run_on => TaskSetting::Executor(self.name(first(pair))),
+            Rule::produces => TaskSetting::Produces(self.names(pair.into_inner())),
             _ => TaskSetting::When(self.when(pair)),
         }
     }
@@ -438,7 +439,7 @@ impl Builder {
         }
     }
 
-    fn source(&mut self, pair: Pair<Rule>) -> Source {
+    pub(super) fn source(&mut self, pair: Pair<Rule>) -> Source {
         let (name, _, settings, span) = self.block(pair, Self::source_setting);
         Source {
             name,
@@ -451,6 +452,7 @@ impl Builder {
         match pair.as_rule() {
             Rule::producer => SourceSetting::Producer(self.name(first(pair))),
             Rule::green => SourceSetting::Green(self.age(first(pair))),
+            Rule::calendar => SourceSetting::Calendar(self.calendar(first(pair))),
             _ => SourceSetting::Yellow(self.age(first(pair))),
         }
     }
