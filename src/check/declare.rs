@@ -3,6 +3,7 @@
 //! at its second declaration. Notifiers and executors have namespaces of
 //! their own.
 
+use super::template::Instantiated;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::loader::Loaded;
 use crate::span::{FileId, Span};
@@ -22,6 +23,9 @@ pub(crate) struct Scope<'a> {
     pub notifiers: Vec<Declared<'a, ast::Notifier>>,
     pub executors: Vec<Declared<'a, ast::Executor>>,
     pub pipelines: Vec<Declared<'a, ast::Pipeline>>,
+    /// Shared data sources (`source` at top level).
+    pub sources: Vec<Declared<'a, ast::Source>>,
+    source_index: HashMap<&'a str, usize>,
     handler_index: HashMap<&'a str, usize>,
     day_set_index: HashMap<&'a str, usize>,
     notifier_index: HashMap<&'a str, usize>,
@@ -48,6 +52,10 @@ impl<'a> Scope<'a> {
 
     pub(crate) fn pipeline(&self, name: &str) -> Option<usize> {
         self.pipeline_index.get(name).copied()
+    }
+
+    pub(crate) fn source(&self, name: &str) -> Option<usize> {
+        self.source_index.get(name).copied()
     }
 
     pub(crate) fn handler_names(&self) -> Vec<&str> {
@@ -86,13 +94,22 @@ impl<'a> Scope<'a> {
     }
 }
 
-pub(crate) fn collect<'a>(loaded: &'a Loaded, diagnostics: &mut Diagnostics) -> Scope<'a> {
+/// `made` are the pipelines of the files' instances (`template.rs`), in the
+/// order of their instances: each is declared where its instance is.
+pub(crate) fn collect<'a>(
+    loaded: &'a Loaded,
+    made: &'a [Instantiated],
+    diagnostics: &mut Diagnostics,
+) -> Scope<'a> {
+    let mut made = made.iter().peekable();
     let mut scope = Scope {
         handlers: Vec::new(),
         day_sets: Vec::new(),
         notifiers: Vec::new(),
         executors: Vec::new(),
         pipelines: Vec::new(),
+        sources: Vec::new(),
+        source_index: HashMap::new(),
         handler_index: HashMap::new(),
         day_set_index: HashMap::new(),
         notifier_index: HashMap::new(),
@@ -151,7 +168,31 @@ pub(crate) fn collect<'a>(loaded: &'a Loaded, diagnostics: &mut Diagnostics) -> 
                     ("pipeline", Code::DuplicateName),
                     diagnostics,
                 ),
-                ast::Item::Import(_) => {}
+                ast::Item::Instance(instance) => {
+                    // An instance of an unknown template made no pipeline.
+                    if let Some(m) = made.next_if(|m| m.pipeline.name.span == instance.name.span) {
+                        declare(
+                            &mut scope.pipelines,
+                            &mut scope.pipeline_index,
+                            &m.pipeline,
+                            &m.pipeline.name,
+                            m.file,
+                            ("pipeline", Code::DuplicateName),
+                            diagnostics,
+                        );
+                    }
+                }
+                ast::Item::Source(s) => declare(
+                    &mut scope.sources,
+                    &mut scope.source_index,
+                    s,
+                    &s.name,
+                    *file,
+                    ("data source", Code::DuplicateName),
+                    diagnostics,
+                ),
+                // Templates are declared and checked by `template.rs`.
+                ast::Item::Import(_) | ast::Item::Template(_) => {}
             }
         }
     }

@@ -75,7 +75,8 @@ pub(super) fn lower(
             | TaskSetting::Priority(_)
             | TaskSetting::Requires(_)
             | TaskSetting::When(_)
-            | TaskSetting::Executor(_) => {}
+            | TaskSetting::Executor(_)
+            | TaskSetting::Produces(_) => {}
         }
     }
     let Some((for_each, for_span)) = for_each else {

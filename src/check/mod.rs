@@ -24,6 +24,7 @@ mod resolve;
 mod seen;
 mod sources;
 pub(crate) mod suggest;
+mod template;
 mod triggers;
 mod types;
 mod zones;
@@ -40,26 +41,45 @@ pub fn check(
     today: chrono::NaiveDate,
     diagnostics: &mut Diagnostics,
 ) -> Option<Program> {
-    let scope = declare::collect(loaded, diagnostics);
+    let made = template::expand(loaded, diagnostics);
+    let scope = declare::collect(loaded, &made, diagnostics);
+    // The instance each pipeline was made from, if any.
+    let origins: Vec<Option<&template::Instantiated>> = scope
+        .pipelines
+        .iter()
+        .map(|d| made.iter().find(|m| std::ptr::eq(d.node, &m.pipeline)))
+        .collect();
+    let tag = |diagnostics: &mut Diagnostics, start: usize, index: usize| {
+        if let Some(made) = origins[index] {
+            template::attribute::tag(diagnostics, start, made);
+        }
+    };
     let handlers = handlers::lower_all(&scope, loaded, diagnostics);
     let day_sets = handlers::lower_day_sets(&scope, loaded, diagnostics);
     let notifiers = notify::lower_all(&scope, loaded, diagnostics);
     let executors = executor::lower_all(&scope, diagnostics);
+    let sources = sources::lower_shared(&scope, diagnostics);
     let mut program = Program {
         pipelines: Vec::new(),
         handlers,
         day_sets,
         notifiers,
         executors,
+        sources,
     };
     let mut lowered = Vec::new();
-    for decl in &scope.pipelines {
-        lowered.push(pipeline::lower(decl, &scope, &program, loaded, diagnostics));
+    for (index, decl) in scope.pipelines.iter().enumerate() {
+        let start = diagnostics.count();
+        let mut lowered_one = pipeline::lower(decl, &scope, &program, loaded, diagnostics);
+        lowered_one.template = origins[index].map(|m| m.template.clone());
+        lowered.push(lowered_one);
+        tag(diagnostics, start, index);
     }
     program.pipelines = lowered;
     nesting::check(&program, diagnostics);
     pipeline::fill_writes(&mut program);
     for index in 0..program.pipelines.len() {
+        let start = diagnostics.count();
         let gates = gates::lower(&scope.pipelines[index], index, &program, diagnostics);
         for (stage, gate) in gates {
             program.pipelines[index].stages[stage].gates.push(gate);
@@ -75,11 +95,14 @@ pub fn check(
         reachability::check(pipeline, declared_triggers, diagnostics);
         calendar_range::check(pipeline, &program, today, diagnostics);
         firing::check(pipeline, &program, today, diagnostics);
+        tag(diagnostics, start, index);
     }
     deadline_fit::check(&program, today, diagnostics);
     handlers::warn_unused(&scope, &program, diagnostics);
     notify::warn_unused(&scope, &program, diagnostics);
     executor::warn_unused(&scope, &program, diagnostics);
+    sources::report_unproduced(&scope, &program, diagnostics);
+    template::attribute::merge(diagnostics, &made);
     (!diagnostics.has_errors()).then_some(program)
 }
 

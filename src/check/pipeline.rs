@@ -9,7 +9,7 @@ use super::resolve::{
     implicit_handler, lower_day_ref, lower_states, lower_zone, resolve_handler, resolve_pipeline,
 };
 use super::seen::Seen;
-use super::sources::lower_source;
+use super::sources::{lower_produces, lower_source};
 use super::suggest::did_you_mean;
 use super::{dependencies, fan_out, policy, triggers, types, zones};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
@@ -70,6 +70,7 @@ pub(crate) fn lower(
         deadline: None,
         base_dir: dir.to_path_buf(),
         span: decl.name.span,
+        template: None,
     };
     let mut timezone = None;
     let mut deadline = None;
@@ -239,7 +240,13 @@ pub(crate) fn lower(
                 }
             }
             PipelineSetting::Source(source) => {
-                if let Some(s) = lower_source(source, &pipeline, diagnostics) {
+                if let Some(shared) = scope.source(&source.name.text) {
+                    diagnostics.push(duplicate(
+                        "data source",
+                        &source.name,
+                        scope.sources[shared].name.span,
+                    ));
+                } else if let Some(s) = lower_source(source, &pipeline, diagnostics) {
                     if let Some(first) = pipeline.sources.iter().find(|x| x.name == s.name) {
                         diagnostics.push(duplicate("data source", &source.name, first.span));
                     } else {
@@ -250,6 +257,7 @@ pub(crate) fn lower(
             _ => {}
         }
     }
+    lower_produces(decl, &mut pipeline, scope, program, diagnostics);
     pipeline
 }
 

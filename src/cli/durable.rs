@@ -75,15 +75,19 @@ pub(super) fn stale(
     let mut stages = Vec::new();
     let mut producers = HashSet::new();
     let mut sources = Vec::new();
-    for (s, h) in p.sources.iter().zip(&all) {
+    for h in &all {
         if h.level < args.min_staleness {
             continue;
         }
-        let stage = p.task(s.producer).stage;
-        if !stages.contains(&stage) {
-            stages.push(stage);
+        // A shared source may be produced here by another task than the one
+        // that last produced it, or by several: each of them is rerun.
+        for s in p.sources.iter().filter(|s| s.name == h.source) {
+            let producer = p.task(s.producer);
+            if !stages.contains(&producer.stage) {
+                stages.push(producer.stage);
+            }
+            producers.insert(producer.name.clone());
         }
-        producers.insert(h.producer.clone());
         sources.push(format!(
             "{} ({}, producer {})",
             h.source,

@@ -114,11 +114,18 @@ fn check(args: &Args) -> Result<(String, bool), String> {
                         if n == 1 { "" } else { "s" }
                     ),
                 };
+                // A shared source is one line, with who produced it last;
+                // a pipeline's own source is named with its pipeline.
+                let (source, producer) = if s.shared {
+                    (s.source.clone(), format!("{}/{}", s.pipeline, s.producer))
+                } else {
+                    (format!("{}/{}", s.pipeline, s.source), s.producer.clone())
+                };
                 rows.push([
-                    format!("{}/{}", s.pipeline, s.source),
+                    source,
                     s.level.label().to_uppercase(),
                     age,
-                    s.producer.clone(),
+                    producer,
                     s.green.clone(),
                     s.yellow.clone(),
                 ]);

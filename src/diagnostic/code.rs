@@ -75,6 +75,13 @@ codes! {
     DuplicateExecutor = "E090", "executor declared twice, or named `local`";
     UnknownExecutor = "E091", "unknown executor";
     BadExecutor = "E092", "invalid executor declaration";
+    UnknownTemplate = "E110", "unknown template";
+    BadArguments = "E111", "instance arguments do not match the template's parameters";
+    ArgumentKind = "E112", "argument of the wrong kind for where it is used";
+    UnknownParameter = "E113", "unknown template parameter, or one declared twice";
+    UnknownSource = "E120", "unknown data source";
+    UnproducedSource = "E121", "data source nobody produces";
+    BadSharedSource = "E122", "invalid shared source";
     BadFanOut = "E130", "invalid fan-out";
     FanOutNotAList = "E131", "a fan-out's list is not a list upstream";
     UnreachableTask = "W001", "no trigger runs this task";
@@ -84,6 +91,8 @@ codes! {
     UnusedNotifier = "W005", "notifier declared but never notified";
     DeadlineCannotFit = "W006", "the work can end after its deadline";
     UnusedExecutor = "W007", "executor declared but no task runs on it";
+    UnusedParameter = "W010", "template parameter never used";
+    UnusedTemplate = "W011", "template never instantiated";
 }
 
 impl Code {

@@ -73,6 +73,21 @@ impl Diagnostics {
         self.items.push(diagnostic);
     }
 
+    /// How many have been pushed: where [`Diagnostics::since_mut`] starts.
+    pub(crate) fn count(&self) -> usize {
+        self.items.len()
+    }
+
+    /// Those pushed since the count was `start`.
+    pub(crate) fn since_mut(&mut self, start: usize) -> &mut [Diagnostic] {
+        let start = start.min(self.items.len());
+        &mut self.items[start..]
+    }
+
+    pub(crate) fn items_mut(&mut self) -> &mut Vec<Diagnostic> {
+        &mut self.items
+    }
+
     pub(crate) fn has_errors(&self) -> bool {
         self.items.iter().any(Diagnostic::is_error)
     }

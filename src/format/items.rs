@@ -9,12 +9,12 @@ use super::value::{env_inline, env_value, shape_inline, value_inline};
 use crate::span::Span;
 use crate::syntax::ast::*;
 
-fn range(span: Span) -> (usize, usize) {
+pub(super) fn range(span: Span) -> (usize, usize) {
     (span.start as usize, span.end as usize)
 }
 
 /// `keyword name` or `keyword name "title"`, and where its `{` is.
-fn header(
+pub(super) fn header(
     p: &Printer,
     keyword: &str,
     name: &Name,
@@ -102,6 +102,18 @@ impl Printer<'_> {
             }
             Item::Pipeline(pipeline) => {
                 self.pipeline(pipeline);
+                true
+            }
+            Item::Template(template) => {
+                self.template(template);
+                true
+            }
+            Item::Instance(instance) => {
+                self.instance(instance);
+                true
+            }
+            Item::Source(source) => {
+                self.source(0, source);
                 true
             }
         }
@@ -332,27 +344,35 @@ impl Printer<'_> {
             text,
             (start, brace, end),
             &pipeline.settings,
-            |p, indent, s| {
-                let (start, end) = range(s.span);
-                match &s.node {
-                    PipelineSetting::Stage(stage) => p.stage(indent, stage),
-                    PipelineSetting::Trigger(trigger) => p.trigger(indent, trigger),
-                    PipelineSetting::Source(source) => p.source(indent, source),
-                    PipelineSetting::Notify(n) if p.has_comments(start, end) => {
-                        let keyword = format!("notify {} on", n.notifier.text);
-                        p.spread_names(indent, &keyword, start, &n.events);
-                        return false;
-                    }
-                    other => {
-                        if let Some(piece) = settings::pipeline(other) {
-                            p.piece(indent, s.span, &piece);
-                        }
-                        return false;
-                    }
-                }
-                true
-            },
+            |p, indent, s| p.pipeline_setting(indent, &s.node, s.span),
         );
+    }
+
+    /// A setting of a pipeline or a template; answers whether it is a block.
+    pub(super) fn pipeline_setting(
+        &mut self,
+        indent: usize,
+        setting: &PipelineSetting,
+        span: Span,
+    ) -> bool {
+        let (start, end) = range(span);
+        match setting {
+            PipelineSetting::Stage(stage) => self.stage(indent, stage),
+            PipelineSetting::Trigger(trigger) => self.trigger(indent, trigger),
+            PipelineSetting::Source(source) => self.source(indent, source),
+            PipelineSetting::Notify(n) if self.has_comments(start, end) => {
+                let keyword = format!("notify {} on", n.notifier.text);
+                self.spread_names(indent, &keyword, start, &n.events);
+                return false;
+            }
+            other => {
+                if let Some(piece) = settings::pipeline(other) {
+                    self.piece(indent, span, &piece);
+                }
+                return false;
+            }
+        }
+        true
     }
 
     fn stage(&mut self, indent: usize, stage: &Stage) {
@@ -420,6 +440,9 @@ impl Printer<'_> {
                     TaskSetting::After(names) => p.spread_names(indent, "after", start, names),
                     TaskSetting::Joins(names) => p.spread_names(indent, "joins", start, names),
                     TaskSetting::Reads(names) => p.spread_names(indent, "reads", start, names),
+                    TaskSetting::Produces(names) => {
+                        p.spread_names(indent, "produces", start, names);
+                    }
                     TaskSetting::Requires(r) => p.spread_requires(indent, start, r),
                     _ => p.piece(indent, setting.span, piece),
                 }

@@ -15,6 +15,7 @@ mod lines;
 mod literal;
 mod printer;
 mod settings;
+mod template;
 mod value;
 pub mod verify;
 

@@ -208,6 +208,7 @@ pub(crate) fn task(s: &TaskSetting) -> Piece<'_> {
             Tolerance::Count(n) => format!("max_failures {n}"),
             Tolerance::Percent(n) => format!("max_failures {n}%"),
         },
+        TaskSetting::Produces(sources) => format!("produces {}", names(sources)),
     };
     Piece::text(text)
 }
@@ -267,5 +268,6 @@ pub(crate) fn source(s: &SourceSetting) -> String {
         SourceSetting::Producer(p) => format!("producer {}", p.text),
         SourceSetting::Green(a) => age("green", a),
         SourceSetting::Yellow(a) => age("yellow", a),
+        SourceSetting::Calendar(c) => calendar(c),
     }
 }

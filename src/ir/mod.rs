@@ -56,6 +56,9 @@ pub struct Program {
     pub day_sets: Vec<DaySet>,
     pub(crate) notifiers: Vec<Notifier>,
     pub(crate) executors: Vec<Executor>,
+    /// The shared data sources (`source` at top level), each once.
+    #[serde(default)]
+    pub sources: Vec<SharedSource>,
 }
 
 impl Program {
@@ -166,6 +169,9 @@ pub struct Pipeline {
     /// The folder of the declaring file: handlers run from here.
     pub base_dir: PathBuf,
     pub span: Span,
+    /// The template the pipeline was made from, if it is an instance of one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template: Option<String>,
 }
 
 impl Pipeline {
@@ -285,6 +291,24 @@ pub struct Source {
     pub producer: TaskId,
     pub green: Age,
     pub yellow: Age,
+    pub span: Span,
+    /// A shared source this pipeline's task produces (`produces`), judged
+    /// once for the program from `Program::sources`; otherwise the
+    /// pipeline's own, judged from this producer alone.
+    #[serde(default)]
+    pub shared: bool,
+}
+
+/// `source price_data { green 5m  yellow 15m }` at top level: one source for
+/// the whole program, fresh from its latest production by any task that
+/// `produces` it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SharedSource {
+    pub name: String,
+    pub green: Age,
+    pub yellow: Age,
+    /// The built-in calendar whose sessions its ages in sessions count.
+    pub calendar: Option<String>,
     pub span: Span,
 }
 

@@ -35,6 +35,20 @@ pub struct Program {
     /// Left out when there are none, so programs without them keep their form.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub executors: Vec<Executor>,
+    /// The shared data sources; left out when there are none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<SharedSource>,
+}
+
+/// `source price_data { green 5m  yellow 15m }` at top level.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SharedSource {
+    pub name: String,
+    /// `5m` or `1 sessions`.
+    pub green: String,
+    pub yellow: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calendar: Option<String>,
 }
 
 /// `executor cluster { ray "http://127.0.0.1:8265"  num_cpus 2 }`: where tasks
@@ -158,6 +172,11 @@ pub struct Pipeline {
     pub notify: Vec<Notify>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deadline: Option<Deadline>,
+    /// The template the pipeline was made from (`pipeline x = t(…)`). Left
+    /// out for other pipelines, and from the plan hash: where a pipeline's
+    /// text came from is not what it does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -303,6 +322,16 @@ impl Program {
                 .collect(),
             notifiers: program.notifiers.iter().map(Notifier::of).collect(),
             executors: program.executors.iter().map(Executor::of).collect(),
+            sources: program
+                .sources
+                .iter()
+                .map(|s| SharedSource {
+                    name: s.name.clone(),
+                    green: age(s.green),
+                    yellow: age(s.yellow),
+                    calendar: s.calendar.clone(),
+                })
+                .collect(),
         }
     }
 }
@@ -493,6 +522,7 @@ impl Pipeline {
                 })
                 .collect(),
             deadline: p.deadline.as_ref().map(Deadline::of),
+            template: p.template.clone(),
         }
     }
 }

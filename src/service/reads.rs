@@ -91,7 +91,13 @@ pub(super) fn pipeline_views(
                     .collect(),
                 sources: health
                     .iter()
-                    .filter(|h| h.pipeline == p.name)
+                    // Its own sources, and the shared ones it produces
+                    // (judged once, whoever produced them last).
+                    .filter(|h| {
+                        p.sources
+                            .iter()
+                            .any(|s| s.name == h.source && (s.shared || h.pipeline == p.name))
+                    })
                     .map(|h| json::Source {
                         name: h.source.clone(),
                         producer: h.producer.clone(),

@@ -2,8 +2,8 @@
 //! It is computed from the public, versioned IR (`ir::public`), never from the
 //! internal types, so an upgrade that changes how pipec lays out its IR keeps
 //! every recorded hash valid. The pipeline's public form is serialized to
-//! JSON without triggers, sources, notify lines, deadlines, title and
-//! description (they do not change the work) and hashed with SHA-256; spans and folders are not in that form,
+//! JSON without triggers, sources, notify lines, deadlines, title,
+//! description and template (they do not change the work) and hashed with SHA-256; spans and folders are not in that form,
 //! so comments, formatting and moving the project keep the plan. Each task
 //! also gets its own hash (its public form with its dependencies' names, its
 //! handler's public form, a sub-pipeline's plan hash), so a refusal can say
@@ -104,11 +104,15 @@ fn plan_inner(program: &Program, id: PipelineId, depth: u32) -> Plan {
         }
     }
     // What the run does, not when it runs, whom it tells or how it is
-    // described: triggers, sources, notify lines, deadlines, titles and
-    // descriptions are left out.
+    // described: triggers, sources, notify lines, deadlines, titles,
+    // descriptions and the template a pipeline was made from are left out.
     let mut whole = serde_json::to_value(&public).unwrap_or(Value::Null);
     if let Value::Object(m) = &mut whole {
+        // `template` first: it is the form's last key, and a map that keeps
+        // its order removes a key by moving the last one into its place, so
+        // removing it first leaves the order of a pipeline written out.
         for k in [
+            "template",
             "triggers",
             "sources",
             "notify",

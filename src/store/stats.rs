@@ -138,6 +138,23 @@ impl Store {
             .optional()?)
     }
 
+    /// The latest production of `source` by any pipeline: the pipeline, the
+    /// producer and when.
+    pub fn last_produced_anywhere(
+        &self,
+        source: &str,
+    ) -> Result<Option<(String, String, String)>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT pipeline, producer, produced_at FROM freshness WHERE source = ?1 \
+                 ORDER BY produced_at DESC LIMIT 1",
+                params![source],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?)
+    }
+
     /// When `source` of `pipeline` was last produced (its producer's last success).
     pub fn last_produced(
         &self,

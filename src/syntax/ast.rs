@@ -38,6 +38,10 @@ pub enum Item {
     Notifier(Notifier),
     Executor(Executor),
     Pipeline(Pipeline),
+    Template(Template),
+    Instance(Instance),
+    /// A shared data source, declared once for the whole program.
+    Source(Source),
 }
 
 // ---------------------------------------------------------------- handlers
@@ -259,6 +263,90 @@ pub enum Backoff {
     },
 }
 
+// ---------------------------------------------------------------- templates
+
+/// `template market_dag(calendar, zone) "Title ${zone}" { ... }`: a pipeline
+/// written once with parameters. The checker makes one pipeline of it per
+/// [`Instance`]; nothing after the checker sees a template.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Template {
+    pub name: Name,
+    pub params: Vec<Name>,
+    pub title: Option<Spanned<String>>,
+    pub settings: Vec<Spanned<TemplateSetting>>,
+    pub span: Span,
+}
+
+/// A setting of a template's body: any pipeline setting (whose strings may
+/// hold `${name}`), or a pipeline setting whose whole value is a parameter.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TemplateSetting {
+    Pipeline(PipelineSetting),
+    Param(ParamSetting),
+}
+
+/// `timezone $zone`: the setting, and the parameter (its text without `$`,
+/// its span over `$zone`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParamSetting {
+    pub place: ParamPlace,
+    pub param: Name,
+}
+
+/// The pipeline settings whose value may be a parameter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamPlace {
+    Calendar,
+    Timezone,
+    Concurrency,
+    Timeout,
+    RunTimeout,
+    PreOpen,
+    PostClose,
+}
+
+impl ParamPlace {
+    /// The setting's keyword.
+    pub(crate) fn keyword(self) -> &'static str {
+        match self {
+            ParamPlace::Calendar => "calendar",
+            ParamPlace::Timezone => "timezone",
+            ParamPlace::Concurrency => "concurrency",
+            ParamPlace::Timeout => "timeout",
+            ParamPlace::RunTimeout => "run_timeout",
+            ParamPlace::PreOpen => "pre_open",
+            ParamPlace::PostClose => "post_close",
+        }
+    }
+}
+
+/// `pipeline market_us = market_dag(calendar: XNYS, region: "United States")`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Instance {
+    pub name: Name,
+    pub template: Name,
+    pub args: Vec<Argument>,
+    pub span: Span,
+}
+
+/// `zone: America/New_York`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Argument {
+    pub name: Name,
+    pub value: Spanned<ArgValue>,
+}
+
+/// What an argument is, as written.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ArgValue {
+    /// A bare word: a calendar code, a zone (`America/New_York`).
+    Word(String),
+    /// A quoted string.
+    Text(String),
+    Duration(Duration),
+    Number(u64),
+}
+
 // ---------------------------------------------------------------- stages and tasks
 
 #[derive(Debug, Clone, PartialEq)]
@@ -330,6 +418,8 @@ pub enum TaskSetting {
     Concurrency(Spanned<u64>),
     /// `max_failures 2` or `max_failures 10%`.
     MaxFailures(Spanned<Tolerance>),
+    /// `produces price_data, fundamentals`: shared sources it refreshes.
+    Produces(Vec<Name>),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -410,6 +500,8 @@ pub enum SourceSetting {
     Producer(Name),
     Green(Spanned<Age>),
     Yellow(Spanned<Age>),
+    /// The calendar a shared source's ages in sessions count.
+    Calendar(CalendarRef),
 }
 
 /// A freshness threshold: wall-clock time or trading sessions.

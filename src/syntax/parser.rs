@@ -4,6 +4,7 @@
 
 mod expr;
 mod items;
+mod template;
 mod values;
 
 use super::ast::*;
@@ -108,6 +109,9 @@ impl Builder {
             Rule::days => Item::Days(self.days(pair)),
             Rule::notifier => Item::Notifier(self.notifier(pair)),
             Rule::executor => Item::Executor(self.executor(pair)),
+            Rule::template => Item::Template(self.template(pair)),
+            Rule::instance => Item::Instance(self.instance(pair)),
+            Rule::source => Item::Source(self.source(pair)),
             _ => Item::Pipeline(self.pipeline(pair)),
         }
     }

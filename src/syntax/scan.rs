@@ -104,7 +104,14 @@ pub(crate) fn scan(text: &str) -> Result<Layout, TooDeep> {
                 if opens.is_empty() {
                     if matches!(
                         word,
-                        b"import" | b"handler" | b"days" | b"notifier" | b"executor" | b"pipeline"
+                        b"import"
+                            | b"handler"
+                            | b"days"
+                            | b"notifier"
+                            | b"executor"
+                            | b"template"
+                            | b"pipeline"
+                            | b"source"
                     ) {
                         last_top_word = word;
                         layout.items.push(start);

@@ -139,6 +139,18 @@ const DIAGNOSTIC_COUNTS: &[(&str, usize)] = &[
     ("W006_deadline_cannot_fit", 1),
     ("W007_unused_executor", 1),
     ("many_problems_at_once", 7),
+    ("E010_duplicate_source", 2),
+    ("E010_instance_named_like_a_pipeline", 1),
+    ("E110_unknown_template", 1),
+    ("E111_bad_arguments", 3),
+    ("E112_argument_kind", 2),
+    ("E113_unknown_parameter", 3),
+    ("E120_unknown_source", 1),
+    ("E121_source_nobody_produces", 1),
+    ("E122_bad_shared_source", 2),
+    ("W010_unused_parameter", 1),
+    ("W011_unused_template", 1),
+    ("template_mistake_in_every_instance", 4),
 ];
 
 #[test]

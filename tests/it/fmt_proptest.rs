@@ -195,6 +195,7 @@ fn task() -> impl Strategy<Value = Tokens> {
         Just(t(&["args", "\"--x\"", "\"1\""])),
         Just(t(&["after", "a", ",", "b"])),
         Just(t(&["joins", "a"])),
+        Just(t(&["produces", "prices", ",", "eod"])),
         Just(t(&["reads", "prices.close", ",", "regime"])),
         duration().prop_map(|d| vec!["timeout".into(), d]),
         policy().prop_map(|p| join(vec![t(&["on_failure"]), p])),
@@ -308,8 +309,8 @@ fn trigger() -> impl Strategy<Value = Tokens> {
     })
 }
 
-fn pipeline() -> impl Strategy<Value = Tokens> {
-    let setting = prop_oneof![
+fn pipeline_setting() -> impl Strategy<Value = Tokens> {
+    prop_oneof![
         Just(t(&["description", "\"d\""])),
         Just(t(&["calendar", "XNYS"])),
         Just(t(&["calendar", "\"cal/x.cal\""])),
@@ -339,11 +340,14 @@ fn pipeline() -> impl Strategy<Value = Tokens> {
         Just(t(&[
             "source", "s", "{", "producer", "a", "green", "5m", "yellow", "2", "sessions", "}"
         ])),
-    ];
+    ]
+}
+
+fn pipeline() -> impl Strategy<Value = Tokens> {
     (
         name(),
         prop::option::of(string()),
-        prop::collection::vec(setting, 0..6),
+        prop::collection::vec(pipeline_setting(), 0..6),
     )
         .prop_map(|(n, title, settings)| {
             join(vec![
@@ -352,6 +356,82 @@ fn pipeline() -> impl Strategy<Value = Tokens> {
                 t(&["{"]),
                 settings.concat(),
                 t(&["}"]),
+            ])
+        })
+}
+
+/// A template: a pipeline's settings, settings whose value is a parameter,
+/// and strings holding `${name}`.
+fn template() -> impl Strategy<Value = Tokens> {
+    let setting = prop_oneof![
+        Just(t(&["calendar", "$calendar"])),
+        Just(t(&["timezone", "$zone"])),
+        Just(t(&["concurrency", "$n"])),
+        Just(t(&["timeout", "$t"])),
+        Just(t(&["run_timeout", "$t"])),
+        Just(t(&["pre_open", "$t"])),
+        Just(t(&["post_close", "$t"])),
+        Just(t(&["description", "\"about ${region} $${x}\""])),
+        Just(t(&[
+            "stage",
+            "s",
+            "\"S ${region}\"",
+            "{",
+            "task",
+            "a",
+            "{",
+            "args",
+            "\"--m\"",
+            "\"${region}\"",
+            "}",
+            "}"
+        ])),
+        pipeline_setting(),
+    ];
+    (
+        name(),
+        prop::collection::vec(name(), 0..4),
+        prop::option::of(Just("\"T: ${region}\"".to_string())),
+        prop::collection::vec(setting, 0..6),
+    )
+        .prop_map(|(n, params, title, settings)| {
+            let params = commas(params.into_iter().map(|p| vec![p]).collect());
+            join(vec![
+                vec!["template".into(), n, "(".into()],
+                params,
+                t(&[")"]),
+                title.into_iter().collect(),
+                t(&["{"]),
+                settings.concat(),
+                t(&["}"]),
+            ])
+        })
+}
+
+/// `pipeline NAME = TEMPLATE(arg: value, …)` with every kind of argument.
+fn instance() -> impl Strategy<Value = Tokens> {
+    let arg = prop_oneof![
+        name().prop_map(|n| vec![n, ":".into(), "XNYS".into()]),
+        name().prop_map(|n| vec![n, ":".into(), "America/New_York".into()]),
+        (name(), string()).prop_map(|(n, s)| vec![n, ":".into(), s]),
+        (name(), duration()).prop_map(|(n, d)| vec![n, ":".into(), d]),
+        name().prop_map(|n| vec![n, ":".into(), "12".into()]),
+    ];
+    (
+        name(),
+        name(),
+        prop::collection::vec(arg, 0..5),
+        any::<bool>(),
+    )
+        .prop_map(|(n, template, args, trailing)| {
+            let mut args = commas(args);
+            if trailing && !args.is_empty() {
+                args.push(",".into());
+            }
+            join(vec![
+                vec!["pipeline".into(), n, "=".into(), template, "(".into()],
+                args,
+                t(&[")"]),
             ])
         })
 }
@@ -436,6 +516,15 @@ fn program() -> impl Strategy<Value = Tokens> {
         notifier(),
         executor(),
         pipeline(),
+        template(),
+        instance(),
+        Just(t(&[
+            "source", "prices", "{", "green", "5m", "yellow", "15m", "}"
+        ])),
+        Just(t(&[
+            "source", "eod", "{", "calendar", "XNYS", "green", "1", "session", "yellow", "2",
+            "sessions", "}"
+        ])),
     ];
     prop::collection::vec(item, 1..5).prop_map(|items| items.concat())
 }

@@ -95,7 +95,9 @@ fn check_reports_a_problem_far_along_a_line() {
             .arg(&file)
             .output()
             .expect("pipec runs");
-        let stderr = String::from_utf8_lossy(&out.stderr);
+        // The report wraps its message at the terminal's width; where it
+        // wraps depends on how many items the grammar lists as expected.
+        let stderr = String::from_utf8_lossy(&out.stderr).replace("\n  | ", " ");
         assert_ne!(out.status.code(), Some(101), "{args:?} panicked: {stderr}");
         assert!(stderr.contains("x.pipe:1:70014"), "{args:?}: {stderr}");
         assert!(stderr.contains("too long to quote"), "{args:?}: {stderr}");

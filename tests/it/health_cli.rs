@@ -163,3 +163,57 @@ fn run_stale_reruns_only_the_producers_of_stale_data() {
     assert_eq!(code, Some(0));
     assert!(s.contains("GREEN"), "{s}");
 }
+
+/// One source, declared once, produced by two pipelines.
+const SHARED: &str = r#"
+handler fetch { builtin noop }
+source prices { green 5m  yellow 15m }
+pipeline daily {
+  stage load { task fetch_daily { run fetch  produces prices } }
+}
+pipeline intraday {
+  stage load { task fetch_intraday { run fetch  produces prices } }
+}
+"#;
+
+/// Two pipelines produce one shared source at different times: `health`
+/// lists it once, judged from the latest production, naming who made it.
+#[test]
+fn a_shared_source_is_one_line_from_its_latest_production() {
+    let f = Fixture::new("health-shared", SHARED);
+    let out = f.run(&["--pipeline", "daily", "--now", "2026-11-20T15:00:00Z"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let out = f.run(&["--pipeline", "intraday", "--now", "2026-11-20T15:08:00Z"]);
+    assert!(out.status.success(), "{}", text(&out));
+
+    let (code, s) = health(&f, "2026-11-20T15:10:00Z");
+    assert_eq!(code, Some(0), "{s}");
+    let lines: Vec<&str> = s.lines().filter(|l| l.starts_with("prices")).collect();
+    assert_eq!(lines.len(), 1, "{s}");
+    // 2m since intraday's production: green (daily's alone would be yellow).
+    assert!(lines[0].contains("GREEN  2m"), "{s}");
+    assert!(lines[0].contains("intraday/fetch_intraday"), "{s}");
+    assert!(s.contains("1 source(s): 1 green, 0 yellow, 0 red"), "{s}");
+
+    // Each pipeline's own view is the same judgement.
+    for pipeline in ["daily", "intraday"] {
+        let out = f
+            .command(&[
+                "health",
+                "main.pipe",
+                "--pipeline",
+                pipeline,
+                "--now",
+                "2026-11-20T15:10:00Z",
+                "--format",
+                "json",
+            ])
+            .output()
+            .unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["sources"].as_array().map(Vec::len), Some(1), "{v}");
+        assert_eq!(v["sources"][0]["level"], "green", "{pipeline}: {v}");
+        assert_eq!(v["sources"][0]["pipeline"], "intraday", "{pipeline}: {v}");
+        assert_eq!(v["sources"][0]["shared"], true, "{pipeline}: {v}");
+    }
+}

@@ -64,3 +64,4 @@ mod schedule_xnys;
 mod service_api;
 mod store_errors;
 mod store_records;
+mod templates;

@@ -142,7 +142,7 @@ impl Builder {
         }
     }
 
-    fn pipeline_setting(&mut self, pair: Pair<Rule>) -> PipelineSetting {
+    pub(super) fn pipeline_setting(&mut self, pair: Pair<Rule>) -> PipelineSetting {
         match pair.as_rule() {
             Rule::description => PipelineSetting::Description(self.string(first(pair))),
             Rule::calendar => PipelineSetting::Calendar(self.calendar(first(pair))),
@@ -353,6 +353,7 @@ impl Builder {
             Rule::gather => TaskSetting::Gather(self.name(first(pair))),
             Rule::concurrency => TaskSetting::Concurrency(self.integer(first(pair))),
             Rule::max_failures => TaskSetting::MaxFailures(self.tolerance(first(pair))),
+            Rule::produces => TaskSetting::Produces(self.names(pair.into_inner())),
             _ => TaskSetting::When(self.when(pair)),
         }
     }
@@ -447,7 +448,7 @@ impl Builder {
         }
     }
 
-    fn source(&mut self, pair: Pair<Rule>) -> Source {
+    pub(super) fn source(&mut self, pair: Pair<Rule>) -> Source {
         let (name, _, settings, span) = self.block(pair, Self::source_setting);
         Source {
             name,
@@ -460,6 +461,7 @@ impl Builder {
         match pair.as_rule() {
             Rule::producer => SourceSetting::Producer(self.name(first(pair))),
             Rule::green => SourceSetting::Green(self.age(first(pair))),
+            Rule::calendar => SourceSetting::Calendar(self.calendar(first(pair))),
             _ => SourceSetting::Yellow(self.age(first(pair))),
         }
     }
