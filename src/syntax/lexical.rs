@@ -121,7 +121,7 @@ mod tests {
     #[test]
     fn the_innermost_open_brace_is_found() {
         let text = "p {\n  s {\n    t { }\n\nq {";
-        assert_eq!(open_brace(text, text.len() - 3), Some(6));
+        assert_eq!(open_brace(text, text.len() - 3), Some(8));
     }
 
     #[test]
