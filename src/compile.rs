@@ -38,8 +38,10 @@ pub fn compile_as_of(path: &Path, today: chrono::NaiveDate) -> std::io::Result<C
     let mut diagnostics = Diagnostics::default();
     let loaded: Loaded = loader::load(path, &mut diagnostics)?;
     // A file that did not parse has no AST; checking the rest would report
-    // names it declares as unknown, so stop at syntax errors.
-    let program = if diagnostics.has_errors() {
+    // names it declares as unknown, so stop at syntax errors. A file that
+    // parsed with a literal out of range (`at 25:00`) is checked on: its
+    // other mistakes are reported too.
+    let program = if loaded.incomplete {
         None
     } else {
         check::check(&loaded, today, &mut diagnostics)

@@ -14,6 +14,9 @@ pub struct Loaded {
     pub files: Vec<(FileId, ast::File)>,
     /// Where the files it names may be read from.
     pub project: Project,
+    /// A file did not parse, or an import could not be read: checking the
+    /// rest would report what they declare as unknown.
+    pub incomplete: bool,
 }
 
 impl Loaded {
@@ -42,7 +45,10 @@ pub(crate) fn load(root: &Path, diagnostics: &mut Diagnostics) -> std::io::Resul
         let file = loaded.sources.get(id);
         let (ast, found) = syntax::parse(&file.text, id);
         diagnostics.extend(found);
-        let Some(ast) = ast else { continue };
+        let Some(ast) = ast else {
+            loaded.incomplete = true;
+            continue;
+        };
         let dir = file
             .path
             .parent()
@@ -50,10 +56,10 @@ pub(crate) fn load(root: &Path, diagnostics: &mut Diagnostics) -> std::io::Resul
             .unwrap_or_default();
         for item in &ast.items {
             if let ast::Item::Import(import) = item {
-                if let Some(next) =
-                    import_file(&mut loaded, &dir, import.span, &import.node, diagnostics)
-                {
-                    pending.push(next);
+                match import_file(&mut loaded, &dir, import.span, &import.node, diagnostics) {
+                    Import::New(next) => pending.push(next),
+                    Import::Known => {}
+                    Import::Failed => loaded.incomplete = true,
                 }
             }
         }
@@ -71,10 +77,10 @@ fn import_file(
     span: Span,
     path: &str,
     diagnostics: &mut Diagnostics,
-) -> Option<FileId> {
+) -> Import {
     let full: PathBuf = normalize(&dir.join(path));
     if loaded.sources.find(&full).is_some() {
-        return None;
+        return Import::Known;
     }
     let outside = loaded.project.admits(&full).err().or_else(|| {
         (full.extension().map_or(true, |e| e != "pipe"))
@@ -86,10 +92,10 @@ fn import_file(
                 .label(span, "imported here")
                 .help("imports name `.pipe` files inside the project; `pipec --allow-path DIR` allows another folder"),
         );
-        return None;
+        return Import::Failed;
     }
     match std::fs::read_to_string(&full) {
-        Ok(text) => Some(loaded.sources.add(full, text)),
+        Ok(text) => Import::New(loaded.sources.add(full, text)),
         Err(error) => {
             diagnostics.push(
                 Diagnostic::new(
@@ -99,9 +105,19 @@ fn import_file(
                 .label(span, "imported here")
                 .help("import paths are relative to the importing file"),
             );
-            None
+            Import::Failed
         }
     }
+}
+
+/// What an `import` found.
+enum Import {
+    /// A file not loaded yet, to parse.
+    New(FileId),
+    /// A file already loaded (imported twice, or in a cycle).
+    Known,
+    /// Nothing: reported.
+    Failed,
 }
 
 /// `a/./b/../c` to `a/c`, without touching the file system, so one file

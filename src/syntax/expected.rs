@@ -40,7 +40,7 @@ pub(crate) fn syntax_error(error: &Error<Rule>, text: &str, file: FileId) -> Dia
                 .map(String::from),
         );
     }
-    let start = skip_blanks(text, start);
+    let start = word_start(text, skip_blanks(text, start));
     if let Some(quote) = super::lexical::unclosed_string(text, start.max(1)) {
         return unclosed_string(text, quote, file);
     }
@@ -145,6 +145,22 @@ fn found_at(text: &str, at: usize) -> Option<String> {
     }
 }
 
+/// pest can stop inside a word (`intt` after the type `int`, `10sec` after
+/// `10s`): the user wrote the whole word, so that is what is reported.
+fn word_start(text: &str, at: usize) -> usize {
+    let word = |c: char| c.is_alphanumeric() || c == '_';
+    let inside = text[at..].starts_with(word) && text[..at].ends_with(word);
+    if !inside {
+        return at;
+    }
+    text[..at]
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| word(*c))
+        .last()
+        .map_or(at, |(i, _)| i)
+}
+
 /// pest can stop before the blanks that precede the offending token.
 fn skip_blanks(text: &str, at: usize) -> usize {
     text.get(at..)
@@ -160,11 +176,19 @@ fn hint(found: &Option<String>, expected: &[String]) -> Option<String> {
         Some("=") => Some("settings are written `keyword value`, without `=`".into()),
         Some("//" | "/") => Some("comments start with `#`".into()),
         Some(word) if word.starts_with(|c: char| c.is_alphabetic() || c == '_') => {
-            // A misspelt keyword: the nearest of the keywords that fit here.
+            // A misspelt keyword or type: the nearest of the words that fit here.
+            const TYPES: [&str; 6] = ["string", "int", "float", "bool", "timestamp", "any"];
+            let types = expected
+                .iter()
+                .any(|e| e.starts_with("a type"))
+                .then_some(TYPES)
+                .into_iter()
+                .flatten();
             let keywords = expected
                 .iter()
                 .filter_map(|e| e.strip_prefix('`')?.strip_suffix('`'))
-                .filter(|k| k.starts_with(|c: char| c.is_alphabetic()));
+                .filter(|k| k.starts_with(|c: char| c.is_alphabetic()))
+                .chain(types);
             crate::check::suggest::nearest(word, keywords).map(|k| format!("did you mean `{k}`?"))
         }
         _ => None,

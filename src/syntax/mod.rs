@@ -7,6 +7,7 @@ mod lexical;
 mod literal;
 mod parser;
 mod placement;
+mod recover;
 mod scan;
 mod split;
 

@@ -19,7 +19,8 @@ use pest::iterators::Pair;
 use pest::Parser;
 
 /// Parses one file. A syntax error ends the parse (pest does not recover), so
-/// the AST is `None` and the one syntax diagnostic says where and what was expected.
+/// the AST is `None`; the file is then parsed again piece by piece
+/// (`recover.rs`) so that each broken item or stage body is reported.
 /// Nesting is bounded before pest runs (`scan.rs`); big files are parsed on
 /// several threads (`split.rs`).
 pub fn parse(text: &str, file: FileId) -> (Option<File>, Vec<Diagnostic>) {
@@ -38,7 +39,12 @@ pub(super) fn parse_whole(text: &str, file: FileId) -> (Option<File>, Vec<Diagno
             let ast = pairs.next().map(|root| builder.file(root));
             (ast, builder.diagnostics)
         }
-        Err(error) => (None, vec![syntax_error(&detailed(error, text), text, file)]),
+        Err(error) => {
+            let first = syntax_error(&detailed(error, text), text, file);
+            let mut errors = super::recover::more_errors(text, file, &first);
+            errors.insert(0, first);
+            (None, errors)
+        }
     }
 }
 

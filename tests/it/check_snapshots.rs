@@ -57,6 +57,7 @@ fn is_code(word: &str) -> bool {
 /// case needs its line.
 const DIAGNOSTIC_COUNTS: &[(&str, usize)] = &[
     ("E001_bad_escape", 1),
+    ("E001_several_syntax_errors", 4),
     ("E001_assignment_in_gate", 1),
     ("E001_duration_in_words", 1),
     ("E001_fractional_duration", 1),
@@ -108,6 +109,7 @@ const DIAGNOSTIC_COUNTS: &[(&str, usize)] = &[
     ("E050_parallel_write_conflict", 1),
     ("E060_duration_out_of_range", 2),
     ("E061_retry_out_of_range", 1),
+    ("E062_time_out_of_range_and_more", 2),
     ("E062_time_out_of_range", 2),
     ("E063_priority_out_of_range", 1),
     ("E064_concurrency_out_of_range", 1),

@@ -44,6 +44,7 @@ pub(crate) fn check_text(text: &str) -> Vec<pipec::diagnostic::Diagnostic> {
             sources,
             files: vec![(FileId(0), ast)],
             project: pipec::project::Project::default(),
+            incomplete: false,
         };
         pipec::check::check(&loaded, today(), &mut diagnostics);
     }
