@@ -80,27 +80,52 @@ pub(crate) fn check_reads(
         if let Some(fan_out) = fan_out {
             super::fan_out::check_list(pipeline.task(task), fan_out, &available, diagnostics);
         }
-        for key in &pipeline.task(task).reads {
+        let t = pipeline.task(task);
+        for (i, key) in t.reads.iter().enumerate() {
             let mut parts = key.split('.');
             let head = parts.next().unwrap_or_default();
-            let problem = match available.get(head) {
-                None => Some(format!(
-                    "no upstream task of `{}` declares `{head}`",
-                    pipeline.task(task).name
-                )),
-                Some(ty) => field_type(ty, parts).err(),
+            // A task of its own stage writes it but is not upstream of it: the
+            // `after` is what is missing.
+            let sibling = || {
+                stage
+                    .tasks
+                    .iter()
+                    .map(|&s| pipeline.task(s))
+                    .find(|s| s.name != t.name && s.writes.iter().any(|w| w == head))
             };
-            if let Some(problem) = problem {
-                let mut d = Diagnostic::new(
+            let (problem, help) = match available.get(head) {
+                None => match sibling() {
+                    Some(writer) => (
+                        format!(
+                            "`{head}` is written by `{}`, which `{}` does not run after",
+                            writer.name, t.name
+                        ),
+                        format!("add `after {}` to `{}`", writer.name, t.name),
+                    ),
+                    None => (
+                        format!("no upstream task of `{}` declares `{head}`", t.name),
+                        did_you_mean(head, available.keys().map(String::as_str)).unwrap_or_else(|| {
+                            "a key enters the context when an upstream handler declares it in `returns`".into()
+                        }),
+                    ),
+                },
+                Some(ty) => match field_type(ty, parts) {
+                    Ok(_) => continue,
+                    Err(problem) => (
+                        problem,
+                        "name a field its handler declares in `returns`".to_string(),
+                    ),
+                },
+            };
+            let span = t.read_spans.get(i).copied().unwrap_or(t.span);
+            diagnostics.push(
+                Diagnostic::new(
                     Code::UnknownContextKey,
-                    format!("`{}` reads `{key}`: {problem}", pipeline.task(task).name),
+                    format!("`{}` reads `{key}`: {problem}", t.name),
                 )
-                .label(pipeline.task(task).span, "this task");
-                d = d.help(did_you_mean(head, available.keys().map(String::as_str)).unwrap_or_else(|| {
-                    "a key enters the context when an upstream handler declares it in `returns`".into()
-                }));
-                diagnostics.push(d);
-            }
+                .label(span, "read here")
+                .help(help),
+            );
         }
     }
 }
@@ -238,9 +263,30 @@ impl Env<'_> {
             )
         });
         let stage = &self.pipeline.stage(self.stage).name;
+        // Written, but by a task of a later stage: say so, and where to move the gate.
+        let later = self
+            .pipeline
+            .dag
+            .node_weights()
+            .find(|t| t.stage > self.stage && t.writes.iter().any(|w| w == name));
+        let (message, help) = match later {
+            Some(task) => {
+                let its = &self.pipeline.stage(task.stage).name;
+                (
+                    format!("`{name}` is written by `{}` of the later stage `{its}`", task.name),
+                    Some(format!(
+                        "a gate of stage `{stage}` sees what its stage and the stages before it write; move the gate to stage `{its}`"
+                    )),
+                )
+            }
+            None => (
+                format!("no task up to stage `{stage}` produces `{name}`"),
+                help,
+            ),
+        };
         self.error(
             Code::UnknownContextKey,
-            format!("no task up to stage `{stage}` produces `{name}`"),
+            message,
             span,
             "unknown context key".into(),
             help,
@@ -503,6 +549,24 @@ impl Env<'_> {
             };
         };
         match self.pipeline.find_task(name) {
+            Some(task) if self.pipeline.task(task).stage > self.stage => {
+                let stage = &self.pipeline.stage(self.stage).name;
+                let its = &self.pipeline.stage(self.pipeline.task(task).stage).name;
+                self.error(
+                    Code::DependsOnLaterStage,
+                    format!("a gate of stage `{stage}` reads `{name}`, a task of the later stage `{its}`"),
+                    arg.span,
+                    "not run yet when this gate is checked".into(),
+                    Some(format!(
+                        "a gate sees the tasks of its stage and the stages before it; move the gate to stage `{its}`"
+                    )),
+                );
+                Expr {
+                    kind: ExprKind::Literal(serde_json::Value::Null),
+                    ty: Type::Task,
+                    span: arg.span,
+                }
+            }
             Some(task) => Expr {
                 kind: ExprKind::Task(task),
                 ty: Type::Task,

@@ -402,6 +402,7 @@ fn lower_task(
         requires_wait_millis: defaults.requires_wait_millis,
         when: defaults.when.clone(),
         reads: Vec::new(),
+        read_spans: Vec::new(),
         writes: Vec::new(),
         joins: false,
         executor: defaults.executor,
@@ -429,7 +430,10 @@ fn lower_task(
                 task.args = args.iter().map(|a| a.node.clone()).collect();
             }
             TaskSetting::Joins(_) => task.joins = true,
-            TaskSetting::Reads(keys) => task.reads.extend(keys.iter().map(|k| k.text.clone())),
+            TaskSetting::Reads(keys) => {
+                task.reads.extend(keys.iter().map(|k| k.text.clone()));
+                task.read_spans.extend(keys.iter().map(|k| k.span));
+            }
             TaskSetting::Timeout(d)
                 if seen.first("timeout", span, diagnostics) && range::timeout(d, diagnostics) =>
             {

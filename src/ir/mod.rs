@@ -250,6 +250,9 @@ pub struct Task {
     /// Day conditions, all of which must hold for the task to run.
     pub when: Vec<DayCondition>,
     pub reads: Vec<String>,
+    /// Where each of `reads` is written, for the checker's labels.
+    #[serde(skip)]
+    pub(crate) read_spans: Vec<Span>,
     /// Top-level context keys the task's output adds.
     pub writes: Vec<String>,
     /// A merge step: it receives the outputs of the tasks it joins apart.
