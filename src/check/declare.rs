@@ -235,13 +235,23 @@ pub(crate) fn duplicate(kind: &str, name: &ast::Name, first: Span) -> Diagnostic
 }
 
 fn duplicate_as(code: Code, kind: &str, name: &ast::Name, first: Span) -> Diagnostic {
-    Diagnostic::new(
+    let diagnostic = Diagnostic::new(
         code,
         format!("the {kind} `{}` is declared twice", name.text),
-    )
-    .label(name.span, "declared again here")
-    .label(first, "first declared here")
-    .help(format!("rename one of them; {kind} names must be unique"))
+    );
+    // Across files, the primary label is on the importing file's line (files
+    // are numbered as loaded: the root first, then what it imports), which is
+    // the user's own; the imported one is the other.
+    let labelled = if first.file < name.span.file {
+        diagnostic
+            .label(first, "declared here")
+            .label(name.span, "and again in this imported file")
+    } else {
+        diagnostic
+            .label(name.span, "declared again here")
+            .label(first, "first declared here")
+    };
+    labelled.help(format!("rename one of them; {kind} names must be unique"))
 }
 
 /// The declarations of the root file that nothing uses (`used` is indexed

@@ -118,11 +118,28 @@ impl<'a> Report<'a> {
                 }
             })
             .collect();
+        let elsewhere = diagnostic
+            .labels
+            .iter()
+            .filter(|l| Some(l.span.file) != primary_file)
+            .map(|l| {
+                let file = sources.get(l.span.file);
+                let at = file.position(l.span.start as usize);
+                let note = if l.message.is_empty() { "" } else { ": " };
+                format!(
+                    "  --> {}:{}:{}{note}{}",
+                    file.path.display(),
+                    at.line,
+                    at.column,
+                    l.message
+                )
+            })
+            .collect();
         Report {
             diagnostic,
             source,
             labels,
-            unquoted: Vec::new(),
+            unquoted: elsewhere,
         }
     }
 }

@@ -144,6 +144,7 @@ const DIAGNOSTIC_COUNTS: &[(&str, usize)] = &[
     ("W006_deadline_cannot_fit", 1),
     ("W007_unused_executor", 1),
     ("many_problems_at_once", 7),
+    ("E010_duplicate_handler_across_import", 1),
     ("E010_duplicate_source", 2),
     ("E010_instance_named_like_a_pipeline", 1),
     ("E110_unknown_template", 1),
