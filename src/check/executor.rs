@@ -295,7 +295,8 @@ executor gpu_box { ray "https://10.0.0.5:8265"  num_cpus 2  num_gpus 0.5  memory
             .collect();
         assert_eq!(found.len(), 1, "{:#?}", compilation.diagnostics);
         let files: Vec<u32> = found[0].labels.iter().map(|l| l.span.file.0).collect();
-        assert_eq!(files, [1, 0]);
+        // The primary label on the root file's line, the user's own.
+        assert_eq!(files, [0, 1]);
         assert!(compilation.program.is_none());
         let _ = std::fs::remove_dir_all(dir);
     }

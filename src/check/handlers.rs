@@ -40,6 +40,9 @@ fn lower(decl: &ast::Handler, dir: &Path, diagnostics: &mut Diagnostics) -> Hand
     for setting in &decl.settings {
         match &setting.node {
             HandlerSetting::Exec(argv) => {
+                if let Some(program) = argv.first() {
+                    super::exec_target::check(program, dir, diagnostics);
+                }
                 let mut argv = argv.iter().map(|a| a.node.clone());
                 let program = argv.next().unwrap_or_default();
                 kinds.push((

@@ -7,6 +7,7 @@ mod calendar_range;
 mod deadline_fit;
 mod declare;
 mod dependencies;
+mod exec_target;
 mod executor;
 mod expr;
 mod fan_out;

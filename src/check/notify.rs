@@ -413,8 +413,8 @@ notifier pager { exec "page.sh" "--urgent" }
         let files: Vec<u32> = found[0].labels.iter().map(|l| l.span.file.0).collect();
         assert_eq!(
             files,
-            [1, 0],
-            "declared again in the import, first in the root"
+            [0, 1],
+            "the primary label on the root file's line, the user's own"
         );
         assert!(compilation.program.is_none());
         let _ = std::fs::remove_dir_all(dir);

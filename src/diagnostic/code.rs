@@ -45,6 +45,7 @@ codes! {
     UnknownMergeStrategy = "E022", "unknown merge strategy";
     HandlerWithoutCommand = "E023", "handler has no command, or more than one";
     BadSecretName = "E024", "a secret names no valid environment variable";
+    ProgramCannotRun = "E025", "a handler's program cannot run";
     DependencyCycle = "E030", "dependency cycle";
     PipelineCycle = "E031", "pipeline runs itself";
     DependsOnLaterStage = "E032", "dependency on a later stage";
@@ -91,6 +92,7 @@ codes! {
     UnusedNotifier = "W005", "notifier declared but never notified";
     DeadlineCannotFit = "W006", "the work can end after its deadline";
     UnusedExecutor = "W007", "executor declared but no task runs on it";
+    ProgramNotFound = "W008", "a handler's program does not exist";
     UnusedParameter = "W010", "template parameter never used";
     UnusedTemplate = "W011", "template never instantiated";
 }

@@ -96,6 +96,7 @@ const DIAGNOSTIC_COUNTS: &[(&str, usize)] = &[
     ("E023_handler_without_command", 2),
     ("E024_bad_secret_name", 1),
     ("E024_bad_secret_name_in_notifier", 1),
+    ("E025_program_not_executable", 1),
     ("E030_dependency_cycle", 1),
     ("E031_pipeline_runs_itself", 1),
     ("E032_gate_reads_a_later_stage", 1),
@@ -157,6 +158,7 @@ const DIAGNOSTIC_COUNTS: &[(&str, usize)] = &[
     ("W010_unused_parameter", 1),
     ("W011_unused_template", 1),
     ("template_mistake_in_every_instance", 4),
+    ("W008_program_not_found", 1),
 ];
 
 #[test]

@@ -98,6 +98,20 @@ fn errors_name_the_field_and_the_reason() {
     let (field, msg) = error("0 0 L * *");
     assert_eq!(field, Some(CronField::DayOfMonth));
     assert!(msg.contains("not supported"), "{msg}");
+    // Quartz's forms with a number are named as Quartz too, not "not a number".
+    for (text, field) in [
+        ("0 0 L5 * *", CronField::DayOfMonth),
+        ("0 0 L-3 * *", CronField::DayOfMonth),
+        ("0 0 15W * *", CronField::DayOfMonth),
+        ("0 0 LW * *", CronField::DayOfMonth),
+        ("0 0 ? * MON", CronField::DayOfMonth),
+        ("0 0 * * 5L", CronField::DayOfWeek),
+        ("0 0 * * 6#3", CronField::DayOfWeek),
+    ] {
+        let (found, msg) = error(text);
+        assert_eq!(found, Some(field), "{text}");
+        assert!(msg.contains("a Quartz extension"), "{text}: {msg}");
+    }
     let (field, _) = error("0 0 0 * *");
     assert_eq!(field, Some(CronField::DayOfMonth));
     let (field, msg) = error("0 0 1 13 *");

@@ -342,6 +342,13 @@ fn parse_item(field: CronField, item: &str) -> Result<u64, String> {
     Ok(bits)
 }
 
+/// Quartz's extensions: `L` (last), `W` (nearest weekday), `LW`, `?`, and
+/// their forms with a number (`L5`, `L-3`, `15W`, `5L`, `6#3`).
+fn quartz(upper: &str) -> bool {
+    let letters = upper.trim_matches(|c: char| c.is_ascii_digit() || c == '-');
+    matches!(upper, "?") || upper.contains('#') || matches!(letters, "L" | "W" | "LW")
+}
+
 fn parse_value(field: CronField, text: &str) -> Result<u32, String> {
     let (min, max) = field.bounds();
     if let Ok(v) = text.parse::<u32>() {
@@ -354,7 +361,7 @@ fn parse_value(field: CronField, text: &str) -> Result<u32, String> {
     if let Some(index) = field.names().iter().position(|n| *n == upper) {
         return Ok(index as u32 + field.first_name_value());
     }
-    if matches!(upper.as_str(), "L" | "W" | "?") || upper.contains('#') {
+    if quartz(&upper) {
         return Err(format!(
             "`{text}` (a Quartz extension) is not supported in standard cron"
         ));
