@@ -10,6 +10,7 @@ mod durable_common;
 mod run_common;
 
 mod calendar_file;
+mod calendar_file_rules;
 mod calendar_month_view;
 mod calendar_reference;
 mod calendar_rules;

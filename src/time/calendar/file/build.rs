@@ -86,6 +86,7 @@ impl Parser<'_> {
         if let Some(d) = self.post_close {
             cal.extended.post_close = d;
         }
+        self.apply_rules(&mut cal);
         let days = std::mem::take(&mut self.days);
         for (date, entry) in days {
             if let Some(t) = entry.early_time {
