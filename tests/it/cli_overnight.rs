@@ -164,3 +164,67 @@ fn next_on_globex_across_the_spring_change() {
     );
     common::settings().bind(|| insta::assert_snapshot!(table));
 }
+
+/// FX's week opens Sunday 17:00 New York time on both sides of New York's
+/// autumn change: 21:00 UTC before it, 22:00 UTC after it.
+#[test]
+fn next_on_fx_across_the_autumn_change() {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("next-fx");
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("fx.pipe");
+    std::fs::write(
+        &file,
+        "handler ok { builtin noop }\npipeline fx {\n  calendar FX\n  stage s { task ok }\n  \
+         trigger WEEK_OPEN { at open on first_trading_day_of_week }\n}\n",
+    )
+    .unwrap();
+    let table = run(&[
+        "next",
+        file.to_str().unwrap(),
+        "--from",
+        "2025-10-24T00:00",
+        "-n",
+        "3",
+    ]);
+    let opens: Vec<&str> = table
+        .lines()
+        .skip(1)
+        .map(|l| l.get(..37).unwrap_or(l))
+        .collect();
+    assert_eq!(
+        opens,
+        vec![
+            "Sun 2025-10-26 21:00:00  17:00:00 EDT",
+            "Sun 2025-11-02 22:00:00  17:00:00 EST",
+            "Sun 2025-11-09 22:00:00  17:00:00 EST",
+        ],
+        "{table}"
+    );
+}
+
+/// A file calendar trading 22:00-06:00 New York time: on the spring night
+/// its session lasts seven hours and `--state` shows the close at 06:00 EDT.
+#[test]
+fn state_inside_a_session_crossing_the_spring_change_night() {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("state-night");
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("night.cal");
+    std::fs::write(
+        &file,
+        "calendar NIGHT\nzone America/New_York\nweekend none\nhours 22:00-06:00\n\
+         pre-open 00:00\npost-close 00:00\n",
+    )
+    .unwrap();
+    let out = run(&[
+        "calendar",
+        file.to_str().unwrap(),
+        "--state",
+        "2025-03-09T01:30",
+    ]);
+    assert!(out.contains("at 2025-03-09 01:30:00 EST"), "{out}");
+    assert!(out.contains("state: SESSION"), "{out}");
+    assert!(
+        out.contains("next:  OVERNIGHT at 2025-03-09 06:00:00 EDT (in 3h 30m)"),
+        "{out}"
+    );
+}
