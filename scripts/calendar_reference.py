@@ -20,9 +20,16 @@ which release it came from.
 
 Precomputed calendars (XBOM, XSHG, XSES) end where the library's holiday
 lists end (2026-12-31 in 4.13.2); their files stop there.
+
+CMES opens the evening before its session date, so its `open` column is on
+the previous UTC date. CRYPTO is compared with the library's "24/7"
+calendar. FX has no counterpart in the library and no file.
+
+Give codes as arguments to write only those files.
 """
 
 import pathlib
+import sys
 
 import exchange_calendars as xcals
 import pandas as pd
@@ -32,7 +39,10 @@ CODES = [
     "XNZE", "XASX", "XTKS", "XKRX", "XTAI", "XSES", "XSHG", "XHKG", "XBOM",
     "XJSE", "XHEL", "XSTO", "XWBO", "XCSE", "XOSL", "XMIL", "XETR", "XSWX",
     "XAMS", "XBRU", "XPAR", "XMAD", "XLON", "XLIS", "XNYS", "XNAS", "XTSE",
+    "CMES", "CRYPTO",
 ]
+# Our code -> the library's name, where they differ.
+SOURCE = {"CRYPTO": "24/7"}
 START = pd.Timestamp("2005-01-01")
 END = pd.Timestamp("2035-12-31")
 OUT = pathlib.Path(__file__).resolve().parent.parent / "tests" / "data" / "calendars"
@@ -46,16 +56,18 @@ def utc(ts):
 
 def main():
     OUT.mkdir(parents=True, exist_ok=True)
-    for code in CODES:
-        cls = type(xcals.get_calendar(code))
+    for code in sys.argv[1:] or CODES:
+        source = SOURCE.get(code, code)
+        cls = type(xcals.get_calendar(source))
         # A precomputed calendar refuses dates past its holiday lists.
         start = max(START, cls.bound_min() or START)
         end = min(END, cls.bound_max() or END)
-        cal = xcals.get_calendar(code, start=start, end=end)
+        cal = xcals.get_calendar(source, start=start, end=end)
         sched = cal.schedule.loc[start:end]
         lines = [
             f"# {code} sessions {start.date()}..{end.date()} "
-            f"from exchange_calendars {xcals.__version__}",
+            f"from exchange_calendars {xcals.__version__}"
+            + (f" (calendar {source})" if source != code else ""),
             "# date\topen_utc\tclose_utc\tbreak_start_utc\tbreak_end_utc",
         ]
         for label, row in sched.iterrows():

@@ -145,6 +145,10 @@ struct Listed {
 struct ListedHours {
     from: Option<NaiveDate>,
     open: String,
+    /// Set when the session opens the evening before its date (`17:00-16:00`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    opens_day_before: bool,
+    /// `HH:MM`; `24:00` for the midnight ending the day.
     close: String,
     lunch: Option<String>,
 }
@@ -170,7 +174,8 @@ fn list(format: Format) -> Result<String, String> {
                 .map(|era| ListedHours {
                     from: era.from,
                     open: hhmm(era.hours.open),
-                    close: hhmm(era.hours.close),
+                    opens_day_before: era.hours.opens_day_before(),
+                    close: calendar::DayHours::close_text(era.hours.close),
                     lunch: era
                         .hours
                         .lunch
@@ -207,7 +212,12 @@ fn list(format: Format) -> Result<String, String> {
                         } else {
                             String::new()
                         };
-                        format!("{}-{}{since}", h.open, h.close)
+                        let before = if h.opens_day_before {
+                            " (day before)"
+                        } else {
+                            ""
+                        };
+                        format!("{}{before}-{}{since}", h.open, h.close)
                     }),
                     current
                         .and_then(|h| h.lunch.clone())

@@ -3,6 +3,7 @@
 use crate::time::calendar::{builtin, start_of_day, Calendar, ExtendedHours, BUILTIN_CODES};
 use crate::time::session::SessionCalendar;
 use chrono::{DateTime, Days, Duration, NaiveDate, Offset, TimeZone, Utc};
+use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -64,16 +65,31 @@ pub trait MarketClock {
     fn state_at(&self, instant: DateTime<Utc>) -> MarketState;
     /// The first change of state strictly after `instant`, if the calendar knows one.
     fn next_transition(&self, instant: DateTime<Utc>) -> Option<Transition>;
+
+    /// The span `[start, end)` of trading day `date`: the exchange-local day
+    /// in `zone`, unless the market's sessions open the evening before their
+    /// date (see [`MarketHours`]). Interval triggers cut their windows by it.
+    fn trading_day(&self, zone: Tz, date: NaiveDate) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+        let start = crate::time::schedule::dst::start_of_day(zone, date)?;
+        let end = crate::time::schedule::dst::start_of_day(zone, date.succ_opt()?)?;
+        Some((start, end))
+    }
 }
 
 /// A calendar's state machine: the calendar plus the lengths of the PRE_OPEN
 /// and POST_CLOSE windows.
 ///
-/// Each exchange-local day is laid out on its own: a day that is not a
-/// session (weekends included) is HOLIDAY from local midnight to local
-/// midnight; a session day is OVERNIGHT, PRE_OPEN, SESSION, BREAK (lunch),
-/// SESSION, POST_CLOSE, OVERNIGHT. Windows are clipped to the local day, so a
-/// window never spills into a neighbouring day's state.
+/// Time is cut into trading days, one per exchange-local date. A trading day
+/// starts at local midnight, except the day of a session that opens the
+/// evening before its date: that day starts at the start of its PRE_OPEN
+/// window, but not before the previous session's close nor before the
+/// previous local midnight. A trading day that is not a session (weekends
+/// included) is HOLIDAY throughout; a session's day is OVERNIGHT, PRE_OPEN,
+/// SESSION, BREAK (lunch), SESSION, POST_CLOSE, OVERNIGHT. Windows are clipped
+/// to the trading day, so a window never spills into a neighbouring day's
+/// state: where the next session's PRE_OPEN starts before this one's
+/// POST_CLOSE ends, PRE_OPEN wins. Back-to-back sessions (a market open
+/// around the clock) are one stretch of SESSION.
 #[derive(Debug, Clone, Copy)]
 pub struct MarketHours<'a> {
     pub calendar: &'a Calendar,
@@ -81,7 +97,7 @@ pub struct MarketHours<'a> {
 }
 
 /// How far ahead `next_transition` looks before giving up (a calendar with no
-/// sessions at all has no transitions).
+/// sessions at all, or one open around the clock, has no transitions).
 const SEARCH_DAYS: u64 = 400;
 
 impl<'a> MarketHours<'a> {
@@ -97,30 +113,64 @@ impl<'a> MarketHours<'a> {
         MarketHours { calendar, windows }
     }
 
-    /// The states of exchange-local day `date` as (start, state), in order,
-    /// the first starting at local midnight; adjacent equal states merged.
-    pub fn day_states(&self, date: NaiveDate) -> Vec<(DateTime<Utc>, MarketState)> {
+    fn pre_open(&self) -> Duration {
+        // Negative windows (possible through `with_windows`) are no window.
+        self.windows.pre_open.max(Duration::zero())
+    }
+
+    fn post_close(&self) -> Duration {
+        self.windows.post_close.max(Duration::zero())
+    }
+
+    /// The instant trading day `date` starts (see [`MarketHours`]).
+    pub fn day_start(&self, date: NaiveDate) -> DateTime<Utc> {
         let tz = self.calendar.tz();
-        let day_start = start_of_day(tz, date);
+        let midnight = start_of_day(tz, date);
+        let Some(session) = self.calendar.session(date) else {
+            return midnight;
+        };
+        if session.open >= midnight {
+            return midnight;
+        }
+        let previous = date.pred_opt();
+        let floor = previous
+            .and_then(|d| self.calendar.session(d))
+            .map(|s| s.close)
+            .into_iter()
+            .chain(previous.map(|d| start_of_day(tz, d)))
+            .max()
+            .unwrap_or(session.open);
+        session
+            .open
+            .checked_sub_signed(self.pre_open())
+            .unwrap_or(floor)
+            .max(floor)
+            .min(session.open)
+    }
+
+    /// The trading day `date` as `[start, end)`.
+    pub fn trading_day(&self, date: NaiveDate) -> (DateTime<Utc>, DateTime<Utc>) {
+        let start = self.day_start(date);
+        let end = date.succ_opt().map_or(start, |next| self.day_start(next));
+        (start, end.max(start))
+    }
+
+    /// The states of trading day `date` as (start, state), in order, the first
+    /// starting when the day starts; adjacent equal states merged.
+    pub fn day_states(&self, date: NaiveDate) -> Vec<(DateTime<Utc>, MarketState)> {
+        let (day_start, day_end) = self.trading_day(date);
         let Some(session) = self.calendar.session(date) else {
             return vec![(day_start, MarketState::Holiday)];
         };
-        let day_end = date
-            .succ_opt()
-            .map_or(session.close, |next| start_of_day(tz, next));
-        let day_end = day_end.max(day_start);
         let clip = |t: DateTime<Utc>| t.clamp(day_start, day_end);
-        // Negative or huge windows (possible through `with_windows`) clip to
-        // nothing or to the whole day rather than overflow.
-        let pre_open = self.windows.pre_open.max(Duration::zero());
-        let post_close = self.windows.post_close.max(Duration::zero());
+        // Huge windows clip to the whole day rather than overflow.
         let pre_start = session
             .open
-            .checked_sub_signed(pre_open)
+            .checked_sub_signed(self.pre_open())
             .unwrap_or(day_start);
         let post_end = session
             .close
-            .checked_add_signed(post_close)
+            .checked_add_signed(self.post_close())
             .unwrap_or(day_end);
         let mut points = vec![
             (day_start, MarketState::Overnight),
@@ -151,6 +201,16 @@ impl<'a> MarketHours<'a> {
         states
     }
 
+    /// The trading day `instant` falls in: its local date, or the next date
+    /// when that day's session has already started the evening before.
+    pub fn trading_date(&self, instant: DateTime<Utc>) -> NaiveDate {
+        let date = self.local_date(instant);
+        match date.succ_opt() {
+            Some(next) if self.day_start(next) <= instant => next,
+            _ => date,
+        }
+    }
+
     /// The exchange-local date of `instant`.
     fn local_date(&self, instant: DateTime<Utc>) -> NaiveDate {
         // `with_timezone(..).date_naive()` panics at the very ends of chrono's
@@ -164,7 +224,7 @@ impl<'a> MarketHours<'a> {
 
 impl MarketClock for MarketHours<'_> {
     fn state_at(&self, instant: DateTime<Utc>) -> MarketState {
-        let states = self.day_states(self.local_date(instant));
+        let states = self.day_states(self.trading_date(instant));
         states
             .iter()
             .rev()
@@ -175,7 +235,7 @@ impl MarketClock for MarketHours<'_> {
 
     fn next_transition(&self, instant: DateTime<Utc>) -> Option<Transition> {
         let mut current = self.state_at(instant);
-        let first = self.local_date(instant);
+        let first = self.trading_date(instant);
         for offset in 0..=SEARCH_DAYS {
             let date = first.checked_add_days(Days::new(offset))?;
             for (at, state) in self.day_states(date) {
@@ -190,6 +250,10 @@ impl MarketClock for MarketHours<'_> {
         }
         None
     }
+
+    fn trading_day(&self, _zone: Tz, date: NaiveDate) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+        Some(MarketHours::trading_day(self, date))
+    }
 }
 
 impl MarketClock for Calendar {
@@ -199,6 +263,10 @@ impl MarketClock for Calendar {
 
     fn next_transition(&self, instant: DateTime<Utc>) -> Option<Transition> {
         MarketHours::new(self).next_transition(instant)
+    }
+
+    fn trading_day(&self, _zone: Tz, date: NaiveDate) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+        Some(MarketHours::new(self).trading_day(date))
     }
 }
 

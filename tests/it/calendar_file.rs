@@ -203,7 +203,7 @@ fn every_line_error_is_reported_with_its_line() {
 calendar BAD
 zone Mars/Olympus
 weekend sat funday
-hours 17:00-09:00
+hours 17:00-00:00
 hours 09:00-17:00 lunch 08:00-09:30
 hours 09:00-17:00 early 18:00 from 2026-01-01
 hours 09:00-17:00 brunch 11:00-12:00
@@ -230,7 +230,7 @@ name \"unterminated
         vec![
             (2, 6),   // unknown zone
             (3, 13),  // funday
-            (4, 7),   // closes before open
+            (4, 7),   // closes at 00:00
             (5, 7),   // lunch outside
             (6, 7),   // early outside
             (7, 19),  // unknown option
@@ -388,6 +388,24 @@ mod properties {
         "2026-01-01..2026-01-05",
         "2026..2027",
         "01:30",
+        "18:00-06:00",
+        "00:00-24:00",
+        "07-04",
+        "02-29",
+        "nearest-weekday",
+        "next-monday",
+        "third",
+        "last",
+        "monday",
+        "of",
+        "january",
+        "easter",
+        "easter-2",
+        "+",
+        "-2",
+        "366",
+        "until",
+        "2026",
         "\"name\"",
         "\"",
         "#",
@@ -419,4 +437,89 @@ mod properties {
             let _ = parse_calendar_file(&text);
         }
     }
+}
+
+#[test]
+fn hours_crossing_midnight_open_the_evening_before() {
+    let c = parse_ok(
+        "calendar NIGHTDESK\nzone Europe/London\n\
+         hours 18:00-06:00 lunch 23:30-00:30 early 03:00\n\
+         early-close 2026-12-24\nsession 2026-07-06 20:00-04:00 \"Migration\"\n",
+    );
+    let at = |y, m, d, h, min| Utc.with_ymd_and_hms(y, m, d, h, min, 0).unwrap();
+    // Tuesday 2026-01-06's session: Monday 18:00 to Tuesday 06:00 (GMT).
+    let s = c.session(day(2026, 1, 6)).expect("session");
+    assert_eq!(
+        (s.open, s.close),
+        (at(2026, 1, 5, 18, 0), at(2026, 1, 6, 6, 0))
+    );
+    let lunch = s.lunch.expect("lunch");
+    assert_eq!(
+        (lunch.start, lunch.end),
+        (at(2026, 1, 5, 23, 30), at(2026, 1, 6, 0, 30))
+    );
+    // Monday's opens on Sunday evening, though Sunday is a weekend day.
+    assert_eq!(
+        c.session(day(2026, 1, 5)).expect("Monday").open,
+        at(2026, 1, 4, 18, 0)
+    );
+    assert!(!c.is_session(day(2026, 1, 4)));
+    // The half day closes at 03:00 on its own date.
+    let half = c.session(day(2026, 12, 24)).expect("half day");
+    assert_eq!(
+        (half.close, half.early_close),
+        (at(2026, 12, 24, 3, 0), true)
+    );
+    let changed = c.session(day(2026, 7, 6)).expect("changed hours");
+    // 20:00 BST on Sunday 5 July is 19:00 UTC.
+    assert_eq!(changed.open, at(2026, 7, 5, 19, 0));
+}
+
+#[test]
+fn whole_day_hours_end_at_24_00() {
+    let c = parse_ok("calendar ALLDAY\nzone UTC\nweekend none\nhours 00:00-24:00\n");
+    let s = c.session(day(2026, 1, 3)).expect("Saturday trades");
+    assert_eq!(s.close - s.open, chrono::Duration::hours(24));
+    assert_eq!(
+        c.state_at(s.close - chrono::Duration::seconds(1)),
+        MarketState::Session
+    );
+    assert_eq!(c.next_transition(s.open), None);
+    let evening = parse_ok("calendar EVE\nzone UTC\nhours 18:00-24:00\n");
+    let s = evening.session(day(2026, 1, 5)).expect("session");
+    assert_eq!(s.close, Utc.with_ymd_and_hms(2026, 1, 6, 0, 0, 0).unwrap());
+}
+
+#[test]
+fn overnight_hours_errors_say_what_to_write() {
+    let errors = parse_err(
+        "calendar BAD\nzone UTC\nhours 09:00-00:00\nhours 18:00-06:00 lunch 07:00-08:00 from 2027-01-01\n\
+         hours 18:00-06:00 early 19:00 from 2028-01-01\nsession 2026-07-06 24:00-06:00\n",
+    );
+    let got: Vec<(usize, &str)> = errors
+        .iter()
+        .map(|e| (e.line, e.message.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (3, "`09:00-00:00` closes at 00:00"),
+            (4, "lunch 07:00-08:00 is not inside the session"),
+            (5, "half-day close 19:00 is not inside the session"),
+            (6, "expected a time range HH:MM-HH:MM, found `24:00-06:00`"),
+        ],
+        "{errors:#?}"
+    );
+    assert!(errors[0]
+        .help
+        .as_deref()
+        .is_some_and(|h| h.contains("24:00")));
+    assert!(errors[1]
+        .help
+        .as_deref()
+        .is_some_and(|h| h.contains("18:00 and 06:00")));
+    assert!(errors[2]
+        .help
+        .as_deref()
+        .is_some_and(|h| h.contains("(the close's day)")));
 }

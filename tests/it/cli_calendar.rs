@@ -60,7 +60,9 @@ fn follow_the_sun_lists_every_market() {
             .find(|m| m["code"] == code)
             .map(|m| m["state"].clone())
     };
-    assert_eq!(markets.len(), 27);
+    assert_eq!(markets.len(), 30);
+    assert_eq!(state("CMES"), Some("SESSION".into()));
+    assert_eq!(state("CRYPTO"), Some("SESSION".into()));
     assert_eq!(state("XLON"), Some("SESSION".into()));
     assert_eq!(state("XNYS"), Some("PRE_OPEN".into()));
     assert_eq!(state("XTKS"), Some("OVERNIGHT".into()));
@@ -78,10 +80,14 @@ fn list_shows_every_builtin_calendar() {
     let (out, code) = calendar(&["--list"]);
     assert_eq!(code, 0);
     assert!(
-        out.contains("XASX  Australian Securities Exchange    Australia/Sydney"),
+        out.contains("XASX    Australian Securities Exchange    Australia/Sydney"),
         "{out}"
     );
     assert!(out.contains("2005-2026"), "{out}");
+    assert!(
+        out.contains("CMES    CME Globex Equity Index Futures   America/Chicago      17:00 (day before)-16:00"),
+        "{out}"
+    );
     common::settings().bind(|| insta::assert_snapshot!(out));
 
     let (out, code) = calendar(&["--list", "--format", "json"]);

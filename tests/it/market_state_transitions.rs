@@ -281,8 +281,16 @@ fn next_transition_walks_a_week_in_every_market() {
     let start = Utc.with_ymd_and_hms(2026, 11, 23, 0, 0, 0).unwrap();
     for code in BUILTIN_CODES.iter().copied() {
         let seen = walk(code, start, 7);
-        // Five weekdays of at least four changes each, Thanksgiving aside.
-        assert!(seen.len() >= 16, "{code}: only {} transitions", seen.len());
+        match code {
+            // Open around the clock: CMES halts 16:00-17:00 (12:00-17:00 on
+            // Thanksgiving and the day after) and closes for the weekend; FX
+            // only for the weekend; CRYPTO never.
+            "CMES" => assert_eq!(seen.len(), 11, "{code}: {seen:?}"),
+            "FX" => assert_eq!(seen.len(), 3, "{code}: {seen:?}"),
+            "CRYPTO" => assert!(seen.is_empty(), "{code}: {seen:?}"),
+            // Five weekdays of at least four changes each, Thanksgiving aside.
+            _ => assert!(seen.len() >= 16, "{code}: only {} transitions", seen.len()),
+        }
     }
 }
 
@@ -377,10 +385,17 @@ fn follow_the_sun_lists_every_market() {
             ("XNYS", Overnight),
             ("XNAS", Overnight),
             ("XTSE", Overnight),
+            // Monday 20:00 in Chicago and 21:00 in New York: Tuesday's trade date.
+            ("CMES", Session),
+            ("FX", Session),
+            ("CRYPTO", Session),
         ]
     );
     for snap in &board {
-        let next = snap.next.expect("next transition");
+        let Some(next) = snap.next else {
+            assert_eq!(snap.code, "CRYPTO", "only CRYPTO never changes state");
+            continue;
+        };
         assert!(next.at > instant);
         assert_eq!(next, cal(snap.code).next_transition(instant).expect("same"));
     }

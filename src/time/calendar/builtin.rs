@@ -2,18 +2,18 @@
 
 use super::model::Calendar;
 use super::{
-    euronext, xasx, xbom, xcse, xetr, xhel, xhkg, xjse, xkrx, xlon, xmad, xmil, xnys, xnze, xosl,
-    xses, xshg, xsto, xswx, xtai, xtks, xtse, xwbo,
+    cmes, crypto, euronext, fx, xasx, xbom, xcse, xetr, xhel, xhkg, xjse, xkrx, xlon, xmad, xmil,
+    xnys, xnze, xosl, xses, xshg, xsto, xswx, xtai, xtks, xtse, xwbo,
 };
 use std::sync::OnceLock;
 
-/// Codes of the built-in calendars, in follow-the-sun order: by the regular
-/// open in UTC on a January day, ties east to west (Auckland first, Toronto
-/// last).
+/// Codes of the built-in calendars: the exchanges in follow-the-sun order (by
+/// the regular open in UTC on a January day, ties east to west: Auckland
+/// first, Toronto last), then the markets open around the clock.
 pub const BUILTIN_CODES: &[&str] = &[
     "XNZE", "XASX", "XTKS", "XKRX", "XTAI", "XSES", "XSHG", "XHKG", "XBOM", "XJSE", "XHEL", "XSTO",
     "XWBO", "XCSE", "XOSL", "XMIL", "XETR", "XSWX", "XAMS", "XBRU", "XPAR", "XMAD", "XLON", "XLIS",
-    "XNYS", "XNAS", "XTSE",
+    "XNYS", "XNAS", "XTSE", "CMES", "FX", "CRYPTO",
 ];
 
 /// The built-in calendar with ISO 10383 MIC `code` (case-insensitive).
@@ -50,6 +50,9 @@ pub fn builtin(code: &str) -> Option<&'static Calendar> {
         "XNYS" => xnys::xnys,
         "XNAS" => xnys::xnas,
         "XTSE" => xtse::xtse,
+        "CMES" => cmes::cmes,
+        "FX" => fx::fx,
+        "CRYPTO" => crypto::crypto,
         _ => return None,
     };
     Some(CALENDARS[index].get_or_init(make))

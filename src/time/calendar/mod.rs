@@ -4,11 +4,15 @@
 //! and the file format.
 
 mod builtin;
+mod cmes;
+mod crypto;
+mod day_hours;
 mod easter;
 mod equinox;
 mod euronext;
 mod feasts;
 mod file;
+mod fx;
 mod japan;
 mod local;
 mod lunar;

@@ -1,22 +1,12 @@
 //! The calendar value: zone, hours history, weekend and the days that differ.
 
+pub use super::day_hours::DayHours;
 use super::local::local_to_utc;
 use crate::time::session::{Interval, Session, SessionCalendar};
-use chrono::{Datelike, Duration, NaiveDate, NaiveTime, Weekday};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc, Weekday};
 use chrono_tz::Tz;
 use std::collections::BTreeMap;
 use std::ops::RangeInclusive;
-
-/// The regular hours of a trading day, in exchange-local wall-clock time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct DayHours {
-    pub open: NaiveTime,
-    pub close: NaiveTime,
-    /// `[start, end)` of the lunch break.
-    pub lunch: Option<(NaiveTime, NaiveTime)>,
-    /// The close on a half day.
-    pub early_close: NaiveTime,
-}
 
 /// Regular hours in force from `from` (inclusive) until the next era.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -166,7 +156,9 @@ impl Calendar {
                     true,
                 ))
             }
-            Some(DayOverride::Hours { hours, .. }) => Some((*hours, hours.close < regular.close)),
+            Some(DayOverride::Hours { hours, .. }) => {
+                Some((*hours, hours.close_minute() < regular.close_minute()))
+            }
             Some(DayOverride::Open { .. }) => Some((regular, false)),
             None if self.is_weekend_day(date.weekday()) => None,
             None => Some((regular, false)),
@@ -184,18 +176,46 @@ impl SessionCalendar for Calendar {
     }
 
     fn session(&self, date: NaiveDate) -> Option<Session> {
+        let mut session = self.session_as_listed(date)?;
+        // A session opening the day before never overlaps the previous
+        // session (possible where hours change between eras or on a day
+        // given its own hours): it opens when that one closes.
+        if session.open < self.midnight(date) {
+            let previous = date.pred_opt().and_then(|d| self.session_as_listed(d));
+            if let Some(previous) = previous {
+                session.open = session.open.max(previous.close);
+            }
+            if session.close <= session.open {
+                return None;
+            }
+        }
+        Some(session)
+    }
+}
+
+impl Calendar {
+    fn midnight(&self, date: NaiveDate) -> DateTime<Utc> {
+        local_to_utc(self.tz, date, NaiveTime::MIN)
+    }
+
+    /// The session on `date` as its hours say, before any overlap with the
+    /// previous session is resolved.
+    fn session_as_listed(&self, date: NaiveDate) -> Option<Session> {
         let (hours, early_close) = self.local_hours(date)?;
-        let at = |t: NaiveTime| local_to_utc(self.tz, date, t);
-        let open = at(hours.open);
-        let close = at(hours.close);
+        let at = |minute: i32| {
+            let (day, time) = DayHours::local_at(date, minute);
+            local_to_utc(self.tz, day, time)
+        };
+        let open = at(hours.open_minute());
+        let close = at(hours.close_minute());
         if close <= open {
             return None;
         }
         let lunch = hours
             .lunch
             .map(|(start, end)| Interval {
-                start: at(start),
-                end: at(end),
+                start: at(hours.minute_in_session(start)),
+                end: at(hours.minute_in_session(end)),
             })
             .filter(|l| open < l.start && l.start < l.end && l.end < close);
         Some(Session {

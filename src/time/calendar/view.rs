@@ -1,7 +1,7 @@
 //! A calendar day by day: one month for `pipec calendar CODE YYYY-MM`, or any
 //! range of dates for `pipec calendar CODE --from DATE --to DATE`.
 
-use super::model::{Calendar, WEEKEND_NAME};
+use super::model::{Calendar, DayHours, WEEKEND_NAME};
 use chrono::{Datelike, NaiveDate, NaiveTime};
 use serde::Serialize;
 use std::fmt;
@@ -23,6 +23,11 @@ pub struct DayView {
     pub weekday: String,
     pub kind: DayKind,
     pub open: Option<String>,
+    /// The local date of the open, when the session opens on an earlier date
+    /// than its own (the evening before).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub open_date: Option<NaiveDate>,
+    /// `HH:MM`; `24:00` for the midnight ending the day.
     pub close: Option<String>,
     /// `HH:MM-HH:MM`.
     pub lunch: Option<String>,
@@ -148,7 +153,8 @@ fn day_view(cal: &Calendar, date: NaiveDate) -> DayView {
             weekday,
             kind: DayKind::Session,
             open: Some(hhmm(hours.open)),
-            close: Some(hhmm(hours.close)),
+            open_date: hours.opens_day_before().then(|| date.pred_opt()).flatten(),
+            close: Some(DayHours::close_text(hours.close)),
             lunch: hours.lunch.map(|(a, b)| format!("{}-{}", hhmm(a), hhmm(b))),
             early_close,
             note: cal.special_session_name(date).map(str::to_string),
@@ -164,6 +170,7 @@ fn day_view(cal: &Calendar, date: NaiveDate) -> DayView {
                     DayKind::Holiday
                 },
                 open: None,
+                open_date: None,
                 close: None,
                 lunch: None,
                 early_close: false,
@@ -177,9 +184,16 @@ fn write_days(f: &mut fmt::Formatter<'_>, warning: Option<&str>, days: &[DayView
     if let Some(warning) = warning {
         writeln!(f, "warning: {warning}")?;
     }
+    // A session opening the evening before shows that evening's weekday, so
+    // the open column widens only when a day shown does so.
+    let open_width = if days.iter().any(|d| d.open_date.is_some()) {
+        9
+    } else {
+        5
+    };
     writeln!(
         f,
-        "{:<10}  {:<3}  {:<5}  {:<5}  {:<11}  note",
+        "{:<10}  {:<3}  {:<open_width$}  {:<5}  {:<11}  note",
         "date", "day", "open", "close", "lunch"
     )?;
     for d in days {
@@ -191,11 +205,16 @@ fn write_days(f: &mut fmt::Formatter<'_>, warning: Option<&str>, days: &[DayView
             (_, Some(n)) => n.clone(),
             (_, None) => String::new(),
         };
+        let open = match (&d.open, d.open_date) {
+            (Some(open), Some(day)) => format!("{} {open}", day.format("%a")),
+            (Some(open), None) => open.clone(),
+            (None, _) => dash(),
+        };
         let line = format!(
-            "{}  {:<3}  {:<5}  {:<5}  {:<11}  {}",
+            "{}  {:<3}  {:<open_width$}  {:<5}  {:<11}  {}",
             d.date,
             d.weekday,
-            d.open.clone().unwrap_or_else(dash),
+            open,
             d.close.clone().unwrap_or_else(dash),
             d.lunch.clone().unwrap_or_else(dash),
             note

@@ -1,8 +1,10 @@
 //! Interval triggers: every N seconds while the market is in a span of states.
 //!
 //! The rules, per exchange-local date D whose date is in the day set:
-//! * the day is cut into segments of constant state; a state running across
-//!   midnight is split there, so a window never leaves its day;
+//! * D's trading day (its local day, or from the evening before when D's
+//!   session opens then; see `MarketHours`) is cut into segments of constant
+//!   state; a state running across the day's edge is split there, so a window
+//!   never leaves its day;
 //! * the window runs from the start of the first `from` segment to the end of the
 //!   last `to` segment of the day, end exclusive; no such pair, no window;
 //! * ticks are `window start + k * interval` for k = 0, 1, 2, ... in real (UTC)
@@ -12,10 +14,10 @@
 //!   a BREAK pauses a SESSION-only window, and ticks resume on the same grid.
 
 use super::day_set::DaySet;
-use super::dst::{local_date, start_of_day};
+use super::dst::local_date;
 use crate::time::market_state::{MarketClock, MarketState};
 use crate::time::session::SessionCalendar;
-use chrono::{DateTime, Days, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
 
 /// Bounds the walk over one day's transitions in case a clock misbehaves.
@@ -43,14 +45,13 @@ pub(crate) fn state_fires(state: MarketState, from: MarketState, to: MarketState
     from <= state && state <= to
 }
 
-/// The segments of exchange-local date `date`, clipped to the day.
+/// The segments of trading day `date`, clipped to the day.
 pub(crate) fn day_segments(
     zone: Tz,
     date: NaiveDate,
     clock: &dyn MarketClock,
 ) -> Option<Vec<Segment>> {
-    let day_start = start_of_day(zone, date)?;
-    let day_end = start_of_day(zone, date.checked_add_days(Days::new(1))?)?;
+    let (day_start, day_end) = clock.trading_day(zone, date)?;
     let mut segments = Vec::new();
     let mut state = clock.state_at(day_start);
     let mut start = day_start;

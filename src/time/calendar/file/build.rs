@@ -2,7 +2,7 @@
 //! the whole file (required lines, a base's hours for a date).
 
 use super::{fmt, CalendarFileError, Parser, Place};
-use crate::time::calendar::model::{Calendar, DayOverride, HoursEra};
+use crate::time::calendar::model::{Calendar, DayHours, DayOverride, HoursEra};
 
 impl Parser<'_> {
     pub(super) fn finish(self) -> Result<Calendar, Vec<CalendarFileError>> {
@@ -86,11 +86,12 @@ impl Parser<'_> {
         if let Some(d) = self.post_close {
             cal.extended.post_close = d;
         }
+        self.apply_rules(&mut cal);
         let days = std::mem::take(&mut self.days);
         for (date, entry) in days {
             if let Some(t) = entry.early_time {
                 let regular = cal.regular_hours(date);
-                if let Some(h) = regular.filter(|h| !(h.open < t && t < h.close)) {
+                if let Some(h) = regular.filter(|h| h.closing_early_at(t).is_none()) {
                     self.error(
                         entry.place,
                         entry.span.clone(),
@@ -98,7 +99,7 @@ impl Parser<'_> {
                         Some(format!(
                             "regular hours that day are {}-{}",
                             fmt(h.open),
-                            fmt(h.close)
+                            DayHours::close_text(h.close)
                         )),
                     );
                     continue;

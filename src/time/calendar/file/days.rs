@@ -88,11 +88,18 @@ impl Parser<'_> {
             return;
         };
         let Some((from, to)) = lex::date_range(&first.text) else {
+            if super::rule::starts_rule(first) {
+                self.rule_line(place, keyword, args, false);
+                return;
+            }
             self.error(
                 place,
                 first.span.clone(),
-                format!("expected a date or range, found `{}`", first.text),
-                Some("YYYY-MM-DD or YYYY-MM-DD..YYYY-MM-DD".into()),
+                format!("expected a date, range or rule, found `{}`", first.text),
+                Some(format!(
+                    "YYYY-MM-DD, YYYY-MM-DD..YYYY-MM-DD or {}",
+                    super::rule::RULE_FORMS
+                )),
             );
             return;
         };
@@ -127,6 +134,10 @@ impl Parser<'_> {
             );
             return;
         };
+        if lex::date(&first.text).is_none() && super::rule::starts_rule(first) {
+            self.rule_line(place, keyword, args, true);
+            return;
+        }
         let Some(date) = self.date(place, first) else {
             return;
         };

@@ -88,10 +88,15 @@ pub(crate) fn time(text: &str) -> Option<NaiveTime> {
     NaiveTime::parse_from_str(text, "%H:%M").ok()
 }
 
-/// `HH:MM-HH:MM`.
+/// `HH:MM-HH:MM`; the close may be `24:00`, read as 00:00 (see `DayHours`).
 pub(crate) fn time_range(text: &str) -> Option<(NaiveTime, NaiveTime)> {
     let (a, b) = text.split_once('-')?;
-    Some((time(a)?, time(b)?))
+    let close = if b == "24:00" {
+        NaiveTime::MIN
+    } else {
+        time(b)?
+    };
+    Some((time(a)?, close))
 }
 
 /// A length written `HH:MM`, at most 23:59.

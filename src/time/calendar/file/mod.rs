@@ -5,6 +5,8 @@ mod build;
 mod days;
 mod error;
 mod lex;
+mod rule;
+mod rule_lines;
 mod settings;
 
 pub use error::CalendarFileError;
@@ -72,6 +74,8 @@ struct Parser<'t> {
     pre_open: Option<Duration>,
     post_close: Option<Duration>,
     days: BTreeMap<NaiveDate, DayEntry>,
+    /// Holidays and half days written as rules, in file order.
+    rules: Vec<rule_lines::RuleEntry>,
 }
 
 impl<'t> Parser<'t> {
@@ -91,6 +95,7 @@ impl<'t> Parser<'t> {
             pre_open: None,
             post_close: None,
             days: BTreeMap::new(),
+            rules: Vec::new(),
         }
     }
 

@@ -253,21 +253,21 @@ impl Parser<'_> {
         lunch: Option<(NaiveTime, NaiveTime)>,
         early: Option<NaiveTime>,
     ) -> Option<DayHours> {
-        if open >= close {
-            self.error(
-                place,
-                span,
-                format!(
-                    "the session opens at {} but closes at {}",
-                    fmt(open),
-                    fmt(close)
-                ),
-                Some("a session must close after it opens on the same day".into()),
-            );
-            return None;
-        }
+        let mut hours = DayHours {
+            open,
+            close,
+            lunch,
+            early_close: close,
+        };
+        let (open_text, close_text) = (fmt(open), DayHours::close_text(close));
+        let on_date = if hours.opens_day_before() {
+            " (the close's day)"
+        } else {
+            ""
+        };
         if let Some((start, end)) = lunch {
-            if !(open < start && start < end && end < close) {
+            let (a, b) = (hours.minute_in_session(start), hours.minute_in_session(end));
+            if !(hours.open_minute() < a && a < b && b < hours.close_minute()) {
                 self.error(
                     place,
                     span,
@@ -277,40 +277,49 @@ impl Parser<'_> {
                         fmt(end)
                     ),
                     Some(format!(
-                        "the lunch must lie between {} and {}",
-                        fmt(open),
-                        fmt(close)
+                        "the lunch must lie between {open_text} and {close_text}"
                     )),
                 );
                 return None;
             }
         }
         if let Some(e) = early {
-            if !(open < e && e < close) {
+            if hours.closing_early_at(e).is_none() {
                 self.error(
                     place,
                     span,
                     format!("half-day close {} is not inside the session", fmt(e)),
                     Some(format!(
-                        "it must lie between {} and {}",
-                        fmt(open),
-                        fmt(close)
+                        "it must lie between {open_text} and {close_text}{on_date}"
                     )),
                 );
                 return None;
             }
         }
-        let middle = open + (close - open) / 2;
-        let early_close = early.or(lunch.map(|l| l.0)).unwrap_or(middle);
-        Some(DayHours {
-            open,
-            close,
-            lunch,
-            early_close,
-        })
+        // By default a half day closes at the lunch, or else halfway through
+        // the part of the session on its own date.
+        let middle = (hours.open_minute().max(0) + hours.close_minute()) / 2;
+        hours.early_close = early
+            .or(lunch.map(|l| l.0))
+            .unwrap_or_else(|| DayHours::local_at(NaiveDate::MIN, middle).1);
+        Some(hours)
     }
 
     pub(super) fn times(&mut self, place: Place, token: &Token) -> Option<(NaiveTime, NaiveTime)> {
+        if token.text.ends_with("-00:00") {
+            self.error(
+                place,
+                token.span.clone(),
+                format!("`{}` closes at 00:00", token.text),
+                Some(
+                    "write 24:00 for the midnight that ends the day (e.g. `00:00-24:00` \
+                     for a whole day); a close before the open, e.g. `17:00-16:00`, opens \
+                     the evening before"
+                        .into(),
+                ),
+            );
+            return None;
+        }
         let parsed = lex::time_range(&token.text);
         if parsed.is_none() {
             self.error(
