@@ -163,6 +163,26 @@ fn status_shows_a_killed_run_as_interrupted() {
     let f = Fixture::new("killed-status", &slow);
     let mut child = f.spawn_run(&[]);
     f.wait_for("started");
+    // The handler runs while its attempt is being recorded: kill once the
+    // store has it (under load the process can touch its file first).
+    let recorded = || {
+        let Ok(db) = pipec::store::Store::open(&f.state()) else {
+            return false;
+        };
+        let Some(run) = db.runs(None, 1).ok().and_then(|r| r.into_iter().next()) else {
+            return false;
+        };
+        db.tasks(&run.run_id)
+            .is_ok_and(|tasks| tasks.iter().any(|t| t.task == "a1" && t.attempts == 1))
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !recorded() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "a1's attempt never recorded"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
     child.kill().unwrap();
     child.wait().unwrap();
     let out = f.command(&["status", "main.pipe"]).output().unwrap();
