@@ -1,8 +1,8 @@
 //! The state store: every run, stage, task attempt, gate evaluation and data
 //! freshness mark in one embedded SQLite database (`.pipec/state.db` beside the
 //! pipeline by default). Written so that a crash or `kill -9` at any instant
-//! loses nothing that was reported done: WAL journal, `synchronous=FULL`, one
-//! transaction per state change. See `docs/durability.md`.
+//! leaves a prefix of the run's events and loses no reported end: WAL journal,
+//! `synchronous=FULL`, group commit by one writer thread. See `docs/durability.md`.
 
 mod create;
 pub mod durable;
