@@ -146,6 +146,16 @@ impl Store {
     }
 }
 
+/// Runs a statement prepared once per connection (a run repeats the same
+/// few statements for every task).
+pub(crate) fn exec(
+    conn: &Connection,
+    sql: &str,
+    params: impl rusqlite::Params,
+) -> rusqlite::Result<usize> {
+    conn.prepare_cached(sql)?.execute(params)
+}
+
 /// Instants are stored as RFC 3339 UTC text with milliseconds: readable, and
 /// they sort as text in time order.
 pub(crate) fn stamp(t: DateTime<Utc>) -> String {

@@ -405,7 +405,8 @@ fn write(
     };
     match &event.kind {
         EventKind::RunStarted { run_dir, .. } => {
-            tx.execute(
+            super::exec(
+                tx,
                 "UPDATE runs SET run_dir = ?2 WHERE run_id = ?1",
                 params![run, run_dir.display().to_string()],
             )?;
@@ -416,7 +417,7 @@ fn write(
             end_run(tx, run, "interrupted", Some(reason), &now)?;
         }
         EventKind::StageStarted { stage, .. } => {
-            tx.execute(
+            super::exec(tx,
                 "INSERT INTO stages (run_id, pipeline, stage, status, started_at) VALUES (?1, ?2, ?3, 'running', ?4) \
                  ON CONFLICT DO UPDATE SET status = 'running', reason = NULL, started_at = ?4, ended_at = NULL",
                 params![run, p, stage, now],
@@ -442,7 +443,7 @@ fn write(
         EventKind::TaskQueued { stage, task, .. } => {
             // A task completed earlier in this run stays completed: it is about
             // to be restored, not run.
-            tx.execute(
+            super::exec(tx,
                 "INSERT INTO tasks (run_id, pipeline, stage, task, status) VALUES (?1, ?2, ?3, ?4, 'queued') \
                  ON CONFLICT DO UPDATE SET status = 'queued', message = NULL WHERE settled = 0",
                 params![run, p, stage, task],
@@ -453,14 +454,15 @@ fn write(
             task,
             attempt,
         } => {
-            tx.execute(
+            super::exec(
+                tx,
                 "INSERT INTO tasks (run_id, pipeline, stage, task, status, attempts, started_at) \
                  VALUES (?1, ?2, ?3, ?4, 'running', ?5, ?6) \
                  ON CONFLICT DO UPDATE SET status = 'running', attempts = ?5, settled = 0, \
                  started_at = COALESCE(CASE WHEN ?5 > 1 THEN started_at END, ?6), ended_at = NULL",
                 params![run, p, stage, task, attempt, now],
             )?;
-            tx.execute(
+            super::exec(tx,
                 "INSERT INTO attempts (run_id, pipeline, stage, task, attempt, status, started_at, run_dir) \
                  VALUES (?1, ?2, ?3, ?4, ?5, 'running', ?6, (SELECT run_dir FROM runs WHERE run_id = ?1))",
                 params![run, p, stage, task, attempt, now],
@@ -476,7 +478,7 @@ fn write(
             start_ticks,
             ..
         } => {
-            tx.execute(
+            super::exec(tx,
                 "UPDATE attempts SET pid = ?5, start_ticks = ?6 \
                  WHERE run_id = ?1 AND pipeline = ?2 AND task = ?3 AND attempt = ?4 AND status = 'running'",
                 params![run, p, task, attempt, pid, start_ticks.map(|t| t as i64)],
@@ -495,7 +497,7 @@ fn write(
                 None,
                 Some(Why::from(*cause)),
             )?;
-            tx.execute(
+            super::exec(tx,
                 "UPDATE tasks SET status = 'retrying', message = ?4 WHERE run_id = ?1 AND pipeline = ?2 AND task = ?3",
                 params![run, p, task, error],
             )?;
@@ -522,7 +524,7 @@ fn write(
                 .into_iter()
                 .flatten()
             {
-                tx.execute(
+                super::exec(tx,
                     "INSERT INTO freshness (pipeline, source, producer, produced_at, run_id) VALUES (?1, ?2, ?3, ?4, ?5)",
                     params![p, source, task, now, run],
                 )?;
@@ -531,7 +533,8 @@ fn write(
         EventKind::TaskRestored { stage, task, .. } => {
             // Completed earlier in this run: its row already says so. Restored
             // from another run (`--stale`): say where its output came from.
-            tx.execute(
+            super::exec(
+                tx,
                 "INSERT INTO tasks (run_id, pipeline, stage, task, status, message, ended_at) \
                  VALUES (?1, ?2, ?3, ?4, 'restored', ?5, ?6) \
                  ON CONFLICT DO UPDATE SET status = 'restored', message = ?5, ended_at = ?6 \
@@ -615,7 +618,7 @@ fn write(
                 .end_attempt("failed", Some(reason), None, Some(why))?;
             // Skipped by its policy is a result a resume keeps.
             let settled = *cause == SkipCause::Policy;
-            tx.execute(
+            super::exec(tx,
                 "INSERT INTO tasks (run_id, pipeline, stage, task, status, message, ended_at, settled, cause) \
                  VALUES (?1, ?2, ?3, ?4, 'skipped', ?5, ?6, ?7, ?8) \
                  ON CONFLICT DO UPDATE SET status = 'skipped', message = ?5, ended_at = ?6, settled = ?7, cause = ?8",
@@ -638,7 +641,8 @@ fn write(
         EventKind::TaskSubmitted {
             task, attempt, job, ..
         } => {
-            tx.execute(
+            super::exec(
+                tx,
                 "UPDATE attempts SET job = ?5 \
                  WHERE run_id = ?1 AND pipeline = ?2 AND task = ?3 AND attempt = ?4",
                 params![run, p, task, attempt, job],
