@@ -1,53 +1,108 @@
 #!/bin/sh
-# bench_run.sh: the interpreter's three benchmarks, in one session.
+# bench_run.sh: the interpreter's benchmarks, in one session.
 #   1. scheduler overhead: 10,000 built-in noop tasks, chain / wide / layered
 #      (benches/run_scheduler.rs, through the library);
 #   2. 1,000 tasks each running /bin/true, chain / wide / 10 layers of 100 with
-#      3 random dependencies, concurrency 2: `pipec run` against `make -j2` on
-#      the same graph (scripts/gen_graph.sh writes both), runs paired and
-#      repeated, best of each reported;
-#   3. peak memory of `pipec run` on 100,000 noop tasks (/usr/bin/time -v).
-# Runs use --no-state: these measure the interpreter; recording every state
-# change durably (an fsync per transaction) is measured apart, see docs/durability.md.
+#      3 random dependencies, concurrency 2 (scripts/gen_graph.sh writes the
+#      same graph for make and pipec): `make -s -j2`, `pipec run --no-state`
+#      and `pipec run` with its durable state store (a new store each run),
+#      interleaved and repeated, best of each, with ratios to make;
+#   3. 10,000 built-in noop tasks (wide, concurrency 4) with the store;
+#   4. peak memory of `pipec run` on 100,000 noop tasks (/usr/bin/time -v).
+# Environment: REPEAT (default 3), PARTS (default "1 2 3 4"), PIPEC (a built
+# binary; default: cargo build --release), BASE (another pipec binary, e.g.
+# one built from an earlier commit: its rows are measured in the same loop,
+# for a before/after table from one session).
 set -eu
 cd "$(dirname "$0")/.."
 OUT=${BENCH_DIR:-/tmp/pipec-bench}
-REPEAT=${REPEAT:-5}
+REPEAT=${REPEAT:-3}
+PARTS=${PARTS:-1 2 3 4}
+BASE=${BASE:-}
 rm -rf "$OUT"; mkdir -p "$OUT"
-cargo build --release -q
-PIPEC=$PWD/target/release/pipec
+if [ -z "${PIPEC:-}" ]; then
+  cargo build --release -q
+  PIPEC=${CARGO_TARGET_DIR:-$PWD/target}/release/pipec
+fi
+command -v make > /dev/null || { echo "make is not installed" >&2; exit 2; }
 
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
 min() { awk -v a="$1" -v b="$2" 'BEGIN { print (a == "" || b < a) ? b : a }'; }
+ratio() { awk -v p="$1" -v m="$2" 'BEGIN { printf "%.2f", p / m }'; }
+has() { case " $PARTS " in *" $1 "*) return 0 ;; esac; return 1; }
 
-echo "== 1. scheduler overhead (10,000 noop tasks)"
-cargo bench -q --bench run_scheduler
+# run_pipec BINARY DIR I [--no-state]: one run, fresh run folder and store; prints seconds.
+run_pipec() {
+  bin=$1 dir=$2 i=$3; shift 3
+  rm -rf "$dir/run-$i" "$dir/state-$i.db" "$dir/state-$i.db-wal" "$dir/state-$i.db-shm"
+  case "$*" in *--no-state*) ;; *) set -- --state "$dir/state-$i.db" "$@" ;; esac
+  t0=$(now)
+  "$bin" run "$dir/graph.pipe" --view quiet --run-dir "$dir/run-$i" "$@" > /dev/null
+  t1=$(now)
+  rm -rf "$dir/run-$i" "$dir/state-$i.db" "$dir/state-$i.db-wal" "$dir/state-$i.db-shm"
+  elapsed "$t0" "$t1"
+}
 
-echo
-echo "== 2. 1,000 x /bin/true, concurrency 2: pipec run vs make -j2"
-printf '%-8s %10s %10s %7s\n' shape "pipec s" "make s" ratio
-for shape in chain wide layered; do
-  dir="$OUT/$shape"
-  scripts/gen_graph.sh "$shape" 1000 true "$dir" 2
-  best_p=""; best_m=""
+echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+if has 1; then
+  echo "== 1. scheduler overhead (10,000 noop tasks)"
+  cargo bench -q --bench run_scheduler
+  echo
+fi
+
+if has 2; then
+  echo "== 2. 1,000 x /bin/true, concurrency 2, best of $REPEAT (seconds, ratio to make -j2)"
+  if [ -n "$BASE" ]; then
+    printf '%-8s %7s | %15s %15s | %15s %15s\n' shape make "base no-state" "base durable" "no-state" "durable"
+  else
+    printf '%-8s %7s | %15s %15s\n' shape make "no-state" "durable"
+  fi
+  for shape in chain wide layered; do
+    dir="$OUT/$shape"
+    scripts/gen_graph.sh "$shape" 1000 true "$dir" 2
+    m=""; n=""; d=""; bn=""; bd=""
+    i=0
+    while [ $i -lt "$REPEAT" ]; do
+      t0=$(now); make -s -j2 -f "$dir/Makefile" > /dev/null; t1=$(now)
+      m=$(min "$m" "$(elapsed "$t0" "$t1")")
+      n=$(min "$n" "$(run_pipec "$PIPEC" "$dir" "$i" --no-state)")
+      d=$(min "$d" "$(run_pipec "$PIPEC" "$dir" "$i")")
+      if [ -n "$BASE" ]; then
+        bn=$(min "$bn" "$(run_pipec "$BASE" "$dir" "$i" --no-state)")
+        bd=$(min "$bd" "$(run_pipec "$BASE" "$dir" "$i")")
+      fi
+      i=$((i + 1))
+    done
+    cell() { printf '%6s (%5sx)' "$1" "$(ratio "$1" "$m")"; }
+    if [ -n "$BASE" ]; then
+      printf '%-8s %7s | %s %s | %s %s\n' "$shape" "$m" "$(cell "$bn")" "$(cell "$bd")" "$(cell "$n")" "$(cell "$d")"
+    else
+      printf '%-8s %7s | %s %s\n' "$shape" "$m" "$(cell "$n")" "$(cell "$d")"
+    fi
+  done
+  echo
+fi
+
+if has 3; then
+  echo "== 3. 10,000 noop tasks (wide, concurrency 4) with the store, best of $REPEAT (seconds)"
+  scripts/gen_graph.sh wide 10000 noop "$OUT/noop" 4
+  s=""; b=""
   i=0
   while [ $i -lt "$REPEAT" ]; do
-    t0=$(now)
-    "$PIPEC" run "$dir/graph.pipe" --no-state --view quiet --run-dir "$dir/run-$i" > /dev/null
-    t1=$(now)
-    make -s -j2 -f "$dir/Makefile" > /dev/null
-    t2=$(now)
-    best_p=$(min "$best_p" "$(elapsed "$t0" "$t1")")
-    best_m=$(min "$best_m" "$(elapsed "$t1" "$t2")")
-    rm -rf "$dir/run-$i"
+    s=$(min "$s" "$(run_pipec "$PIPEC" "$OUT/noop" "$i")")
+    if [ -n "$BASE" ]; then b=$(min "$b" "$(run_pipec "$BASE" "$OUT/noop" "$i")"); fi
     i=$((i + 1))
   done
-  printf '%-8s %10s %10s %7s\n' "$shape" "$best_p" "$best_m" "$(awk -v p="$best_p" -v m="$best_m" 'BEGIN { printf "%.2f", p / m }')"
-done
+  if [ -n "$BASE" ]; then echo "base $b  now $s"; else echo "$s"; fi
+  echo
+fi
 
-echo
-echo "== 3. peak memory, 100,000 noop tasks"
-scripts/gen_graph.sh wide 100000 noop "$OUT/mem" 4
-/usr/bin/time -v "$PIPEC" run "$OUT/mem/graph.pipe" --no-state --view quiet --run-dir "$OUT/mem/run" 2> "$OUT/mem/time.txt" > /dev/null
-grep -E "Maximum resident|Elapsed" "$OUT/mem/time.txt"
+if has 4; then
+  echo "== 4. peak memory, 100,000 noop tasks"
+  scripts/gen_graph.sh wide 100000 noop "$OUT/mem" 4
+  /usr/bin/time -v "$PIPEC" run "$OUT/mem/graph.pipe" --no-state --view quiet --run-dir "$OUT/mem/run" 2> "$OUT/mem/time.txt" > /dev/null
+  grep -E "Maximum resident|Elapsed" "$OUT/mem/time.txt"
+fi
+echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"

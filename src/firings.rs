@@ -34,6 +34,57 @@ pub fn timeline(
     limit: usize,
 ) -> Result<Vec<Firing>, TimelineError> {
     let mut all = Vec::new();
+    each_firing(program, pipelines, after, until, limit, |f| all.push(f))?;
+    Ok(all)
+}
+
+/// How many instants of one trigger are computed at a time: what streaming
+/// the timeline holds in memory is this many per trigger.
+const CHUNK: usize = 256;
+
+/// One trigger's part of a streamed timeline.
+struct Lane {
+    market: Market,
+    schedule: crate::time::schedule::Schedule,
+    template: Firing,
+    /// Computed and not yet handed out, in time order.
+    next: std::collections::VecDeque<DateTime<Utc>>,
+    /// The last instant computed: the next chunk starts after it.
+    cursor: DateTime<Utc>,
+    done: bool,
+}
+
+impl Lane {
+    fn refill(&mut self, until: Option<DateTime<Utc>>) {
+        let (schedule, cursor) = (&self.schedule, self.cursor);
+        let chunk: Vec<DateTime<Utc>> = self.market.with_clock(|cal, clock| match until {
+            Some(until) => schedule
+                .firings_in(cursor..until, cal, clock)
+                .filter(|at| *at > cursor)
+                .take(CHUNK)
+                .collect(),
+            None => schedule.firings(cursor, cal, clock).take(CHUNK).collect(),
+        });
+        self.done = chunk.len() < CHUNK;
+        if let Some(last) = chunk.last() {
+            self.cursor = *last;
+        }
+        self.next.extend(chunk);
+    }
+}
+
+/// The same firings as `timeline`, handed to `f` one by one as they are
+/// computed: memory stays bounded (`CHUNK` instants per trigger) however many
+/// there are.
+pub fn each_firing(
+    program: &Program,
+    pipelines: &[PipelineId],
+    after: DateTime<Utc>,
+    until: Option<DateTime<Utc>>,
+    limit: usize,
+    mut f: impl FnMut(Firing),
+) -> Result<(), TimelineError> {
+    let mut lanes = Vec::new();
     for &id in pipelines {
         let pipeline = program.pipeline(id);
         for trigger in &pipeline.triggers {
@@ -47,33 +98,49 @@ pub fn timeline(
             let schedule = trigger
                 .schedule(program)
                 .ok_or_else(|| at_trigger(TimelineCause::NoSchedule))?;
-            let zone: Tz = trigger.zone;
-            let stages: Vec<String> = trigger
-                .stages
-                .iter()
-                .map(|s| pipeline.stage(*s).name.clone())
-                .collect();
-            let instants: Vec<DateTime<Utc>> = market.with_clock(|cal, clock| match until {
-                Some(until) => schedule
-                    .firings_in(after..until, cal, clock)
-                    .filter(|at| *at > after)
-                    .take(limit)
-                    .collect(),
-                None => schedule.firings(after, cal, clock).take(limit).collect(),
-            });
-            all.extend(instants.into_iter().map(|at| Firing {
-                at,
+            let template = Firing {
+                at: after,
                 pipeline: pipeline.name.clone(),
                 trigger: trigger.name.clone(),
-                zone,
-                stages: stages.clone(),
-            }));
+                zone: trigger.zone,
+                stages: trigger
+                    .stages
+                    .iter()
+                    .map(|s| pipeline.stage(*s).name.clone())
+                    .collect(),
+            };
+            lanes.push(Lane {
+                market,
+                schedule,
+                template,
+                next: std::collections::VecDeque::new(),
+                cursor: after,
+                done: false,
+            });
         }
     }
-    // A stable sort keeps declaration order among simultaneous firings.
-    all.sort_by_key(|f| f.at);
-    all.truncate(limit);
-    Ok(all)
+    for _ in 0..limit {
+        // The earliest next instant; among equal ones the first lane, which
+        // is declaration order.
+        let mut earliest: Option<(DateTime<Utc>, usize)> = None;
+        for (i, lane) in lanes.iter_mut().enumerate() {
+            if lane.next.is_empty() && !lane.done {
+                lane.refill(until);
+            }
+            if let Some(&at) = lane.next.front() {
+                if earliest.map_or(true, |(e, _)| at < e) {
+                    earliest = Some((at, i));
+                }
+            }
+        }
+        let Some((at, i)) = earliest else { break };
+        lanes[i].next.pop_front();
+        f(Firing {
+            at,
+            ..lanes[i].template.clone()
+        });
+    }
+    Ok(())
 }
 
 /// A trigger whose firings cannot be listed: only an IR not made by the

@@ -4,9 +4,9 @@ use super::{exit, when, Format};
 use pipec::clock::{Clock, SystemClock};
 use pipec::compile::compile;
 use pipec::diagnostic::render::{render, Style};
-use pipec::firings::timeline;
+use pipec::firings::{each_firing, Firing, TimelineError};
 use pipec::ir::PipelineId;
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
@@ -77,51 +77,126 @@ pub(super) fn run(args: &Args) -> u8 {
     let limit = args.count.unwrap_or(if to.is_some() { 1000 } else { 20 });
     // `--from` is inclusive: look from just before it.
     let after = from - chrono::Duration::nanoseconds(1);
-    let firings = match timeline(program, &ids, after, to, limit) {
-        Ok(f) => f,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return exit::USAGE;
-        }
+    // Streamed: however many firings there are, only a few are held at once.
+    let each = |f: &mut dyn FnMut(Firing)| each_firing(program, &ids, after, to, limit, f);
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let written = match args.format {
+        Format::Json => write_json(&mut out, each),
+        Format::Table => write_table(&mut out, each),
     };
-    match args.format {
-        Format::Json => match serde_json::to_string_pretty(&firings) {
-            Ok(json) => println!("{json}"),
-            Err(e) => {
-                eprintln!("error: {e}");
-                return exit::USAGE;
-            }
-        },
-        Format::Table => {
-            let mut table = super::table::Table::new(&[
-                "WHEN (UTC)",
-                "MARKET TIME",
-                "LOCAL TIME",
-                "PIPELINE",
-                "TRIGGER",
-                "RUNS",
-            ]);
-            for f in &firings {
-                table.row(vec![
-                    f.at.format("%a %Y-%m-%d %H:%M:%S").to_string(),
-                    f.at.with_timezone(&f.zone)
-                        .format("%H:%M:%S %Z")
-                        .to_string(),
-                    f.at.with_timezone(&chrono::Local)
-                        .format("%H:%M:%S %:z")
-                        .to_string(),
-                    f.pipeline.clone(),
-                    f.trigger.clone(),
-                    stage_summary(&f.stages),
-                ]);
-            }
-            print!("{}", table.render());
-            if firings.is_empty() {
-                println!("(no firings)");
-            }
+    match written {
+        Ok(()) => exit::OK,
+        Err(Failure::Timeline(e)) => {
+            eprintln!("error: {e}");
+            exit::USAGE
+        }
+        // The reader went away (`pipec next … | head`): nothing more to say.
+        Err(Failure::Output(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => exit::OK,
+        Err(Failure::Output(e)) => {
+            eprintln!("error: cannot write the firings: {e}");
+            exit::USAGE
         }
     }
-    exit::OK
+}
+
+enum Failure {
+    Timeline(TimelineError),
+    Output(std::io::Error),
+}
+
+/// Streams the firings given by `each` to `out`, feeding `f` each one, and
+/// stops at the first write error.
+fn stream(
+    each: impl Fn(&mut dyn FnMut(Firing)) -> Result<(), TimelineError>,
+    mut f: impl FnMut(&Firing) -> std::io::Result<()>,
+) -> Result<(), Failure> {
+    let mut failed = None;
+    each(&mut |firing| {
+        if failed.is_none() {
+            if let Err(e) = f(&firing) {
+                failed = Some(e);
+            }
+        }
+    })
+    .map_err(Failure::Timeline)?;
+    failed.map_or(Ok(()), |e| Err(Failure::Output(e)))
+}
+
+/// The same text as pretty-printing the whole list, one firing at a time.
+fn write_json(
+    out: &mut impl Write,
+    each: impl Fn(&mut dyn FnMut(Firing)) -> Result<(), TimelineError>,
+) -> Result<(), Failure> {
+    let mut first = true;
+    stream(each, |firing| {
+        let json = serde_json::to_string_pretty(firing).map_err(std::io::Error::other)?;
+        out.write_all(if first { b"[\n" } else { b",\n" })?;
+        first = false;
+        // A JSON text has no newline inside a string: indenting by line is safe.
+        for (i, line) in json.lines().enumerate() {
+            if i > 0 {
+                out.write_all(b"\n")?;
+            }
+            out.write_all(b"  ")?;
+            out.write_all(line.as_bytes())?;
+        }
+        Ok(())
+    })?;
+    let end: &[u8] = if first { b"[]\n" } else { b"\n]\n" };
+    out.write_all(end).map_err(Failure::Output)?;
+    out.flush().map_err(Failure::Output)
+}
+
+/// Two passes over the timeline: the first measures the columns, the second
+/// prints; neither keeps the firings.
+fn write_table(
+    out: &mut impl Write,
+    each: impl Fn(&mut dyn FnMut(Firing)) -> Result<(), TimelineError>,
+) -> Result<(), Failure> {
+    let header: Vec<String> = [
+        "WHEN (UTC)",
+        "MARKET TIME",
+        "LOCAL TIME",
+        "PIPELINE",
+        "TRIGGER",
+        "RUNS",
+    ]
+    .iter()
+    .map(|h| (*h).to_string())
+    .collect();
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    let mut any = false;
+    stream(&each, |firing| {
+        any = true;
+        for (w, cell) in widths.iter_mut().zip(cells(firing)) {
+            *w = (*w).max(cell.chars().count());
+        }
+        Ok(())
+    })?;
+    out.write_all(super::table::line(&widths, &header).as_bytes())
+        .map_err(Failure::Output)?;
+    stream(&each, |firing| {
+        out.write_all(super::table::line(&widths, &cells(firing)).as_bytes())
+    })?;
+    if !any {
+        out.write_all(b"(no firings)\n").map_err(Failure::Output)?;
+    }
+    out.flush().map_err(Failure::Output)
+}
+
+fn cells(f: &Firing) -> Vec<String> {
+    vec![
+        f.at.format("%a %Y-%m-%d %H:%M:%S").to_string(),
+        f.at.with_timezone(&f.zone)
+            .format("%H:%M:%S %Z")
+            .to_string(),
+        f.at.with_timezone(&chrono::Local)
+            .format("%H:%M:%S %:z")
+            .to_string(),
+        f.pipeline.clone(),
+        f.trigger.clone(),
+        stage_summary(&f.stages),
+    ]
 }
 
 fn stage_summary(stages: &[String]) -> String {

@@ -25,23 +25,28 @@ impl Table {
                 widths[i] = widths[i].max(cell.chars().count());
             }
         }
-        let line = |cells: &[String]| {
-            let mut out = String::new();
-            for (i, cell) in cells.iter().enumerate().take(columns) {
-                if i + 1 == columns {
-                    out.push_str(cell);
-                } else {
-                    let pad = widths[i] - cell.chars().count();
-                    out.push_str(cell);
-                    out.push_str(&" ".repeat(pad + 2));
-                }
-            }
-            out.trim_end().to_string() + "\n"
-        };
+        let line = |cells: &[String]| line(&widths, cells);
         let mut out = line(&self.header);
         for row in &self.rows {
             out.push_str(&line(row));
         }
         out
     }
+}
+
+/// One line of a table whose column widths are known (`widths`, one per
+/// column): every column but the last padded to its width and two spaces.
+pub(super) fn line(widths: &[usize], cells: &[String]) -> String {
+    let columns = widths.len();
+    let mut out = String::new();
+    for (i, cell) in cells.iter().enumerate().take(columns) {
+        if i + 1 == columns {
+            out.push_str(cell);
+        } else {
+            let pad = widths[i].saturating_sub(cell.chars().count());
+            out.push_str(cell);
+            out.push_str(&" ".repeat(pad + 2));
+        }
+    }
+    out.trim_end().to_string() + "\n"
 }

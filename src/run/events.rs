@@ -283,10 +283,13 @@ pub enum EventKind {
 }
 
 /// Receives every event, in order, from the scheduler's thread. Keep it cheap:
-/// it is called inline. `flush` is called whenever the scheduler goes idle.
+/// it is called inline. `flush` is called whenever the scheduler goes idle;
+/// `sync` before the run decides and reports how it ended, and waits until
+/// every event told so far is durable (the state store's last commit).
 pub trait Observer: Send + Sync {
     fn event(&self, event: &Event);
     fn flush(&self) {}
+    fn sync(&self) {}
 }
 
 /// Writes events as JSON lines. A write error (full disk) stops the writing and
@@ -401,6 +404,13 @@ impl Emitter {
     pub(crate) fn flush(&self) {
         for o in &self.observers {
             o.flush();
+        }
+    }
+
+    /// Waits until every event emitted so far is durable.
+    pub(crate) fn sync(&self) {
+        for o in &self.observers {
+            o.sync();
         }
     }
 }

@@ -215,7 +215,7 @@ pub async fn execute(program: Arc<Program>, options: RunOptions) -> Result<RunRe
         })
     });
     let watching = watch.map(|watch| tokio::spawn(watch.run(shared.clone())));
-    let outcome = run_pipeline(
+    let mut outcome = run_pipeline(
         shared.clone(),
         options.pipeline,
         stages,
@@ -230,6 +230,15 @@ pub async fn execute(program: Arc<Program>, options: RunOptions) -> Result<RunRe
         watching.abort();
         // On a runtime with several threads it may be emitting right now.
         let _ = watching.await;
+    }
+    // Everything the run did is recorded before it says how it ended; a
+    // record that failed meanwhile (a full disk) interrupted it.
+    shared.emitter.sync();
+    if outcome.status == RunStatus::Succeeded {
+        if let Some(stop @ stop::Stop::Interrupted(_)) = shared.stop.current() {
+            outcome.status = RunStatus::Interrupted;
+            outcome.reason = Some(stop.describe());
+        }
     }
     let duration_ms = u64::try_from(
         options
@@ -271,6 +280,8 @@ pub async fn execute(program: Arc<Program>, options: RunOptions) -> Result<RunRe
     };
     shared.emitter.emit(&pipeline_name, None, end);
     shared.emitter.flush();
+    // The run's end is on disk before it is reported.
+    shared.emitter.sync();
     executor::tree::reap_orphans();
     if let Some(e) = events_file.error() {
         report.warnings.push(e);

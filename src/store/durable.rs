@@ -111,9 +111,14 @@ pub fn begin(
     let averages = db
         .averages(&program.pipeline(pipeline).name)
         .unwrap_or_default();
-    crate::sync::lock(&RUNNING, "the runs of this process")
-        .insert(run_id.clone(), interrupt.clone());
-    let recorder = Recorder::new(db, &run_id, program, interrupt);
+    let recorder = match Recorder::new(db, &run_id, program, interrupt.clone()) {
+        Ok(recorder) => recorder,
+        Err(e) => {
+            super::runs::release(&run_id);
+            return Err(e);
+        }
+    };
+    crate::sync::lock(&RUNNING, "the runs of this process").insert(run_id.clone(), interrupt);
     let recorder = Arc::new(match keep {
         Keep::Settled => recorder,
         Keep::Completed => recorder.restore_only_completed(),

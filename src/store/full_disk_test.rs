@@ -42,7 +42,7 @@ fn a_full_database_interrupts_the_run_with_a_clear_error() {
         .unwrap();
     let interrupt = Interrupt::new();
     let program = Arc::new(program);
-    let recorder = Arc::new(super::Recorder::new(db, "r1", &program, interrupt.clone()));
+    let recorder = Arc::new(super::Recorder::new(db, "r1", &program, interrupt.clone()).unwrap());
     let mut options = RunOptions::new(pid, dir.join("run"));
     options.run_id = Some("r1".into());
     options.interrupt = interrupt;

@@ -1,8 +1,8 @@
 //! The state store: every run, stage, task attempt, gate evaluation and data
 //! freshness mark in one embedded SQLite database (`.pipec/state.db` beside the
 //! pipeline by default). Written so that a crash or `kill -9` at any instant
-//! loses nothing that was reported done: WAL journal, `synchronous=FULL`, one
-//! transaction per state change. See `docs/durability.md`.
+//! leaves a prefix of the run's events and loses no reported end: WAL journal,
+//! `synchronous=FULL`, group commit by one writer thread. See `docs/durability.md`.
 
 mod create;
 pub mod durable;
@@ -144,6 +144,16 @@ impl Store {
         self.conn.execute_batch("PRAGMA synchronous=FULL;")?;
         Ok(())
     }
+}
+
+/// Runs a statement prepared once per connection (a run repeats the same
+/// few statements for every task).
+pub(crate) fn exec(
+    conn: &Connection,
+    sql: &str,
+    params: impl rusqlite::Params,
+) -> rusqlite::Result<usize> {
+    conn.prepare_cached(sql)?.execute(params)
 }
 
 /// Instants are stored as RFC 3339 UTC text with milliseconds: readable, and

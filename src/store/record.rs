@@ -1,6 +1,13 @@
-//! Recording a run: an `Observer` that writes every lifecycle event into the
-//! store, one transaction each, before the scheduler moves on (observers are
-//! called inline), and the `Memo` that restores completed tasks on resume.
+//! Recording a run: an `Observer` that hands every lifecycle event to one
+//! writer thread, which writes whatever events are waiting in one transaction
+//! and one fsync (group commit), in emission order; and the `Memo` that
+//! restores completed tasks on resume.
+//!
+//! The store therefore always holds a prefix of the run's events: a kill at
+//! any instant loses at most the events of the commit in progress and those
+//! waiting for it (at most `MAX_WAITING`; the run waits beyond that), which a
+//! resume runs again. The run waits for the last commit (`Observer::sync`)
+//! before it reports how it ended. See docs/durability.md.
 //!
 //! A write that fails (full disk, corrupt file) interrupts the run: going on
 //! would report work as done that the store does not know about.
@@ -12,13 +19,30 @@ use crate::ir::Program;
 use crate::run::{
     Event, EventKind, FailureCause, Interrupt, Memo, Observer, Restored, SkipCause, TaskStatus,
 };
-use rusqlite::{params, OptionalExtension, Transaction};
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Transaction};
 use serde_json::{Map, Value};
-use std::collections::HashMap;
-use std::sync::Mutex;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Condvar, Mutex};
+use std::thread::JoinHandle;
+
+/// Events told and not yet committed, at most: the scheduler waits for the
+/// writer beyond this, so what a kill can lose stays bounded.
+const MAX_WAITING: usize = 1024;
 
 pub struct Recorder {
-    inner: Mutex<Inner>,
+    /// The store, written by the writer thread (and `fail_to_start`).
+    store: Arc<Mutex<Store>>,
+    /// A second connection for `restore`, so that reading never waits for
+    /// the writer's fsync. It sees what was committed.
+    reader: Mutex<Connection>,
+    queue: Arc<Queue>,
+    writer: Option<JoinHandle<()>>,
+    /// Outputs handed to `Memo::output`, queued with their completion event.
+    outputs: Mutex<HashMap<(String, String), Map<String, Value>>>,
+    /// (pipeline, task) of every task this process settled (a sub-pipeline
+    /// run twice): restoring one of them first waits until its events are
+    /// committed.
+    seen: Mutex<HashSet<(String, String)>>,
     run_id: String,
     interrupt: Interrupt,
     /// A resume restores only completed tasks (`--rerun-incomplete`), not
@@ -27,17 +51,32 @@ pub struct Recorder {
     _claim: Claim,
 }
 
-struct Inner {
-    store: Store,
-    /// Outputs handed to `Memo::output`, written with their completion event.
-    outputs: HashMap<(String, String), Map<String, Value>>,
-    /// (pipeline, producer task) → the sources it produces.
-    sources: HashMap<(String, String), Vec<String>>,
+/// The events between the run and the writer thread.
+struct Queue {
+    state: Mutex<Waiting>,
+    /// The writer waits here for events.
+    work: Condvar,
+    /// `sync` and a full queue wait here for commits.
+    written: Condvar,
+}
+
+#[derive(Default)]
+struct Waiting {
+    events: Vec<(Event, Option<Map<String, Value>>)>,
+    /// Events told, and events committed (or dropped after an error).
+    told: u64,
+    done: u64,
+    closed: bool,
     error: Option<StoreError>,
 }
 
 impl Recorder {
-    pub(crate) fn new(store: Store, run_id: &str, program: &Program, interrupt: Interrupt) -> Self {
+    pub(crate) fn new(
+        store: Store,
+        run_id: &str,
+        program: &Program,
+        interrupt: Interrupt,
+    ) -> Result<Self, StoreError> {
         let mut sources: HashMap<(String, String), Vec<String>> = HashMap::new();
         for p in &program.pipelines {
             for s in &p.sources {
@@ -48,18 +87,43 @@ impl Recorder {
                     .push(s.name.clone());
             }
         }
-        Self {
-            inner: Mutex::new(Inner {
-                store,
-                outputs: HashMap::new(),
-                sources,
-                error: None,
-            }),
+        let reader = Connection::open_with_flags(
+            store.path(),
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .and_then(|c| {
+            c.busy_timeout(std::time::Duration::from_secs(10))?;
+            c.execute_batch("PRAGMA query_only = 1;")?;
+            Ok(c)
+        })
+        .map_err(|e| StoreError::at(store.path(), e))?;
+        // The hot statements are prepared once.
+        store.conn.set_prepared_statement_cache_capacity(64);
+        let store = Arc::new(Mutex::new(store));
+        let queue = Arc::new(Queue {
+            state: Mutex::new(Waiting::default()),
+            work: Condvar::new(),
+            written: Condvar::new(),
+        });
+        let writer = {
+            let (store, queue, interrupt) = (store.clone(), queue.clone(), interrupt.clone());
+            std::thread::Builder::new()
+                .name("pipec-store".into())
+                .spawn(move || write_loop(&store, &queue, &sources, &interrupt))
+                .map_err(|e| StoreError::new(format!("cannot start the store's writer: {e}")))?
+        };
+        Ok(Self {
+            store,
+            reader: Mutex::new(reader),
+            queue,
+            writer: Some(writer),
+            outputs: Mutex::new(HashMap::new()),
+            seen: Mutex::new(HashSet::new()),
             run_id: run_id.to_string(),
             interrupt,
             only_completed: false,
             _claim: Claim(run_id.to_string()),
-        }
+        })
     }
 
     /// On resume, run again what ended warned, defaulted or skipped by its
@@ -72,8 +136,9 @@ impl Recorder {
     /// The run never started (its folder could not be made): record it failed
     /// with why, so it is not left `running`.
     pub(crate) fn fail_to_start(&self, why: &str, at: chrono::DateTime<chrono::Utc>) {
-        let inner = crate::sync::lock(&self.inner, "the run's recorder");
-        let _ = inner.store.conn.execute(
+        self.wait_written();
+        let store = crate::sync::lock(&self.store, "the run's store");
+        let _ = store.conn.execute(
             "UPDATE runs SET status = 'failed', reason = ?2, ended_at = ?3 WHERE run_id = ?1",
             params![self.run_id, why, stamp(at)],
         );
@@ -81,10 +146,93 @@ impl Recorder {
 
     /// The first write error, if any (the run was interrupted because of it).
     pub fn error(&self) -> Option<StoreError> {
-        crate::sync::lock(&self.inner, "the run's recorder")
+        crate::sync::lock(&self.queue.state, "the run's recorder")
             .error
             .clone()
     }
+
+    /// Waits until every event told so far is committed (or dropped after a
+    /// write error).
+    fn wait_written(&self) {
+        let mut q = crate::sync::lock(&self.queue.state, "the run's recorder");
+        let told = q.told;
+        while q.done < told {
+            q = self
+                .queue
+                .written
+                .wait(q)
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+        }
+    }
+}
+
+impl Drop for Recorder {
+    /// What is still waiting is written before the recorder goes.
+    fn drop(&mut self) {
+        crate::sync::lock(&self.queue.state, "the run's recorder").closed = true;
+        self.queue.work.notify_all();
+        if let Some(writer) = self.writer.take() {
+            let _ = writer.join();
+        }
+    }
+}
+
+/// The writer thread: takes every waiting event, writes them in one
+/// transaction, commits, and starts again, until the recorder is dropped.
+fn write_loop(
+    store: &Mutex<Store>,
+    queue: &Queue,
+    sources: &HashMap<(String, String), Vec<String>>,
+    interrupt: &Interrupt,
+) {
+    let mut batch = Vec::new();
+    loop {
+        let failed = {
+            let mut q = crate::sync::lock(&queue.state, "the run's recorder");
+            while q.events.is_empty() && !q.closed {
+                q = queue
+                    .work
+                    .wait(q)
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+            }
+            if q.events.is_empty() {
+                return;
+            }
+            std::mem::swap(&mut batch, &mut q.events);
+            q.error.is_some()
+        };
+        let n = batch.len() as u64;
+        let result = if failed {
+            // Nothing more is written after a failed write.
+            Ok(())
+        } else {
+            let mut store = crate::sync::lock(store, "the run's store");
+            let path = store.path().to_path_buf();
+            write_batch(&mut store.conn, &mut batch, sources).map_err(|e| e.context(&path))
+        };
+        batch.clear();
+        let mut q = crate::sync::lock(&queue.state, "the run's recorder");
+        if let Err(e) = result {
+            interrupt.interrupt(format!("cannot record the run: {e}"));
+            q.error = Some(e);
+        }
+        q.done += n;
+        drop(q);
+        queue.written.notify_all();
+    }
+}
+
+fn write_batch(
+    conn: &mut Connection,
+    batch: &mut [(Event, Option<Map<String, Value>>)],
+    sources: &HashMap<(String, String), Vec<String>>,
+) -> Result<(), StoreError> {
+    let tx = conn.transaction()?;
+    for (event, output) in batch.iter_mut() {
+        write(&tx, event, output.take(), sources)?;
+    }
+    tx.commit()?;
+    Ok(())
 }
 
 /// This process's claim on a run (see `Store::begin`), let go when the
@@ -97,58 +245,113 @@ impl Drop for Claim {
     }
 }
 
+/// The task an event may settle (a resume keeps what it settled), if any.
+fn settles(kind: &EventKind) -> Option<&str> {
+    match kind {
+        EventKind::TaskCompleted { task, .. }
+        | EventKind::TaskWarned { task, .. }
+        | EventKind::TaskDefaulted { task, .. }
+        | EventKind::TaskSkipped { task, .. } => Some(task),
+        EventKind::TaskQueued { .. }
+        | EventKind::TaskStarted { .. }
+        | EventKind::TaskProcess { .. }
+        | EventKind::TaskRetrying { .. }
+        | EventKind::TaskRestored { .. }
+        | EventKind::TaskFailed { .. }
+        | EventKind::TaskTimedOut { .. }
+        | EventKind::TaskCancelled { .. }
+        | EventKind::TaskSubmitted { .. }
+        | EventKind::TaskStuck { .. }
+        | EventKind::RunStarted { .. }
+        | EventKind::RunCompleted { .. }
+        | EventKind::RunFailed { .. }
+        | EventKind::RunInterrupted { .. }
+        | EventKind::StageStarted { .. }
+        | EventKind::StageCompleted { .. }
+        | EventKind::StageFailed { .. }
+        | EventKind::StageSkipped { .. }
+        | EventKind::GatePassed { .. }
+        | EventKind::GateFailed { .. }
+        | EventKind::DeadlineMissed { .. }
+        | EventKind::DeadlineAtRisk { .. }
+        | EventKind::CleanupStarted { .. }
+        | EventKind::CleanupFinished { .. } => None,
+    }
+}
+
 impl Observer for Recorder {
     fn event(&self, event: &Event) {
-        let Ok(mut guard) = self.inner.lock() else {
-            // A panic while recording: the run must not go on unrecorded.
-            self.interrupt
-                .interrupt("cannot record the run: its recorder failed (an internal error)");
-            return;
+        let output = match &event.kind {
+            EventKind::TaskCompleted { task, .. } => {
+                crate::sync::lock(&self.outputs, "the run's recorder")
+                    .remove(&(event.pipeline.clone(), task.clone()))
+            }
+            _ => None,
         };
-        let inner = &mut *guard;
-        if inner.error.is_some() {
+        if let Some(task) = settles(&event.kind) {
+            crate::sync::lock(&self.seen, "the run's recorder")
+                .insert((event.pipeline.clone(), task.to_string()));
+        }
+        let mut q = crate::sync::lock(&self.queue.state, "the run's recorder");
+        if q.error.is_some() {
             return;
         }
-        let result = (|| -> Result<(), StoreError> {
-            let tx = inner.store.conn.transaction()?;
-            write(&tx, event, &mut inner.outputs, &inner.sources)?;
-            tx.commit()?;
-            Ok(())
-        })();
-        if let Err(e) = result {
-            let e = e.context(inner.store.path());
-            self.interrupt
-                .interrupt(format!("cannot record the run: {e}"));
-            inner.error = Some(e);
+        // Bounded: the run waits for the writer rather than getting ahead of
+        // the store by more than `MAX_WAITING` events.
+        while q.events.len() >= MAX_WAITING && q.error.is_none() {
+            q = self
+                .queue
+                .written
+                .wait(q)
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
         }
+        q.events.push((event.clone(), output));
+        q.told += 1;
+        drop(q);
+        self.queue.work.notify_one();
+    }
+
+    fn sync(&self) {
+        self.wait_written();
     }
 }
 
 impl Memo for Recorder {
     fn restore(&self, pipeline: &str, task: &str) -> Option<Restored> {
-        let guard = crate::sync::lock(&self.inner, "the run's recorder");
-        let found = guard
-            .store
-            .conn
-            .query_row(
+        let key = (pipeline.to_string(), task.to_string());
+        if crate::sync::lock(&self.seen, "the run's recorder").contains(&key) {
+            // Told in this process (a sub-pipeline run twice): read it once
+            // it is committed.
+            self.wait_written();
+        }
+        let reader = crate::sync::lock(&self.reader, "the run's recorder");
+        let found = reader
+            .prepare_cached(
                 "SELECT status, output, message FROM tasks WHERE run_id = ?1 AND pipeline = ?2 \
                  AND task = ?3 AND settled = 1 AND (?4 = 0 OR status = 'completed')",
-                params![self.run_id, pipeline, task, self.only_completed],
-                |r| {
-                    Ok((
-                        r.get::<_, String>(0)?,
-                        r.get::<_, Option<String>>(1)?,
-                        r.get(2)?,
-                    ))
-                },
             )
-            .optional();
+            .and_then(|mut stmt| {
+                stmt.query_row(
+                    params![self.run_id, pipeline, task, self.only_completed],
+                    |r| {
+                        Ok((
+                            r.get::<_, String>(0)?,
+                            r.get::<_, Option<String>>(1)?,
+                            r.get(2)?,
+                        ))
+                    },
+                )
+                .optional()
+            });
         let (status, output, message): (String, Option<String>, Option<String>) = match found {
             Ok(row) => row?,
             Err(e) => {
                 // Not knowing what the key already did, running it again
                 // could repeat side effects: stop the run instead.
-                let e = StoreError::from(e).context(guard.store.path());
+                let path = crate::sync::lock(&self.store, "the run's store")
+                    .path()
+                    .to_path_buf();
+                let e = StoreError::from(e).context(&path);
                 self.interrupt
                     .interrupt(format!("cannot read the run's record: {e}"));
                 return None;
@@ -180,8 +383,7 @@ impl Memo for Recorder {
     }
 
     fn output(&self, pipeline: &str, task: &str, output: &Map<String, Value>) {
-        crate::sync::lock(&self.inner, "the run's recorder")
-            .outputs
+        crate::sync::lock(&self.outputs, "the run's recorder")
             .insert((pipeline.to_string(), task.to_string()), output.clone());
     }
 }
@@ -189,7 +391,7 @@ impl Memo for Recorder {
 fn write(
     tx: &Transaction,
     event: &Event,
-    outputs: &mut HashMap<(String, String), Map<String, Value>>,
+    output: Option<Map<String, Value>>,
     sources: &HashMap<(String, String), Vec<String>>,
 ) -> Result<(), StoreError> {
     let run = &event.run_id;
@@ -203,7 +405,8 @@ fn write(
     };
     match &event.kind {
         EventKind::RunStarted { run_dir, .. } => {
-            tx.execute(
+            super::exec(
+                tx,
                 "UPDATE runs SET run_dir = ?2 WHERE run_id = ?1",
                 params![run, run_dir.display().to_string()],
             )?;
@@ -214,7 +417,7 @@ fn write(
             end_run(tx, run, "interrupted", Some(reason), &now)?;
         }
         EventKind::StageStarted { stage, .. } => {
-            tx.execute(
+            super::exec(tx,
                 "INSERT INTO stages (run_id, pipeline, stage, status, started_at) VALUES (?1, ?2, ?3, 'running', ?4) \
                  ON CONFLICT DO UPDATE SET status = 'running', reason = NULL, started_at = ?4, ended_at = NULL",
                 params![run, p, stage, now],
@@ -240,7 +443,7 @@ fn write(
         EventKind::TaskQueued { stage, task, .. } => {
             // A task completed earlier in this run stays completed: it is about
             // to be restored, not run.
-            tx.execute(
+            super::exec(tx,
                 "INSERT INTO tasks (run_id, pipeline, stage, task, status) VALUES (?1, ?2, ?3, ?4, 'queued') \
                  ON CONFLICT DO UPDATE SET status = 'queued', message = NULL WHERE settled = 0",
                 params![run, p, stage, task],
@@ -251,14 +454,15 @@ fn write(
             task,
             attempt,
         } => {
-            tx.execute(
+            super::exec(
+                tx,
                 "INSERT INTO tasks (run_id, pipeline, stage, task, status, attempts, started_at) \
                  VALUES (?1, ?2, ?3, ?4, 'running', ?5, ?6) \
                  ON CONFLICT DO UPDATE SET status = 'running', attempts = ?5, settled = 0, \
                  started_at = COALESCE(CASE WHEN ?5 > 1 THEN started_at END, ?6), ended_at = NULL",
                 params![run, p, stage, task, attempt, now],
             )?;
-            tx.execute(
+            super::exec(tx,
                 "INSERT INTO attempts (run_id, pipeline, stage, task, attempt, status, started_at, run_dir) \
                  VALUES (?1, ?2, ?3, ?4, ?5, 'running', ?6, (SELECT run_dir FROM runs WHERE run_id = ?1))",
                 params![run, p, stage, task, attempt, now],
@@ -274,7 +478,7 @@ fn write(
             start_ticks,
             ..
         } => {
-            tx.execute(
+            super::exec(tx,
                 "UPDATE attempts SET pid = ?5, start_ticks = ?6 \
                  WHERE run_id = ?1 AND pipeline = ?2 AND task = ?3 AND attempt = ?4 AND status = 'running'",
                 params![run, p, task, attempt, pid, start_ticks.map(|t| t as i64)],
@@ -293,7 +497,7 @@ fn write(
                 None,
                 Some(Why::from(*cause)),
             )?;
-            tx.execute(
+            super::exec(tx,
                 "UPDATE tasks SET status = 'retrying', message = ?4 WHERE run_id = ?1 AND pipeline = ?2 AND task = ?3",
                 params![run, p, task, error],
             )?;
@@ -301,9 +505,7 @@ fn write(
         EventKind::TaskCompleted {
             task, duration_ms, ..
         } => {
-            let output = outputs
-                .remove(&(p.clone(), task.clone()))
-                .unwrap_or_default();
+            let output = output.unwrap_or_default();
             let text = serde_json::to_string(&output).unwrap_or_default();
             event_rows
                 .task(task)
@@ -322,7 +524,7 @@ fn write(
                 .into_iter()
                 .flatten()
             {
-                tx.execute(
+                super::exec(tx,
                     "INSERT INTO freshness (pipeline, source, producer, produced_at, run_id) VALUES (?1, ?2, ?3, ?4, ?5)",
                     params![p, source, task, now, run],
                 )?;
@@ -331,7 +533,8 @@ fn write(
         EventKind::TaskRestored { stage, task, .. } => {
             // Completed earlier in this run: its row already says so. Restored
             // from another run (`--stale`): say where its output came from.
-            tx.execute(
+            super::exec(
+                tx,
                 "INSERT INTO tasks (run_id, pipeline, stage, task, status, message, ended_at) \
                  VALUES (?1, ?2, ?3, ?4, 'restored', ?5, ?6) \
                  ON CONFLICT DO UPDATE SET status = 'restored', message = ?5, ended_at = ?6 \
@@ -415,7 +618,7 @@ fn write(
                 .end_attempt("failed", Some(reason), None, Some(why))?;
             // Skipped by its policy is a result a resume keeps.
             let settled = *cause == SkipCause::Policy;
-            tx.execute(
+            super::exec(tx,
                 "INSERT INTO tasks (run_id, pipeline, stage, task, status, message, ended_at, settled, cause) \
                  VALUES (?1, ?2, ?3, ?4, 'skipped', ?5, ?6, ?7, ?8) \
                  ON CONFLICT DO UPDATE SET status = 'skipped', message = ?5, ended_at = ?6, settled = ?7, cause = ?8",
@@ -438,7 +641,8 @@ fn write(
         EventKind::TaskSubmitted {
             task, attempt, job, ..
         } => {
-            tx.execute(
+            super::exec(
+                tx,
                 "UPDATE attempts SET job = ?5 \
                  WHERE run_id = ?1 AND pipeline = ?2 AND task = ?3 AND attempt = ?4",
                 params![run, p, task, attempt, job],

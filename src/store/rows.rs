@@ -13,11 +13,13 @@ pub(super) fn end_run(
     reason: Option<&String>,
     now: &str,
 ) -> rusqlite::Result<()> {
-    tx.execute(
+    super::exec(
+        tx,
         "UPDATE runs SET status = ?2, reason = ?3, ended_at = ?4 WHERE run_id = ?1",
         params![run, status, reason, now],
     )?;
-    tx.execute(
+    super::exec(
+        tx,
         "INSERT INTO endings (kind, run_id, pipeline, status, at) \
          SELECT 'run', run_id, pipeline, ?2, ?3 FROM runs WHERE run_id = ?1",
         params![run, status, now],
@@ -34,7 +36,7 @@ pub(super) fn task_ending(
     status: &str,
     now: &str,
 ) -> rusqlite::Result<()> {
-    tx.execute(
+    super::exec(tx,
         "INSERT INTO endings (kind, run_id, pipeline, task, status, at) VALUES ('task', ?1, ?2, ?3, ?4, ?5)",
         params![run, pipeline, task, status, now],
     )?;
@@ -51,7 +53,7 @@ pub(super) fn end_stage(
     reason: Option<&String>,
     now: &str,
 ) -> rusqlite::Result<()> {
-    tx.execute(
+    super::exec(tx,
         "INSERT INTO stages (run_id, pipeline, stage, status, reason, ended_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) \
          ON CONFLICT DO UPDATE SET status = ?4, reason = ?5, ended_at = ?6",
         params![run, p, stage, status, reason, now],
@@ -70,7 +72,7 @@ pub(super) fn gate_row(
     message: Option<&String>,
     now: &str,
 ) -> rusqlite::Result<()> {
-    tx.execute(
+    super::exec(tx,
         "INSERT INTO gates (run_id, pipeline, stage, gate, passed, message, evaluated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         params![run, p, stage, gate, passed, message, now],
     )?;
@@ -172,7 +174,7 @@ impl TaskRows<'_> {
         )?;
         // The results a resume keeps (see `Memo::restore`).
         let settled = matches!(status, "completed" | "warned" | "defaulted");
-        self.tx.execute(
+        super::exec(self.tx,
             "UPDATE tasks SET status = ?4, message = ?5, duration_ms = ?6, output = ?7, ended_at = ?8, \
              settled = ?9, cause = ?10 WHERE run_id = ?1 AND pipeline = ?2 AND task = ?3",
             params![
@@ -199,7 +201,7 @@ impl TaskRows<'_> {
         duration_ms: Option<u64>,
         why: Option<Why>,
     ) -> rusqlite::Result<bool> {
-        let n = self.tx.execute(
+        let n = super::exec(self.tx,
             "UPDATE attempts SET status = ?4, error = ?5, duration_ms = ?6, ended_at = ?7, exit_code = ?8, cause = ?9 \
              WHERE id = (SELECT MAX(id) FROM attempts WHERE run_id = ?1 AND pipeline = ?2 AND task = ?3 AND status = 'running')",
             params![
@@ -235,7 +237,8 @@ impl Alert<'_> {
         pipeline: &str,
         now: &str,
     ) -> rusqlite::Result<()> {
-        tx.execute(
+        super::exec(
+            tx,
             "INSERT INTO alerts (run_id, pipeline, kind, stage, task, at, detail) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             params![

@@ -33,7 +33,8 @@ pub(crate) fn started(
     if is_instance(task) {
         return Ok(());
     }
-    tx.execute(
+    super::exec(
+        tx,
         "INSERT INTO task_stats (pipeline, task, last_start) VALUES (?1, ?2, ?3) \
          ON CONFLICT DO UPDATE SET last_start = ?3",
         params![pipeline, task, now],
@@ -52,20 +53,23 @@ pub(crate) fn ended(
     if is_instance(task) {
         return Ok(());
     }
-    tx.execute(
+    super::exec(
+        tx,
         "INSERT INTO task_stats (pipeline, task) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
         params![pipeline, task],
     )?;
     let ms = i64::try_from(duration_ms).unwrap_or(i64::MAX);
     match how {
-        Ended::Success { run, records } => tx.execute(
+        Ended::Success { run, records } => super::exec(
+            tx,
             "UPDATE task_stats SET last_end = ?3, last_success = ?3, consecutive_failures = 0, \
              runs = runs + 1, successes = successes + 1, total_ms = total_ms + ?4, \
              records = COALESCE(?5, records), last_output = NULL, last_output_run = ?6, \
              exit_code = 0 WHERE pipeline = ?1 AND task = ?2",
             params![pipeline, task, now, ms, records, run],
         )?,
-        Ended::Failure { error, exit_code } => tx.execute(
+        Ended::Failure { error, exit_code } => super::exec(
+            tx,
             "UPDATE task_stats SET last_end = ?3, last_failure = ?3, \
              consecutive_failures = consecutive_failures + 1, runs = runs + 1, \
              failures = failures + 1, total_ms = total_ms + ?4, last_error = ?5, exit_code = ?6 \

@@ -126,3 +126,49 @@ fn a_local_time_in_the_dst_gap_is_the_end_of_the_gap() {
         "{table}"
     );
 }
+
+/// Many firings of several triggers, several of them at one instant: the
+/// streamed listing has every one once, in time order, simultaneous ones in
+/// declaration order, with no gap or repeat where one chunk of a trigger's
+/// instants ends and the next begins.
+#[test]
+fn a_long_streamed_listing_keeps_every_firing_in_order() {
+    let dir = std::env::temp_dir().join(format!("pipec-next-long-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("many.pipe");
+    std::fs::write(
+        &file,
+        "handler h { builtin noop }\n\
+         pipeline p {\n\
+           trigger EVERY { cron \"* * * * *\" }\n\
+           trigger ALSO { cron \"* * * * *\" }\n\
+           trigger EVEN { cron \"*/2 * * * *\" }\n\
+           stage s { task t { run h } }\n\
+         }\n",
+    )
+    .unwrap();
+    let file = file.to_str().unwrap();
+    let range = ["--from", "2026-01-05", "--to", "2026-01-06", "-n", "100000"];
+    let json = next(&[&[file, "--format", "json"][..], &range[..]].concat());
+    let firings: Vec<serde_json::Value> = serde_json::from_str(&json).expect("a JSON list");
+    assert_eq!(firings.len(), 1440 + 1440 + 720);
+    let at = |f: &serde_json::Value| f["at"].as_str().unwrap().to_string();
+    let names: Vec<&str> = firings[..5]
+        .iter()
+        .map(|f| f["trigger"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["EVERY", "ALSO", "EVEN", "EVERY", "ALSO"]);
+    assert!(firings.windows(2).all(|w| at(&w[0]) <= at(&w[1])));
+    for trigger in ["EVERY", "ALSO", "EVEN"] {
+        let mine: Vec<String> = firings
+            .iter()
+            .filter(|f| f["trigger"] == trigger)
+            .map(at)
+            .collect();
+        let distinct: std::collections::BTreeSet<&String> = mine.iter().collect();
+        assert_eq!(distinct.len(), mine.len(), "{trigger} repeats a firing");
+    }
+    let table = next(&[&[file][..], &range[..]].concat());
+    assert_eq!(table.lines().count(), 1 + firings.len());
+    let _ = std::fs::remove_dir_all(&dir);
+}
