@@ -521,7 +521,9 @@ impl Env<'_> {
             format!("`{}` takes {wanted}", name.text),
             span,
             "wrong arguments".into(),
-            None,
+            Some(format!(
+                "call it with {wanted}; docs/language.md lists each function's arguments"
+            )),
         );
     }
 

@@ -309,7 +309,8 @@ fn read_date_file(
                         Code::BadDateList,
                         format!("{}:{}: {}", path.display(), error.line, error.message),
                     )
-                    .label(span, "in the file named here"),
+                    .label(span, "in the file named here")
+                    .help("the file holds one YYYY-MM-DD date a line; `#` starts a comment"),
                 );
             }
             Vec::new()

@@ -89,9 +89,12 @@ impl Builder {
         self.placement.span(self.file, pair.as_span())
     }
 
-    fn literal_error(&mut self, code: Code, span: Span, message: String) {
-        self.diagnostics
-            .push(Diagnostic::new(code, message).label(span, "here"));
+    fn literal_error(&mut self, code: Code, span: Span, message: String, help: &str) {
+        self.diagnostics.push(
+            Diagnostic::new(code, message)
+                .label(span, "here")
+                .help(help),
+        );
     }
 
     pub(super) fn file(&mut self, root: Pair<Rule>) -> File {

@@ -161,6 +161,7 @@ const DIAGNOSTIC_COUNTS: &[(&str, usize)] = &[
     ("W008_program_not_found", 1),
 ];
 
+/// Also: every diagnostic of every case has a help line.
 #[test]
 fn every_error_case_reports_exactly_its_count() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/check/err");
@@ -177,7 +178,16 @@ fn every_error_case_reports_exactly_its_count() {
             .file_stem()
             .and_then(|s| s.to_str())
             .unwrap_or_default();
-        let found = common::compile(path).diagnostics.len();
+        let diagnostics = common::compile(path).diagnostics;
+        // Every diagnostic says the fix.
+        for d in diagnostics.iter().filter(|d| d.help.is_none()) {
+            wrong.push(format!(
+                "{name}: {} `{}` has no help line",
+                d.code.as_str(),
+                d.message
+            ));
+        }
+        let found = diagnostics.len();
         match DIAGNOSTIC_COUNTS.iter().find(|(n, _)| *n == name) {
             Some((_, expected)) if *expected == found => {}
             Some((_, expected)) => {

@@ -163,7 +163,8 @@ fn check_template(template: &Template, diagnostics: &mut Diagnostics) -> Vec<Use
                     format!("the parameter `{}` is declared twice", param.text),
                 )
                 .label(param.span, "declared again here")
-                .label(first, "first declared here"),
+                .label(first, "first declared here")
+                .help("remove one, or rename it if two values were meant"),
             );
         } else {
             declared.insert(&param.text, param.span);
@@ -269,7 +270,8 @@ fn check_arguments<'i>(
                     format!("the argument `{name}` is given twice"),
                 )
                 .label(arg.name.span, "given again here")
-                .label(first.name.span, "first given here"),
+                .label(first.name.span, "first given here")
+                .help("keep one; each parameter takes one argument"),
             );
         } else if !template.params.iter().any(|p| p.text == name) {
             let names = template.params.iter().map(|p| p.text.as_str());
@@ -325,7 +327,8 @@ fn check_arguments<'i>(
                     ),
                 )
                 .label(arg.value.span, kind(&arg.value.node))
-                .label(u.span, format!("used here as {}", u.place.describe())),
+                .label(u.span, format!("used here as {}", u.place.describe()))
+                .help(format!("pass {} for `{}`", u.place.wants(), u.param)),
             );
         }
     }

@@ -43,7 +43,12 @@ impl Builder {
                 let p = first(pair);
                 let span = self.span(&p);
                 let bytes = literal::size(p.as_str()).unwrap_or_else(|message| {
-                    self.literal_error(Code::SizeOutOfRange, span, message);
+                    self.literal_error(
+                        Code::SizeOutOfRange,
+                        span,
+                        message,
+                        "a size is a whole number of `B`, `KB`, `MB` or `GB`, such as `1MB`",
+                    );
                     0
                 });
                 HandlerSetting::MaxOutput(Spanned::new(bytes, span))
@@ -103,7 +108,12 @@ impl Builder {
                 let p = first(pair);
                 let span = self.span(&p);
                 let bytes = literal::size(p.as_str()).unwrap_or_else(|message| {
-                    self.literal_error(Code::SizeOutOfRange, span, message);
+                    self.literal_error(
+                        Code::SizeOutOfRange,
+                        span,
+                        message,
+                        "a size is a whole number of `B`, `KB`, `MB` or `GB`, such as `1MB`",
+                    );
                     0
                 });
                 ExecutorSetting::Memory(Spanned::new(bytes, span))

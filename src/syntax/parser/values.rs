@@ -39,7 +39,12 @@ impl Builder {
         let span = self.span(&pair);
         let inner = pair.into_inner().next().map_or("", |p| p.as_str());
         let text = literal::string(inner).unwrap_or_else(|message| {
-            self.literal_error(Code::Syntax, span, message);
+            self.literal_error(
+                Code::Syntax,
+                span,
+                message,
+                "the escapes are `\\\"`, `\\\\`, `\\n` and `\\t`; write `\\\\` for a backslash",
+            );
             String::new()
         });
         Spanned::new(text, span)
@@ -48,7 +53,12 @@ impl Builder {
     pub(super) fn integer(&mut self, pair: Pair<Rule>) -> Spanned<u64> {
         let span = self.span(&pair);
         let n = literal::integer(pair.as_str()).unwrap_or_else(|message| {
-            self.literal_error(Code::Syntax, span, message);
+            self.literal_error(
+                Code::Syntax,
+                span,
+                message,
+                "write a whole number from 0 to 18446744073709551615",
+            );
             0
         });
         Spanned::new(n, span)
@@ -60,7 +70,12 @@ impl Builder {
         let span = self.span(&pair);
         let digits = pair.as_str().trim_end_matches('%');
         let n = literal::integer(digits).unwrap_or_else(|message| {
-            self.literal_error(Code::Syntax, span, message);
+            self.literal_error(
+                Code::Syntax,
+                span,
+                message,
+                "write a whole number from 0 to 18446744073709551615",
+            );
             0
         });
         let tolerance = if percent {
@@ -78,6 +93,7 @@ impl Builder {
                 Code::Syntax,
                 span,
                 format!("`{}` is too large a number", pair.as_str()),
+                "write a number from -9223372036854775808 to 9223372036854775807",
             );
             0
         })
@@ -91,7 +107,12 @@ impl Builder {
     pub(super) fn duration(&mut self, pair: Pair<Rule>) -> Spanned<Duration> {
         let span = self.span(&pair);
         let d = literal::duration(pair.as_str()).unwrap_or_else(|message| {
-            self.literal_error(Code::DurationOutOfRange, span, message);
+            self.literal_error(
+                Code::DurationOutOfRange,
+                span,
+                message,
+                "write a shorter duration, such as `30s`, `15m` or `2h`",
+            );
             Duration { millis: 0 }
         });
         Spanned::new(d, span)
@@ -100,7 +121,12 @@ impl Builder {
     pub(super) fn time(&mut self, pair: Pair<Rule>) -> Spanned<chrono::NaiveTime> {
         let span = self.span(&pair);
         let t = literal::time_of_day(pair.as_str()).unwrap_or_else(|message| {
-            self.literal_error(Code::TimeOutOfRange, span, message);
+            self.literal_error(
+                Code::TimeOutOfRange,
+                span,
+                message,
+                "times of day run from 00:00 to 23:59:59; midnight is `00:00`, and a time after it is written `00:30`",
+            );
             chrono::NaiveTime::MIN
         });
         Spanned::new(t, span)
@@ -109,7 +135,12 @@ impl Builder {
     pub(super) fn date(&mut self, pair: Pair<Rule>) -> Spanned<chrono::NaiveDate> {
         let span = self.span(&pair);
         let d = literal::date(pair.as_str()).unwrap_or_else(|message| {
-            self.literal_error(Code::TimeOutOfRange, span, message);
+            self.literal_error(
+                Code::TimeOutOfRange,
+                span,
+                message,
+                "a date is YYYY-MM-DD with a month from 01 to 12 and a day that month has",
+            );
             chrono::NaiveDate::MIN
         });
         Spanned::new(d, span)
