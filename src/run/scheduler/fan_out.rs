@@ -256,24 +256,9 @@ impl PipelineRun {
                 )
             }
             Outcome::Restored(earlier) => {
-                let output = match earlier.status {
-                    TaskStatus::Completed => Some(earlier.output),
-                    TaskStatus::Defaulted => match task.policy.terminal() {
-                        Terminal::Default(value) => value.as_object().cloned(),
-                        Terminal::Abort | Terminal::Fail | Terminal::Warn | Terminal::Skip => None,
-                    },
-                    // An instance settles only completed or defaulted; a
-                    // store that says otherwise gets it run again next time.
-                    TaskStatus::Warned
-                    | TaskStatus::Skipped
-                    | TaskStatus::Failed
-                    | TaskStatus::TimedOut
-                    | TaskStatus::Cancelled
-                    | TaskStatus::Pending
-                    | TaskStatus::Queued
-                    | TaskStatus::Running
-                    | TaskStatus::Retrying => None,
-                };
+                // An instance settles only completed or defaulted; a store
+                // that says otherwise gets it run again next time.
+                let output = super::finish::restored_output(task, earlier.status, earlier.output);
                 match output {
                     Some(output) => fan.outputs[i] = Some(output),
                     None => fan.failed.push(i),

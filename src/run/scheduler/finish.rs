@@ -54,29 +54,7 @@ impl PipelineRun {
                 st.duration = None;
                 st.status = earlier.status;
                 st.message = earlier.message;
-                // What it added to the context: a completed task's output, a
-                // defaulted one's default (taken from the policy, not stored).
-                let output = match earlier.status {
-                    TaskStatus::Completed => Some(earlier.output),
-                    TaskStatus::Defaulted => match task.policy.terminal() {
-                        Terminal::Default(value) => {
-                            Some(value.as_object().cloned().unwrap_or_default())
-                        }
-                        // The plan is the same (its hash), so the policy is
-                        // still `default`; anything else adds nothing.
-                        Terminal::Abort | Terminal::Fail | Terminal::Warn | Terminal::Skip => None,
-                    },
-                    TaskStatus::Warned
-                    | TaskStatus::Skipped
-                    | TaskStatus::Failed
-                    | TaskStatus::TimedOut
-                    | TaskStatus::Cancelled
-                    | TaskStatus::Pending
-                    | TaskStatus::Queued
-                    | TaskStatus::Running
-                    | TaskStatus::Retrying => None,
-                };
-                match output {
+                match restored_output(task, earlier.status, earlier.output) {
                     Some(output) => {
                         st.out = context::with_output(&joined, t, order, &output, &st.dropped);
                         st.own = Some(Arc::new(output));
@@ -181,5 +159,33 @@ impl PipelineRun {
         {
             self.shared.note(e.to_string());
         }
+    }
+}
+
+/// What a task (or a fan-out's instance) restored from earlier in the run key
+/// adds: a completed one's output, a defaulted one's default (taken from the
+/// policy, not stored); anything else adds nothing.
+pub(super) fn restored_output(
+    task: &crate::ir::Task,
+    status: TaskStatus,
+    output: serde_json::Map<String, serde_json::Value>,
+) -> Option<serde_json::Map<String, serde_json::Value>> {
+    match status {
+        TaskStatus::Completed => Some(output),
+        TaskStatus::Defaulted => match task.policy.terminal() {
+            Terminal::Default(value) => Some(value.as_object().cloned().unwrap_or_default()),
+            // The plan is the same (its hash), so the policy is still
+            // `default`; anything else adds nothing.
+            Terminal::Abort | Terminal::Fail | Terminal::Warn | Terminal::Skip => None,
+        },
+        TaskStatus::Warned
+        | TaskStatus::Skipped
+        | TaskStatus::Failed
+        | TaskStatus::TimedOut
+        | TaskStatus::Cancelled
+        | TaskStatus::Pending
+        | TaskStatus::Queued
+        | TaskStatus::Running
+        | TaskStatus::Retrying => None,
     }
 }
