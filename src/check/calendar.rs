@@ -25,14 +25,22 @@ pub(super) fn lower_calendar(
                 format!("unknown calendar `{}`", code.text),
             )
             .label(code.span, "not a built-in calendar");
+            let by_name = exchange_code(&code.text).map(|known| {
+                format!(
+                    "`{}` is the exchange; its calendar's code is `{known}`",
+                    code.text
+                )
+            });
             d = d.help(
-                did_you_mean(&code.text, zones::calendar_codes()).unwrap_or_else(|| {
-                    let codes: Vec<_> = zones::calendar_codes().collect();
-                    format!(
-                        "built-in calendars are {}; or name a calendar file in quotes",
-                        codes.join(", ")
-                    )
-                }),
+                by_name
+                    .or_else(|| did_you_mean(&code.text, zones::calendar_codes()))
+                    .unwrap_or_else(|| {
+                        let codes: Vec<_> = zones::calendar_codes().collect();
+                        format!(
+                            "built-in calendars are {}; or name a calendar file in quotes",
+                            codes.join(", ")
+                        )
+                    }),
             );
             diagnostics.push(d);
             None
@@ -82,4 +90,35 @@ pub(super) fn lower_calendar(
             }
         }
     }
+}
+
+/// The calendar code of an exchange written by its common name (`NYSE`,
+/// `NASDAQ`, `LSE`): the names users type before they know the ISO codes.
+/// Only names that stand for one exchange.
+fn exchange_code(name: &str) -> Option<&'static str> {
+    const NAMES: [(&str, &str); 18] = [
+        ("NYSE", "XNYS"),
+        ("NASDAQ", "XNAS"),
+        ("LSE", "XLON"),
+        ("XETRA", "XETR"),
+        ("JPX", "XTKS"),
+        ("HKEX", "XHKG"),
+        ("SEHK", "XHKG"),
+        ("ASX", "XASX"),
+        ("TSX", "XTSE"),
+        ("SIX", "XSWX"),
+        ("KRX", "XKRX"),
+        ("TWSE", "XTAI"),
+        ("SGX", "XSES"),
+        ("JSE", "XJSE"),
+        ("NZX", "XNZE"),
+        ("BSE", "XBOM"),
+        ("CME", "CMES"),
+        ("GLOBEX", "CMES"),
+    ];
+    let upper = name.to_ascii_uppercase();
+    NAMES
+        .iter()
+        .find(|(n, _)| *n == upper)
+        .map(|(_, code)| *code)
 }

@@ -40,6 +40,10 @@ pub(crate) fn syntax_error(error: &Error<Rule>, text: &str, file: FileId) -> Dia
                 .map(String::from),
         );
     }
+    // `_` is how a name may begin, not a token of its own.
+    if expected.contains("a name") {
+        expected.remove("`_`");
+    }
     let start = word_start(text, skip_blanks(text, start));
     if let Some(quote) = super::lexical::unclosed_string(text, start.max(1)) {
         return unclosed_string(text, quote, file);
@@ -77,6 +81,16 @@ pub(crate) fn syntax_error(error: &Error<Rule>, text: &str, file: FileId) -> Dia
                 .label(Span::new(file, from, to), format!("write `{fix}`"))
                 .help(format!(
                     "write `{fix}`: durations are whole numbers of `ms`, `s`, `m`, `h` or `d`, combined as in `1m30s`"
+                ));
+        }
+    }
+    if expected.iter().any(|e| e.starts_with("a time such as")) {
+        if let Some((from, to, fix)) = super::lexical::short_time(text, start) {
+            let word = &text[from..to];
+            return Diagnostic::new(Code::Syntax, format!("`{word}` is not a time pipec reads"))
+                .label(Span::new(file, from, to), format!("write `{fix}`"))
+                .help(format!(
+                    "write `{fix}`: times of day have two-digit hours, `HH:MM` or `HH:MM:SS`"
                 ));
         }
     }

@@ -95,6 +95,23 @@ pub(crate) fn duration_typo(text: &str, at: usize) -> Option<(usize, usize, Stri
     (fix != word).then_some((start, end, fix))
 }
 
+/// A time of day with a one-digit hour (`9:30`) around `at`: its span and the
+/// two-digit spelling (`09:30`).
+pub(crate) fn short_time(text: &str, at: usize) -> Option<(usize, usize, String)> {
+    let bytes = text.as_bytes();
+    let mut start = at.min(bytes.len());
+    while start > 0 && bytes[start - 1].is_ascii_digit() {
+        start -= 1;
+    }
+    let mut end = start;
+    while end < bytes.len() && (bytes[end].is_ascii_digit() || bytes[end] == b':') {
+        end += 1;
+    }
+    let word = text.get(start..end)?;
+    let (hour, rest) = word.split_once(':')?;
+    (hour.len() == 1 && rest.len() >= 2).then(|| (start, end, format!("0{word}")))
+}
+
 /// Milliseconds in one of a unit, however it is spelt.
 fn unit_millis(unit: &str) -> Option<u64> {
     Some(match unit.to_ascii_lowercase().as_str() {
@@ -122,6 +139,12 @@ mod tests {
     fn the_innermost_open_brace_is_found() {
         let text = "p {\n  s {\n    t { }\n\nq {";
         assert_eq!(open_brace(text, text.len() - 3), Some(8));
+    }
+
+    #[test]
+    fn a_one_digit_hour_gets_its_zero() {
+        assert_eq!(short_time("at 9:30 }", 4), Some((3, 7, "09:30".into())));
+        assert_eq!(short_time("at 09:30 }", 5), None);
     }
 
     #[test]

@@ -56,6 +56,7 @@ fn is_code(word: &str) -> bool {
 /// second diagnostic for one mistake) changes its count and fails here. A new
 /// case needs its line.
 const DIAGNOSTIC_COUNTS: &[(&str, usize)] = &[
+    ("E001_one_digit_hour", 1),
     ("E001_bad_escape", 1),
     ("E001_several_syntax_errors", 4),
     ("E001_assignment_in_gate", 1),
@@ -81,6 +82,7 @@ const DIAGNOSTIC_COUNTS: &[(&str, usize)] = &[
     ("E014_handler_not_declared", 2),
     ("E014_misspelt_handler_no_unused_warning", 1),
     ("E015_deadline_without_calendar", 2),
+    ("E015_exchange_name_for_code", 1),
     ("E015_misspelt_calendar_once", 1),
     ("E015_trading_days_without_calendar", 1),
     ("E015_unknown_calendar", 1),

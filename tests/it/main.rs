@@ -9,6 +9,7 @@ mod common;
 mod durable_common;
 mod run_common;
 
+mod bad_error_messages;
 mod calendar_file;
 mod calendar_file_rules;
 mod calendar_month_view;
