@@ -23,8 +23,15 @@ pub(super) fn more_errors(text: &str, file: FileId, first: &Diagnostic) -> Vec<D
         return Vec::new();
     };
     let mut found: Vec<Diagnostic> = Vec::new();
-    let ends = layout.items.iter().skip(1).copied().chain([text.len()]);
-    for item in layout.items.iter().copied().zip(ends).map(|(a, b)| a..b) {
+    // The scan finds items where the braces before them balance; a brace
+    // left open would hide the rest of the file, so a line that starts with
+    // an item's keyword at its first column starts a piece too.
+    let mut starts: Vec<usize> = layout.items.clone();
+    starts.extend(item_lines(text));
+    starts.sort_unstable();
+    starts.dedup();
+    let ends = starts.iter().skip(1).copied().chain([text.len()]);
+    for item in starts.iter().copied().zip(ends).map(|(a, b)| a..b) {
         if found.len() >= MAX_ERRORS {
             break;
         }
@@ -43,16 +50,35 @@ pub(super) fn more_errors(text: &str, file: FileId, first: &Diagnostic) -> Vec<D
             found.extend(bodies);
         }
     }
-    let at = |d: &Diagnostic| d.labels.first().map(|l| l.span.start);
-    let mut seen = vec![at(first)];
+    // One mistake seen from two pieces points at the same place (the same
+    // token, or the same unclosed `{`): keep it once.
+    let places = |d: &Diagnostic| d.labels.iter().map(|l| l.span.start).collect::<Vec<_>>();
+    let mut seen = places(first);
     found.retain(|d| {
-        let here = at(d);
-        let new = !seen.contains(&here);
-        seen.push(here);
+        let here = places(d);
+        let new = !here.iter().any(|p| seen.contains(p));
+        seen.extend(here);
         new
     });
     found.truncate(MAX_ERRORS);
     found
+}
+
+/// The starts of the lines that begin, at their first column, with the
+/// keyword of a top-level item.
+fn item_lines(text: &str) -> impl Iterator<Item = usize> + '_ {
+    const KEYWORDS: [&str; 8] = [
+        "import", "handler", "days", "notifier", "executor", "template", "pipeline", "source",
+    ];
+    let mut offset = 0;
+    text.split_inclusive('\n').filter_map(move |line| {
+        let start = offset;
+        offset += line.len();
+        let word = line
+            .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .next()?;
+        (KEYWORDS.contains(&word) && line.len() > word.len()).then_some(start)
+    })
 }
 
 /// The syntax error of one piece, placed in the file; `None` if it parses.

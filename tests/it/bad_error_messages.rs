@@ -34,15 +34,3 @@ fn an_unknown_code_is_matched_by_spelling_only() {
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(found[0].1.as_deref(), Some("did you mean `XASX`?"));
 }
-
-/// A brace left open hides every later item from the piecewise re-parse (the
-/// file cannot be cut where nothing closes), so only the first syntax error is
-/// reported. Good: the unclosed brace, then the rest of the file's errors.
-#[test]
-fn an_unclosed_brace_hides_the_later_syntax_errors() {
-    let found = messages(
-        "handler h { builtin noop\n\npipeline p {\n  stage s { task h { timeout 10sec } }\n}\n",
-    );
-    assert_eq!(found.len(), 1, "{found:?}");
-    assert_eq!(found[0].0, "unexpected `pipeline`");
-}
