@@ -199,7 +199,7 @@ impl Env<'_> {
                                 item.ty.with_article(),
                                 ty.with_article()
                             ),
-                            None,
+                            Some("write the items with one type, e.g. `[\"AAPL\", \"MSFT\"]` or `[1, 2]`".into()),
                         );
                     }
                 }
@@ -435,7 +435,9 @@ impl Env<'_> {
             format!("{context} needs {wanted}, not {}", expr.ty.with_article()),
             expr.span,
             format!("this is {}", expr.ty.with_article()),
-            None,
+            Some(format!(
+                "give {context} {wanted}; a key's type is what its handler declares in `returns`"
+            )),
         );
     }
 
@@ -542,7 +544,7 @@ impl Env<'_> {
                 "expected a task name".into(),
                 arg.span,
                 "not a task name".into(),
-                None,
+                Some("name a task of the pipeline, e.g. `ok(fetch_prices)`".into()),
             );
             return Expr {
                 kind: ExprKind::Literal(serde_json::Value::Null),

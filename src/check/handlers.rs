@@ -130,7 +130,8 @@ fn lower(decl: &ast::Handler, dir: &Path, diagnostics: &mut Diagnostics) -> Hand
                         Code::BadBuiltin,
                         "the emitted value does not fit the declared `returns`",
                     )
-                    .label(decl.name.span, problem),
+                    .label(decl.name.span, problem)
+                    .help("change the emitted value to fit `returns`, or `returns` to describe it"),
                 );
             }
         }

@@ -97,6 +97,7 @@ fn yellow_not_longer(green: ast::Spanned<ast::Age>, yellow: ast::Spanned<ast::Ag
     )
     .label(yellow.span, "not longer than green")
     .label(green.span, "green")
+    .help("yellow ends after green: e.g. `green 5m yellow 15m` (green under 5m, yellow under 15m, red beyond)")
 }
 
 fn lower_age(age: ast::Age) -> Age {

@@ -107,8 +107,62 @@ pub(crate) fn syntax_error(error: &Error<Rule>, text: &str, file: FileId) -> Dia
             });
     } else if let Some(help) = hint(&found, &expected) {
         diagnostic = diagnostic.help(help);
+    } else if let Some(example) = setting_example(text, start) {
+        diagnostic = diagnostic.help(format!("it is written like {example}"));
+    } else {
+        diagnostic = diagnostic
+            .help("write what the label expects; docs/language.md shows every item and setting");
     }
     diagnostic
+}
+
+/// How the setting whose keyword comes just before `at` is written, for a
+/// setting left incomplete (`after` with no task, `timeout` with no value).
+fn setting_example(text: &str, at: usize) -> Option<&'static str> {
+    let before = text.get(..at)?.trim_end();
+    let word: String = before
+        .chars()
+        .rev()
+        .take_while(|c| c.is_alphanumeric() || *c == '_')
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    Some(match word.as_str() {
+        "after" => "`after fetch_prices, detect_regime`",
+        "joins" => "`joins model_a, model_b`",
+        "reads" => "`reads prices, regime.label`",
+        "run" => "`run fetch_prices` or `run pipeline research`",
+        "args" => "`args \"--lookback\" \"60\"`",
+        "timeout" | "run_timeout" => "`timeout 30s`",
+        "on_failure" => "`on_failure retry 3 backoff 10s then warn`",
+        "backoff" => "`backoff 10s, 30s` or `backoff exponential 1s max 1m jitter`",
+        "priority" => "`priority high` or `priority 75`",
+        "requires" => "`requires SESSION, PRE_OPEN`",
+        "when" => "`when trading_days` or `when not fomc`",
+        "calendar" => "`calendar XNYS` or `calendar \"desk.cal\"`",
+        "timezone" => "`timezone America/New_York`",
+        "concurrency" => "`concurrency 4`",
+        "merge" => "`merge last_wins`",
+        "at" => "`at 09:30`, `at open + 5m` or `at close - 10m`",
+        "every" => "`every 5m during SESSION`",
+        "cron" => "`cron \"*/15 9-16 * * MON-FRI\"`",
+        "stages" => "`stages data..signals` or `stages all`",
+        "missed" => "`missed skip` or `missed run_late within 2h`",
+        "deadline" => "`deadline 15:45` or `deadline close - 15m`",
+        "notify" => "`notify ops on run_failed, task_failed`",
+        "executor" => "`executor cluster`",
+        "gather" => "`gather scores`",
+        "for" => "`for symbol in universe`",
+        "max_failures" => "`max_failures 2` or `max_failures 10%`",
+        "produces" => "`produces price_data`",
+        "returns" => "`returns { prices: [{ symbol: string, close: float }] }`",
+        "exec" => "`exec \"handlers/fetch.sh\" \"--fast\"`",
+        "shell" => "`shell \"curl -s $URL | jq .\"`",
+        "builtin" => "`builtin noop` or `builtin sleep 5s`",
+        "import" => "`import \"shared/handlers.pipe\"`",
+        _ => return None,
+    })
 }
 
 /// A string that runs to the end of its line, reported at its opening quote.

@@ -13,16 +13,6 @@ fn messages(text: &str) -> Vec<(String, Option<String>)> {
         .collect()
 }
 
-/// `after` with no task: the message does not say what `after` takes.
-/// Good: "`after` names the tasks this one waits for: `after fetch_prices`".
-#[test]
-fn an_empty_after_says_only_that_a_name_was_expected() {
-    let found = messages(
-        "handler h { builtin noop }\npipeline p {\n  stage s {\n    task h { after }\n  }\n}\n",
-    );
-    assert_eq!(found, [("unexpected `}`".to_string(), None)]);
-}
-
 /// A made-up calendar code gets the nearest code by spelling, which is an
 /// unrelated exchange. Good: no "did you mean" when nothing is near in
 /// meaning, and the list of codes instead.

@@ -58,6 +58,7 @@ fn is_code(word: &str) -> bool {
 const DIAGNOSTIC_COUNTS: &[(&str, usize)] = &[
     ("E001_one_digit_hour", 1),
     ("E001_bad_escape", 1),
+    ("E001_empty_after", 1),
     ("E001_unclosed_brace_then_more", 2),
     ("E001_several_syntax_errors", 4),
     ("E001_assignment_in_gate", 1),
