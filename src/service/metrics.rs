@@ -269,7 +269,13 @@ fn render(s: &Service, store: &Store) -> Result<String, ApiError> {
     let mut next = Vec::new();
     for target in &s.targets {
         let program = &target.program;
-        for h in crate::health::assess(program, store, None, now).map_err(ApiError::internal)? {
+        for mut h in crate::health::assess(program, store, None, now).map_err(ApiError::internal)? {
+            // A shared source belongs to no one pipeline: labelling it with
+            // the last producer's would change its series whenever another
+            // pipeline produced it. An empty label is no label.
+            if h.shared {
+                h.pipeline.clear();
+            }
             if let Some(ms) = h.age_millis {
                 ages.push((h.pipeline.clone(), h.source.clone(), ms as f64 / 1000.0));
             }
@@ -306,7 +312,7 @@ fn render(s: &Service, store: &Store) -> Result<String, ApiError> {
     for (pipeline, source, age) in &ages {
         out.sample(
             "pipec_source_age_seconds",
-            &[("pipeline", pipeline), ("source", source)],
+            &source_labels(pipeline, source),
             *age,
         );
     }
@@ -318,7 +324,7 @@ fn render(s: &Service, store: &Store) -> Result<String, ApiError> {
     for (pipeline, source, level) in &levels {
         out.sample(
             "pipec_source_level",
-            &[("pipeline", pipeline), ("source", source)],
+            &source_labels(pipeline, source),
             *level,
         );
     }
@@ -345,4 +351,14 @@ fn render(s: &Service, store: &Store) -> Result<String, ApiError> {
         s.started.timestamp() as f64,
     );
     Ok(out.text)
+}
+
+/// A source's labels: a pipeline's own source is labelled with its pipeline,
+/// a shared one (no pipeline) with its name alone.
+fn source_labels<'a>(pipeline: &'a str, source: &'a str) -> Vec<(&'a str, &'a str)> {
+    if pipeline.is_empty() {
+        vec![("source", source)]
+    } else {
+        vec![("pipeline", pipeline), ("source", source)]
+    }
 }

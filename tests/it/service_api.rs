@@ -18,10 +18,11 @@ handler step {
   returns { records: int }
 }
 handler slow { shell "sleep 30" }
+source desk_feed { green 5m yellow 1h }
 pipeline desk {
   stage one {
     task fetch { run step }
-    task load { run step  after fetch }
+    task load { run step  after fetch  produces desk_feed }
   }
   source prices { producer fetch green 5m yellow 1h }
 }
@@ -325,7 +326,13 @@ fn a_run_started_through_the_api_is_read_back_and_measured() {
         .iter()
         .find(|p| p["name"] == "desk")
         .unwrap();
-    assert_eq!(desk["sources"][0]["name"], "prices");
+    let sources: Vec<&str> = desk["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["name"].as_str())
+        .collect();
+    assert!(sources.contains(&"prices"), "{sources:?}");
 
     // An unknown pipeline, unknown stages, an unknown field.
     let empty = serde_json::json!({});
@@ -345,6 +352,16 @@ fn a_run_started_through_the_api_is_read_back_and_measured() {
     );
     assert!(
         metrics.contains("pipec_task_duration_seconds_bucket"),
+        "{metrics}"
+    );
+    // A pipeline's own source carries its pipeline; a shared one only its
+    // name, so its series stays one whichever pipeline produced it last.
+    assert!(
+        metrics.contains("pipec_source_level{pipeline=\"desk\",source=\"prices\"} 0"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("pipec_source_level{source=\"desk_feed\"} 0"),
         "{metrics}"
     );
     promtool_accepts(&metrics);
