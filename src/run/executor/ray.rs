@@ -284,6 +284,9 @@ fn ask_for(body: &mut Value, resources: &Resources) {
 }
 
 /// The attempt's id at the cluster: the same for a resume of the attempt.
+/// Characters a submission id cannot hold become `_`; when that changed the
+/// task's name (a fan-out instance, `score[BRK.B]`), a short hash of the name
+/// as written follows, so `score[BRK.B]` and `score[BRK_B]` stay apart.
 pub(crate) fn submission_id(run_id: &str, pipeline: &str, task: &str, attempt: u32) -> String {
     let clean = |s: &str| -> String {
         s.chars()
@@ -296,11 +299,19 @@ pub(crate) fn submission_id(run_id: &str, pipeline: &str, task: &str, attempt: u
             })
             .collect()
     };
+    let cleaned = clean(task);
+    let task = if cleaned == task {
+        cleaned
+    } else {
+        use sha2::{Digest, Sha256};
+        let digest = Sha256::digest(task.as_bytes());
+        let short: String = digest.iter().take(4).map(|b| format!("{b:02x}")).collect();
+        format!("{cleaned}-{short}")
+    };
     format!(
-        "pipec-{}-{}-{}-{attempt}",
+        "pipec-{}-{}-{task}-{attempt}",
         clean(run_id),
         clean(pipeline),
-        clean(task)
     )
 }
 
@@ -511,8 +522,21 @@ mod tests {
     #[test]
     fn submission_ids_are_the_attempts_and_safe() {
         assert_eq!(
-            submission_id("20261120T150000Z-3f2a", "desk", "a/b c", 2),
-            "pipec-20261120T150000Z-3f2a-desk-a_b_c-2"
+            submission_id("20261120T150000Z-3f2a", "desk", "fetch_prices", 2),
+            "pipec-20261120T150000Z-3f2a-desk-fetch_prices-2"
+        );
+        let odd = submission_id("20261120T150000Z-3f2a", "desk", "a/b c", 2);
+        assert!(
+            odd.starts_with("pipec-20261120T150000Z-3f2a-desk-a_b_c-"),
+            "{odd}"
+        );
+        assert!(odd
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
+        // Two instances whose names clean alike keep apart.
+        assert_ne!(
+            submission_id("r", "desk", "score[BRK.B]", 1),
+            submission_id("r", "desk", "score[BRK_B]", 1)
         );
     }
 }
