@@ -120,15 +120,10 @@ pub(crate) fn syntax_error(error: &Error<Rule>, text: &str, file: FileId) -> Dia
 /// setting left incomplete (`after` with no task, `timeout` with no value).
 fn setting_example(text: &str, at: usize) -> Option<&'static str> {
     let before = text.get(..at)?.trim_end();
-    let word: String = before
-        .chars()
-        .rev()
-        .take_while(|c| c.is_alphanumeric() || *c == '_')
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect();
-    Some(match word.as_str() {
+    let word = before
+        .rsplit(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .next()?;
+    Some(match word {
         "after" => "`after fetch_prices, detect_regime`",
         "joins" => "`joins model_a, model_b`",
         "reads" => "`reads prices, regime.label`",

@@ -11,23 +11,28 @@ pub(crate) fn unclosed_string(text: &str, before: usize) -> Option<usize> {
     while i < bytes.len() && i < before {
         match bytes[i] {
             b'#' => i = line_end(bytes, i),
-            b'"' => {
-                let open = i;
-                i += 1;
-                loop {
-                    match bytes.get(i) {
-                        None | Some(b'\n') => return Some(open),
-                        Some(b'\\') => i += 2,
-                        Some(b'"') => break,
-                        Some(_) => i += 1,
-                    }
-                }
-                i += 1;
-            }
+            b'"' => match string_end(bytes, i) {
+                Some(end) => i = end,
+                None => return Some(i),
+            },
             _ => i += 1,
         }
     }
     None
+}
+
+/// Past the closing quote of the string opening at `open`; `None` when the
+/// line ends first.
+fn string_end(bytes: &[u8], open: usize) -> Option<usize> {
+    let mut i = open + 1;
+    loop {
+        match bytes.get(i) {
+            None | Some(b'\n') => return None,
+            Some(b'\\') => i += 2,
+            Some(b'"') => return Some(i + 1),
+            Some(_) => i += 1,
+        }
+    }
 }
 
 /// The innermost `{` still open at `at` (strings and comments skipped).
@@ -38,13 +43,8 @@ pub(crate) fn open_brace(text: &str, at: usize) -> Option<usize> {
     while i < bytes.len() && i < at {
         match bytes[i] {
             b'#' => i = line_end(bytes, i),
-            b'"' => {
-                i += 1;
-                while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
-                    i += if bytes[i] == b'\\' { 2 } else { 1 };
-                }
-                i += 1;
-            }
+            // A string left open ends at its line, for this count.
+            b'"' => i = string_end(bytes, i).unwrap_or_else(|| line_end(bytes, i)),
             b'{' => {
                 open.push(i);
                 i += 1;

@@ -40,7 +40,7 @@ pub(super) fn parse_whole(text: &str, file: FileId) -> (Option<File>, Vec<Diagno
             (ast, builder.diagnostics)
         }
         Err(error) => {
-            let first = syntax_error(&detailed(error, text), text, file);
+            let first = syntax_error(&detailed(Rule::file, error, text), text, file);
             let mut errors = super::recover::more_errors(text, file, &first);
             errors.insert(0, first);
             (None, errors)
@@ -64,9 +64,13 @@ fn nesting_error(too_deep: &scan::TooDeep, file: FileId) -> Diagnostic {
 /// parsing several times slower; so a failed parse is repeated with tracking on.
 /// Tracking is a process-wide switch and is never turned off again, so a
 /// parse on another thread can never lose the detail of its error.
-fn detailed(error: pest::error::Error<Rule>, text: &str) -> pest::error::Error<Rule> {
+pub(super) fn detailed(
+    rule: Rule,
+    error: pest::error::Error<Rule>,
+    text: &str,
+) -> pest::error::Error<Rule> {
     pest::set_error_detail(true);
-    PipeParser::parse(Rule::file, text).err().unwrap_or(error)
+    PipeParser::parse(rule, text).err().unwrap_or(error)
 }
 
 /// Turns pairs into AST nodes.

@@ -7,6 +7,7 @@
 
 use super::expected::syntax_error;
 use super::grammar::{PipeParser, Rule};
+use super::parser::detailed;
 use super::scan;
 use crate::diagnostic::Diagnostic;
 use crate::span::FileId;
@@ -85,9 +86,7 @@ fn item_lines(text: &str) -> impl Iterator<Item = usize> + '_ {
 fn piece_error(text: &str, range: Range<usize>, rule: Rule, file: FileId) -> Option<Diagnostic> {
     let piece = &text[range.clone()];
     let error = PipeParser::parse(rule, piece).err()?;
-    pest::set_error_detail(true);
-    let error = PipeParser::parse(rule, piece).err().unwrap_or(error);
-    let mut diagnostic = syntax_error(&error, piece, file);
+    let mut diagnostic = syntax_error(&detailed(rule, error, piece), piece, file);
     let offset = u32::try_from(range.start).unwrap_or(u32::MAX);
     for label in &mut diagnostic.labels {
         label.span.start = label.span.start.saturating_add(offset);

@@ -9,6 +9,7 @@
 //! instance; `abort` aborts the run at the first instance that fails; `fail`,
 //! `warn` and `skip` apply to the task as a whole once it fails.
 
+use super::finish::Failed;
 use super::job::Job;
 use super::{millis, Msg, Outcome, PipelineRun, Ready, Started, Unit};
 use crate::ir::{FanOut, Pipeline, TaskId, Terminal};
@@ -18,7 +19,7 @@ use crate::run::failure::{self, Place};
 use crate::run::fan_out::{failed_list, instance_names, list_at};
 use crate::run::ids;
 use crate::run::status::TaskStatus;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 use std::cmp::Reverse;
 use std::sync::Arc;
 use std::time::Duration;
@@ -306,25 +307,17 @@ impl PipelineRun {
                     Some(output) => fan.outputs[i] = Some(output),
                     None => fan.failed.push(i),
                 }
-                let capture = json!({
-                    "pipeline": p.name,
-                    "stage": p.stage(task.stage).name,
-                    "task": name,
-                    "attempts": attempts,
-                    "status": settled.status,
-                    "error": failure.text(),
-                    "context": instance_input(fan, task.fan_out.as_ref(), i),
-                });
+                let context = instance_input(fan, task.fan_out.as_ref(), i);
                 if settled.abort {
                     self.shared.stop.abort(&p.name, &name);
                 }
-                if let Err(e) = self
-                    .shared
-                    .rundir
-                    .capture(&format!("{}.{name}", p.name), &capture)
-                {
-                    self.shared.note(e.to_string());
-                }
+                let failed = Failed {
+                    name: &name,
+                    attempts,
+                    status: settled.status,
+                    error: &failure.text(),
+                };
+                self.save_capture(p, t, &failed, context);
                 (span, settled.event)
             }
         };

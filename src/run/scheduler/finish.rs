@@ -143,23 +143,49 @@ impl PipelineRun {
             .map(|(m, _)| m)
             .unwrap_or_default();
         let task = p.task(t);
+        let failed = Failed {
+            name: &task.name,
+            attempts,
+            status: self.state[t.index()].status,
+            error,
+        };
+        self.save_capture(p, t, &failed, context::overlay(&self.context, merged));
+    }
+
+    /// Writes `forensics/PIPELINE.NAME.json`: what failed, and the context it
+    /// read (a task's, or a fan-out instance's with its item).
+    pub(super) fn save_capture(
+        &self,
+        p: &Pipeline,
+        t: TaskId,
+        failed: &Failed<'_>,
+        context: serde_json::Map<String, serde_json::Value>,
+    ) {
         let capture = json!({
             "pipeline": p.name,
-            "stage": p.stage(task.stage).name,
-            "task": task.name,
-            "attempts": attempts,
-            "status": self.state[t.index()].status,
-            "error": error,
-            "context": context::overlay(&self.context, merged),
+            "stage": p.stage(p.task(t).stage).name,
+            "task": failed.name,
+            "attempts": failed.attempts,
+            "status": failed.status,
+            "error": failed.error,
+            "context": context,
         });
         if let Err(e) = self
             .shared
             .rundir
-            .capture(&format!("{}.{}", p.name, task.name), &capture)
+            .capture(&format!("{}.{}", p.name, failed.name), &capture)
         {
             self.shared.note(e.to_string());
         }
     }
+}
+
+/// A failure's forensic record, apart from its context.
+pub(super) struct Failed<'a> {
+    pub(super) name: &'a str,
+    pub(super) attempts: u32,
+    pub(super) status: TaskStatus,
+    pub(super) error: &'a str,
 }
 
 /// What a task (or a fan-out's instance) restored from earlier in the run key
