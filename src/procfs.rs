@@ -5,12 +5,42 @@
 
 use nix::sys::signal::kill;
 use nix::unistd::Pid;
+use std::io::Read;
 use std::path::Path;
+use std::sync::OnceLock;
+
+/// Whether this system has a Linux `/proc` (asked once).
+fn has_proc() -> bool {
+    static HAS_PROC: OnceLock<bool> = OnceLock::new();
+    *HAS_PROC.get_or_init(|| Path::new("/proc/self/stat").exists())
+}
+
+/// A small `/proc` file whole, in one `read` for most: `/proc` makes each
+/// file as it is read, so `read_to_string`'s size probe and growing reads
+/// only cost system calls (this runs for every task).
+fn read_small(path: &str) -> Option<String> {
+    let mut file = std::fs::File::open(path).ok()?;
+    let mut bytes = vec![0u8; 1024];
+    let mut len = 0;
+    loop {
+        if len == bytes.len() {
+            bytes.resize(len * 2, 0);
+        }
+        match file.read(&mut bytes[len..]) {
+            Ok(0) => break,
+            Ok(n) => len += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => return None,
+        }
+    }
+    bytes.truncate(len);
+    String::from_utf8(bytes).ok()
+}
 
 /// The fields of `/proc/PID/stat` after the command name, which may itself
 /// hold spaces and parentheses.
 fn stat_fields(pid: i32) -> Option<Vec<String>> {
-    let text = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let text = read_small(&format!("/proc/{pid}/stat"))?;
     let rest = &text[text.rfind(')')? + 1..];
     Some(rest.split_whitespace().map(str::to_string).collect())
 }
@@ -20,7 +50,7 @@ pub(crate) fn alive(pid: i32) -> bool {
     if pid <= 0 {
         return false;
     }
-    if Path::new("/proc/self/stat").exists() {
+    if has_proc() {
         return match stat_fields(pid) {
             Some(fields) => !matches!(fields.first().map(String::as_str), Some("Z" | "X") | None),
             None => false,
@@ -37,6 +67,32 @@ pub(crate) fn start_ticks(pid: i32) -> Option<u64> {
     stat_fields(pid)?.get(19)?.parse().ok()
 }
 
+/// The clock tick of the boot clock it is now, in the unit and from the
+/// origin of `start_ticks` (the kernel stamps a new process with the boot
+/// clock and `/proc` shows it in `CLK_TCK` ticks). `None` off Linux.
+pub(crate) fn boot_ticks_now() -> Option<u64> {
+    #[cfg(target_os = "linux")]
+    {
+        use nix::time::{clock_gettime, ClockId};
+        static TICK_NANOS: OnceLock<Option<u64>> = OnceLock::new();
+        let tick_nanos = (*TICK_NANOS.get_or_init(|| {
+            let per_second = nix::unistd::sysconf(nix::unistd::SysconfVar::CLK_TCK).ok()??;
+            u64::try_from(per_second)
+                .ok()
+                .filter(|&hz| hz > 0)
+                .map(|hz| 1_000_000_000 / hz)
+        }))?;
+        let now = clock_gettime(ClockId::CLOCK_BOOTTIME).ok()?;
+        let nanos = u64::try_from(now.tv_sec()).ok()? * 1_000_000_000
+            + u64::try_from(now.tv_nsec()).ok()?;
+        Some(nanos / tick_nanos)
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        None
+    }
+}
+
 /// Is `pid` the process that started at `ticks`? Only where `/proc` cannot
 /// tell start times is any live process with that pid taken to be it; with
 /// `/proc`, an unknown start time is not a match.
@@ -44,7 +100,7 @@ pub(crate) fn is_same_process(pid: i32, ticks: Option<u64>) -> bool {
     alive(pid)
         && match (ticks, start_ticks(pid)) {
             (Some(recorded), Some(now)) => recorded == now,
-            (None, None) => !Path::new("/proc/self/stat").exists(),
+            (None, None) => !has_proc(),
             (Some(_), None) | (None, Some(_)) => false,
         }
 }
@@ -56,7 +112,7 @@ pub(crate) fn children(pid: i32) -> Vec<i32> {
         return out;
     };
     for thread in threads.flatten() {
-        if let Ok(text) = std::fs::read_to_string(thread.path().join("children")) {
+        if let Some(text) = thread.path().join("children").to_str().and_then(read_small) {
             out.extend(
                 text.split_whitespace()
                     .filter_map(|c| c.parse::<i32>().ok()),

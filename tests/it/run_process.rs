@@ -325,3 +325,37 @@ pipeline p { stage one { task chatty { on_failure warn } } }"#,
         "{log}"
     );
 }
+
+/// Each attempt's first process is recorded with its start time as `/proc`
+/// shows it (field 22 of `/proc/PID/stat`): the identity a resume uses to end
+/// what a killed pipec left running, without taking a reused pid for it.
+#[test]
+fn the_recorded_start_time_is_the_one_proc_shows() {
+    let tasks: String = (0..40)
+        .map(|i| format!("    task t{i} {{ run probe }}\n"))
+        .collect();
+    let f = Fixture::new(
+        "start-ticks",
+        &format!(
+            "handler probe {{ exec \"bin/probe.sh\" }}\npipeline p {{\n  concurrency 2\n  stage one {{\n{tasks}  }}\n}}\n"
+        ),
+    );
+    f.script(
+        "bin/probe.sh",
+        r#"#!/bin/sh
+echo "$$ $(awk '{print $22}' /proc/$$/stat)" > "$PIPEC_WORK_DIR/$PIPEC_TASK.ticks"
+echo '{}'
+"#,
+    );
+    let out = f.run(&[]);
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    let recorded = f.events_of("task_process");
+    assert_eq!(recorded.len(), 40);
+    for event in recorded {
+        let task = event["task"].as_str().unwrap();
+        let seen = std::fs::read_to_string(f.work(&format!("{task}.ticks"))).unwrap();
+        let (pid, ticks) = seen.trim().split_once(' ').unwrap();
+        assert_eq!(event["pid"].to_string(), pid, "{task}");
+        assert_eq!(event["start_ticks"].to_string(), ticks, "{task}: {event}");
+    }
+}

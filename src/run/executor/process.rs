@@ -248,16 +248,16 @@ async fn run(spec: Spec, mut stop: StopReceiver) -> Exit {
         .stderr(Stdio::piped())
         .process_group(0)
         .kill_on_drop(true);
-    let mut child = match tree::spawn(&mut command) {
-        Ok(child) => child,
+    let (mut child, start_ticks) = match tree::spawn(&mut command) {
+        Ok(spawned) => spawned,
         Err(e) => return Exit::Failed(format!("cannot start `{}`: {e}", spec.program.display())),
     };
     let leader = child
         .id()
         .and_then(|id| i32::try_from(id).ok())
         .unwrap_or(0);
-    (spec.spawned)(leader, crate::procfs::start_ticks(leader));
-    let tree = Tree::new(leader, &spec.span);
+    (spec.spawned)(leader, start_ticks);
+    let mut tree = Tree::new(leader, &spec.span);
 
     // A handler that never reads stdin must not block us: write from a task,
     // ignore a closed pipe.
@@ -305,6 +305,9 @@ async fn run(spec: Spec, mut stop: StopReceiver) -> Exit {
     };
     // Whatever happened, no process of the attempt outlives it: its group,
     // and descendants that left the group, background ones included.
+    if matches!(waited, Waited::Exited(Ok(_))) {
+        tree.leader_reaped();
+    }
     tree.end(spec.grace).await;
     if !matches!(waited, Waited::Exited(_)) {
         // Dead by now; a second at most in case the kernel is slow to say so.

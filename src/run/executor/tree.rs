@@ -58,15 +58,29 @@ pub fn adopt_orphans() -> Result<(), String> {
 }
 
 /// Spawns `command`, registering its pid before the reaper can see it.
+/// Returns the child with its start time (`procfs::start_ticks`).
 pub(crate) fn spawn(
     command: &mut tokio::process::Command,
-) -> std::io::Result<tokio::process::Child> {
+) -> std::io::Result<(tokio::process::Child, Option<u64>)> {
     let mut set = spawned();
+    // The kernel stamps the child while `spawn` runs, which returns once
+    // the child has called `exec`. When the boot clock shows the same tick
+    // before and after, that tick is the child's start time, exactly. Else
+    // `/proc` says; reading it at once would wait for the child's `exec`
+    // to finish, for every task.
+    let before = procfs::boot_ticks_now();
     let child = command.spawn()?;
-    if let Some(pid) = child.id().and_then(|p| i32::try_from(p).ok()) {
-        set.get_or_insert_with(HashSet::new).insert(pid);
-    }
-    Ok(child)
+    let after = procfs::boot_ticks_now();
+    let Some(pid) = child.id().and_then(|p| i32::try_from(p).ok()) else {
+        return Ok((child, None));
+    };
+    set.get_or_insert_with(HashSet::new).insert(pid);
+    drop(set);
+    let ticks = match (before, after) {
+        (Some(before), Some(after)) if before == after => Some(before),
+        _ => procfs::start_ticks(pid),
+    };
+    Ok((child, ticks))
 }
 
 /// Tokio has waited for `pid`: it is an ordinary pid again.
@@ -79,6 +93,9 @@ pub(crate) fn reaped(pid: i32) {
 /// Reaps adopted orphans that exited; returns the live ones.
 fn adopted() -> Vec<i32> {
     if !ADOPTING.load(Ordering::SeqCst) {
+        return Vec::new();
+    }
+    if !has_children() {
         return Vec::new();
     }
     let me = i32::try_from(std::process::id()).unwrap_or(0);
@@ -97,6 +114,23 @@ fn adopted() -> Vec<i32> {
     live
 }
 
+/// Has this process any child, live or exited and not yet reaped? One
+/// system call, where listing children reads a `/proc` file per thread:
+/// when the last task's process has been reaped, there is usually none.
+fn has_children() -> bool {
+    #[cfg(target_os = "linux")]
+    {
+        use nix::sys::wait::{waitid, Id};
+        // WNOWAIT: look, leave an exited child to whoever reaps it.
+        let flags = WaitPidFlag::WEXITED | WaitPidFlag::WNOHANG | WaitPidFlag::WNOWAIT;
+        !matches!(waitid(Id::All, flags), Err(nix::errno::Errno::ECHILD))
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        true
+    }
+}
+
 /// Reaps every adopted orphan that has exited (a daemon calls it now and then).
 pub fn reap_orphans() {
     adopted();
@@ -106,6 +140,10 @@ pub fn reap_orphans() {
 pub(crate) struct Tree {
     /// The first process, leader of its own process group.
     leader: i32,
+    /// Whether the first process has been reaped: its pid may then belong
+    /// to another process, so it is no root of the tree (its descendants
+    /// were handed to pipec and are found by their mark).
+    leader_reaped: bool,
     /// The attempt's span id: the mark its descendants inherit.
     span: String,
 }
@@ -114,13 +152,23 @@ impl Tree {
     pub(crate) fn new(leader: i32, span: &str) -> Tree {
         Tree {
             leader,
+            leader_reaped: false,
             span: span.to_string(),
         }
     }
 
+    /// The first process has been waited for.
+    pub(crate) fn leader_reaped(&mut self) {
+        self.leader_reaped = true;
+    }
+
     /// Every live process of the attempt that can be found now.
     fn members(&self) -> Vec<i32> {
-        let mut roots = vec![self.leader];
+        let mut roots = if self.leader_reaped {
+            Vec::new()
+        } else {
+            vec![self.leader]
+        };
         roots.extend(
             adopted()
                 .into_iter()
