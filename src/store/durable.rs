@@ -119,6 +119,10 @@ pub fn begin(
         }
     };
     crate::sync::lock(&RUNNING, "the runs of this process").insert(run_id.clone(), interrupt);
+    let recorder = match &begin {
+        Begin::New { .. } => recorder.for_new_run(),
+        Begin::Resume { .. } => recorder,
+    };
     let recorder = Arc::new(match keep {
         Keep::Settled => recorder,
         Keep::Completed => recorder.restore_only_completed(),

@@ -9,10 +9,11 @@
 //! handler's public form, a sub-pipeline's plan hash), so a refusal can say
 //! which tasks changed. The hash is written `v1:<hex>`: the form's version.
 
-use crate::ir::{public, PipelineId, Program, Work};
+use crate::ir::{public, HandlerId, PipelineId, Program, Work};
+use serde::Serialize;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Plan {
@@ -79,11 +80,16 @@ fn plan_inner(program: &Program, id: PipelineId, depth: u32) -> Plan {
     let p = program.pipeline(id);
     let public = public::Pipeline::of(program, p);
     let mut tasks = BTreeMap::new();
+    // Many tasks run one handler: its public form is made once.
+    let mut handlers: HashMap<HandlerId, Value> = HashMap::new();
     for (stage, ir_stage) in public.stages.iter().zip(&p.stages) {
         for (task, &t) in stage.tasks.iter().zip(&ir_stage.tasks) {
-            let work = match p.task(t).work {
-                Work::Handler(h) => serde_json::to_value(public::Handler::of(program.handler(h)))
-                    .unwrap_or(Value::Null),
+            let sub_hash;
+            let work: &Value = match p.task(t).work {
+                Work::Handler(h) => handlers.entry(h).or_insert_with(|| {
+                    serde_json::to_value(public::Handler::of(program.handler(h)))
+                        .unwrap_or(Value::Null)
+                }),
                 // The checker refuses cycles of sub-pipelines; the depth bound only
                 // keeps a hand-built IR from recursing forever.
                 Work::Pipeline(sub) if depth < 16 => {
@@ -91,16 +97,17 @@ fn plan_inner(program: &Program, id: PipelineId, depth: u32) -> Plan {
                     for (k, v) in &inner.tasks {
                         tasks.insert(format!("{}/{k}", program.pipeline(sub).name), v.clone());
                     }
-                    Value::String(inner.hash)
+                    sub_hash = Value::String(inner.hash);
+                    &sub_hash
                 }
-                Work::Pipeline(_) => Value::Null,
+                Work::Pipeline(_) => &Value::Null,
             };
-            let value = serde_json::json!({
-                "task": task,
-                "stage": stage.name,
-                "work": work,
-            });
-            tasks.insert(task.name.clone(), sha256(&value));
+            let form = TaskForm {
+                task,
+                stage: &stage.name,
+                work,
+            };
+            tasks.insert(task.name.clone(), sha256(&form));
         }
     }
     // What the run does, not when it runs, whom it tells or how it is
@@ -135,7 +142,36 @@ fn plan_inner(program: &Program, id: PipelineId, depth: u32) -> Plan {
     Plan { hash, tasks }
 }
 
-fn sha256(v: &Value) -> String {
-    let digest = Sha256::digest(v.to_string().as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+/// What a task's hash is of: its JSON text is that of the map
+/// `{"task", "stage", "work"}` in this order.
+#[derive(Serialize)]
+struct TaskForm<'a> {
+    task: &'a public::Task,
+    stage: &'a str,
+    work: &'a Value,
+}
+
+/// Hex SHA-256 of a value's compact JSON text, written straight into the
+/// hash (a plan of thousands of tasks is hashed at every run's start).
+fn sha256(value: &impl Serialize) -> String {
+    struct Hashing(Sha256);
+    impl std::io::Write for Hashing {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.update(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut hashing = Hashing(Sha256::new());
+    // Writing into a hash cannot fail, and the public forms always serialize.
+    let _ = serde_json::to_writer(&mut hashing, value);
+    let digest = hashing.0.finalize();
+    let mut hex = String::with_capacity(64);
+    for byte in digest {
+        hex.push(char::from_digit(u32::from(byte >> 4), 16).unwrap_or('0'));
+        hex.push(char::from_digit(u32::from(byte & 15), 16).unwrap_or('0'));
+    }
+    hex
 }

@@ -1,13 +1,14 @@
 //! Recording a run: an `Observer` that hands every lifecycle event to one
 //! writer thread, which writes whatever events are waiting in one transaction
-//! and one fsync (group commit), in emission order; and the `Memo` that
-//! restores completed tasks on resume.
+//! and one fsync (group commit), in emission order, at most one commit every
+//! `COMMIT_EVERY`; and the `Memo` that restores completed tasks on resume.
 //!
 //! The store therefore always holds a prefix of the run's events: a kill at
 //! any instant loses at most the events of the commit in progress and those
-//! waiting for it (at most `MAX_WAITING`; the run waits beyond that), which a
-//! resume runs again. The run waits for the last commit (`Observer::sync`)
-//! before it reports how it ended. See docs/durability.md.
+//! waiting for it (at most `MAX_WAITING`, and those of the last
+//! `COMMIT_EVERY`; the run waits beyond that), which a resume runs again. The
+//! run waits for the last commit (`Observer::sync`) before it reports how it
+//! ended. See docs/durability.md.
 //!
 //! A write that fails (full disk, corrupt file) interrupts the run: going on
 //! would report work as done that the store does not know about.
@@ -29,6 +30,13 @@ use std::thread::JoinHandle;
 /// writer beyond this, so what a kill can lose stays bounded.
 const MAX_WAITING: usize = 1024;
 
+/// The writer commits at most this often (unless the run waits for it): a
+/// commit costs the pages it touches and an fsync whatever it holds, so a
+/// run of short tasks commits ten at a time rather than each one alone. It
+/// bounds in time what a kill or power cut can lose, as `MAX_WAITING` does
+/// in events.
+const COMMIT_EVERY: std::time::Duration = std::time::Duration::from_millis(10);
+
 pub struct Recorder {
     /// The store, written by the writer thread (and `fail_to_start`).
     store: Arc<Mutex<Store>>,
@@ -48,6 +56,9 @@ pub struct Recorder {
     /// A resume restores only completed tasks (`--rerun-incomplete`), not
     /// warned, defaulted or policy-skipped ones too.
     only_completed: bool,
+    /// The run is new (not a resume): the store holds nothing of it but
+    /// what this process told, so only tasks in `seen` are looked up.
+    new_run: bool,
     _claim: Claim,
 }
 
@@ -66,6 +77,11 @@ struct Waiting {
     /// Events told, and events committed (or dropped after an error).
     told: u64,
     done: u64,
+    /// The writer sleeps until the first event: it wants to be told of one.
+    writer_idle: bool,
+    /// Somebody waits for the commits (`sync`, a full queue): the writer
+    /// commits what waits without pacing.
+    urgent: usize,
     closed: bool,
     error: Option<StoreError>,
 }
@@ -122,6 +138,7 @@ impl Recorder {
             run_id: run_id.to_string(),
             interrupt,
             only_completed: false,
+            new_run: false,
             _claim: Claim(run_id.to_string()),
         })
     }
@@ -130,6 +147,12 @@ impl Recorder {
     /// policy; keep only what completed.
     pub(crate) fn restore_only_completed(mut self) -> Self {
         self.only_completed = true;
+        self
+    }
+
+    /// The run is new: nothing of it was recorded before this process.
+    pub(crate) fn for_new_run(mut self) -> Self {
+        self.new_run = true;
         self
     }
 
@@ -156,6 +179,11 @@ impl Recorder {
     fn wait_written(&self) {
         let mut q = crate::sync::lock(&self.queue.state, "the run's recorder");
         let told = q.told;
+        if q.done >= told {
+            return;
+        }
+        q.urgent += 1;
+        self.queue.work.notify_one();
         while q.done < told {
             q = self
                 .queue
@@ -163,6 +191,7 @@ impl Recorder {
                 .wait(q)
                 .unwrap_or_else(std::sync::PoisonError::into_inner);
         }
+        q.urgent -= 1;
     }
 }
 
@@ -179,6 +208,8 @@ impl Drop for Recorder {
 
 /// The writer thread: takes every waiting event, writes them in one
 /// transaction, commits, and starts again, until the recorder is dropped.
+/// A commit comes `COMMIT_EVERY` after the one before at the soonest, unless
+/// somebody waits for it or the recorder is closing.
 fn write_loop(
     store: &Mutex<Store>,
     queue: &Queue,
@@ -186,22 +217,56 @@ fn write_loop(
     interrupt: &Interrupt,
 ) {
     let mut batch = Vec::new();
+    let mut last_commit: Option<std::time::Instant> = None;
     loop {
         let failed = {
             let mut q = crate::sync::lock(&queue.state, "the run's recorder");
-            while q.events.is_empty() && !q.closed {
+            loop {
+                if q.closed || q.urgent > 0 {
+                    break;
+                }
+                if q.events.is_empty() {
+                    q.writer_idle = true;
+                    q = queue
+                        .work
+                        .wait(q)
+                        .unwrap_or_else(std::sync::PoisonError::into_inner);
+                    q.writer_idle = false;
+                    continue;
+                }
+                let due = last_commit.map_or(std::time::Duration::ZERO, |at| {
+                    COMMIT_EVERY.saturating_sub(at.elapsed())
+                });
+                if due.is_zero() {
+                    break;
+                }
+                q = queue
+                    .work
+                    .wait_timeout(q, due)
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .0;
+            }
+            if q.events.is_empty() {
+                if q.closed {
+                    return;
+                }
+                // Urged with nothing waiting (the events it waits for are
+                // being committed now): wait for the next.
+                q.writer_idle = true;
                 q = queue
                     .work
                     .wait(q)
                     .unwrap_or_else(std::sync::PoisonError::into_inner);
-            }
-            if q.events.is_empty() {
-                return;
+                q.writer_idle = false;
+                drop(q);
+                continue;
             }
             std::mem::swap(&mut batch, &mut q.events);
             q.error.is_some()
         };
         let n = batch.len() as u64;
+        // Paced from one commit's start to the next one's.
+        last_commit = Some(std::time::Instant::now());
         let result = if failed {
             // Nothing more is written after a failed write.
             Ok(())
@@ -298,17 +363,26 @@ impl Observer for Recorder {
         }
         // Bounded: the run waits for the writer rather than getting ahead of
         // the store by more than `MAX_WAITING` events.
-        while q.events.len() >= MAX_WAITING && q.error.is_none() {
-            q = self
-                .queue
-                .written
-                .wait(q)
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if q.events.len() >= MAX_WAITING {
+            q.urgent += 1;
+            self.queue.work.notify_one();
+            while q.events.len() >= MAX_WAITING && q.error.is_none() {
+                q = self
+                    .queue
+                    .written
+                    .wait(q)
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+            }
+            q.urgent -= 1;
         }
         q.events.push((event.clone(), output));
         q.told += 1;
+        // A pacing writer wakes on its own; only an idle one is told.
+        let wake = q.writer_idle;
         drop(q);
-        self.queue.work.notify_one();
+        if wake {
+            self.queue.work.notify_one();
+        }
     }
 
     fn sync(&self) {
@@ -323,6 +397,9 @@ impl Memo for Recorder {
             // Told in this process (a sub-pipeline run twice): read it once
             // it is committed.
             self.wait_written();
+        } else if self.new_run {
+            // A query per task for what cannot be there.
+            return None;
         }
         let reader = crate::sync::lock(&self.reader, "the run's recorder");
         let found = reader
