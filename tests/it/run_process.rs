@@ -359,3 +359,34 @@ echo '{}'
         assert_eq!(event["start_ticks"].to_string(), ticks, "{task}: {event}");
     }
 }
+
+/// A context larger than a pipe holds reaches the command whole (the part
+/// the pipe does not take up front is written while it reads), and a command
+/// that never reads such a context still ends the attempt.
+#[test]
+fn a_large_context_reaches_stdin_whole_and_an_unread_one_blocks_nothing() {
+    let f = Fixture::new(
+        "large-stdin",
+        r#"
+handler big { shell "printf '{\"blob\": \"%0300000d\"}' 0" returns { blob: string } }
+handler count { shell "wc -c > \"$PIPEC_WORK_DIR/count.txt\"; echo '{}'" }
+handler ignore { shell "echo '{}'" }
+pipeline p {
+  stage one {
+    task big
+    task count { after big }
+    task ignore { after big }
+  }
+}"#,
+    );
+    let out = f.run(&[]);
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    let count: usize = std::fs::read_to_string(f.work("count.txt"))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    // {"blob":"<300,000 zeros>"} as compact JSON.
+    assert_eq!(count, 300_000 + r#"{"blob":""}"#.len());
+    assert_eq!(f.status("ignore"), "completed");
+}

@@ -10,6 +10,7 @@ mod builtin;
 pub(crate) mod process;
 mod ray;
 mod registered;
+mod stdin;
 mod sub_pipeline;
 pub(crate) mod tree;
 

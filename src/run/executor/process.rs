@@ -3,6 +3,7 @@
 //! masked), the whole process tree stopped on timeout, cancellation or when
 //! the command exits leaving processes behind.
 
+use super::stdin;
 use super::tree::{self, Tree};
 use super::{Attempt, AttemptFuture, Call, Executor, Failure};
 use crate::clock::Sleep;
@@ -15,7 +16,7 @@ use std::path::{Path, PathBuf};
 use std::process::{ExitStatus, Stdio};
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
+use tokio::io::{AsyncRead, AsyncReadExt};
 use tokio::process::Command;
 use tokio::sync::oneshot;
 
@@ -223,6 +224,10 @@ enum Exit {
     Cancelled(Stop),
 }
 
+/// How much a stream is read at a time: most commands print less, and a
+/// larger buffer is only memory to clear for every attempt.
+const CHUNK: usize = 8 * 1024;
+
 /// How much of stderr's end is kept for failure messages.
 const STDERR_TAIL: usize = 600;
 
@@ -234,6 +239,10 @@ const DRAIN: Duration = Duration::from_millis(250);
 async fn run(spec: Spec, mut stop: StopReceiver) -> Exit {
     let stdout_log = Log::new(spec.stdout_log.clone());
     let stderr_log = Log::new(spec.stderr_log.clone());
+    let (input, rest) = match stdin::prepare(&spec.stdin) {
+        Ok(prepared) => prepared,
+        Err(e) => return Exit::Failed(format!("cannot make the command's stdin: {e}")),
+    };
     // The one place pipec starts a process.
     #[allow(clippy::disallowed_methods)]
     let mut command = Command::new(&spec.program);
@@ -243,7 +252,7 @@ async fn run(spec: Spec, mut stop: StopReceiver) -> Exit {
     }
     command
         .envs(spec.env.iter().map(|(k, v)| (k, v)))
-        .stdin(Stdio::piped())
+        .stdin(input)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .process_group(0)
@@ -252,6 +261,9 @@ async fn run(spec: Spec, mut stop: StopReceiver) -> Exit {
         Ok(spawned) => spawned,
         Err(e) => return Exit::Failed(format!("cannot start `{}`: {e}", spec.program.display())),
     };
+    // It holds pipec's copy of the command's end of stdin: without it the
+    // command alone keeps the pipe open.
+    drop(command);
     let leader = child
         .id()
         .and_then(|id| i32::try_from(id).ok())
@@ -259,36 +271,45 @@ async fn run(spec: Spec, mut stop: StopReceiver) -> Exit {
     (spec.spawned)(leader, start_ticks);
     let mut tree = Tree::new(leader, &spec.span);
 
-    // A handler that never reads stdin must not block us: write from a task,
-    // ignore a closed pipe.
-    let stdin = child.stdin.take();
-    let input = spec.stdin;
-    let writer = tokio::spawn(async move {
-        if let Some(mut pipe) = stdin {
-            let _ = pipe.write_all(&input).await;
-            let _ = pipe.shutdown().await;
-        }
-    });
+    let writer = rest.map(stdin::Rest::write);
     let (over_tx, over_rx) = oneshot::channel();
     let (give_up_tx, give_up) = tokio::sync::watch::channel(false);
-    let stdout = child.stdout.take().map(|s| {
-        tokio::spawn(keep_limited(
-            s,
-            spec.max_output,
-            stdout_log,
-            over_tx,
-            give_up.clone(),
-            RedactingStream::new(spec.redactor.clone()),
-        ))
-    });
-    let stderr = child.stderr.take().map(|s| {
-        tokio::spawn(keep_tail(
-            s,
-            stderr_log,
-            give_up,
-            RedactingStream::new(spec.redactor.clone()),
-            spec.max_output,
-        ))
+    // Both streams are read by one task: a task less per attempt.
+    let (stdout, stderr) = (child.stdout.take(), child.stderr.take());
+    let (max_output, redactor) = (spec.max_output, spec.redactor.clone());
+    let reading = tokio::spawn(async move {
+        let out = async {
+            match stdout {
+                Some(pipe) => {
+                    keep_limited(
+                        pipe,
+                        max_output,
+                        stdout_log,
+                        over_tx,
+                        give_up.clone(),
+                        RedactingStream::new(redactor.clone()),
+                    )
+                    .await
+                }
+                None => (Vec::new(), false),
+            }
+        };
+        let err = async {
+            match stderr {
+                Some(pipe) => {
+                    keep_tail(
+                        pipe,
+                        stderr_log,
+                        give_up.clone(),
+                        RedactingStream::new(redactor.clone()),
+                        max_output,
+                    )
+                    .await
+                }
+                None => Vec::new(),
+            }
+        };
+        tokio::join!(out, err)
     });
 
     enum Waited {
@@ -314,27 +335,19 @@ async fn run(spec: Spec, mut stop: StopReceiver) -> Exit {
         let _ = tokio::time::timeout(Duration::from_secs(1), child.wait()).await;
     }
     tree::reaped(leader);
-    writer.abort();
+    if let Some(writer) = writer {
+        writer.abort();
+    }
     // Whatever is still in the pipes is read at once; nothing waits longer.
-    let readers = async {
-        let out = match stdout {
-            Some(task) => task.await.unwrap_or_default(),
-            None => (Vec::new(), false),
-        };
-        let tail = match stderr {
-            Some(task) => task.await.unwrap_or_default(),
-            None => Vec::new(),
-        };
-        (out, tail)
-    };
-    tokio::pin!(readers);
-    let ((out, too_large), tail) = match tokio::time::timeout(DRAIN, &mut readers).await {
+    tokio::pin!(reading);
+    let read = match tokio::time::timeout(DRAIN, &mut reading).await {
         Ok(done) => done,
         Err(_) => {
             let _ = give_up_tx.send(true);
-            readers.await
+            reading.await
         }
     };
+    let ((out, too_large), tail) = read.unwrap_or_default();
     match waited {
         Waited::TimedOut => Exit::TimedOut,
         Waited::Stopped(reason) => Exit::Cancelled(reason),
@@ -389,7 +402,7 @@ async fn keep_limited(
 ) -> (Vec<u8>, bool) {
     let limit = usize::try_from(max).unwrap_or(usize::MAX);
     let mut kept = Vec::new();
-    let mut chunk = vec![0u8; 64 * 1024];
+    let mut chunk = vec![0u8; CHUNK];
     loop {
         let Some(n) = read_or_give_up(&mut pipe, &mut chunk, &mut give_up).await else {
             break;
@@ -423,7 +436,7 @@ async fn keep_tail(
     let mut tail = Vec::new();
     let mut logged: u64 = 0;
     let mut truncated = false;
-    let mut chunk = vec![0u8; 16 * 1024];
+    let mut chunk = vec![0u8; CHUNK];
     let mut keep = |bytes: &[u8], log: &mut Log, tail: &mut Vec<u8>| {
         let room = usize::try_from(max.saturating_sub(logged)).unwrap_or(usize::MAX);
         let (logged_now, over) = bytes.split_at(bytes.len().min(room));
