@@ -8,8 +8,11 @@
 #      and `pipec run` with its durable state store (a new store each run),
 #      interleaved and repeated, best of each, with ratios to make;
 #   3. 10,000 built-in noop tasks (wide, concurrency 4) with the store;
-#   4. peak memory of `pipec run` on 100,000 noop tasks (/usr/bin/time -v).
-# Environment: REPEAT (default 3), PARTS (default "1 2 3 4"), PIPEC (a built
+#   4. peak memory of `pipec run` on 100,000 noop tasks (/usr/bin/time -v);
+#   5. peak memory of `pipec check` and `pipec fmt --check` on a 50 MB file
+#      (scripts/gen_big_pipe.py, about 890,000 tasks), with its ratio to the
+#      file's size (/usr/bin/time -v).
+# Environment: REPEAT (default 3), PARTS (default "1 2 3 4 5"), PIPEC (a built
 # binary; default: cargo build --release), BASE (another pipec binary, e.g.
 # one built from an earlier commit: its rows are measured in the same loop,
 # for a before/after table from one session).
@@ -17,7 +20,7 @@ set -eu
 cd "$(dirname "$0")/.."
 OUT=${BENCH_DIR:-/tmp/pipec-bench}
 REPEAT=${REPEAT:-3}
-PARTS=${PARTS:-1 2 3 4}
+PARTS=${PARTS:-1 2 3 4 5}
 BASE=${BASE:-}
 rm -rf "$OUT"; mkdir -p "$OUT"
 if [ -z "${PIPEC:-}" ]; then
@@ -104,5 +107,36 @@ if has 4; then
   scripts/gen_graph.sh wide 100000 noop "$OUT/mem" 4
   /usr/bin/time -v "$PIPEC" run "$OUT/mem/graph.pipe" --no-state --view quiet --run-dir "$OUT/mem/run" 2> "$OUT/mem/time.txt" > /dev/null
   grep -E "Maximum resident|Elapsed" "$OUT/mem/time.txt"
+fi
+
+# max_rss BINARY ARGS...: the command's peak resident memory in kB (the
+# generated file is clean and formatted, so both commands should exit 0).
+max_rss() {
+  status=0
+  /usr/bin/time -v "$@" > /dev/null 2> "$OUT/big/time.txt" || status=$?
+  [ "$status" -eq 0 ] || echo "warning: \`$*\` exited $status" >&2
+  awk '/Maximum resident/ { print $NF }' "$OUT/big/time.txt"
+}
+# mem_cell KB: the size in MB and its ratio to the file's.
+mem_cell() { awk -v k="$1" -v f="$size" 'BEGIN { printf "%7.0f MB (%5.2fx)", k / 1024, k * 1024 / f }'; }
+
+if has 5; then
+  echo "== 5. peak memory of the front end, a 50 MB file"
+  [ -x /usr/bin/time ] || { echo "/usr/bin/time is not installed (apt-get install time)" >&2; exit 2; }
+  mkdir -p "$OUT/big"
+  python3 scripts/gen_big_pipe.py "$OUT/big/big.pipe" 50
+  size=$(wc -c < "$OUT/big/big.pipe")
+  echo "file: $size bytes"
+  for command in check "fmt --check"; do
+    # shellcheck disable=SC2086 # `fmt --check` is two words
+    now_kb=$(max_rss "$PIPEC" $command "$OUT/big/big.pipe")
+    if [ -n "$BASE" ]; then
+      # shellcheck disable=SC2086
+      base_kb=$(max_rss "$BASE" $command "$OUT/big/big.pipe")
+      printf '%-12s base %s  now %s\n' "$command" "$(mem_cell "$base_kb")" "$(mem_cell "$now_kb")"
+    else
+      printf '%-12s %s\n' "$command" "$(mem_cell "$now_kb")"
+    fi
+  done
 fi
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -60,7 +60,7 @@ pub(crate) fn check_reads(
         if poisoned.contains(pipeline.task(task).name.as_str()) {
             continue;
         }
-        let fan_out = pipeline.task(task).fan_out.as_ref();
+        let fan_out = pipeline.task(task).fan_out.as_deref();
         if pipeline.task(task).reads.is_empty() && fan_out.is_none() {
             continue;
         }

@@ -472,7 +472,7 @@ fn lower_task(
     if let Some(work) = work {
         task.work = work;
     }
-    task.fan_out = fan_out::lower(decl, &task, work, program, diagnostics);
+    task.fan_out = fan_out::lower(decl, &task, work, program, diagnostics).map(Box::new);
     task
 }
 

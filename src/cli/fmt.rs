@@ -3,7 +3,7 @@
 
 use super::exit;
 use pipec::diagnostic::render::{render, Style};
-use pipec::format::{diff, format_source, FormatError};
+use pipec::format::{diff, format_file, FormatError, Formatted};
 use pipec::source::SourceMap;
 use pipec::span::FileId;
 use std::io::{IsTerminal, Read, Write};
@@ -98,12 +98,11 @@ fn file(path: &Path, check: bool) -> Outcome {
             return Outcome::Io;
         }
     };
-    let Some(formatted) = formatted(path, &text) else {
-        return Outcome::Refused;
+    let formatted = match formatted(path, &text) {
+        Some(Formatted::Changed(formatted)) => formatted,
+        Some(Formatted::Unchanged) => return Outcome::Unchanged,
+        None => return Outcome::Refused,
     };
-    if formatted == text {
-        return Outcome::Unchanged;
-    }
     if check {
         let diff = diff::unified(&path.display().to_string(), &text, &formatted);
         // Not `print!`: it panics when stdout is closed (`fmt --check | head`).
@@ -128,10 +127,11 @@ fn stdin(check: bool) -> Outcome {
         eprintln!("error: cannot read stdin: {error}");
         return Outcome::Io;
     }
-    let Some(formatted) = formatted(Path::new("<stdin>"), &text) else {
-        return Outcome::Refused;
+    let (formatted, changed) = match formatted(Path::new("<stdin>"), &text) {
+        Some(Formatted::Changed(formatted)) => (formatted, true),
+        Some(Formatted::Unchanged) => (text.clone(), false),
+        None => return Outcome::Refused,
     };
-    let changed = formatted != text;
     let output = if check {
         diff::unified("<stdin>", &text, &formatted)
     } else {
@@ -148,13 +148,19 @@ fn stdin(check: bool) -> Outcome {
     }
 }
 
-/// The formatted text, or `None` after telling why the file is left alone.
-fn formatted(path: &Path, text: &str) -> Option<String> {
+/// The file formatted, or `None` after telling why it is left alone. The
+/// text is copied into a source map only to quote it in an error: a copy of
+/// a big file would double what formatting it costs.
+fn formatted(path: &Path, text: &str) -> Option<Formatted> {
+    let id = FileId(0);
+    let error = match format_file(text, id) {
+        Ok(formatted) => return Some(formatted),
+        Err(error) => error,
+    };
     let mut sources = SourceMap::new();
-    let id: FileId = sources.add(path.to_path_buf(), text.to_string());
-    match format_source(text, id) {
-        Ok(formatted) => Some(formatted),
-        Err(FormatError::Syntax(diagnostics)) => {
+    sources.add(path.to_path_buf(), text.to_string());
+    match error {
+        FormatError::Syntax(diagnostics) => {
             let stderr = std::io::stderr();
             let style = Style::detect(stderr.is_terminal());
             eprint!("{}", render(&diagnostics, &sources, style, 100));
@@ -164,7 +170,7 @@ fn formatted(path: &Path, text: &str) -> Option<String> {
             );
             None
         }
-        Err(FormatError::Comment { offset, reason }) => {
+        FormatError::Comment { offset, reason } => {
             let at = sources.get(id).position(offset);
             eprintln!(
                 "error: `{}` was not formatted: cannot keep the comment at {}:{}: {reason}; move it before or after the setting",
@@ -174,7 +180,7 @@ fn formatted(path: &Path, text: &str) -> Option<String> {
             );
             None
         }
-        Err(FormatError::Internal(message)) => {
+        FormatError::Internal(message) => {
             eprintln!(
                 "error: `{}` was not formatted: {message} (a pipec bug; please report it with the file)",
                 path.display()

@@ -72,6 +72,11 @@ impl Printer<'_> {
         self.sequence(&file.items, super::printer::Printer::item);
     }
 
+    /// Some top-level items of a file, after those `state` has seen.
+    pub(crate) fn items(&mut self, items: &[Item], state: &mut super::printer::SequenceState) {
+        self.sequence_on(state, items, super::printer::Printer::item);
+    }
+
     fn item(&mut self, item: &Item) -> bool {
         match item {
             Item::Import(path) => {

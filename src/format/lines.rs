@@ -119,20 +119,83 @@ fn blank_between(source: &str, from: usize, to: usize) -> bool {
         .is_some_and(|(_, whole)| whole.iter().any(|l| l.trim().is_empty()))
 }
 
-/// Writes the lines with their comments.
-struct Writer<'s> {
+/// Where formatted text goes: a string, or a comparison with the file.
+pub(crate) trait Out {
+    fn push_str(&mut self, text: &str);
+}
+
+impl Out for String {
+    fn push_str(&mut self, text: &str) {
+        String::push_str(self, text);
+    }
+}
+
+/// Compares what is written with a text instead of keeping it: deciding
+/// that a file is formatted needs no copy of it.
+pub(crate) struct Compare<'s> {
+    text: &'s str,
+    at: usize,
+    same: bool,
+}
+
+impl<'s> Compare<'s> {
+    pub(crate) fn new(text: &'s str) -> Compare<'s> {
+        Compare {
+            text,
+            at: 0,
+            same: true,
+        }
+    }
+
+    /// Everything written so far is the start of the text.
+    pub(crate) fn same_so_far(&self) -> bool {
+        self.same
+    }
+
+    /// Everything written is the whole text.
+    pub(crate) fn same(&self) -> bool {
+        self.same && self.at == self.text.len()
+    }
+}
+
+impl Out for Compare<'_> {
+    fn push_str(&mut self, text: &str) {
+        if self.same && self.text.as_bytes()[self.at..].starts_with(text.as_bytes()) {
+            self.at += text.len();
+        } else {
+            self.same = false;
+        }
+    }
+}
+
+/// Writes lines with their comments, in one call or in several (one a
+/// top-level item, `stream.rs`): what decides a blank line carries over.
+pub(crate) struct Writer<'s, O> {
     source: &'s str,
-    out: String,
+    out: O,
     /// Where in the source the last thing written ended.
     source_end: usize,
     /// No blank line may come next: start of file, after `{`, or after a blank.
     no_blank: bool,
 }
 
-impl Writer<'_> {
+impl<'s, O: Out> Writer<'s, O> {
+    pub(crate) fn new(source: &'s str, out: O) -> Writer<'s, O> {
+        Writer {
+            source,
+            out,
+            source_end: 0,
+            no_blank: true,
+        }
+    }
+
+    pub(crate) fn out(&self) -> &O {
+        &self.out
+    }
+
     fn blank(&mut self) {
         if !self.no_blank {
-            self.out.push('\n');
+            self.out.push_str("\n");
             self.no_blank = true;
         }
     }
@@ -148,9 +211,50 @@ impl Writer<'_> {
             self.out.push_str(INDENT);
         }
         self.out.push_str(text);
-        self.out.push('\n');
+        self.out.push_str("\n");
         self.source_end = self.source_end.max(end);
         self.no_blank = opens;
+    }
+
+    /// Writes `lines` with `comments` in place: the comments from the end
+    /// of what was written before up to the code after these lines. The
+    /// comments that come after the last line on lines of their own are
+    /// not written but returned: they go before the code that follows, or
+    /// at the end ([`Writer::end`]).
+    pub(crate) fn lines<'c>(
+        &mut self,
+        lines: &[Line],
+        comments: &'c [Comment],
+    ) -> Result<Vec<&'c Comment>, Unplaced> {
+        let placement = place(lines, comments)?;
+        for (i, line) in lines.iter().enumerate() {
+            if line.force_blank {
+                self.blank();
+            }
+            let comments_may_blank = line.blank_ok || line.closes;
+            for comment in &placement.leading[i] {
+                self.kept_blank(comment.start, comments_may_blank);
+                self.line(line.comment_indent, &comment.text, comment.end, false);
+            }
+            self.kept_blank(line.start, line.blank_ok && !line.closes);
+            let mut text = line.text.clone();
+            let mut end = line.end;
+            if let Some(comment) = placement.trailing[i] {
+                text.push_str("  ");
+                text.push_str(&comment.text);
+                end = end.max(comment.end);
+            }
+            self.line(line.indent, &text, end, line.opens);
+        }
+        Ok(placement.at_end)
+    }
+
+    /// Writes the comments after the last line of the file.
+    pub(crate) fn end<'c>(&mut self, comments: impl IntoIterator<Item = &'c Comment>) {
+        for comment in comments {
+            self.kept_blank(comment.start, true);
+            self.line(0, &comment.text, comment.end, false);
+        }
     }
 }
 
@@ -160,36 +264,9 @@ pub(crate) fn render(
     lines: &[Line],
     comments: &[Comment],
 ) -> Result<String, Unplaced> {
-    let placement = place(lines, comments)?;
-    let mut w = Writer {
-        source,
-        out: String::with_capacity(source.len() + 64),
-        source_end: 0,
-        no_blank: true,
-    };
-    for (i, line) in lines.iter().enumerate() {
-        if line.force_blank {
-            w.blank();
-        }
-        let comments_may_blank = line.blank_ok || line.closes;
-        for comment in &placement.leading[i] {
-            w.kept_blank(comment.start, comments_may_blank);
-            w.line(line.comment_indent, &comment.text, comment.end, false);
-        }
-        w.kept_blank(line.start, line.blank_ok && !line.closes);
-        let mut text = line.text.clone();
-        let mut end = line.end;
-        if let Some(comment) = placement.trailing[i] {
-            text.push_str("  ");
-            text.push_str(&comment.text);
-            end = end.max(comment.end);
-        }
-        w.line(line.indent, &text, end, line.opens);
-    }
-    for comment in &placement.at_end {
-        w.kept_blank(comment.start, true);
-        w.line(0, &comment.text, comment.end, false);
-    }
+    let mut w = Writer::new(source, String::with_capacity(source.len() + 64));
+    let at_end = w.lines(lines, comments)?;
+    w.end(at_end);
     Ok(w.out)
 }
 

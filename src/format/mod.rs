@@ -6,6 +6,10 @@
 //! the parser dropped, is put back by position next to the code it was next
 //! to ([`comments`], [`lines`]). Before answering, the result is parsed again
 //! and must mean the same and hold the same comments ([`verify`]).
+//!
+//! [`format_file`] first asks whether the file is formatted already, an item
+//! at a time and without building the output ([`stream`]): for such a file,
+//! the common case of `fmt --check`, memory stays near the file's size.
 
 mod comments;
 pub mod diff;
@@ -15,6 +19,7 @@ mod lines;
 mod literal;
 mod printer;
 mod settings;
+mod stream;
 mod template;
 mod value;
 pub mod verify;
@@ -33,6 +38,31 @@ pub enum FormatError {
     /// A bug: the formatted text would mean something else or lose a
     /// comment. The file is not touched.
     Internal(String),
+}
+
+/// What formatting a file comes to.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Formatted {
+    /// The file is in the canonical layout already.
+    Unchanged,
+    /// The canonical text, which differs from the file.
+    Changed(String),
+}
+
+/// Formats a `.pipe` file. A file that is formatted already is recognised
+/// an item at a time, without the whole tree or the output in memory; only
+/// another file is formatted whole ([`format_source`]), and every error is
+/// reported by that.
+pub fn format_file(text: &str, file: FileId) -> Result<Formatted, FormatError> {
+    if stream::unchanged(text, file, &comments::Comments::new(text)) {
+        return Ok(Formatted::Unchanged);
+    }
+    let formatted = format_source(text, file)?;
+    Ok(if formatted == text {
+        Formatted::Unchanged
+    } else {
+        Formatted::Changed(formatted)
+    })
 }
 
 /// The canonical text of a `.pipe` file. `file` is the id its diagnostics

@@ -8,6 +8,14 @@ use super::lines::Line;
 /// The widest a line may be before a construct that can break does.
 pub(crate) const MAX_WIDTH: usize = 100;
 
+/// How far a sequence is printed: elements so far, and whether the last was
+/// a block over several lines (a blank line follows it).
+#[derive(Debug, Default)]
+pub(crate) struct SequenceState {
+    printed: usize,
+    previous_block: bool,
+}
+
 pub(crate) struct Printer<'a> {
     pub source: &'a str,
     pub comments: &'a Comments,
@@ -87,21 +95,28 @@ impl<'a> Printer<'a> {
     /// block, fields of an object). `print` answers whether the element is a
     /// block (handler, stage, task …); a block printed over several lines gets
     /// a blank line before and after it. Elsewhere the user's blank lines stay.
-    pub(crate) fn sequence<T>(
+    pub(crate) fn sequence<T>(&mut self, items: &[T], print: impl FnMut(&mut Self, &T) -> bool) {
+        self.sequence_on(&mut SequenceState::default(), items, print);
+    }
+
+    /// [`Printer::sequence`] for a sequence printed in several calls (a
+    /// file, an item at a time: `stream.rs`); `state` carries over.
+    pub(crate) fn sequence_on<T>(
         &mut self,
+        state: &mut SequenceState,
         items: &[T],
         mut print: impl FnMut(&mut Self, &T) -> bool,
     ) {
-        let mut previous_block = false;
-        for (n, item) in items.iter().enumerate() {
+        for item in items {
             let first = self.lines.len();
             let block = print(self, item);
             let multi_line = block && self.lines.len() - first > 1;
             if let Some(line) = self.lines.get_mut(first) {
                 line.blank_ok = true;
-                line.force_blank = n > 0 && (multi_line || previous_block);
+                line.force_blank = state.printed > 0 && (multi_line || state.previous_block);
             }
-            previous_block = multi_line;
+            state.previous_block = multi_line;
+            state.printed += 1;
         }
     }
 

@@ -411,7 +411,9 @@ pub enum TaskSetting {
     When(When),
     Executor(Name),
     /// `for symbol in universe`: a fan-out over a list in the context.
-    ForEach(ForEach),
+    /// Boxed: it is the biggest setting, and every setting of every task
+    /// would be as big.
+    ForEach(Box<ForEach>),
     /// `gather scores`: where a fan-out's outputs go.
     Gather(Name),
     /// `concurrency 4`: a fan-out's own limit on instances at once.

@@ -6,6 +6,7 @@ mod grammar;
 mod lexical;
 mod literal;
 mod parser;
+mod pieces;
 mod placement;
 mod recover;
 mod scan;
@@ -13,3 +14,4 @@ mod split;
 
 pub(crate) use literal::format_duration;
 pub use parser::parse;
+pub(crate) use pieces::pieces;

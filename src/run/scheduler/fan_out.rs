@@ -192,7 +192,11 @@ impl PipelineRun {
             unit,
             name,
             item: Some(fan.items[i].clone()),
-            input: Arc::new(Value::Object(instance_input(fan, task.fan_out.as_ref(), i))),
+            input: Arc::new(Value::Object(instance_input(
+                fan,
+                task.fan_out.as_deref(),
+                i,
+            ))),
             market_wait,
         };
         tokio::spawn(job.work(tx.clone()));
@@ -307,7 +311,7 @@ impl PipelineRun {
                     Some(output) => fan.outputs[i] = Some(output),
                     None => fan.failed.push(i),
                 }
-                let context = instance_input(fan, task.fan_out.as_ref(), i);
+                let context = instance_input(fan, task.fan_out.as_deref(), i);
                 if settled.abort {
                     self.shared.stop.abort(&p.name, &name);
                 }

@@ -358,7 +358,7 @@ impl Builder {
                 let mut inner = pair.into_inner().filter(|p| p.as_rule() != Rule::in_word);
                 let binding = self.name(next(&mut inner));
                 let over = self.name(next(&mut inner));
-                TaskSetting::ForEach(ForEach { binding, over })
+                TaskSetting::ForEach(Box::new(ForEach { binding, over }))
             }
             Rule::gather => TaskSetting::Gather(self.name(first(pair))),
             Rule::concurrency => TaskSetting::Concurrency(self.integer(first(pair))),
