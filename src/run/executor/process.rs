@@ -318,11 +318,33 @@ async fn run(spec: Spec, mut stop: StopReceiver) -> Exit {
         TooLarge,
         Stopped(Stop),
     }
-    let waited = tokio::select! {
-        status = child.wait() => Waited::Exited(status),
-        () = spec.timeout => Waited::TimedOut,
-        Ok(()) = over_rx => Waited::TooLarge,
-        reason = stop.stopped() => Waited::Stopped(reason),
+    let timeout = spec.timeout;
+    // Resolves true when stdout outgrew `max_output`, false once it ended.
+    let over = async { over_rx.await.is_ok() };
+    tokio::pin!(timeout, reading, over);
+    let mut over_told = false;
+    let mut read = None;
+    let waited = loop {
+        tokio::select! {
+            status = child.wait() => break Waited::Exited(status),
+            () = &mut timeout => break Waited::TimedOut,
+            too_large = &mut over, if !over_told => {
+                over_told = true;
+                if too_large {
+                    break Waited::TooLarge;
+                }
+            }
+            reason = stop.stopped() => break Waited::Stopped(reason),
+            done = &mut reading, if read.is_none() => {
+                read = Some(done);
+                // Both streams ended: the command is most likely exiting
+                // or gone. Asking now saves a sleep until the kernel's word
+                // that it exited, which comes a moment after its pipes close.
+                if let Ok(Some(status)) = child.try_wait() {
+                    break Waited::Exited(Ok(status));
+                }
+            }
+        }
     };
     // Whatever happened, no process of the attempt outlives it: its group,
     // and descendants that left the group, background ones included.
@@ -339,13 +361,15 @@ async fn run(spec: Spec, mut stop: StopReceiver) -> Exit {
         writer.abort();
     }
     // Whatever is still in the pipes is read at once; nothing waits longer.
-    tokio::pin!(reading);
-    let read = match tokio::time::timeout(DRAIN, &mut reading).await {
-        Ok(done) => done,
-        Err(_) => {
-            let _ = give_up_tx.send(true);
-            reading.await
-        }
+    let read = match read {
+        Some(done) => done,
+        None => match tokio::time::timeout(DRAIN, &mut reading).await {
+            Ok(done) => done,
+            Err(_) => {
+                let _ = give_up_tx.send(true);
+                reading.await
+            }
+        },
     };
     let ((out, too_large), tail) = read.unwrap_or_default();
     match waited {
