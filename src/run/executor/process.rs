@@ -392,10 +392,10 @@ const EXIT_SOON: Duration = Duration::from_micros(200);
 
 /// The exit of a command whose output streams just ended, if it comes
 /// within `EXIT_SOON`. A process's pipes close a moment before the kernel
-/// tells its parent it exited, and each wakes pipec: asking in that moment
-/// (letting the exiting process have the processor meanwhile) spares the
-/// second sleep and wake-up, one of three per short task. A command that
-/// closed its streams and runs on is waited for as before.
+/// tells its parent it exited: asking in that moment (letting the exiting
+/// process have the processor meanwhile) spares pipec a sleep and a wake-up
+/// per short task. A command that closed its streams and runs on is waited
+/// for as before.
 fn exit_soon(child: &mut tokio::process::Child) -> Option<ExitStatus> {
     let until = std::time::Instant::now() + EXIT_SOON;
     loop {
