@@ -11,7 +11,7 @@
 
 use crate::ir::{public, HandlerId, PipelineId, Program, Work};
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap};
 
@@ -113,33 +113,70 @@ fn plan_inner(program: &Program, id: PipelineId, depth: u32) -> Plan {
     // What the run does, not when it runs, whom it tells or how it is
     // described: triggers, sources, notify lines, deadlines, titles,
     // descriptions and the template a pipeline was made from are left out.
-    let mut whole = serde_json::to_value(&public).unwrap_or(Value::Null);
-    if let Value::Object(m) = &mut whole {
-        // `template` first: it is the form's last key, and a map that keeps
-        // its order removes a key by moving the last one into its place, so
-        // removing it first leaves the order of a pipeline written out.
-        for k in [
-            "template",
-            "triggers",
-            "sources",
-            "notify",
-            "deadline",
-            "title",
-            "description",
-        ] {
-            m.remove(k);
-        }
-        if let Some(Value::Array(stages)) = m.get_mut("stages") {
-            for stage in stages.iter_mut().filter_map(Value::as_object_mut) {
-                stage.remove("deadline");
+    // The stages are the bulk of the form: they are written straight from
+    // the public types, and only the rest becomes a map to remove keys from.
+    let mut public = public;
+    let mut stages = std::mem::take(&mut public.stages);
+    for stage in &mut stages {
+        // A stage's last key, left out when empty: as if removed.
+        stage.deadline = None;
+    }
+    let mut rest = match serde_json::to_value(&public) {
+        Ok(Value::Object(map)) => map,
+        Ok(_) | Err(_) => Map::new(),
+    };
+    // `template` first: it is the form's last key, and a map that keeps
+    // its order removes a key by moving the last one into its place, so
+    // removing it first leaves the order of a pipeline written out.
+    for k in [
+        "template",
+        "triggers",
+        "sources",
+        "notify",
+        "deadline",
+        "title",
+        "description",
+    ] {
+        rest.remove(k);
+    }
+    let form = PlanForm {
+        pipeline: PipelineForm {
+            rest: &rest,
+            stages: &stages,
+        },
+        tasks: &tasks,
+    };
+    let hash = format!("{HASH_PREFIX}{}", sha256(&form));
+    Plan { hash, tasks }
+}
+
+/// What a plan's hash is of: `{"pipeline": …, "tasks": {name: hash, …}}`.
+#[derive(Serialize)]
+struct PlanForm<'a> {
+    pipeline: PipelineForm<'a>,
+    tasks: &'a BTreeMap<String, String>,
+}
+
+/// A pipeline's public form without the keys left out of its plan: the map
+/// `rest`, in its order, with the stages written where its `stages` key is.
+struct PipelineForm<'a> {
+    rest: &'a Map<String, Value>,
+    stages: &'a [public::Stage],
+}
+
+impl Serialize for PipelineForm<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.rest.len()))?;
+        for (key, value) in self.rest {
+            if key == "stages" {
+                map.serialize_entry(key, self.stages)?;
+            } else {
+                map.serialize_entry(key, value)?;
             }
         }
+        map.end()
     }
-    let hash = format!(
-        "{HASH_PREFIX}{}",
-        sha256(&serde_json::json!({ "pipeline": whole, "tasks": tasks }))
-    );
-    Plan { hash, tasks }
 }
 
 /// What a task's hash is of: its JSON text is that of the map
