@@ -107,19 +107,25 @@ pub(crate) fn is_same_process(pid: i32, ticks: Option<u64>) -> bool {
 
 /// The direct children of `pid`, from every thread's `children` file.
 pub(crate) fn children(pid: i32) -> Vec<i32> {
-    let mut out = Vec::new();
     let Ok(threads) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
-        return out;
+        return Vec::new();
     };
-    for thread in threads.flatten() {
-        if let Some(text) = thread.path().join("children").to_str().and_then(read_small) {
-            out.extend(
-                text.split_whitespace()
-                    .filter_map(|c| c.parse::<i32>().ok()),
-            );
-        }
-    }
-    out
+    threads
+        .flatten()
+        .filter_map(|thread| thread.file_name().to_str()?.parse::<i32>().ok())
+        .flat_map(|tid| thread_children(pid, tid))
+        .collect()
+}
+
+/// The children that thread `tid` of process `pid` started or was handed.
+pub(crate) fn thread_children(pid: i32, tid: i32) -> Vec<i32> {
+    read_small(&format!("/proc/{pid}/task/{tid}/children"))
+        .map(|text| {
+            text.split_whitespace()
+                .filter_map(|c| c.parse::<i32>().ok())
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// `pid` and every process below it, parents before children.

@@ -20,7 +20,7 @@ use crate::procfs;
 use nix::sys::signal::{kill, killpg, Signal};
 use nix::sys::wait::{waitpid, WaitPidFlag};
 use nix::unistd::Pid;
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
@@ -29,6 +29,10 @@ use std::time::Duration;
 static SPAWNED: Mutex<Option<HashSet<i32>>> = Mutex::new(None);
 /// Set once this process is a subreaper.
 static ADOPTING: AtomicBool = AtomicBool::new(false);
+/// The threads of this process that started a task's process: with the
+/// main thread, the only ones whose `children` files can list a child (see
+/// `adopted`).
+static SPAWNERS: Mutex<BTreeSet<i32>> = Mutex::new(BTreeSet::new());
 
 /// The set is plain data that no panic can leave half-changed, so a
 /// poisoned lock is still a good set.
@@ -76,6 +80,8 @@ pub(crate) fn spawn(
     };
     set.get_or_insert_with(HashSet::new).insert(pid);
     drop(set);
+    #[cfg(target_os = "linux")]
+    crate::sync::lock(&SPAWNERS, "the spawning threads").insert(nix::unistd::gettid().as_raw());
     let ticks = match (before, after) {
         (Some(before), Some(after)) if before == after => Some(before),
         _ => procfs::start_ticks(pid),
@@ -99,9 +105,18 @@ fn adopted() -> Vec<i32> {
         return Vec::new();
     }
     let me = i32::try_from(std::process::id()).unwrap_or(0);
+    // A child is listed under the thread that started it; an orphan handed
+    // to pipec, and the children of a thread that ended, under the first
+    // live thread, the main one. Other threads (the store's writer, idle
+    // workers) have none to list.
+    let mut threads = crate::sync::lock(&SPAWNERS, "the spawning threads").clone();
+    threads.insert(me);
     let set = spawned();
     let mut live = Vec::new();
-    for child in procfs::children(me) {
+    for child in threads
+        .into_iter()
+        .flat_map(|tid| procfs::thread_children(me, tid))
+    {
         if set.as_ref().is_some_and(|s| s.contains(&child)) {
             continue;
         }
