@@ -28,6 +28,8 @@ use std::time::Duration;
 
 /// How often a job's status is asked for.
 const POLL: Duration = Duration::from_millis(200);
+/// How long the logs of a job that succeeded are read again for its output.
+const LOGS_LAG: Duration = Duration::from_secs(10);
 /// How long one request to the cluster may take.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// The most a task's input may weigh, encoded: it travels in one variable.
@@ -131,6 +133,7 @@ async fn attempt(
     );
     let limit = shared.clock.limit(Duration::from_millis(timeout_millis));
     tokio::pin!(limit);
+    let mut succeeded_at = None;
     loop {
         let status = get(&job_url).await?.ok_or_else(|| {
             format!("the Ray job {submission} was lost: the cluster no longer knows it")
@@ -144,13 +147,26 @@ async fn attempt(
                     (&pipeline.name, task, attempt),
                 )
                 .await?;
-                let bytes = result_of(&logs, &submission).ok_or_else(|| {
-                    format!("the Ray job {submission} succeeded but its output was not found in its logs")
-                })?;
-                return Ok(match output::from_bytes(&bytes, handler) {
-                    Ok(map) => Attempt::Ok(map),
-                    Err(e) => Attempt::Failed(Failure::BadOutput(e)),
-                });
+                match result_of(&logs, &submission) {
+                    Some(bytes) => {
+                        return Ok(match output::from_bytes(&bytes, handler) {
+                            Ok(map) => Attempt::Ok(map),
+                            Err(e) => Attempt::Failed(Failure::BadOutput(e)),
+                        })
+                    }
+                    // A busy cluster can call a job done before its logs
+                    // hold all it printed: they are read again for a while.
+                    None if succeeded_at
+                        .get_or_insert_with(std::time::Instant::now)
+                        .elapsed()
+                        < LOGS_LAG => {}
+                    None => {
+                        return Err(format!(
+                            "the Ray job {submission} succeeded but its output was not found in its logs (read for {} s)",
+                            LOGS_LAG.as_secs()
+                        ))
+                    }
+                }
             }
             "FAILED" => {
                 let logs = logs(
