@@ -16,8 +16,12 @@ pub struct Compilation {
     pub program: Option<Program>,
     /// Errors and warnings, in source order.
     pub diagnostics: Vec<Diagnostic>,
-    /// The parsed files, for `--emit ast` and the formatter.
+    /// The parsed files, for `--emit ast`: only from `compile_keeping_ast`,
+    /// empty otherwise (the checker frees each pipeline's syntax tree once it
+    /// is lowered).
     pub loaded_files: Vec<(crate::span::FileId, crate::syntax::ast::File)>,
+    /// The root file: the first the loader adds.
+    pub root: crate::span::FileId,
 }
 
 impl Compilation {
@@ -35,21 +39,37 @@ pub fn compile(path: &Path) -> std::io::Result<Compilation> {
 /// Compiles `path` with the checks that look ahead in time (triggers that never
 /// fire, calendars' years) starting from `today`.
 pub fn compile_as_of(path: &Path, today: chrono::NaiveDate) -> std::io::Result<Compilation> {
+    compile_with(path, today, false)
+}
+
+/// `compile`, keeping the parsed files in `Compilation::loaded_files`.
+pub fn compile_keeping_ast(path: &Path) -> std::io::Result<Compilation> {
+    compile_with(path, SystemClock.now().date_naive(), true)
+}
+
+fn compile_with(
+    path: &Path,
+    today: chrono::NaiveDate,
+    keep_ast: bool,
+) -> std::io::Result<Compilation> {
     let mut diagnostics = Diagnostics::default();
-    let loaded: Loaded = loader::load(path, &mut diagnostics)?;
+    let mut loaded: Loaded = loader::load(path, &mut diagnostics)?;
     // A file that did not parse has no AST; checking the rest would report
     // names it declares as unknown, so stop at syntax errors. A file that
     // parsed with a literal out of range (`at 25:00`) is checked on: its
     // other mistakes are reported too.
     let program = if loaded.incomplete {
         None
+    } else if keep_ast {
+        check::check_keeping_ast(&loaded, today, &mut diagnostics)
     } else {
-        check::check(&loaded, today, &mut diagnostics)
+        check::check(&mut loaded, today, &mut diagnostics)
     };
     Ok(Compilation {
         sources: loaded.sources,
         program,
         diagnostics: diagnostics.into_sorted(),
-        loaded_files: loaded.files,
+        loaded_files: if keep_ast { loaded.files } else { Vec::new() },
+        root: loader::ROOT,
     })
 }

@@ -31,6 +31,9 @@ impl Loaded {
     }
 }
 
+/// The root file's id: the loader adds it first.
+pub(crate) const ROOT: FileId = FileId(0);
+
 /// Loads `root` and its imports, depth first. An unreadable root is an I/O
 /// error for the caller; an unreadable import is a diagnostic at the import.
 pub(crate) fn load(root: &Path, diagnostics: &mut Diagnostics) -> std::io::Result<Loaded> {
@@ -40,6 +43,7 @@ pub(crate) fn load(root: &Path, diagnostics: &mut Diagnostics) -> std::io::Resul
         ..Loaded::default()
     };
     let id = loaded.sources.add(normalize(root), text);
+    debug_assert_eq!(id, ROOT);
     let mut pending = vec![id];
     while let Some(id) = pending.pop() {
         let file = loaded.sources.get(id);

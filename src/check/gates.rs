@@ -1,6 +1,6 @@
 //! Stage gates and task `reads`, checked against what earlier tasks write.
 
-use super::declare::{duplicate, Declared};
+use super::declare::duplicate;
 use super::{expr, types};
 use crate::diagnostic::Diagnostics;
 use crate::ir::{Gate, Program, StageId, Type};
@@ -9,8 +9,11 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Gates and `reads`, which need every task's output type: the context a gate
 /// sees is everything its stage and the stages before it write.
+/// `settings` are the pipeline's (its stages' gates among them; tasks are not
+/// read), `poisoned` what `unresolved_dependencies` found.
 pub(super) fn lower(
-    declared: &Declared<ast::Pipeline>,
+    settings: &[ast::Spanned<PipelineSetting>],
+    poisoned: &HashSet<String>,
     index: usize,
     program: &Program,
     diagnostics: &mut Diagnostics,
@@ -25,11 +28,11 @@ pub(super) fn lower(
         .enumerate()
         .map(|(i, s)| (s.name.as_str(), i))
         .collect();
-    let stage_decls = declared.node.settings.iter().filter_map(|s| match &s.node {
+    let stage_decls = settings.iter().filter_map(|s| match &s.node {
         PipelineSetting::Stage(stage) => Some(stage),
         _ => None,
     });
-    let poisoned = unresolved_dependencies(declared.node, pipeline);
+    let poisoned: HashSet<&str> = poisoned.iter().map(String::as_str).collect();
     for stage_decl in stage_decls {
         let Some(&stage_index) = stage_index.get(stage_decl.name.text.as_str()) else {
             continue;
@@ -77,10 +80,10 @@ pub(super) fn lower(
 /// Tasks with a dependency that did not resolve (an `after`, `joins` or
 /// `flow` name already reported): what they read is unknown, so their reads
 /// are not judged (one mistake, one diagnostic).
-fn unresolved_dependencies<'a>(
-    decl: &'a ast::Pipeline,
+pub(super) fn unresolved_dependencies(
+    decl: &ast::Pipeline,
     pipeline: &crate::ir::Pipeline,
-) -> HashSet<&'a str> {
+) -> HashSet<String> {
     let known: HashSet<&str> = pipeline
         .dag
         .node_weights()
@@ -101,13 +104,13 @@ fn unresolved_dependencies<'a>(
                     _ => false,
                 });
                 if unresolved {
-                    poisoned.insert(task.name.text.as_str());
+                    poisoned.insert(task.name.text.clone());
                 }
             }
             StageSetting::Flow(steps) => {
                 let names = steps.iter().flat_map(|step| &step.node);
                 if names.clone().any(|n| !known.contains(n.text.as_str())) {
-                    poisoned.extend(names.map(|n| n.text.as_str()));
+                    poisoned.extend(names.map(|n| n.text.clone()));
                 }
             }
             _ => {}

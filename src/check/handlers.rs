@@ -319,13 +319,13 @@ fn read_date_file(
     }
 }
 
-/// The handler names tasks run (with `run`, or by their own name) that no
-/// handler has.
-fn unresolved_runs<'a>(scope: &'a Scope<'a>) -> impl Iterator<Item = &'a str> + 'a {
-    scope
-        .pipelines
+/// The handler names `pipeline`'s tasks run (with `run`, or by their own
+/// name) that no handler has, for `warn_unused`: taken while the pipeline's
+/// tasks are still there.
+pub(crate) fn unresolved_runs(pipeline: &ast::Pipeline, scope: &Scope) -> Vec<String> {
+    pipeline
+        .settings
         .iter()
-        .flat_map(|p| &p.node.settings)
         .filter_map(|s| match &s.node {
             ast::PipelineSetting::Stage(stage) => Some(stage),
             _ => None,
@@ -346,6 +346,8 @@ fn unresolved_runs<'a>(scope: &'a Scope<'a>) -> impl Iterator<Item = &'a str> + 
             }
             run.filter(|name| scope.handler(name).is_none())
         })
+        .map(str::to_string)
+        .collect()
 }
 
 // During checking, a task whose handler did not resolve points nowhere.
@@ -355,8 +357,14 @@ fn mark(used: &mut [bool], handler: crate::ir::HandlerId) {
     }
 }
 
-/// A handler nothing runs is likely a typo or dead code.
-pub(crate) fn warn_unused(scope: &Scope, program: &Program, diagnostics: &mut Diagnostics) {
+/// A handler nothing runs is likely a typo or dead code. `unresolved` are
+/// the handler names tasks run that no handler has (`unresolved_runs`).
+pub(crate) fn warn_unused(
+    scope: &Scope,
+    program: &Program,
+    unresolved: &[String],
+    diagnostics: &mut Diagnostics,
+) {
     let mut used = vec![false; program.handlers.len()];
     for pipeline in &program.pipelines {
         for task in pipeline.dag.node_weights() {
@@ -372,7 +380,8 @@ pub(crate) fn warn_unused(scope: &Scope, program: &Program, diagnostics: &mut Di
     // with the nearest name; that handler is what it meant, so it is not
     // also reported unused.
     let names = scope.handler_names();
-    for meant in unresolved_runs(scope)
+    for meant in unresolved
+        .iter()
         .filter_map(|name| super::suggest::nearest(name, names.iter().copied()))
     {
         if let Some(i) = scope.handler(meant) {

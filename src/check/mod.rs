@@ -2,6 +2,7 @@
 //! the task graph, and build the IR. Every problem is collected; the IR is
 //! returned only when there is no error.
 
+mod bodies;
 mod calendar;
 mod calendar_range;
 mod deadline_fit;
@@ -37,8 +38,32 @@ use crate::loader::Loaded;
 /// Checks the loaded files and lowers them to IR. The IR is `None` when any
 /// error was found; warnings never withhold it. `today` dates the checks that
 /// depend on it (a calendar's years).
+///
+/// Each pipeline's syntax tree is freed once the pipeline is lowered, so the
+/// tree of a big file and its IR are never whole at once: afterwards the
+/// files' pipelines hold only their names, title and span (`Compilation`
+/// does not keep them). `check_keeping_ast` leaves the files whole.
 pub fn check(
+    loaded: &mut Loaded,
+    today: chrono::NaiveDate,
+    diagnostics: &mut Diagnostics,
+) -> Option<Program> {
+    let bodies = bodies::Bodies::detach(loaded);
+    check_with(loaded, bodies, today, diagnostics)
+}
+
+/// `check`, leaving the loaded files' syntax trees whole (for `--emit ast`).
+pub fn check_keeping_ast(
     loaded: &Loaded,
+    today: chrono::NaiveDate,
+    diagnostics: &mut Diagnostics,
+) -> Option<Program> {
+    check_with(loaded, bodies::Bodies::default(), today, diagnostics)
+}
+
+fn check_with(
+    loaded: &Loaded,
+    mut bodies: bodies::Bodies,
     today: chrono::NaiveDate,
     diagnostics: &mut Diagnostics,
 ) -> Option<Program> {
@@ -69,27 +94,44 @@ pub fn check(
         sources,
     };
     let mut lowered = Vec::new();
+    // What the passes after lowering read of each pipeline's tasks, taken
+    // before they are freed: the tasks whose dependencies did not resolve
+    // (their `reads` are not judged), and the handler names tasks run that no
+    // handler has.
+    let mut poisoned = Vec::with_capacity(scope.pipelines.len());
+    let mut unresolved_runs = Vec::new();
     for (index, decl) in scope.pipelines.iter().enumerate() {
         let start = diagnostics.count();
-        let mut lowered_one = pipeline::lower(decl, &scope, &program, loaded, diagnostics);
+        let whole = bodies.take(decl);
+        let node = whole.as_ref().unwrap_or(decl.node);
+        let full = declare::Declared {
+            node,
+            file: decl.file,
+            name: decl.name,
+        };
+        let mut lowered_one = pipeline::lower(&full, &scope, &program, loaded, diagnostics);
         lowered_one.template = origins[index].map(|m| m.template.clone());
+        poisoned.push(gates::unresolved_dependencies(node, &lowered_one));
+        unresolved_runs.extend(handlers::unresolved_runs(node, &scope));
+        if let Some(whole) = whole {
+            bodies.keep(decl, whole);
+        }
         lowered.push(lowered_one);
         tag(diagnostics, start, index);
     }
     program.pipelines = lowered;
     nesting::check(&program, diagnostics);
     pipeline::fill_writes(&mut program);
-    for index in 0..program.pipelines.len() {
+    for (index, poisoned) in poisoned.iter().enumerate() {
         let start = diagnostics.count();
-        let gates = gates::lower(&scope.pipelines[index], index, &program, diagnostics);
+        let settings = bodies.get(&scope.pipelines[index]);
+        let gates = gates::lower(settings, poisoned, index, &program, diagnostics);
         for (stage, gate) in gates {
             program.pipelines[index].stages[stage].gates.push(gate);
         }
         let pipeline = &program.pipelines[index];
         merges::check(pipeline, &program, diagnostics);
-        let declared_triggers = scope.pipelines[index]
-            .node
-            .settings
+        let declared_triggers = settings
             .iter()
             .filter(|s| matches!(s.node, crate::syntax::ast::PipelineSetting::Trigger(_)))
             .count();
@@ -99,7 +141,7 @@ pub fn check(
         tag(diagnostics, start, index);
     }
     deadline_fit::check(&program, today, diagnostics);
-    handlers::warn_unused(&scope, &program, diagnostics);
+    handlers::warn_unused(&scope, &program, &unresolved_runs, diagnostics);
     notify::warn_unused(&scope, &program, diagnostics);
     executor::warn_unused(&scope, &program, diagnostics);
     sources::report_unproduced(&scope, &program, diagnostics);

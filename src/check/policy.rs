@@ -23,7 +23,9 @@ pub(crate) fn lower(
         ast::Policy::Default(value) => {
             let json = value_to_json(&value.node);
             check_default(&json, value.span, shape, diagnostics);
-            Policy::Default { value: json }
+            Policy::Default {
+                value: Box::new(json),
+            }
         }
         ast::Policy::Retry {
             attempts,
@@ -51,7 +53,7 @@ pub(crate) fn lower(
             };
             Policy::Retry {
                 retries: u32::try_from(attempts.node).unwrap_or(u32::MAX),
-                backoff,
+                backoff: Box::new(backoff),
                 then: Box::new(then),
             }
         }

@@ -2,7 +2,7 @@
 
 use super::exit;
 use clap::ValueEnum;
-use pipec::compile::{compile, Compilation};
+use pipec::compile::{compile, compile_keeping_ast, Compilation};
 use pipec::diagnostic::json::CheckReport;
 use pipec::diagnostic::render::{render, Style};
 use std::io::{IsTerminal, Write};
@@ -36,7 +36,12 @@ enum Emit {
 pub(super) fn run(args: &Args) -> u8 {
     let mut compilations = Vec::new();
     for file in &args.files {
-        match compile(file) {
+        let compiled = if matches!(args.emit, Some(Emit::Ast)) {
+            compile_keeping_ast(file)
+        } else {
+            compile(file)
+        };
+        match compiled {
             Ok(c) => compilations.push(c),
             Err(error) => {
                 eprintln!("error: cannot read `{}`: {error}", file.display());

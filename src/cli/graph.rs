@@ -58,11 +58,7 @@ pub(super) fn run(args: &Args) -> u8 {
     else {
         return exit::FAILED;
     };
-    let root = compilation
-        .loaded_files
-        .first()
-        .map(|(id, _)| *id)
-        .unwrap_or_default();
+    let root = compilation.root;
     let selection = match (&args.pipeline, args.all) {
         (Some(name), _) => Selection::Named(name),
         (None, true) => Selection::All,

@@ -202,9 +202,9 @@ mod tests {
     fn retries_chain_to_their_last_policy() {
         let retry = |then| Policy::Retry {
             retries: 3,
-            backoff: Backoff::Fixed {
+            backoff: Box::new(Backoff::Fixed {
                 millis: vec![1_000],
-            },
+            }),
             then: Box::new(then),
         };
         assert_eq!(policy(&retry(Policy::Abort)), "retry 3 → abort");
@@ -214,7 +214,7 @@ mod tests {
         );
         assert_eq!(
             policy(&Policy::Default {
-                value: serde_json::json!({})
+                value: Box::new(serde_json::json!({}))
             }),
             "default"
         );

@@ -2,6 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
+/// Every task holds one, so the rare big values are boxed: inline, a JSON
+/// value (72 bytes with `preserve_order`) and a backoff would make every
+/// task's policy three times as big.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Policy {
@@ -10,12 +13,12 @@ pub enum Policy {
     Warn,
     Skip,
     Default {
-        value: serde_json::Value,
+        value: Box<serde_json::Value>,
     },
     Retry {
         /// Attempts after the first.
         retries: u32,
-        backoff: Backoff,
+        backoff: Box<Backoff>,
         then: Box<Policy>,
     },
 }

@@ -573,7 +573,7 @@ impl Policy {
             IrPolicy::Warn => Policy::Warn,
             IrPolicy::Skip => Policy::Skip,
             IrPolicy::Default { value } => Policy::Default {
-                value: value.clone(),
+                value: (**value).clone(),
             },
             IrPolicy::Retry {
                 retries,
@@ -581,7 +581,7 @@ impl Policy {
                 then,
             } => Policy::Retry {
                 retries: *retries,
-                backoff: match backoff {
+                backoff: match &**backoff {
                     Backoff::Fixed { millis } => BackoffForm::Fixed {
                         waits_ms: millis.clone(),
                     },

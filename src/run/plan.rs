@@ -251,7 +251,7 @@ pub(crate) fn policy_text(policy: &Policy) -> String {
             backoff,
             then,
         } => {
-            let backoff = match backoff {
+            let backoff = match &**backoff {
                 crate::ir::Backoff::Fixed { millis } => millis
                     .iter()
                     .map(|m| super::gate::duration_text(i64::try_from(*m).unwrap_or(i64::MAX)))

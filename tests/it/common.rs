@@ -40,13 +40,13 @@ pub(crate) fn check_text(text: &str) -> Vec<pipec::diagnostic::Diagnostic> {
     if let Some(ast) = ast {
         let mut sources = pipec::source::SourceMap::new();
         sources.add("text.pipe".into(), text.to_string());
-        let loaded = pipec::loader::Loaded {
+        let mut loaded = pipec::loader::Loaded {
             sources,
             files: vec![(FileId(0), ast)],
             project: pipec::project::Project::default(),
             incomplete: false,
         };
-        pipec::check::check(&loaded, today(), &mut diagnostics);
+        pipec::check::check(&mut loaded, today(), &mut diagnostics);
     }
     diagnostics.into_sorted()
 }

@@ -17,11 +17,7 @@ fn draw(path: &Path, format: Format) -> String {
             compilation.diagnostics
         ),
     };
-    let root = compilation
-        .loaded_files
-        .first()
-        .map(|(id, _)| *id)
-        .unwrap_or_default();
+    let root = compilation.root;
     let pipelines =
         select(program, root, Selection::All).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     render(program, &pipelines, format)

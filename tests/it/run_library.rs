@@ -123,11 +123,11 @@ async fn an_interrupt_from_outside_stops_the_run() {
 fn backoff_jitter_stays_in_half_to_all() {
     let policy = pipec::ir::Policy::Retry {
         retries: 5,
-        backoff: pipec::ir::Backoff::Exponential {
+        backoff: Box::new(pipec::ir::Backoff::Exponential {
             base_millis: 100,
             max_millis: 1000,
             jitter: true,
-        },
+        }),
         then: Box::new(pipec::ir::Policy::Fail),
     };
     for _ in 0..200 {

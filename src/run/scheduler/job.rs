@@ -154,7 +154,7 @@ pub fn wait_millis(policy: &Policy, retry: u32) -> u64 {
     match policy {
         Policy::Retry { backoff, .. } => {
             let wait = backoff.wait_millis(retry);
-            match backoff {
+            match &**backoff {
                 Backoff::Exponential { jitter: true, .. } if wait > 0 => {
                     fastrand::u64(wait / 2..=wait)
                 }
