@@ -71,6 +71,27 @@ struct Queue {
     written: Condvar,
 }
 
+impl Queue {
+    /// Has the writer commit what waits without pacing, and waits for the
+    /// commits until `enough`.
+    fn urge_until<'a>(
+        &self,
+        mut q: std::sync::MutexGuard<'a, Waiting>,
+        enough: impl Fn(&Waiting) -> bool,
+    ) -> std::sync::MutexGuard<'a, Waiting> {
+        q.urgent += 1;
+        self.work.notify_one();
+        while !enough(&q) {
+            q = self
+                .written
+                .wait(q)
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+        }
+        q.urgent -= 1;
+        q
+    }
+}
+
 #[derive(Default)]
 struct Waiting {
     events: Vec<(Event, Option<Map<String, Value>>)>,
@@ -177,21 +198,11 @@ impl Recorder {
     /// Waits until every event told so far is committed (or dropped after a
     /// write error).
     fn wait_written(&self) {
-        let mut q = crate::sync::lock(&self.queue.state, "the run's recorder");
+        let q = crate::sync::lock(&self.queue.state, "the run's recorder");
         let told = q.told;
-        if q.done >= told {
-            return;
+        if q.done < told {
+            drop(self.queue.urge_until(q, |q| q.done >= told));
         }
-        q.urgent += 1;
-        self.queue.work.notify_one();
-        while q.done < told {
-            q = self
-                .queue
-                .written
-                .wait(q)
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-        }
-        q.urgent -= 1;
     }
 }
 
@@ -364,16 +375,9 @@ impl Observer for Recorder {
         // Bounded: the run waits for the writer rather than getting ahead of
         // the store by more than `MAX_WAITING` events.
         if q.events.len() >= MAX_WAITING {
-            q.urgent += 1;
-            self.queue.work.notify_one();
-            while q.events.len() >= MAX_WAITING && q.error.is_none() {
-                q = self
-                    .queue
-                    .written
-                    .wait(q)
-                    .unwrap_or_else(std::sync::PoisonError::into_inner);
-            }
-            q.urgent -= 1;
+            q = self
+                .queue
+                .urge_until(q, |q| q.events.len() < MAX_WAITING || q.error.is_some());
         }
         q.events.push((event.clone(), output));
         q.told += 1;
