@@ -9,6 +9,38 @@ use crate::syntax::ast;
 use std::path::Path;
 use std::sync::Arc;
 
+/// A built-in calendar's code as written, or `None` with the diagnostic
+/// (for a pipeline's, a trigger's or a shared source's `calendar`).
+pub(super) fn builtin_calendar(code: &ast::Name, diagnostics: &mut Diagnostics) -> Option<String> {
+    if zones::calendar_zone(&code.text).is_some() {
+        return Some(code.text.clone());
+    }
+    let by_name = exchange_code(&code.text).map(|known| {
+        format!(
+            "`{}` is the exchange; its calendar's code is `{known}`",
+            code.text
+        )
+    });
+    let help = by_name
+        .or_else(|| did_you_mean(&code.text, zones::calendar_codes()))
+        .unwrap_or_else(|| {
+            let codes: Vec<_> = zones::calendar_codes().collect();
+            format!(
+                "built-in calendars are {}; or name a calendar file in quotes",
+                codes.join(", ")
+            )
+        });
+    diagnostics.push(
+        Diagnostic::new(
+            Code::UnknownCalendar,
+            format!("unknown calendar `{}`", code.text),
+        )
+        .label(code.span, "not a built-in calendar")
+        .help(help),
+    );
+    None
+}
+
 pub(super) fn lower_calendar(
     calendar: &ast::CalendarRef,
     dir: &Path,
@@ -17,33 +49,7 @@ pub(super) fn lower_calendar(
 ) -> Option<(CalendarChoice, Option<Arc<crate::time::calendar::Calendar>>)> {
     match calendar {
         ast::CalendarRef::Builtin(code) => {
-            if zones::calendar_zone(&code.text).is_some() {
-                return Some((CalendarChoice::Builtin(code.text.clone()), None));
-            }
-            let mut d = Diagnostic::new(
-                Code::UnknownCalendar,
-                format!("unknown calendar `{}`", code.text),
-            )
-            .label(code.span, "not a built-in calendar");
-            let by_name = exchange_code(&code.text).map(|known| {
-                format!(
-                    "`{}` is the exchange; its calendar's code is `{known}`",
-                    code.text
-                )
-            });
-            d = d.help(
-                by_name
-                    .or_else(|| did_you_mean(&code.text, zones::calendar_codes()))
-                    .unwrap_or_else(|| {
-                        let codes: Vec<_> = zones::calendar_codes().collect();
-                        format!(
-                            "built-in calendars are {}; or name a calendar file in quotes",
-                            codes.join(", ")
-                        )
-                    }),
-            );
-            diagnostics.push(d);
-            None
+            builtin_calendar(code, diagnostics).map(|code| (CalendarChoice::Builtin(code), None))
         }
         ast::CalendarRef::File(path) => {
             let full = dir.join(&path.node);

@@ -4,7 +4,6 @@ use super::declare::Scope;
 use super::dependencies;
 use super::seen::Seen;
 use super::suggest::did_you_mean;
-use super::zones;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::ir::{Age, Pipeline, Program, SharedSource, Source};
 use crate::syntax::ast::{self, SourceSetting};
@@ -205,21 +204,7 @@ pub(super) fn lower_shared(scope: &Scope, diagnostics: &mut Diagnostics) -> Vec<
 /// market's; a calendar file is a pipeline's).
 fn lower_source_calendar(c: &ast::CalendarRef, diagnostics: &mut Diagnostics) -> Option<String> {
     match c {
-        ast::CalendarRef::Builtin(code) if zones::calendar_zone(&code.text).is_some() => {
-            Some(code.text.clone())
-        }
-        ast::CalendarRef::Builtin(code) => {
-            let mut d = Diagnostic::new(
-                Code::UnknownCalendar,
-                format!("unknown calendar `{}`", code.text),
-            )
-            .label(code.span, "not a built-in calendar");
-            if let Some(help) = did_you_mean(&code.text, zones::calendar_codes()) {
-                d = d.help(help);
-            }
-            diagnostics.push(d);
-            None
-        }
+        ast::CalendarRef::Builtin(code) => super::calendar::builtin_calendar(code, diagnostics),
         ast::CalendarRef::File(path) => {
             diagnostics.push(
                 Diagnostic::new(

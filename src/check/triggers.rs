@@ -5,7 +5,6 @@ use super::range::{self, DAY_MILLIS};
 use super::resolve::{lower_day_ref, lower_state, lower_zone};
 use super::seen::Seen;
 use super::suggest::did_you_mean;
-use super::zones;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::ir::{
     self, At, CalendarChoice, DayCondition, DayRef, Missed, Pipeline, StageId, Timing, Trigger,
@@ -147,20 +146,8 @@ pub(crate) fn lower(
             TriggerSetting::Calendar(ast::CalendarRef::Builtin(code))
                 if seen.first("calendar", span, diagnostics) =>
             {
-                if zones::calendar_zone(&code.text).is_some() {
-                    calendar = Some(code.text.clone());
-                } else {
-                    let mut d = Diagnostic::new(
-                        Code::UnknownCalendar,
-                        format!("unknown calendar `{}`", code.text),
-                    )
-                    .label(code.span, "not a built-in calendar");
-                    if let Some(help) = did_you_mean(&code.text, zones::calendar_codes()) {
-                        d = d.help(help);
-                    }
-                    diagnostics.push(d);
-                    ok = false;
-                }
+                calendar = super::calendar::builtin_calendar(code, diagnostics);
+                ok &= calendar.is_some();
             }
             TriggerSetting::Calendar(ast::CalendarRef::File(path)) => {
                 diagnostics.push(

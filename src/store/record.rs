@@ -233,10 +233,12 @@ fn write_loop(
         let failed = {
             let mut q = crate::sync::lock(&queue.state, "the run's recorder");
             loop {
-                if q.closed || q.urgent > 0 {
-                    break;
-                }
                 if q.events.is_empty() {
+                    if q.closed {
+                        return;
+                    }
+                    // Idle, or urged while what the waiter waits for is
+                    // being committed: wait for the next event.
                     q.writer_idle = true;
                     q = queue
                         .work
@@ -244,6 +246,9 @@ fn write_loop(
                         .unwrap_or_else(std::sync::PoisonError::into_inner);
                     q.writer_idle = false;
                     continue;
+                }
+                if q.closed || q.urgent > 0 {
+                    break;
                 }
                 let due = last_commit.map_or(std::time::Duration::ZERO, |at| {
                     COMMIT_EVERY.saturating_sub(at.elapsed())
@@ -256,21 +261,6 @@ fn write_loop(
                     .wait_timeout(q, due)
                     .unwrap_or_else(std::sync::PoisonError::into_inner)
                     .0;
-            }
-            if q.events.is_empty() {
-                if q.closed {
-                    return;
-                }
-                // Urged with nothing waiting (the events it waits for are
-                // being committed now): wait for the next.
-                q.writer_idle = true;
-                q = queue
-                    .work
-                    .wait(q)
-                    .unwrap_or_else(std::sync::PoisonError::into_inner);
-                q.writer_idle = false;
-                drop(q);
-                continue;
             }
             std::mem::swap(&mut batch, &mut q.events);
             q.error.is_some()

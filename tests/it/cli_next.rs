@@ -4,18 +4,7 @@
 use crate::common;
 
 fn next(args: &[&str]) -> String {
-    let output = common::pipec()
-        .env("TZ", "UTC")
-        .arg("next")
-        .args(args)
-        .output()
-        .expect("pipec runs");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).expect("utf-8")
+    common::stdout_of(&[&["next"], args].concat())
 }
 
 #[test]

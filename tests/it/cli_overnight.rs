@@ -1,21 +1,7 @@
 //! Overnight and around-the-clock markets where a user sees them: `pipec
 //! calendar` month, range and state views, and `pipec next` firing times.
 
-use crate::common;
-
-fn run(args: &[&str]) -> String {
-    let output = common::pipec()
-        .env("TZ", "UTC")
-        .args(args)
-        .output()
-        .expect("pipec runs");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).expect("utf-8")
-}
+use crate::common::{self, stdout_of as run};
 
 #[test]
 fn month_view_shows_the_evening_each_session_opens() {

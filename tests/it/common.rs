@@ -66,6 +66,22 @@ pub(crate) fn pipec() -> std::process::Command {
     command
 }
 
+/// `pipec <args>` from the repository's root, in UTC, which must succeed:
+/// what it printed.
+pub(crate) fn stdout_of(args: &[&str]) -> String {
+    let output = pipec()
+        .env("TZ", "UTC")
+        .args(args)
+        .output()
+        .expect("pipec runs");
+    assert!(
+        output.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).expect("utf-8")
+}
+
 /// The binary under test, without colour: every test starts pipec here.
 pub(crate) fn binary() -> std::process::Command {
     let mut command = tool(env!("CARGO_BIN_EXE_pipec"));

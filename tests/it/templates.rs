@@ -2,24 +2,10 @@
 //! into three pipelines, drawn one by one; a mistake shared by every instance
 //! is reported once; an instance plans like the same pipeline written out.
 
-use crate::common;
+use crate::common::{self, stdout_of};
 
 use pipec::store::plan_of;
 use serde_json::Value;
-
-fn stdout_of(args: &[&str]) -> String {
-    let out = common::pipec()
-        .current_dir(common::root())
-        .args(args)
-        .output()
-        .expect("pipec runs");
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("UTF-8")
-}
 
 #[test]
 fn the_market_dag_is_three_pipelines_made_from_one_template() {

@@ -318,30 +318,11 @@ async fn run(spec: Spec, mut stop: StopReceiver) -> Exit {
         TooLarge,
         Stopped(Stop),
     }
-    let timeout = spec.timeout;
-    // Resolves true when stdout outgrew `max_output`, false once it ended.
-    let over = async { over_rx.await.is_ok() };
-    tokio::pin!(timeout, reading, over);
-    let mut over_told = false;
-    let mut read = None;
-    let waited = loop {
-        tokio::select! {
-            status = child.wait() => break Waited::Exited(status),
-            () = &mut timeout => break Waited::TimedOut,
-            too_large = &mut over, if !over_told => {
-                over_told = true;
-                if too_large {
-                    break Waited::TooLarge;
-                }
-            }
-            reason = stop.stopped() => break Waited::Stopped(reason),
-            done = &mut reading, if read.is_none() => {
-                read = Some(done);
-                if let Some(status) = exit_soon(&mut child) {
-                    break Waited::Exited(Ok(status));
-                }
-            }
-        }
+    let waited = tokio::select! {
+        status = child.wait() => Waited::Exited(status),
+        () = spec.timeout => Waited::TimedOut,
+        Ok(()) = over_rx => Waited::TooLarge,
+        reason = stop.stopped() => Waited::Stopped(reason),
     };
     // Whatever happened, no process of the attempt outlives it: its group,
     // and descendants that left the group, background ones included.
@@ -358,15 +339,13 @@ async fn run(spec: Spec, mut stop: StopReceiver) -> Exit {
         writer.abort();
     }
     // Whatever is still in the pipes is read at once; nothing waits longer.
-    let read = match read {
-        Some(done) => done,
-        None => match tokio::time::timeout(DRAIN, &mut reading).await {
-            Ok(done) => done,
-            Err(_) => {
-                let _ = give_up_tx.send(true);
-                reading.await
-            }
-        },
+    tokio::pin!(reading);
+    let read = match tokio::time::timeout(DRAIN, &mut reading).await {
+        Ok(done) => done,
+        Err(_) => {
+            let _ = give_up_tx.send(true);
+            reading.await
+        }
     };
     let ((out, too_large), tail) = read.unwrap_or_default();
     match waited {
@@ -383,27 +362,6 @@ async fn run(spec: Spec, mut stop: StopReceiver) -> Exit {
             signal: std::os::unix::process::ExitStatusExt::signal(&status),
             message: exit_message(status, &tail),
         },
-    }
-}
-
-/// How long an attempt whose output streams ended asks whether its command
-/// exited before it waits to be told.
-const EXIT_SOON: Duration = Duration::from_micros(200);
-
-/// The exit of a command whose output streams just ended, if it comes
-/// within `EXIT_SOON`. A process's pipes close a moment before the kernel
-/// tells its parent it exited: asking in that moment (letting the exiting
-/// process have the processor meanwhile) spares pipec a sleep and a wake-up
-/// per short task. A command that closed its streams and runs on is waited
-/// for as before.
-fn exit_soon(child: &mut tokio::process::Child) -> Option<ExitStatus> {
-    let until = std::time::Instant::now() + EXIT_SOON;
-    loop {
-        match child.try_wait() {
-            Ok(Some(status)) => return Some(status),
-            Ok(None) if std::time::Instant::now() < until => std::thread::yield_now(),
-            Ok(None) | Err(_) => return None,
-        }
     }
 }
 
