@@ -146,13 +146,25 @@ pub(crate) fn tree(pid: i32) -> Vec<i32> {
 
 /// Does the environment `pid` started with hold `NAME=value` exactly?
 pub(crate) fn has_env(pid: i32, name: &str, value: &str) -> bool {
-    let Ok(bytes) = std::fs::read(format!("/proc/{pid}/environ")) else {
-        return false;
-    };
+    env_mark(pid, name, value) == Some(true)
+}
+
+/// Whether the environment `pid` started with holds `NAME=value` exactly,
+/// or `None` when it reads empty. A process in the middle of `exec` reads
+/// empty: its new memory has no environment until the program is loaded,
+/// and a read that began before the switch finds the old memory gone. So
+/// does one started with no environment at all, or one that cannot be read.
+pub(crate) fn env_mark(pid: i32, name: &str, value: &str) -> Option<bool> {
+    let bytes = std::fs::read(format!("/proc/{pid}/environ")).ok()?;
+    if bytes.is_empty() {
+        return None;
+    }
     let wanted = format!("{name}={value}");
-    bytes
-        .split(|b| *b == 0)
-        .any(|entry| entry == wanted.as_bytes())
+    Some(
+        bytes
+            .split(|b| *b == 0)
+            .any(|entry| entry == wanted.as_bytes()),
+    )
 }
 
 /// Whether a process's environment has the variable `name`, whatever its value.

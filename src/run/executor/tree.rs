@@ -34,6 +34,16 @@ static ADOPTING: AtomicBool = AtomicBool::new(false);
 /// `adopted`).
 static SPAWNERS: Mutex<BTreeSet<i32>> = Mutex::new(BTreeSet::new());
 
+/// Adopted orphans, by pid and start time, whose environment stayed
+/// unreadable for `UNSURE_FOR` (started with none, or not readable by
+/// pipec): not an attempt's, and not waited for again.
+static UNMARKED: Mutex<BTreeSet<(i32, Option<u64>)>> = Mutex::new(BTreeSet::new());
+
+/// How long an adopted orphan whose environment reads empty is given to
+/// finish its `exec` (see `procfs::env_mark`) before it is taken for one
+/// that is not the attempt's.
+const UNSURE_FOR: Duration = Duration::from_millis(50);
+
 /// The set is plain data that no panic can leave half-changed, so a
 /// poisoned lock is still a good set.
 fn spawned() -> MutexGuard<'static, Option<HashSet<i32>>> {
@@ -124,6 +134,7 @@ fn adopted() -> Vec<i32> {
             live.push(child);
         } else {
             let _ = waitpid(Pid::from_raw(child), Some(WaitPidFlag::WNOHANG));
+            crate::sync::lock(&UNMARKED, "the unmarked orphans").retain(|&(pid, _)| pid != child);
         }
     }
     live
@@ -178,17 +189,13 @@ impl Tree {
     }
 
     /// Every live process of the attempt that can be found now.
-    fn members(&self) -> Vec<i32> {
+    async fn members(&self) -> Vec<i32> {
         let mut roots = if self.leader_reaped {
             Vec::new()
         } else {
             vec![self.leader]
         };
-        roots.extend(
-            adopted()
-                .into_iter()
-                .filter(|&pid| procfs::has_env(pid, "PIPEC_SPAN_ID", &self.span)),
-        );
+        roots.extend(self.adopted_members().await);
         let mut all: Vec<i32> = Vec::new();
         for root in roots {
             for pid in procfs::tree(root) {
@@ -200,18 +207,59 @@ impl Tree {
         all
     }
 
+    /// The adopted orphans that carry the attempt's mark. An orphan caught
+    /// in the middle of `exec` (a background command its parent had just
+    /// started when it exited) has no readable environment for a moment:
+    /// it is looked at again until it has one, for `UNSURE_FOR` at most.
+    async fn adopted_members(&self) -> Vec<i32> {
+        let mut marked = Vec::new();
+        let mut unsure = Vec::new();
+        let unmarked = crate::sync::lock(&UNMARKED, "the unmarked orphans").clone();
+        for pid in adopted() {
+            match procfs::env_mark(pid, "PIPEC_SPAN_ID", &self.span) {
+                Some(true) => marked.push(pid),
+                Some(false) => {}
+                None => {
+                    let known = (pid, procfs::start_ticks(pid));
+                    if !unmarked.contains(&known) {
+                        unsure.push(known);
+                    }
+                }
+            }
+        }
+        let deadline = tokio::time::Instant::now() + UNSURE_FOR;
+        while !unsure.is_empty() {
+            if tokio::time::Instant::now() >= deadline {
+                crate::sync::lock(&UNMARKED, "the unmarked orphans").extend(unsure);
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(1)).await;
+            unsure.retain(
+                |&(pid, _)| match procfs::env_mark(pid, "PIPEC_SPAN_ID", &self.span) {
+                    Some(true) => {
+                        marked.push(pid);
+                        false
+                    }
+                    Some(false) => false,
+                    None => procfs::alive(pid),
+                },
+            );
+        }
+        marked
+    }
+
     /// Is anything of it left? The group counts only where `/proc` cannot
     /// tell a zombie from a live process.
-    fn any_left(&self) -> bool {
-        if !self.members().is_empty() {
+    async fn any_left(&self) -> bool {
+        if !self.members().await.is_empty() {
             return true;
         }
         !cfg!(target_os = "linux") && killpg(Pid::from_raw(self.leader), None).is_ok()
     }
 
-    fn signal(&self, signal: Signal) {
+    async fn signal(&self, signal: Signal) {
         let _ = killpg(Pid::from_raw(self.leader), signal);
-        for pid in self.members() {
+        for pid in self.members().await {
             let _ = kill(Pid::from_raw(pid), signal);
         }
     }
@@ -219,19 +267,19 @@ impl Tree {
     /// SIGTERM to everything, SIGKILL to what is left after `grace`. Returns
     /// when nothing is left, or at the latest a second after the SIGKILL.
     pub(crate) async fn end(&self, grace: Duration) {
-        if !self.any_left() {
+        if !self.any_left().await {
             return;
         }
-        self.signal(Signal::SIGTERM);
+        self.signal(Signal::SIGTERM).await;
         if self.wait_gone(grace).await {
             return;
         }
-        self.signal(Signal::SIGKILL);
+        self.signal(Signal::SIGKILL).await;
         // A process can fork between a scan and a signal: go round until
         // none is left (SIGKILL cannot be ignored, so this converges).
         let deadline = tokio::time::Instant::now() + Duration::from_secs(1);
-        while self.any_left() && tokio::time::Instant::now() < deadline {
-            self.signal(Signal::SIGKILL);
+        while self.any_left().await && tokio::time::Instant::now() < deadline {
+            self.signal(Signal::SIGKILL).await;
             tokio::time::sleep(Duration::from_millis(5)).await;
         }
     }
@@ -240,7 +288,7 @@ impl Tree {
         let deadline = tokio::time::Instant::now() + within;
         let mut pause = Duration::from_millis(1);
         loop {
-            if !self.any_left() {
+            if !self.any_left().await {
                 return true;
             }
             if tokio::time::Instant::now() >= deadline {
