@@ -22,17 +22,18 @@ pub(super) fn new_store(path: &Path) -> Result<(), StoreError> {
     let private = PathBuf::from(private);
     let made = (|| -> Result<(), StoreError> {
         let mut conn = Connection::open(&private)?;
+        // Nobody sees the private file before it is linked, and a crash
+        // leaves only a private file behind: neither the switch to WAL nor
+        // the schema needs an fsync of its own; the whole file is synced
+        // once, before it is linked.
+        conn.execute_batch("PRAGMA synchronous = OFF")?;
         let mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
         if !mode.eq_ignore_ascii_case("wal") {
             return Err(StoreError::new(format!(
                 "cannot switch the journal to WAL (got `{mode}`)"
             )));
         }
-        // Nobody sees the private file before it is linked, and a crash
-        // leaves only a private file behind: the migrations need no fsync
-        // each; the whole file is synced once, before it is linked.
-        conn.execute_batch("PRAGMA synchronous = OFF")?;
-        schema::migrate(&mut conn)?;
+        schema::create(&mut conn)?;
         // Closing the only connection checkpoints the WAL into the file.
         conn.close().map_err(|(_, e)| StoreError::from(e))?;
         std::fs::File::open(&private)

@@ -222,6 +222,22 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// Builds the whole schema in a new, private database in one transaction:
+/// nobody else can open it, so the steps need not be apart.
+pub(crate) fn create(conn: &mut Connection) -> Result<(), StoreError> {
+    let tx = conn.transaction()?;
+    tx.execute_batch("CREATE TABLE schema_version (version INTEGER NOT NULL)")?;
+    for (i, sql) in MIGRATIONS.iter().enumerate() {
+        tx.execute_batch(sql)?;
+        tx.execute(
+            "INSERT INTO schema_version (version) VALUES (?1)",
+            [i as i64 + 1],
+        )?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
 /// 0 for a database without the table.
 fn version(conn: &Connection) -> Result<i64, StoreError> {
     let has_table: bool = conn.query_row(
