@@ -8,6 +8,7 @@ mod create;
 pub mod durable;
 mod error;
 mod firings;
+mod fold;
 mod notifications;
 mod pauses;
 pub(crate) mod plan;
@@ -18,6 +19,8 @@ mod runs;
 mod schema;
 mod stats;
 
+#[cfg(test)]
+mod fold_test;
 #[cfg(test)]
 mod full_disk_test;
 

@@ -13,6 +13,7 @@
 //! A write that fails (full disk, corrupt file) interrupts the run: going on
 //! would report work as done that the store does not know about.
 
+use super::fold::{AttemptIds, Folds, TaskAt};
 use super::rows::{end_run, end_stage, gate_row, task_ending, Alert, EventRows, Why};
 use super::stats::{self, Ended};
 use super::{stamp, Store, StoreError};
@@ -22,6 +23,7 @@ use crate::run::{
 };
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Transaction};
 use serde_json::{Map, Value};
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
@@ -228,6 +230,8 @@ fn write_loop(
     interrupt: &Interrupt,
 ) {
     let mut batch = Vec::new();
+    let attempts = RefCell::new(AttemptIds::default());
+    let run_dirs = RefCell::new(HashMap::new());
     let mut last_commit: Option<std::time::Instant> = None;
     loop {
         let failed = {
@@ -274,7 +278,12 @@ fn write_loop(
         } else {
             let mut store = crate::sync::lock(store, "the run's store");
             let path = store.path().to_path_buf();
-            write_batch(&mut store.conn, &mut batch, sources).map_err(|e| e.context(&path))
+            let known = Known {
+                sources,
+                attempts: &attempts,
+                run_dirs: &run_dirs,
+            };
+            write_batch(&mut store.conn, &mut batch, &known).map_err(|e| e.context(&path))
         };
         batch.clear();
         let mut q = crate::sync::lock(&queue.state, "the run's recorder");
@@ -288,14 +297,34 @@ fn write_loop(
     }
 }
 
-fn write_batch(
+/// What the writer knows besides the events: which task produces which
+/// sources, and what it learnt from earlier events (the running attempts'
+/// rows, each run's folder) so as not to read it back.
+pub(super) struct Known<'a> {
+    pub(super) sources: &'a HashMap<(String, String), Vec<String>>,
+    pub(super) attempts: &'a RefCell<AttemptIds>,
+    /// Each run's folder, from its `run_started`: reading it from `runs`
+    /// would read the row's plan too, which grows with the pipeline.
+    pub(super) run_dirs: &'a RefCell<HashMap<String, String>>,
+}
+
+pub(super) fn write_batch(
     conn: &mut Connection,
     batch: &mut [(Event, Option<Map<String, Value>>)],
-    sources: &HashMap<(String, String), Vec<String>>,
+    known: &Known<'_>,
 ) -> Result<(), StoreError> {
+    let folds = Folds::of(batch);
     let tx = conn.transaction()?;
-    for (event, output) in batch.iter_mut() {
-        write(&tx, event, output.take(), sources)?;
+    for (i, (event, output)) in batch.iter_mut().enumerate() {
+        if folds.folded(i) {
+            continue;
+        }
+        let writing = Writing {
+            known,
+            folds: &folds,
+            index: i,
+        };
+        write(&tx, event, output.take(), &writing)?;
     }
     tx.commit()?;
     Ok(())
@@ -459,11 +488,19 @@ impl Memo for Recorder {
     }
 }
 
+/// What writing one event of a batch needs besides the event.
+struct Writing<'a> {
+    known: &'a Known<'a>,
+    folds: &'a Folds,
+    /// The event's place in the batch.
+    index: usize,
+}
+
 fn write(
     tx: &Transaction,
     event: &Event,
     output: Option<Map<String, Value>>,
-    sources: &HashMap<(String, String), Vec<String>>,
+    writing: &Writing<'_>,
 ) -> Result<(), StoreError> {
     let run = &event.run_id;
     let p = &event.pipeline;
@@ -473,14 +510,21 @@ fn write(
         run,
         pipeline: p,
         now: &now,
+        attempts: writing.known.attempts,
     };
     match &event.kind {
         EventKind::RunStarted { run_dir, .. } => {
+            let run_dir = run_dir.display().to_string();
             super::exec(
                 tx,
                 "UPDATE runs SET run_dir = ?2 WHERE run_id = ?1",
-                params![run, run_dir.display().to_string()],
+                params![run, run_dir],
             )?;
+            writing
+                .known
+                .run_dirs
+                .borrow_mut()
+                .insert(run.clone(), run_dir);
         }
         EventKind::RunCompleted { .. } => end_run(tx, run, "succeeded", None, &now)?,
         EventKind::RunFailed { reason, .. } => end_run(tx, run, "failed", Some(reason), &now)?,
@@ -525,19 +569,54 @@ fn write(
             task,
             attempt,
         } => {
+            // ?7: the task's `queued` was folded into this: clear the
+            // message as it would have (see `fold`).
             super::exec(
                 tx,
                 "INSERT INTO tasks (run_id, pipeline, stage, task, status, attempts, started_at) \
                  VALUES (?1, ?2, ?3, ?4, 'running', ?5, ?6) \
                  ON CONFLICT DO UPDATE SET status = 'running', attempts = ?5, settled = 0, \
-                 started_at = COALESCE(CASE WHEN ?5 > 1 THEN started_at END, ?6), ended_at = NULL",
-                params![run, p, stage, task, attempt, now],
+                 started_at = COALESCE(CASE WHEN ?5 > 1 THEN started_at END, ?6), ended_at = NULL, \
+                 message = CASE WHEN ?7 AND settled = 0 THEN NULL ELSE message END",
+                params![
+                    run,
+                    p,
+                    stage,
+                    task,
+                    attempt,
+                    now,
+                    writing.folds.after_queued(writing.index)
+                ],
             )?;
+            let process = writing.folds.process(writing.index);
+            let run_dir = writing.known.run_dirs.borrow().get(run).cloned();
             super::exec(tx,
-                "INSERT INTO attempts (run_id, pipeline, stage, task, attempt, status, started_at, run_dir) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, 'running', ?6, (SELECT run_dir FROM runs WHERE run_id = ?1))",
-                params![run, p, stage, task, attempt, now],
+                "INSERT INTO attempts (run_id, pipeline, stage, task, attempt, status, started_at, run_dir, \
+                 pid, start_ticks) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, 'running', ?6, \
+                 COALESCE(?9, (SELECT run_dir FROM runs WHERE run_id = ?1)), ?7, ?8)",
+                params![
+                    run,
+                    p,
+                    stage,
+                    task,
+                    attempt,
+                    now,
+                    process.map(|(pid, _)| pid),
+                    process.and_then(|(_, ticks)| ticks).map(|t| t as i64),
+                    run_dir
+                ],
             )?;
+            let at = TaskAt {
+                run,
+                pipeline: p,
+                task,
+            };
+            writing
+                .known
+                .attempts
+                .borrow_mut()
+                .started(at, *attempt, tx.last_insert_rowid());
             if *attempt == 1 {
                 stats::started(tx, p, task, &now)?;
             }
@@ -549,11 +628,24 @@ fn write(
             start_ticks,
             ..
         } => {
-            super::exec(tx,
-                "UPDATE attempts SET pid = ?5, start_ticks = ?6 \
-                 WHERE run_id = ?1 AND pipeline = ?2 AND task = ?3 AND attempt = ?4 AND status = 'running'",
-                params![run, p, task, attempt, pid, start_ticks.map(|t| t as i64)],
-            )?;
+            let at = TaskAt {
+                run,
+                pipeline: p,
+                task,
+            };
+            let ticks = start_ticks.map(|t| t as i64);
+            match writing.known.attempts.borrow().running(at, *attempt) {
+                Some(id) => super::exec(
+                    tx,
+                    "UPDATE attempts SET pid = ?2, start_ticks = ?3 WHERE id = ?1",
+                    params![id, pid, ticks],
+                )?,
+                None => super::exec(tx,
+                    "UPDATE attempts SET pid = ?5, start_ticks = ?6 \
+                     WHERE run_id = ?1 AND pipeline = ?2 AND task = ?3 AND attempt = ?4 AND status = 'running'",
+                    params![run, p, task, attempt, pid, ticks],
+                )?,
+            };
         }
         EventKind::TaskRetrying {
             stage: _,
@@ -590,7 +682,9 @@ fn write(
                 *duration_ms,
                 &now,
             )?;
-            for source in sources
+            for source in writing
+                .known
+                .sources
                 .get(&(p.clone(), task.clone()))
                 .into_iter()
                 .flatten()

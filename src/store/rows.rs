@@ -2,9 +2,11 @@
 //! (its row, its last attempt, its statistics, its entry in `endings`), all
 //! in the event's transaction.
 
+use super::fold::{AttemptIds, TaskAt};
 use super::stats::{self, Ended};
 use crate::run::FailureCause;
 use rusqlite::{params, Transaction};
+use std::cell::RefCell;
 
 pub(super) fn end_run(
     tx: &Transaction,
@@ -85,6 +87,7 @@ pub(super) struct EventRows<'a> {
     pub(super) run: &'a str,
     pub(super) pipeline: &'a str,
     pub(super) now: &'a str,
+    pub(super) attempts: &'a RefCell<AttemptIds>,
 }
 
 impl<'a> EventRows<'a> {
@@ -95,6 +98,7 @@ impl<'a> EventRows<'a> {
             pipeline: self.pipeline,
             task,
             now: self.now,
+            attempts: self.attempts,
         }
     }
 }
@@ -130,6 +134,7 @@ pub(super) struct TaskRows<'a> {
     pipeline: &'a str,
     task: &'a str,
     now: &'a str,
+    attempts: &'a RefCell<AttemptIds>,
 }
 
 impl TaskRows<'_> {
@@ -193,7 +198,9 @@ impl TaskRows<'_> {
         Ok(())
     }
 
-    /// Ends the task's running attempt; `false` when none was running.
+    /// Ends the task's running attempt; `false` when none was running. One
+    /// this writer started is found by its row id, any other (left by a
+    /// killed run) by a search.
     pub(super) fn end_attempt(
         &self,
         status: &str,
@@ -201,9 +208,15 @@ impl TaskRows<'_> {
         duration_ms: Option<u64>,
         why: Option<Why>,
     ) -> rusqlite::Result<bool> {
+        let id = self.attempts.borrow_mut().ending(TaskAt {
+            run: self.run,
+            pipeline: self.pipeline,
+            task: self.task,
+        });
         let n = super::exec(self.tx,
             "UPDATE attempts SET status = ?4, error = ?5, duration_ms = ?6, ended_at = ?7, exit_code = ?8, cause = ?9 \
-             WHERE id = (SELECT MAX(id) FROM attempts WHERE run_id = ?1 AND pipeline = ?2 AND task = ?3 AND status = 'running')",
+             WHERE id = COALESCE(?10, (SELECT MAX(id) FROM attempts WHERE run_id = ?1 AND pipeline = ?2 \
+             AND task = ?3 AND status = 'running')) AND status = 'running'",
             params![
                 self.run,
                 self.pipeline,
@@ -213,7 +226,8 @@ impl TaskRows<'_> {
                 duration_ms,
                 self.now,
                 why.and_then(|w| w.exit_code),
-                why.map(|w| w.cause)
+                why.map(|w| w.cause),
+                id
             ],
         )?;
         Ok(n > 0)

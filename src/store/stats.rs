@@ -53,27 +53,27 @@ pub(crate) fn ended(
     if is_instance(task) {
         return Ok(());
     }
-    super::exec(
-        tx,
-        "INSERT INTO task_stats (pipeline, task) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
-        params![pipeline, task],
-    )?;
+    // One statement: the insert is what the update makes of a new row.
     let ms = i64::try_from(duration_ms).unwrap_or(i64::MAX);
     match how {
         Ended::Success { run, records } => super::exec(
             tx,
-            "UPDATE task_stats SET last_end = ?3, last_success = ?3, consecutive_failures = 0, \
+            "INSERT INTO task_stats (pipeline, task, last_end, last_success, consecutive_failures, \
+             runs, successes, total_ms, records, last_output_run, exit_code) \
+             VALUES (?1, ?2, ?3, ?3, 0, 1, 1, ?4, ?5, ?6, 0) \
+             ON CONFLICT DO UPDATE SET last_end = ?3, last_success = ?3, consecutive_failures = 0, \
              runs = runs + 1, successes = successes + 1, total_ms = total_ms + ?4, \
-             records = COALESCE(?5, records), last_output = NULL, last_output_run = ?6, \
-             exit_code = 0 WHERE pipeline = ?1 AND task = ?2",
+             records = COALESCE(?5, records), last_output = NULL, last_output_run = ?6, exit_code = 0",
             params![pipeline, task, now, ms, records, run],
         )?,
         Ended::Failure { error, exit_code } => super::exec(
             tx,
-            "UPDATE task_stats SET last_end = ?3, last_failure = ?3, \
+            "INSERT INTO task_stats (pipeline, task, last_end, last_failure, consecutive_failures, \
+             runs, failures, total_ms, last_error, exit_code) \
+             VALUES (?1, ?2, ?3, ?3, 1, 1, 1, ?4, ?5, ?6) \
+             ON CONFLICT DO UPDATE SET last_end = ?3, last_failure = ?3, \
              consecutive_failures = consecutive_failures + 1, runs = runs + 1, \
-             failures = failures + 1, total_ms = total_ms + ?4, last_error = ?5, exit_code = ?6 \
-             WHERE pipeline = ?1 AND task = ?2",
+             failures = failures + 1, total_ms = total_ms + ?4, last_error = ?5, exit_code = ?6",
             params![pipeline, task, now, ms, error, exit_code],
         )?,
     };

@@ -1,0 +1,160 @@
+//! Fewer statements per task: within one commit, a task's `queued` row is
+//! written together with its start, and its first process (pid and start
+//! time) with its attempt's row; across commits, an attempt's row is found
+//! by its id rather than searched for. The rows the store ends up with are
+//! the ones event-by-event writing gives (`fold_test.rs`); only a folded
+//! task's `tasks` row is inserted when it starts rather than when it is
+//! queued, which decides nothing but the order of tasks that started in
+//! the same millisecond.
+
+use crate::run::{Event, EventKind};
+use std::collections::HashMap;
+
+/// What a batch's events fold into, found before any of them is written.
+#[derive(Default)]
+pub(super) struct Folds {
+    /// Events written as part of an earlier one of the batch.
+    folded: Vec<bool>,
+    /// A start (by index) whose task's `queued` was folded into it: it
+    /// clears the message as the `queued` would have.
+    after_queued: Vec<bool>,
+    /// A start (by index) with its first process, folded into it.
+    process: HashMap<usize, (i32, Option<u64>)>,
+}
+
+impl Folds {
+    pub(super) fn of<T>(batch: &[(Event, T)]) -> Folds {
+        let mut folds = Folds {
+            folded: vec![false; batch.len()],
+            after_queued: vec![false; batch.len()],
+            process: HashMap::new(),
+        };
+        // The task's last event, when it may take the next one in: any
+        // other event of the task in between breaks the fold.
+        let mut open: HashMap<(&str, &str, &str), (usize, Open)> = HashMap::new();
+        for (i, (event, _)) in batch.iter().enumerate() {
+            let Some(task) = task_of(&event.kind) else {
+                continue;
+            };
+            let key = (event.run_id.as_str(), event.pipeline.as_str(), task);
+            let before = open.remove(&key);
+            match (&event.kind, before) {
+                (EventKind::TaskQueued { .. }, _) => {
+                    open.insert(key, (i, Open::Queued));
+                }
+                (EventKind::TaskStarted { attempt, .. }, before) => {
+                    if let (1, Some((queued, Open::Queued))) = (*attempt, before) {
+                        folds.folded[queued] = true;
+                        folds.after_queued[i] = true;
+                    }
+                    open.insert(key, (i, Open::Started(*attempt)));
+                }
+                (
+                    EventKind::TaskProcess {
+                        attempt,
+                        pid,
+                        start_ticks,
+                        ..
+                    },
+                    Some((started, Open::Started(of))),
+                ) if *attempt == of => {
+                    folds.folded[i] = true;
+                    folds.process.insert(started, (*pid, *start_ticks));
+                }
+                _ => {}
+            }
+        }
+        folds
+    }
+
+    /// Whether the event at `i` was written with an earlier one.
+    pub(super) fn folded(&self, i: usize) -> bool {
+        self.folded.get(i).copied().unwrap_or(false)
+    }
+
+    pub(super) fn after_queued(&self, i: usize) -> bool {
+        self.after_queued.get(i).copied().unwrap_or(false)
+    }
+
+    pub(super) fn process(&self, i: usize) -> Option<(i32, Option<u64>)> {
+        self.process.get(&i).copied()
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Open {
+    Queued,
+    Started(u32),
+}
+
+/// The row id and number of each attempt this writer started and has not
+/// ended, by run, pipeline and task.
+#[derive(Default)]
+pub(super) struct AttemptIds(HashMap<String, (i64, u32)>);
+
+impl AttemptIds {
+    pub(super) fn started(&mut self, at: TaskAt<'_>, attempt: u32, id: i64) {
+        self.0.insert(at.key(), (id, attempt));
+    }
+
+    /// The row of the task's attempt `attempt`, if it is the one running.
+    pub(super) fn running(&self, at: TaskAt<'_>, attempt: u32) -> Option<i64> {
+        match self.0.get(&at.key()) {
+            Some(&(id, of)) if of == attempt => Some(id),
+            Some(_) | None => None,
+        }
+    }
+
+    /// The row of the task's running attempt, which is ending.
+    pub(super) fn ending(&mut self, at: TaskAt<'_>) -> Option<i64> {
+        self.0.remove(&at.key()).map(|(id, _)| id)
+    }
+}
+
+/// One task of one run.
+#[derive(Clone, Copy)]
+pub(super) struct TaskAt<'a> {
+    pub(super) run: &'a str,
+    pub(super) pipeline: &'a str,
+    pub(super) task: &'a str,
+}
+
+impl TaskAt<'_> {
+    fn key(self) -> String {
+        [self.run, self.pipeline, self.task].join("\0")
+    }
+}
+
+/// The task an event is about, if any.
+fn task_of(kind: &EventKind) -> Option<&str> {
+    match kind {
+        EventKind::TaskQueued { task, .. }
+        | EventKind::TaskStarted { task, .. }
+        | EventKind::TaskProcess { task, .. }
+        | EventKind::TaskRetrying { task, .. }
+        | EventKind::TaskRestored { task, .. }
+        | EventKind::TaskCompleted { task, .. }
+        | EventKind::TaskWarned { task, .. }
+        | EventKind::TaskDefaulted { task, .. }
+        | EventKind::TaskFailed { task, .. }
+        | EventKind::TaskTimedOut { task, .. }
+        | EventKind::TaskCancelled { task, .. }
+        | EventKind::TaskSkipped { task, .. }
+        | EventKind::TaskSubmitted { task, .. }
+        | EventKind::TaskStuck { task, .. } => Some(task),
+        EventKind::RunStarted { .. }
+        | EventKind::RunCompleted { .. }
+        | EventKind::RunFailed { .. }
+        | EventKind::RunInterrupted { .. }
+        | EventKind::StageStarted { .. }
+        | EventKind::StageCompleted { .. }
+        | EventKind::StageFailed { .. }
+        | EventKind::StageSkipped { .. }
+        | EventKind::GatePassed { .. }
+        | EventKind::GateFailed { .. }
+        | EventKind::DeadlineMissed { .. }
+        | EventKind::DeadlineAtRisk { .. }
+        | EventKind::CleanupStarted { .. }
+        | EventKind::CleanupFinished { .. } => None,
+    }
+}

@@ -1,0 +1,159 @@
+//! Folding a batch's events (`fold.rs`) leaves the store with exactly the
+//! rows that writing each event in a commit of its own leaves (the order in
+//! which `tasks` rows were inserted aside).
+
+use super::fold::AttemptIds;
+use super::record::{write_batch, Known};
+use super::{plan_of, RunKey, Store};
+use crate::run::{execute, Event, Observer, RunOptions};
+use rusqlite::types::ValueRef;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+#[derive(Default)]
+struct Collect(Mutex<Vec<Event>>);
+
+impl Observer for Collect {
+    fn event(&self, event: &Event) {
+        self.0.lock().unwrap().push(event.clone());
+    }
+}
+
+const PIPELINE: &str = r#"
+handler ok { shell "echo '{\"records\": 12}'" }
+handler boom { shell "echo broken >&2; exit 3" }
+handler flaky { builtin flaky 2 }
+handler noop { builtin noop }
+pipeline mixed {
+  stage one {
+    task fetch { run ok }
+    task again { run flaky on_failure retry 2 backoff 1ms }
+    task warned { run boom on_failure warn }
+    task skipped { run boom on_failure skip }
+    task failed { run boom }
+    task after_failed { run noop after failed }
+  }
+  source data { producer fetch green 5m yellow 1h }
+}
+"#;
+
+/// Every row of every table, in a fixed order.
+fn dump(store: &Store) -> Vec<String> {
+    let tables: Vec<String> = store
+        .conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let mut rows = Vec::new();
+    for table in tables {
+        let mut stmt = store
+            .conn
+            .prepare(&format!("SELECT * FROM {table} ORDER BY rowid"))
+            .unwrap();
+        let columns = stmt.column_count();
+        let mut query = stmt.query([]).unwrap();
+        while let Some(row) = query.next().unwrap() {
+            let values: Vec<String> = (0..columns)
+                .map(|i| match row.get_ref(i).unwrap() {
+                    ValueRef::Text(t) => String::from_utf8_lossy(t).into_owned(),
+                    other => format!("{other:?}"),
+                })
+                .collect();
+            rows.push(format!("{table}: {}", values.join(" | ")));
+        }
+    }
+    // `tasks` has no id of its own: its rows are compared as a set.
+    rows.sort();
+    rows
+}
+
+#[test]
+fn a_folded_batch_writes_the_rows_event_by_event_writing_does() {
+    let dir = std::env::temp_dir().join(format!("pipec-fold-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("main.pipe");
+    std::fs::write(&file, PIPELINE).unwrap();
+    let program = crate::compile::compile(&file).unwrap().program.unwrap();
+    let pid = program.find_pipeline("mixed").unwrap();
+
+    let collect = Arc::new(Collect::default());
+    let mut options = RunOptions::new(pid, dir.join("run"));
+    options.run_id = Some("r1".into());
+    options.observers.push(collect.clone());
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(execute(Arc::new(program.clone()), options))
+        .unwrap();
+    let events = std::mem::take(&mut *collect.0.lock().unwrap());
+    let kinds: Vec<String> = events
+        .iter()
+        .map(|e| serde_json::to_value(e).unwrap()["event"].to_string())
+        .collect();
+    for kind in [
+        "task_queued",
+        "task_process",
+        "task_retrying",
+        "task_skipped",
+    ] {
+        assert!(
+            kinds.contains(&format!("\"{kind}\"")),
+            "no {kind} in {kinds:?}"
+        );
+    }
+
+    let mut sources = HashMap::new();
+    sources.insert(
+        ("mixed".to_string(), "fetch".to_string()),
+        vec!["data".to_string()],
+    );
+    let key = RunKey {
+        pipeline: "mixed".into(),
+        trigger: String::new(),
+        as_of: chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
+    };
+    let now = crate::clock::Clock::now(&crate::clock::SystemClock);
+    let write = |name: &str, batch_size: usize| {
+        let mut store = Store::open(&dir.join(name)).unwrap();
+        store
+            .begin(&key, &plan_of(&program, pid), false, "r1", now)
+            .unwrap();
+        let attempts = RefCell::new(AttemptIds::default());
+        let run_dirs = RefCell::new(HashMap::new());
+        let known = Known {
+            sources: &sources,
+            attempts: &attempts,
+            run_dirs: &run_dirs,
+        };
+        let mut all: Vec<_> = events.iter().map(|e| (e.clone(), None)).collect();
+        for batch in all.chunks_mut(batch_size) {
+            write_batch(&mut store.conn, batch, &known).unwrap();
+        }
+        store
+    };
+    let one_by_one = write("one.db", 1);
+    let folded = write("all.db", events.len());
+    let (one, all) = (dump(&one_by_one), dump(&folded));
+    assert!(one.iter().any(|r| r.starts_with("attempts:")));
+    // Each attempt names its run's folder, as `runs` has it.
+    let folders: Vec<(String, String)> = folded
+        .conn
+        .prepare("SELECT a.run_dir, r.run_dir FROM attempts a JOIN runs r USING (run_id)")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(!folders.is_empty());
+    assert!(folders.iter().all(|(a, r)| a == r), "{folders:?}");
+    let differ: Vec<_> = one.iter().zip(&all).filter(|(a, b)| a != b).collect();
+    assert!(differ.is_empty(), "{differ:#?}");
+    assert_eq!(one.len(), all.len());
+    let _ = std::fs::remove_dir_all(&dir);
+}
