@@ -76,6 +76,42 @@ impl SkipCause {
     }
 }
 
+impl EventKind {
+    /// The task an event is about, if any.
+    pub(crate) fn task(&self) -> Option<&str> {
+        match self {
+            EventKind::TaskQueued { task, .. }
+            | EventKind::TaskStarted { task, .. }
+            | EventKind::TaskProcess { task, .. }
+            | EventKind::TaskRetrying { task, .. }
+            | EventKind::TaskRestored { task, .. }
+            | EventKind::TaskCompleted { task, .. }
+            | EventKind::TaskWarned { task, .. }
+            | EventKind::TaskDefaulted { task, .. }
+            | EventKind::TaskFailed { task, .. }
+            | EventKind::TaskTimedOut { task, .. }
+            | EventKind::TaskCancelled { task, .. }
+            | EventKind::TaskSkipped { task, .. }
+            | EventKind::TaskSubmitted { task, .. }
+            | EventKind::TaskStuck { task, .. } => Some(task),
+            EventKind::RunStarted { .. }
+            | EventKind::RunCompleted { .. }
+            | EventKind::RunFailed { .. }
+            | EventKind::RunInterrupted { .. }
+            | EventKind::StageStarted { .. }
+            | EventKind::StageCompleted { .. }
+            | EventKind::StageFailed { .. }
+            | EventKind::StageSkipped { .. }
+            | EventKind::GatePassed { .. }
+            | EventKind::GateFailed { .. }
+            | EventKind::DeadlineMissed { .. }
+            | EventKind::DeadlineAtRisk { .. }
+            | EventKind::CleanupStarted { .. }
+            | EventKind::CleanupFinished { .. } => None,
+        }
+    }
+}
+
 impl FailureCause {
     /// The word the store and the API use.
     pub(crate) fn label(self) -> &'static str {

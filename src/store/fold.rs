@@ -33,7 +33,7 @@ impl Folds {
         // other event of the task in between breaks the fold.
         let mut open: HashMap<(&str, &str, &str), (usize, Open)> = HashMap::new();
         for (i, (event, _)) in batch.iter().enumerate() {
-            let Some(task) = task_of(&event.kind) else {
+            let Some(task) = event.kind.task() else {
                 continue;
             };
             let key = (event.run_id.as_str(), event.pipeline.as_str(), task);
@@ -122,39 +122,5 @@ pub(super) struct TaskAt<'a> {
 impl TaskAt<'_> {
     fn key(self) -> String {
         [self.run, self.pipeline, self.task].join("\0")
-    }
-}
-
-/// The task an event is about, if any.
-fn task_of(kind: &EventKind) -> Option<&str> {
-    match kind {
-        EventKind::TaskQueued { task, .. }
-        | EventKind::TaskStarted { task, .. }
-        | EventKind::TaskProcess { task, .. }
-        | EventKind::TaskRetrying { task, .. }
-        | EventKind::TaskRestored { task, .. }
-        | EventKind::TaskCompleted { task, .. }
-        | EventKind::TaskWarned { task, .. }
-        | EventKind::TaskDefaulted { task, .. }
-        | EventKind::TaskFailed { task, .. }
-        | EventKind::TaskTimedOut { task, .. }
-        | EventKind::TaskCancelled { task, .. }
-        | EventKind::TaskSkipped { task, .. }
-        | EventKind::TaskSubmitted { task, .. }
-        | EventKind::TaskStuck { task, .. } => Some(task),
-        EventKind::RunStarted { .. }
-        | EventKind::RunCompleted { .. }
-        | EventKind::RunFailed { .. }
-        | EventKind::RunInterrupted { .. }
-        | EventKind::StageStarted { .. }
-        | EventKind::StageCompleted { .. }
-        | EventKind::StageFailed { .. }
-        | EventKind::StageSkipped { .. }
-        | EventKind::GatePassed { .. }
-        | EventKind::GateFailed { .. }
-        | EventKind::DeadlineMissed { .. }
-        | EventKind::DeadlineAtRisk { .. }
-        | EventKind::CleanupStarted { .. }
-        | EventKind::CleanupFinished { .. } => None,
     }
 }
