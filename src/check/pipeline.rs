@@ -14,7 +14,7 @@ use super::suggest::did_you_mean;
 use super::{dependencies, fan_out, policy, triggers, types, zones};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::ir::{
-    CalendarChoice, DayCondition, DayRef, ExecutorId, HandlerId, MergeStrategy, Pipeline,
+    CalendarChoice, DayCondition, DayRef, ExecutorId, Few, HandlerId, MergeStrategy, Pipeline,
     PipelineId, Policy, Program, Stage, StageId, Task, TaskId, Work,
 };
 use crate::loader::Loaded;
@@ -394,16 +394,16 @@ fn lower_task(
         name: decl.name.text.clone(),
         stage,
         work: Work::Handler(HandlerId(0)),
-        args: Vec::new(),
+        args: Few::new(),
         timeout_millis: defaults.timeout,
         policy: Policy::Fail,
         priority,
-        requires: defaults.requires.clone(),
+        requires: defaults.requires.clone().into(),
         requires_wait_millis: defaults.requires_wait_millis,
-        when: defaults.when.clone(),
-        reads: Vec::new(),
-        read_spans: Vec::new(),
-        writes: Vec::new(),
+        when: defaults.when.clone().into(),
+        reads: Few::new(),
+        read_spans: Few::new(),
+        writes: Few::new(),
         joins: false,
         executor: defaults.executor,
         fan_out: None,
@@ -446,7 +446,8 @@ fn lower_task(
                 task.priority = policy::priority(p, diagnostics);
             }
             TaskSetting::Requires(r) if seen.first("requires", span, diagnostics) => {
-                (task.requires, task.requires_wait_millis) = lower_requires(r, diagnostics);
+                let (requires, wait) = lower_requires(r, diagnostics);
+                (task.requires, task.requires_wait_millis) = (requires.into(), wait);
             }
             TaskSetting::When(when) => {
                 if let Some(c) = lower_when(when, scope, diagnostics) {
@@ -555,7 +556,7 @@ pub(crate) fn fill_writes(program: &mut Program) {
         let ids: Vec<TaskId> = program.pipelines[index].dag.node_indices().collect();
         for id in ids {
             let writes = types::keys(&types::task_output(program, &program.pipelines[index], id));
-            program.pipelines[index].dag[id].writes = writes;
+            program.pipelines[index].dag[id].writes = writes.into();
         }
     }
 }
