@@ -23,8 +23,9 @@ use std::collections::HashMap;
 type Settings = Vec<Spanned<PipelineSetting>>;
 
 /// The bytes of stage bodies parsed at once (at least one pipeline's): enough
-/// for every core to have several pieces, little next to a big file.
-const BATCH_BYTES: usize = 4 * 1024 * 1024;
+/// for every core to have several pieces, little next to a big file (the
+/// tree of 1 MiB of tasks is several MiB).
+const BATCH_BYTES: usize = 1024 * 1024;
 
 /// A stage body left out of a big file's tree did not parse: the file has a
 /// syntax error, which a parse of the whole file reports.
@@ -57,6 +58,8 @@ pub(super) struct Bodies {
     parsed: HashMap<usize, deferred::Bodies>,
     /// The diagnostics of the bodies' parses (literals with no value).
     found: Vec<Diagnostic>,
+    /// How many bytes of bodies to parse at once: [`BATCH_BYTES`].
+    batch: usize,
 }
 
 /// A stage's gates, in a vector of their size: collected in place, they would
@@ -80,6 +83,7 @@ impl Bodies {
     pub(super) fn detach(loaded: &mut Loaded) -> Bodies {
         let mut bodies = Bodies {
             deferred: std::mem::take(&mut loaded.deferred),
+            batch: BATCH_BYTES,
             ..Bodies::default()
         };
         for (id, file) in &mut loaded.files {
@@ -145,14 +149,14 @@ impl Bodies {
     }
 
     /// Parses the bodies of `first` and of the unread pipelines after it in
-    /// its file, up to [`BATCH_BYTES`]; returns `first`'s and keeps the others'.
+    /// its file, up to `batch` bytes; returns `first`'s and keeps the others'.
     fn read_from(&mut self, first: &Unread, loaded: &Loaded) -> Result<deferred::Bodies, Unparsed> {
         let (id, deferred) = &self.deferred[first.file];
         let numbers = |item: usize| deferred.stages_of(item).iter().map(|&(_, n)| n);
         let mut batch = vec![(self.order[first.at], first.item)];
         let mut stages: Vec<usize> = numbers(first.item).collect();
         for &next in &self.order[first.at + 1..] {
-            if deferred.len(&stages) >= BATCH_BYTES {
+            if deferred.len(&stages) >= self.batch {
                 break;
             }
             match self.unread.get(&next) {
@@ -220,5 +224,131 @@ impl Bodies {
         self.settings
             .get(&key(declared.node))
             .map_or(declared.node.settings.as_slice(), Vec::as_slice)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax;
+
+    /// The diagnostics and the IR of `text` checked as one file: parsed
+    /// whole, or with its stage bodies left for `Bodies` to parse `batch`
+    /// bytes at a time (`None` when the file cannot be parsed so, or a body
+    /// did not parse).
+    fn checked(text: &str, deferred: Option<usize>) -> Option<(Vec<Diagnostic>, String)> {
+        let file = FileId(0);
+        let mut diagnostics = Diagnostics::default();
+        let mut loaded = Loaded::default();
+        loaded.sources.add("main.pipe".into(), text.to_string());
+        let ast = match deferred {
+            Some(_) => {
+                let (ast, found, left_out) = syntax::deferred::parse_rest(text, file)?;
+                diagnostics.extend(found);
+                loaded.deferred.push((file, left_out));
+                Some(ast)
+            }
+            None => {
+                let (ast, found) = syntax::parse(text, file);
+                diagnostics.extend(found);
+                ast
+            }
+        };
+        let program = match ast {
+            Some(ast) => {
+                loaded.files.push((file, ast));
+                let mut bodies = Bodies::detach(&mut loaded);
+                bodies.batch = deferred.unwrap_or(BATCH_BYTES);
+                let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 20).expect("a date");
+                super::super::check_with(&loaded, bodies, today, &mut diagnostics).ok()?
+            }
+            None => None,
+        };
+        Some((diagnostics.into_sorted(), format!("{program:#?}")))
+    }
+
+    fn corpus() -> Vec<(std::path::PathBuf, String)> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        for dir in [
+            "pipelines",
+            "pipelines/shared",
+            "tests/check/ok",
+            "tests/check/err",
+        ] {
+            for entry in std::fs::read_dir(root.join(dir))
+                .expect("a corpus folder")
+                .flatten()
+            {
+                if entry.path().extension().is_some_and(|e| e == "pipe") {
+                    let text = std::fs::read_to_string(entry.path()).expect("readable");
+                    files.push((entry.path(), text));
+                }
+            }
+        }
+        files
+    }
+
+    /// Every file of the repository checks the same with its bodies parsed
+    /// as the checker reaches them, a pipeline at a time or all at once, as
+    /// parsed whole; a file whose deferred check gives up has a syntax
+    /// error in a stage body, which the whole parse reports.
+    #[test]
+    fn deferred_bodies_check_as_the_whole_file_does() {
+        let mut deferred_files = 0;
+        for (path, text) in corpus() {
+            let whole = checked(&text, None).expect("a whole check");
+            for batch in [0, BATCH_BYTES] {
+                match checked(&text, Some(batch)) {
+                    Some(deferred) => {
+                        assert_eq!(deferred, whole, "{path:?}, batch {batch}");
+                        deferred_files += 1;
+                    }
+                    None => assert!(
+                        syntax::parse(&text, FileId(0)).0.is_none(),
+                        "{path:?} was not checked deferred but parses"
+                    ),
+                }
+            }
+        }
+        assert!(
+            deferred_files >= 100,
+            "only {deferred_files} deferred checks"
+        );
+    }
+
+    /// Several pipelines, a literal with no value in a body and a mistake
+    /// the checker finds, in batches of every size: the diagnostics and IR
+    /// of the whole parse.
+    #[test]
+    fn batches_of_any_size_give_the_whole_check() {
+        let mut text = String::from("handler work { builtin noop }\n");
+        for p in 0..6 {
+            text.push_str(&format!("\npipeline p{p} {{\n"));
+            for s in 0..3 {
+                text.push_str(&format!("  stage s{s} {{\n"));
+                for t in 0..4 {
+                    let extra = match (p, s, t) {
+                        (1, 2, 3) => "  timeout 99999999999999999999999s",
+                        (4, 0, 1) => "  after nobody",
+                        _ => "",
+                    };
+                    text.push_str(&format!("    task t{s}_{t} {{ run work{extra} }}\n"));
+                }
+                text.push_str("  }\n");
+            }
+            text.push_str("}\n");
+        }
+        let whole = checked(&text, None).expect("a whole check");
+        assert!(whole.0.len() >= 2, "{:?}", whole.0);
+        for batch in [0, 100, 250, 1000, BATCH_BYTES] {
+            assert_eq!(
+                checked(&text, Some(batch)),
+                Some(whole.clone()),
+                "batch {batch}"
+            );
+        }
+        let broken = text.replace("t2_2 { run work }", "t2_2 { run work,, }");
+        assert_eq!(checked(&broken, Some(0)), None, "a broken body gives up");
     }
 }

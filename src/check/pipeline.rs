@@ -28,6 +28,19 @@ pub(crate) const DEFAULT_CONCURRENCY: u32 = 4;
 pub(crate) const DEFAULT_PRIORITY: u8 = 50;
 const MAX_CONCURRENCY: u64 = 1024;
 
+/// How many tasks `decl`'s stages declare.
+fn task_count(decl: &ast::Pipeline) -> usize {
+    decl.settings
+        .iter()
+        .filter_map(|s| match &s.node {
+            PipelineSetting::Stage(stage) => Some(stage),
+            _ => None,
+        })
+        .flat_map(|stage| &stage.settings)
+        .filter(|s| matches!(s.node, StageSetting::Task(_)))
+        .count()
+}
+
 /// The settings a stage passes down to its tasks.
 struct StageDefaults<'a> {
     timeout: u64,
@@ -63,7 +76,9 @@ pub(crate) fn lower(
         pre_open_millis: None,
         post_close_millis: None,
         stages: Vec::new(),
-        dag: DiGraph::default(),
+        // Room for every task at once: a graph grown by doubling leaves the
+        // smaller copies behind, which a big pipeline's size makes matter.
+        dag: DiGraph::with_capacity(task_count(decl), 0),
         triggers: Vec::new(),
         sources: Vec::new(),
         notify: Vec::new(),

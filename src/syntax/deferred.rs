@@ -49,7 +49,7 @@ pub(crate) fn parse(text: &str, file: FileId) -> (Option<File>, Vec<Diagnostic>,
 
 /// The items of `text` with every pipeline's stages empty, whatever its
 /// size; `None` when it must be parsed whole.
-pub(super) fn parse_rest(text: &str, file: FileId) -> Option<(File, Vec<Diagnostic>, Deferred)> {
+pub(crate) fn parse_rest(text: &str, file: FileId) -> Option<(File, Vec<Diagnostic>, Deferred)> {
     let layout = scan::scan(text).ok()?;
     let (rest, placement) = split::leave_out_bodies(text, &layout.stages);
     let threads = split::threads_for(rest.len());
