@@ -263,8 +263,8 @@ pub struct Task {
     /// inherited from its stage and pipeline like `timeout`).
     pub(crate) executor: Option<ExecutorId>,
     /// `for … in …`: it runs once per item of a list (see `FanOut`).
-    /// Boxed: few tasks fan out, and inline it would be a quarter of every
-    /// task's size.
+    /// Boxed: few tasks fan out, and inline it would be a large part of
+    /// every task's size.
     pub fan_out: Option<Box<FanOut>>,
     pub span: Span,
 }
