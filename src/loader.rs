@@ -17,6 +17,9 @@ pub struct Loaded {
     /// A file did not parse, or an import could not be read: checking the
     /// rest would report what they declare as unknown.
     pub incomplete: bool,
+    /// The big files whose pipelines' stage bodies were left out, to be
+    /// parsed as the checker reaches each pipeline (`load` with `defer`).
+    pub(crate) deferred: Vec<(FileId, syntax::deferred::Deferred)>,
 }
 
 impl Loaded {
@@ -36,7 +39,14 @@ pub(crate) const ROOT: FileId = FileId(0);
 
 /// Loads `root` and its imports, depth first. An unreadable root is an I/O
 /// error for the caller; an unreadable import is a diagnostic at the import.
-pub(crate) fn load(root: &Path, diagnostics: &mut Diagnostics) -> std::io::Result<Loaded> {
+/// With `defer`, a big file's pipelines' stage bodies are left out of its
+/// tree (`syntax::deferred`): only the checker, which parses them one
+/// pipeline at a time, can use such a tree.
+pub(crate) fn load(
+    root: &Path,
+    defer: bool,
+    diagnostics: &mut Diagnostics,
+) -> std::io::Result<Loaded> {
     let text = std::fs::read_to_string(root)?;
     let mut loaded = Loaded {
         project: Project::of(root),
@@ -47,7 +57,12 @@ pub(crate) fn load(root: &Path, diagnostics: &mut Diagnostics) -> std::io::Resul
     let mut pending = vec![id];
     while let Some(id) = pending.pop() {
         let file = loaded.sources.get(id);
-        let (ast, found) = syntax::parse(&file.text, id);
+        let (ast, found, deferred) = if defer {
+            syntax::deferred::parse(&file.text, id)
+        } else {
+            let (ast, found) = syntax::parse(&file.text, id);
+            (ast, found, None)
+        };
         diagnostics.extend(found);
         let Some(ast) = ast else {
             loaded.incomplete = true;
@@ -68,6 +83,7 @@ pub(crate) fn load(root: &Path, diagnostics: &mut Diagnostics) -> std::io::Resul
             }
         }
         loaded.files.push((id, ast));
+        loaded.deferred.extend(deferred.map(|d| (id, d)));
     }
     loaded.files.sort_by_key(|(id, _)| *id);
     Ok(loaded)

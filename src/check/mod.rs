@@ -31,6 +31,8 @@ mod triggers;
 mod types;
 mod zones;
 
+pub use bodies::Unparsed;
+
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::ir::Program;
 use crate::loader::Loaded;
@@ -42,12 +44,15 @@ use crate::loader::Loaded;
 /// Each pipeline's syntax tree is freed once the pipeline is lowered, so the
 /// tree of a big file and its IR are never whole at once: afterwards the
 /// files' pipelines hold only their names, title and span (`Compilation`
-/// does not keep them). `check_keeping_ast` leaves the files whole.
+/// does not keep them). The stage bodies a big file's parse left out
+/// (`Loaded::deferred`) are parsed as their pipelines are reached; one that
+/// does not parse is `Unparsed`, and the loaded files must then be parsed
+/// whole. `check_keeping_ast` leaves the files whole.
 pub fn check(
     loaded: &mut Loaded,
     today: chrono::NaiveDate,
     diagnostics: &mut Diagnostics,
-) -> Option<Program> {
+) -> Result<Option<Program>, Unparsed> {
     let bodies = bodies::Bodies::detach(loaded);
     check_with(loaded, bodies, today, diagnostics)
 }
@@ -58,7 +63,8 @@ pub fn check_keeping_ast(
     today: chrono::NaiveDate,
     diagnostics: &mut Diagnostics,
 ) -> Option<Program> {
-    check_with(loaded, bodies::Bodies::default(), today, diagnostics)
+    // Nothing was detached, so no body is left to parse.
+    check_with(loaded, bodies::Bodies::default(), today, diagnostics).unwrap_or(None)
 }
 
 fn check_with(
@@ -66,7 +72,8 @@ fn check_with(
     mut bodies: bodies::Bodies,
     today: chrono::NaiveDate,
     diagnostics: &mut Diagnostics,
-) -> Option<Program> {
+) -> Result<Option<Program>, Unparsed> {
+    let from_loader = diagnostics.count();
     let made = template::expand(loaded, diagnostics);
     let scope = declare::collect(loaded, &made, diagnostics);
     // The instance each pipeline was made from, if any.
@@ -102,7 +109,7 @@ fn check_with(
     let mut unresolved_runs = Vec::new();
     for (index, decl) in scope.pipelines.iter().enumerate() {
         let start = diagnostics.count();
-        let whole = bodies.take(decl);
+        let whole = bodies.take(decl, loaded)?;
         let node = whole.as_ref().unwrap_or(decl.node);
         let full = declare::Declared {
             node,
@@ -120,6 +127,7 @@ fn check_with(
         tag(diagnostics, start, index);
     }
     program.pipelines = lowered;
+    bodies.report(diagnostics, from_loader);
     nesting::check(&program, diagnostics);
     pipeline::fill_writes(&mut program);
     for (index, poisoned) in poisoned.iter().enumerate() {
@@ -146,7 +154,7 @@ fn check_with(
     executor::warn_unused(&scope, &program, diagnostics);
     sources::report_unproduced(&scope, &program, diagnostics);
     template::attribute::merge(diagnostics, &made);
-    (!diagnostics.has_errors()).then_some(program)
+    Ok((!diagnostics.has_errors()).then_some(program))
 }
 
 /// A date list or calendar file named outside the project: not read.

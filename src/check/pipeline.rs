@@ -14,7 +14,7 @@ use super::suggest::did_you_mean;
 use super::{dependencies, fan_out, policy, triggers, types, zones};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::ir::{
-    CalendarChoice, DayCondition, DayRef, ExecutorId, HandlerId, MergeStrategy, Pipeline,
+    CalendarChoice, DayCondition, DayRef, ExecutorId, Few, HandlerId, MergeStrategy, Pipeline,
     PipelineId, Policy, Program, Stage, StageId, Task, TaskId, Work,
 };
 use crate::loader::Loaded;
@@ -27,6 +27,19 @@ pub(crate) const DEFAULT_TIMEOUT_MILLIS: u64 = 30_000;
 pub(crate) const DEFAULT_CONCURRENCY: u32 = 4;
 pub(crate) const DEFAULT_PRIORITY: u8 = 50;
 const MAX_CONCURRENCY: u64 = 1024;
+
+/// How many tasks `decl`'s stages declare.
+fn task_count(decl: &ast::Pipeline) -> usize {
+    decl.settings
+        .iter()
+        .filter_map(|s| match &s.node {
+            PipelineSetting::Stage(stage) => Some(stage),
+            _ => None,
+        })
+        .flat_map(|stage| &stage.settings)
+        .filter(|s| matches!(s.node, StageSetting::Task(_)))
+        .count()
+}
 
 /// The settings a stage passes down to its tasks.
 struct StageDefaults<'a> {
@@ -63,7 +76,9 @@ pub(crate) fn lower(
         pre_open_millis: None,
         post_close_millis: None,
         stages: Vec::new(),
-        dag: DiGraph::default(),
+        // Room for every task at once: a graph grown by doubling leaves the
+        // smaller copies behind, which a big pipeline's size makes matter.
+        dag: DiGraph::with_capacity(task_count(decl), 0),
         triggers: Vec::new(),
         sources: Vec::new(),
         notify: Vec::new(),
@@ -394,16 +409,16 @@ fn lower_task(
         name: decl.name.text.clone(),
         stage,
         work: Work::Handler(HandlerId(0)),
-        args: Vec::new(),
+        args: Few::new(),
         timeout_millis: defaults.timeout,
         policy: Policy::Fail,
         priority,
-        requires: defaults.requires.clone(),
+        requires: defaults.requires.clone().into(),
         requires_wait_millis: defaults.requires_wait_millis,
-        when: defaults.when.clone(),
-        reads: Vec::new(),
-        read_spans: Vec::new(),
-        writes: Vec::new(),
+        when: defaults.when.clone().into(),
+        reads: Few::new(),
+        read_spans: Few::new(),
+        writes: Few::new(),
         joins: false,
         executor: defaults.executor,
         fan_out: None,
@@ -446,7 +461,8 @@ fn lower_task(
                 task.priority = policy::priority(p, diagnostics);
             }
             TaskSetting::Requires(r) if seen.first("requires", span, diagnostics) => {
-                (task.requires, task.requires_wait_millis) = lower_requires(r, diagnostics);
+                let (requires, wait) = lower_requires(r, diagnostics);
+                (task.requires, task.requires_wait_millis) = (requires.into(), wait);
             }
             TaskSetting::When(when) => {
                 if let Some(c) = lower_when(when, scope, diagnostics) {
@@ -555,7 +571,7 @@ pub(crate) fn fill_writes(program: &mut Program) {
         let ids: Vec<TaskId> = program.pipelines[index].dag.node_indices().collect();
         for id in ids {
             let writes = types::keys(&types::task_output(program, &program.pipelines[index], id));
-            program.pipelines[index].dag[id].writes = writes;
+            program.pipelines[index].dag[id].writes = writes.into();
         }
     }
 }

@@ -8,6 +8,7 @@
 mod executor;
 mod expr;
 mod fan_out;
+mod few;
 mod market;
 mod market_error;
 mod notify;
@@ -21,6 +22,7 @@ pub mod words;
 pub(crate) use executor::{Executor, ExecutorId, ExecutorKind, Resources};
 pub(crate) use expr::{BinaryOp, Expr, ExprKind, Function, Type, UnaryOp};
 pub use fan_out::{FanOut, Tolerance};
+pub use few::Few;
 pub(crate) use market::Market;
 pub(crate) use market_error::MarketError;
 pub use notify::NotifyEvent;
@@ -237,32 +239,32 @@ pub struct Task {
     pub name: String,
     pub stage: StageId,
     pub work: Work,
-    pub args: Vec<String>,
+    pub args: Few<String>,
     pub timeout_millis: u64,
     pub policy: Policy,
     /// 0 (optional) to 100 (critical).
     pub priority: u8,
     /// Market states the task may run in; empty means any.
-    pub requires: Vec<MarketState>,
+    pub requires: Few<MarketState>,
     /// How long a ready task waits for one of `requires` (0: it does not
     /// wait; out of those states it is skipped at once).
     pub requires_wait_millis: u64,
     /// Day conditions, all of which must hold for the task to run.
-    pub when: Vec<DayCondition>,
-    pub reads: Vec<String>,
+    pub when: Few<DayCondition>,
+    pub reads: Few<String>,
     /// Where each of `reads` is written, for the checker's labels.
     #[serde(skip)]
-    pub(crate) read_spans: Vec<Span>,
+    pub(crate) read_spans: Few<Span>,
     /// Top-level context keys the task's output adds.
-    pub writes: Vec<String>,
+    pub writes: Few<String>,
     /// A merge step: it receives the outputs of the tasks it joins apart.
     pub joins: bool,
     /// Where it runs: `None` here, else a declared cluster (`executor`,
     /// inherited from its stage and pipeline like `timeout`).
     pub(crate) executor: Option<ExecutorId>,
     /// `for … in …`: it runs once per item of a list (see `FanOut`).
-    /// Boxed: few tasks fan out, and inline it would be a quarter of every
-    /// task's size.
+    /// Boxed: few tasks fan out, and inline it would be a large part of
+    /// every task's size.
     pub fan_out: Option<Box<FanOut>>,
     pub span: Span,
 }

@@ -538,7 +538,7 @@ impl Task {
                 Work::Handler(h) => Run::Handler(program.handler(h).name.clone()),
                 Work::Pipeline(sub) => Run::Pipeline(program.pipeline(sub).name.clone()),
             },
-            args: task.args.clone(),
+            args: task.args.to_vec(),
             after,
             timeout_ms: task.timeout_millis,
             policy: Policy::of(&task.policy),
@@ -550,8 +550,8 @@ impl Task {
                 .iter()
                 .map(|d| words::day_condition(program, d))
                 .collect(),
-            reads: task.reads.clone(),
-            writes: task.writes.clone(),
+            reads: task.reads.to_vec(),
+            writes: task.writes.to_vec(),
             joins: task.joins,
             executor: task.executor.map(|e| program.executor(e).name.clone()),
             fan_out: task.fan_out.as_ref().map(|f| FanOut {

@@ -1,6 +1,7 @@
 //! The front end's first phase: text to AST.
 
 pub(crate) mod ast;
+pub(crate) mod deferred;
 mod expected;
 mod grammar;
 mod lexical;

@@ -32,15 +32,15 @@ use std::num::NonZeroUsize;
 use std::ops::Range;
 
 /// Below this size a file is parsed whole: threads would cost more than they save.
-const MIN_BYTES: usize = 256 * 1024;
+pub(super) const MIN_BYTES: usize = 256 * 1024;
 
 /// A thread is worth starting for this many bytes or more.
-const MIN_BYTES_PER_THREAD: usize = 64 * 1024;
+pub(super) const MIN_BYTES_PER_THREAD: usize = 64 * 1024;
 
-type Parsed = (Option<File>, Vec<Diagnostic>);
+pub(super) type Parsed = (Option<File>, Vec<Diagnostic>);
 
 /// What one parse on a thread gets.
-enum Piece {
+pub(super) enum Piece {
     /// Top-level items of the rest: a range of the rest.
     Items(Range<usize>),
     /// Part of the body of stage `stage`, from its start or a `task` keyword
@@ -57,7 +57,7 @@ impl Piece {
 }
 
 /// What a piece holds, parsed.
-enum Parts {
+pub(super) enum Parts {
     Items(Vec<Item>),
     Body(usize, Vec<Spanned<StageSetting>>),
 }
@@ -68,13 +68,14 @@ pub(crate) fn parse(text: &str, file: FileId, layout: &Layout) -> Option<Parsed>
     if text.len() < MIN_BYTES {
         return None;
     }
+    parse_on(text, file, layout, threads_for(text.len()))
+}
+
+/// How many threads `bytes` of text are worth: one a core, and one for each
+/// [`MIN_BYTES_PER_THREAD`] or more; at least one.
+pub(super) fn threads_for(bytes: usize) -> usize {
     let cores = std::thread::available_parallelism().map_or(1, NonZeroUsize::get);
-    parse_on(
-        text,
-        file,
-        layout,
-        cores.min(text.len() / MIN_BYTES_PER_THREAD),
-    )
+    cores.min(bytes / MIN_BYTES_PER_THREAD).max(1)
 }
 
 /// Parses `text` in pieces on up to `threads` threads, whatever its size;
@@ -87,16 +88,46 @@ fn parse_on(text: &str, file: FileId, layout: &Layout, threads: usize) -> Option
     // Several pieces a thread, so that one slow piece does not hold up the rest.
     let size = text.len() / (threads * 4);
     let mut pieces = cut_rest(&rest, &rest_positions(&layout.items, &layout.stages), size);
-    pieces.extend(cut_bodies(&layout.stages, size));
-    let groups = balance(&pieces, threads);
-    let parse_group = |group: &[Piece]| -> Option<Vec<(Parts, Vec<Diagnostic>)>> {
-        group
-            .iter()
-            .map(|piece| parse_piece(text, &rest, &placement, file, piece))
-            .collect()
+    pieces.extend(cut_bodies(layout.stages.iter().enumerate(), size));
+    let parsed = on_threads(&pieces, threads, |piece| {
+        parse_piece(text, &rest, &placement, file, piece)
+    })?;
+    let mut items = Vec::new();
+    let mut bodies = Vec::new();
+    let mut diagnostics = Vec::new();
+    for (parts, mut found) in parsed {
+        match parts {
+            Parts::Items(more) => items.extend(more),
+            Parts::Body(stage, settings) => bodies.push((stage, settings)),
+        }
+        diagnostics.append(&mut found);
+    }
+    let mut ast = File {
+        items,
+        span: Span::new(file, 0, text.len()),
     };
-    let (mine, theirs) = groups.split_first()?;
-    let parsed = std::thread::scope(|scope| {
+    fill(&mut ast, &layout.stages, bodies)?;
+    Some((Some(ast), diagnostics))
+}
+
+/// Parses `pieces` in contiguous groups on up to `threads` threads, this one
+/// among them; the results in the pieces' order, or `None` if any failed.
+pub(super) fn on_threads<P>(
+    pieces: &[Piece],
+    threads: usize,
+    parse: P,
+) -> Option<Vec<(Parts, Vec<Diagnostic>)>>
+where
+    P: Fn(&Piece) -> Option<(Parts, Vec<Diagnostic>)> + Sync,
+{
+    let groups = balance(pieces, threads.max(1));
+    let parse_group = |group: &[Piece]| -> Option<Vec<(Parts, Vec<Diagnostic>)>> {
+        group.iter().map(&parse).collect()
+    };
+    let Some((mine, theirs)) = groups.split_first() else {
+        return Some(Vec::new());
+    };
+    std::thread::scope(|scope| {
         // A group whose thread cannot be started (a process limit) is parsed
         // here, after this thread's own work.
         let workers: Vec<_> = theirs
@@ -119,23 +150,7 @@ fn parse_on(text: &str, file: FileId, layout: &Layout, threads: usize) -> Option
             });
         }
         parsed
-    })?;
-    let mut items = Vec::new();
-    let mut bodies = Vec::new();
-    let mut diagnostics = Vec::new();
-    for (parts, mut found) in parsed {
-        match parts {
-            Parts::Items(more) => items.extend(more),
-            Parts::Body(stage, settings) => bodies.push((stage, settings)),
-        }
-        diagnostics.append(&mut found);
-    }
-    let mut ast = File {
-        items,
-        span: Span::new(file, 0, text.len()),
-    };
-    fill(&mut ast, &layout.stages, bodies)?;
-    Some((Some(ast), diagnostics))
+    })
 }
 
 /// The file without what is between each stage's braces, and where the
@@ -143,7 +158,7 @@ fn parse_on(text: &str, file: FileId, layout: &Layout, threads: usize) -> Option
 /// the closing brace of a stage or after it moves by the bodies left out
 /// before it; no node of the rest starts or ends inside an empty stage's
 /// braces, so no position is ambiguous.
-fn leave_out_bodies(text: &str, stages: &[StageText]) -> (String, Placement) {
+pub(super) fn leave_out_bodies(text: &str, stages: &[StageText]) -> (String, Placement) {
     let left_out: usize = stages.iter().map(|s| s.body.len()).sum();
     let mut rest = String::with_capacity(text.len() - left_out);
     let mut moves = Vec::with_capacity(stages.len());
@@ -159,7 +174,7 @@ fn leave_out_bodies(text: &str, stages: &[StageText]) -> (String, Placement) {
 
 /// Where the top-level items start in the rest: the file's positions less
 /// the bodies left out before them.
-fn rest_positions(items: &[usize], stages: &[StageText]) -> Vec<usize> {
+pub(super) fn rest_positions(items: &[usize], stages: &[StageText]) -> Vec<usize> {
     let mut bodies = stages.iter().peekable();
     let mut left_out = 0;
     items
@@ -175,7 +190,7 @@ fn rest_positions(items: &[usize], stages: &[StageText]) -> Vec<usize> {
 
 /// The rest in pieces of at least `size` bytes (the last may be shorter),
 /// cut before top-level items.
-fn cut_rest(rest: &str, items: &[usize], size: usize) -> Vec<Piece> {
+pub(super) fn cut_rest(rest: &str, items: &[usize], size: usize) -> Vec<Piece> {
     let mut pieces = Vec::new();
     let mut start = 0;
     for &item in items {
@@ -188,11 +203,14 @@ fn cut_rest(rest: &str, items: &[usize], size: usize) -> Vec<Piece> {
     pieces
 }
 
-/// Each stage's body in pieces of at least `size` bytes (the last piece of a
-/// body may be shorter), cut before `task` keywords.
-fn cut_bodies(stages: &[StageText], size: usize) -> Vec<Piece> {
+/// Each stage's body (with its index) in pieces of at least `size` bytes
+/// (the last piece of a body may be shorter), cut before `task` keywords.
+pub(super) fn cut_bodies<'a>(
+    stages: impl IntoIterator<Item = (usize, &'a StageText)>,
+    size: usize,
+) -> Vec<Piece> {
     let mut pieces = Vec::new();
-    for (stage, text) in stages.iter().enumerate() {
+    for (stage, text) in stages {
         let mut start = text.body.start;
         for &task in &text.tasks {
             if task - start >= size.max(1) {
@@ -231,7 +249,7 @@ fn balance(pieces: &[Piece], threads: usize) -> Vec<&[Piece]> {
 }
 
 /// Parses one piece; `None` unless it is a run of items or of stage settings.
-fn parse_piece(
+pub(super) fn parse_piece(
     text: &str,
     rest: &str,
     placement: &Placement,
@@ -347,7 +365,7 @@ mod tests {
                 tasks: vec![],
             },
         ];
-        let cuts: Vec<_> = cut_bodies(&stages, 30)
+        let cuts: Vec<_> = cut_bodies(stages.iter().enumerate(), 30)
             .into_iter()
             .map(|piece| match piece {
                 Piece::Body { stage, text } => (stage, text),

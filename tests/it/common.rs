@@ -40,13 +40,11 @@ pub(crate) fn check_text(text: &str) -> Vec<pipec::diagnostic::Diagnostic> {
     if let Some(ast) = ast {
         let mut sources = pipec::source::SourceMap::new();
         sources.add("text.pipe".into(), text.to_string());
-        let mut loaded = pipec::loader::Loaded {
-            sources,
-            files: vec![(FileId(0), ast)],
-            project: pipec::project::Project::default(),
-            incomplete: false,
-        };
-        pipec::check::check(&mut loaded, today(), &mut diagnostics);
+        let mut loaded = pipec::loader::Loaded::default();
+        loaded.sources = sources;
+        loaded.files = vec![(FileId(0), ast)];
+        pipec::check::check(&mut loaded, today(), &mut diagnostics)
+            .expect("a file parsed whole leaves no stage body to parse");
     }
     diagnostics.into_sorted()
 }
