@@ -185,6 +185,22 @@ impl Bodies {
         Ok(first_bodies.unwrap_or_default())
     }
 
+    /// Parses the bodies of the pipelines no pass took (one declared twice
+    /// is not lowered), a batch at a time, so that their syntax errors and
+    /// literals are found as a parse of the whole file finds them; the
+    /// settings they hold are dropped.
+    pub(super) fn read_rest(&mut self, loaded: &Loaded) -> Result<(), Unparsed> {
+        for at in 0..self.order.len() {
+            let key = self.order[at];
+            if self.parsed.remove(&key).is_some() {
+                self.unread.remove(&key);
+            } else if let Some(unread) = self.unread.remove(&key) {
+                self.read_from(&unread, loaded)?;
+            }
+        }
+        Ok(())
+    }
+
     /// Puts the diagnostics of the bodies' parses where the loader's are,
     /// `loaded` being how many the loader pushed: the order a parse of the
     /// whole file would have given them.
@@ -350,5 +366,53 @@ mod tests {
         }
         let broken = text.replace("t2_2 { run work }", "t2_2 { run work,, }");
         assert_eq!(checked(&broken, Some(0)), None, "a broken body gives up");
+    }
+
+    /// A pipeline declared twice is not lowered: its bodies are still
+    /// parsed, so a syntax error in them gives up (the whole parse reports
+    /// it) and a literal with no value in them is reported, in batches of
+    /// every size.
+    #[test]
+    fn the_bodies_of_a_pipeline_not_lowered_are_parsed_too() {
+        let mut text = String::from("handler work { builtin noop }\n");
+        for p in ["a", "b", "a", "c"] {
+            text.push_str(&format!("\npipeline {p} {{\n  stage one {{\n"));
+            for t in 0..4 {
+                text.push_str(&format!("    task t{t} {{ run work }}\n"));
+            }
+            text.push_str("  }\n}\n");
+        }
+        let second_a = text.match_indices("pipeline a").nth(1).expect("a twice").0;
+        let (head, tail) = text.split_at(second_a);
+        let literal = format!(
+            "{head}{}",
+            tail.replacen(
+                "t2 { run work }",
+                "t2 { run work  timeout 99999999999999999999999s }",
+                1
+            )
+        );
+        let whole = checked(&literal, None).expect("a whole check");
+        assert!(
+            whole
+                .0
+                .iter()
+                .any(|d| d.message.contains("99999999999999999999999")),
+            "{:?}",
+            whole.0
+        );
+        let broken = format!(
+            "{head}{}",
+            tail.replacen("t2 { run work }", "t2 { frobnicate 1 }", 1)
+        );
+        assert!(syntax::parse(&broken, FileId(0)).0.is_none());
+        for batch in [0, 100, 1000, BATCH_BYTES] {
+            assert_eq!(
+                checked(&literal, Some(batch)),
+                Some(whole.clone()),
+                "batch {batch}"
+            );
+            assert_eq!(checked(&broken, Some(batch)), None, "batch {batch}");
+        }
     }
 }

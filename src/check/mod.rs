@@ -127,6 +127,7 @@ fn check_with(
         tag(diagnostics, start, index);
     }
     program.pipelines = lowered;
+    bodies.read_rest(loaded)?;
     bodies.report(diagnostics, from_loader);
     nesting::check(&program, diagnostics);
     pipeline::fill_writes(&mut program);

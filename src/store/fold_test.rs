@@ -1,6 +1,7 @@
 //! Folding a batch's events (`fold.rs`) leaves the store with exactly the
-//! rows that writing each event in a commit of its own leaves (the order in
-//! which `tasks` rows were inserted aside).
+//! rows that writing each event in a commit of its own, with every row
+//! searched for, leaves (the order in which `tasks` rows were inserted
+//! aside).
 
 use super::fold::AttemptIds;
 use super::record::{write_batch, Known};
@@ -119,26 +120,35 @@ fn a_folded_batch_writes_the_rows_event_by_event_writing_does() {
         as_of: chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
     };
     let now = crate::clock::Clock::now(&crate::clock::SystemClock);
-    let write = |name: &str, batch_size: usize| {
+    // `remember`: the writer keeps what it learnt (attempts' row ids, the
+    // run's folder) from one commit to the next; without it every lookup
+    // takes the search a writer does for rows it did not write.
+    let write = |name: &str, batch_size: usize, remember: bool| {
         let mut store = Store::open(&dir.join(name)).unwrap();
         store
             .begin(&key, &plan_of(&program, pid), false, "r1", now)
             .unwrap();
         let attempts = RefCell::new(AttemptIds::default());
         let run_dirs = RefCell::new(HashMap::new());
-        let known = Known {
-            sources: &sources,
-            attempts: &attempts,
-            run_dirs: &run_dirs,
-        };
         let mut all: Vec<_> = events.iter().map(|e| (e.clone(), None)).collect();
         for batch in all.chunks_mut(batch_size) {
+            if !remember {
+                *attempts.borrow_mut() = AttemptIds::default();
+                run_dirs.borrow_mut().clear();
+            }
+            let known = Known {
+                sources: &sources,
+                attempts: &attempts,
+                run_dirs: &run_dirs,
+            };
             write_batch(&mut store.conn, batch, &known).unwrap();
         }
         store
     };
-    let one_by_one = write("one.db", 1);
-    let folded = write("all.db", events.len());
+    // Each event in a commit of its own, found by search; all in one
+    // commit, folded and found by id.
+    let one_by_one = write("one.db", 1, false);
+    let folded = write("all.db", events.len(), true);
     let (one, all) = (dump(&one_by_one), dump(&folded));
     assert!(one.iter().any(|r| r.starts_with("attempts:")));
     // Each attempt names its run's folder, as `runs` has it.
