@@ -7,6 +7,8 @@ extern crate alloc;
 pub mod check;
 pub mod clock;
 pub mod compile;
+#[cfg(test)]
+mod corpus;
 pub mod daemon;
 pub mod diagnostic;
 pub mod firings;

@@ -283,28 +283,6 @@ mod tests {
         Some((diagnostics.into_sorted(), format!("{program:#?}")))
     }
 
-    fn corpus() -> Vec<(std::path::PathBuf, String)> {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let mut files = Vec::new();
-        for dir in [
-            "pipelines",
-            "pipelines/shared",
-            "tests/check/ok",
-            "tests/check/err",
-        ] {
-            for entry in std::fs::read_dir(root.join(dir))
-                .expect("a corpus folder")
-                .flatten()
-            {
-                if entry.path().extension().is_some_and(|e| e == "pipe") {
-                    let text = std::fs::read_to_string(entry.path()).expect("readable");
-                    files.push((entry.path(), text));
-                }
-            }
-        }
-        files
-    }
-
     /// Every file of the repository checks the same with its bodies parsed
     /// as the checker reaches them, a pipeline at a time or all at once, as
     /// parsed whole; a file whose deferred check gives up has a syntax
@@ -312,7 +290,7 @@ mod tests {
     #[test]
     fn deferred_bodies_check_as_the_whole_file_does() {
         let mut deferred_files = 0;
-        for (path, text) in corpus() {
+        for (path, text) in crate::corpus::files() {
             let whole = checked(&text, None).expect("a whole check");
             for batch in [0, BATCH_BYTES] {
                 match checked(&text, Some(batch)) {

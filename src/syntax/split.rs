@@ -420,32 +420,10 @@ mod tests {
         (ast, diagnostics)
     }
 
-    fn corpus() -> Vec<(std::path::PathBuf, String)> {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let mut files = Vec::new();
-        for dir in [
-            "pipelines",
-            "pipelines/shared",
-            "tests/check/ok",
-            "tests/check/err",
-        ] {
-            for entry in std::fs::read_dir(root.join(dir))
-                .expect("a corpus folder")
-                .flatten()
-            {
-                if entry.path().extension().is_some_and(|e| e == "pipe") {
-                    let text = std::fs::read_to_string(entry.path()).expect("readable");
-                    files.push((entry.path(), text));
-                }
-            }
-        }
-        files
-    }
-
     #[test]
     fn every_file_splits_into_the_same_ast() {
         let mut split_files = 0;
-        for (path, text) in corpus() {
+        for (path, text) in crate::corpus::files() {
             for threads in [2, 3] {
                 match split(&text, threads) {
                     Some(parsed) => {
@@ -477,7 +455,7 @@ mod tests {
                                             at in any::<prop::sample::Index>(),
                                             cut in 0usize..40,
                                             insert in "[ -~\n]{0,12}") {
-            let corpus = corpus();
+            let corpus = crate::corpus::files();
             let (_, text) = &corpus[file.index(corpus.len())];
             let mut start = at.index(text.len().max(1)).min(text.len());
             while !text.is_char_boundary(start) { start -= 1; }

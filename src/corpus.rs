@@ -1,0 +1,25 @@
+//! The `.pipe` files of the repository, for unit tests that hold two ways
+//! of doing one thing to the same result on every real file.
+
+/// Every `.pipe` file of `pipelines/` and `tests/check/`, with its text.
+pub(crate) fn files() -> Vec<(std::path::PathBuf, String)> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    for dir in [
+        "pipelines",
+        "pipelines/shared",
+        "tests/check/ok",
+        "tests/check/err",
+    ] {
+        for entry in std::fs::read_dir(root.join(dir))
+            .expect("a corpus folder")
+            .flatten()
+        {
+            if entry.path().extension().is_some_and(|e| e == "pipe") {
+                let text = std::fs::read_to_string(entry.path()).expect("readable");
+                files.push((entry.path(), text));
+            }
+        }
+    }
+    files
+}
