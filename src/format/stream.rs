@@ -90,25 +90,12 @@ mod tests {
     /// (a file without items is left to the whole-file formatter).
     #[test]
     fn an_item_at_a_time_agrees_with_the_whole_file() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut texts: Vec<String> = CRAFTED.iter().map(|t| (*t).to_string()).collect();
-        for dir in [
-            "pipelines",
-            "pipelines/shared",
-            "tests/check/ok",
-            "tests/check/err",
-            "tests/fmt",
-            "tests/fmt/refused",
-        ] {
-            for entry in std::fs::read_dir(root.join(dir))
-                .expect("a folder")
-                .flatten()
-            {
-                if entry.path().extension().is_some_and(|e| e == "pipe") {
-                    texts.push(std::fs::read_to_string(entry.path()).expect("readable"));
-                }
-            }
-        }
+        texts.extend(
+            crate::corpus::files_and(&["tests/fmt", "tests/fmt/refused"])
+                .into_iter()
+                .map(|(_, text)| text),
+        );
         let mut formatted_files = 0;
         for text in &texts {
             match format_source(text, FileId(0)) {
