@@ -104,9 +104,12 @@ fn file(path: &Path, check: bool) -> Outcome {
         None => return Outcome::Refused,
     };
     if check {
-        let diff = diff::unified(&path.display().to_string(), &text, &formatted);
         // Not `print!`: it panics when stdout is closed (`fmt --check | head`).
-        if let Err(error) = std::io::stdout().lock().write_all(diff.as_bytes()) {
+        let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+        let written =
+            diff::write_unified(&mut stdout, &path.display().to_string(), &text, &formatted)
+                .and_then(|()| stdout.flush());
+        if let Err(error) = written {
             eprintln!("error: cannot write stdout: {error}");
             return Outcome::Io;
         }
@@ -132,12 +135,13 @@ fn stdin(check: bool) -> Outcome {
         Some(Formatted::Unchanged) => (text.clone(), false),
         None => return Outcome::Refused,
     };
-    let output = if check {
-        diff::unified("<stdin>", &text, &formatted)
+    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+    let written = if check {
+        diff::write_unified(&mut stdout, "<stdin>", &text, &formatted)
     } else {
-        formatted
+        stdout.write_all(formatted.as_bytes())
     };
-    if let Err(error) = std::io::stdout().lock().write_all(output.as_bytes()) {
+    if let Err(error) = written.and_then(|()| stdout.flush()) {
         eprintln!("error: cannot write stdout: {error}");
         return Outcome::Io;
     }

@@ -15,22 +15,37 @@ const CONTEXT: usize = 3;
 
 /// `--- a/NAME`, `+++ b/NAME` and the hunks; empty when the texts are equal.
 pub fn unified(name: &str, old: &str, new: &str) -> String {
+    let mut out = Vec::new();
+    // Writing to a `Vec` cannot fail, and every byte written is from the
+    // texts or ASCII, so the result is UTF-8.
+    let _ = write_unified(&mut out, name, old, new);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// [`unified`], written to `out` a line at a time: the diff of a large file
+/// is never held whole.
+pub fn write_unified(
+    out: &mut impl std::io::Write,
+    name: &str,
+    old: &str,
+    new: &str,
+) -> std::io::Result<()> {
     if old == new {
-        return String::new();
+        return Ok(());
     }
     let a: Vec<&str> = old.lines().collect();
     let b: Vec<&str> = new.lines().collect();
     let edits = shortest_edit(&a, &b);
-    let mut out = format!("--- a/{name}\n+++ b/{name}\n");
+    write!(out, "--- a/{name}\n+++ b/{name}\n")?;
     let hunks = hunks(&edits);
     for hunk in &hunks {
-        write_hunk(&mut out, &edits[hunk.0..hunk.1], &a, &b);
+        write_hunk(out, &edits[hunk.0..hunk.1], &a, &b)?;
     }
     if hunks.is_empty() {
         // Same lines: only line endings (`\r\n`) or the final newline differ.
-        out.push_str("@@ only line endings or the final newline change @@\n");
+        out.write_all(b"@@ only line endings or the final newline change @@\n")?;
     }
-    out
+    Ok(())
 }
 
 /// Past this many differing lines, the middle of the texts is shown as
@@ -146,12 +161,16 @@ fn hunks(edits: &[Edit]) -> Vec<(usize, usize)> {
     ranges
 }
 
-fn write_hunk(out: &mut String, edits: &[Edit], a: &[&str], b: &[&str]) {
+fn write_hunk(
+    out: &mut impl std::io::Write,
+    edits: &[Edit],
+    a: &[&str],
+    b: &[&str],
+) -> std::io::Result<()> {
     // Where the hunk starts in each file, and how many lines it covers there.
     let mut old_start = None;
     let mut new_start = None;
     let (mut old_count, mut new_count) = (0, 0);
-    let mut body = String::new();
     for edit in edits {
         match *edit {
             Edit::Keep(i, j) => {
@@ -159,17 +178,14 @@ fn write_hunk(out: &mut String, edits: &[Edit], a: &[&str], b: &[&str]) {
                 new_start.get_or_insert(j);
                 old_count += 1;
                 new_count += 1;
-                body.push_str(&format!(" {}\n", a[i]));
             }
             Edit::Delete(i) => {
                 old_start.get_or_insert(i);
                 old_count += 1;
-                body.push_str(&format!("-{}\n", a[i]));
             }
             Edit::Insert(j) => {
                 new_start.get_or_insert(j);
                 new_count += 1;
-                body.push_str(&format!("+{}\n", b[j]));
             }
         }
     }
@@ -179,14 +195,23 @@ fn write_hunk(out: &mut String, edits: &[Edit], a: &[&str], b: &[&str]) {
         Some(s) => s,
         None => 0,
     };
-    out.push_str(&format!(
-        "@@ -{},{} +{},{} @@\n",
+    writeln!(
+        out,
+        "@@ -{},{} +{},{} @@",
         position(old_start, old_count),
         old_count,
         position(new_start, new_count),
         new_count
-    ));
-    out.push_str(&body);
+    )?;
+    for edit in edits {
+        let (sign, line) = match *edit {
+            Edit::Keep(i, _) => (' ', a[i]),
+            Edit::Delete(i) => ('-', a[i]),
+            Edit::Insert(j) => ('+', b[j]),
+        };
+        writeln!(out, "{sign}{line}")?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

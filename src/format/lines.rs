@@ -193,6 +193,10 @@ impl<'s, O: Out> Writer<'s, O> {
         &self.out
     }
 
+    pub(crate) fn into_out(self) -> O {
+        self.out
+    }
+
     fn blank(&mut self) {
         if !self.no_blank {
             self.out.push_str("\n");
@@ -267,7 +271,7 @@ pub(crate) fn render(
     let mut w = Writer::new(source, String::with_capacity(source.len() + 64));
     let at_end = w.lines(lines, comments)?;
     w.end(at_end);
-    Ok(w.out)
+    Ok(w.into_out())
 }
 
 #[cfg(test)]

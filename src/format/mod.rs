@@ -9,7 +9,10 @@
 //!
 //! [`format_file`] first asks whether the file is formatted already, an item
 //! at a time and without building the output ([`stream`]): for such a file,
-//! the common case of `fmt --check`, memory stays near the file's size.
+//! the common case of `fmt --check`, memory stays near the file's size. A
+//! large file that is not is formatted an item at a time too, so its memory
+//! is near twice its size; a small one, and any file the parts cannot
+//! answer for, is formatted whole.
 
 mod comments;
 pub mod diff;
@@ -49,15 +52,29 @@ pub enum Formatted {
     Changed(String),
 }
 
+/// From this size on, a file that is not formatted is formatted an item at a
+/// time: below it, the whole tree is small and the whole-file formatter is
+/// the one every file has always gone through.
+const FORMAT_IN_PARTS_FROM: usize = 256 * 1024;
+
 /// Formats a `.pipe` file. A file that is formatted already is recognised
-/// an item at a time, without the whole tree or the output in memory; only
-/// another file is formatted whole ([`format_source`]), and every error is
-/// reported by that.
+/// an item at a time, without the whole tree or the output in memory; a
+/// large one that is not is formatted an item at a time ([`stream`]); any
+/// other, and every error, goes through [`format_source`].
 pub fn format_file(text: &str, file: FileId) -> Result<Formatted, FormatError> {
-    if stream::unchanged(text, file, &comments::Comments::new(text)) {
+    let comments = comments::Comments::new(text);
+    if stream::unchanged(text, file, &comments) {
         return Ok(Formatted::Unchanged);
     }
-    let formatted = format_source(text, file)?;
+    let in_parts = if text.len() >= FORMAT_IN_PARTS_FROM {
+        stream::formatted(text, file, &comments)
+    } else {
+        None
+    };
+    let formatted = match in_parts {
+        Some(formatted) => formatted,
+        None => format_whole(text, file, &comments)?,
+    };
     Ok(if formatted == text {
         Formatted::Unchanged
     } else {
@@ -68,9 +85,16 @@ pub fn format_file(text: &str, file: FileId) -> Result<Formatted, FormatError> {
 /// The canonical text of a `.pipe` file. `file` is the id its diagnostics
 /// carry.
 pub fn format_source(text: &str, file: FileId) -> Result<String, FormatError> {
+    format_whole(text, file, &comments::Comments::new(text))
+}
+
+fn format_whole(
+    text: &str,
+    file: FileId,
+    comments: &comments::Comments,
+) -> Result<String, FormatError> {
     let ast = parse_clean(text, file).map_err(FormatError::Syntax)?;
-    let comments = comments::Comments::new(text);
-    let mut printer = printer::Printer::new(text, &comments);
+    let mut printer = printer::Printer::new(text, comments);
     printer.file(&ast);
     let formatted = lines::render(text, &printer.lines, &comments.list).map_err(|unplaced| {
         FormatError::Comment {
@@ -83,7 +107,7 @@ pub fn format_source(text: &str, file: FileId) -> Result<String, FormatError> {
     let meaning = verify::fingerprint_hash(&ast);
     drop(printer);
     drop(ast);
-    check_same(meaning, &comments, &formatted, file)?;
+    check_same(meaning, comments, &formatted, file)?;
     Ok(formatted)
 }
 

@@ -2,7 +2,7 @@
 //! is its syntax tree without positions, and what it says besides is its
 //! comments. Formatting may change neither.
 
-use crate::syntax::ast::File;
+use crate::syntax::ast::{File, Item};
 use sha2::{Digest, Sha256};
 use std::fmt::Write;
 
@@ -26,8 +26,13 @@ pub fn fingerprint(file: &File) -> String {
 /// A SHA-256 of `fingerprint`, computed as the tree is written: two trees
 /// compare without holding their (much larger than the file) text.
 pub fn fingerprint_hash(file: &File) -> [u8; 32] {
+    items_hash(&file.items)
+}
+
+/// [`fingerprint_hash`] of a file of `items`.
+pub(crate) fn items_hash(items: &[Item]) -> [u8; 32] {
     let mut out = Blanked::new(Hashed(Sha256::new()));
-    let _ = write!(out, "{:?}", file.items);
+    let _ = write!(out, "{items:?}");
     out.finish().0.finalize().into()
 }
 

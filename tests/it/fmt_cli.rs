@@ -158,3 +158,50 @@ fn a_symbolic_link_stays_a_link() {
     assert_eq!(read(&real), TIDY);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A file of 256 KiB or more is formatted an item at a time: what `fmt`
+/// writes and `fmt --check` prints are what the whole-file formatter gives,
+/// and a syntax error deep inside is still reported, the file left alone.
+#[test]
+fn a_large_file_is_formatted_as_a_small_one_is() {
+    let dir = scratch("large");
+    let file = dir.join("big.pipe");
+    let messy: String = (0..6000)
+        .map(|i| {
+            format!("# pipeline {i}\npipeline p{i} {{ timeout 90s  stage s {{ task a # why {i}\n }} }}\n")
+        })
+        .collect();
+    assert!(messy.len() >= 256 * 1024, "{} bytes", messy.len());
+    let tidy = pipec::format::format_source(&messy, pipec::span::FileId(0)).expect("formats");
+    assert_ne!(tidy, messy);
+
+    std::fs::write(&file, &messy).expect("write");
+    let out = pipec(&["fmt", "--check", arg(&file)], None);
+    assert_eq!(out.status.code(), Some(1));
+    let name = file.display().to_string();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        pipec::format::diff::unified(&name, &messy, &tidy)
+    );
+    assert_eq!(read(&file), messy, "--check changes nothing");
+
+    let out = pipec(&["fmt", arg(&file)], None);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(read(&file), tidy);
+    let out = pipec(&["fmt", "--check", arg(&file)], None);
+    assert_eq!(out.status.code(), Some(0));
+
+    let broken = messy.replacen("task a # why 4000", "task a { frobnicate } # why 4000", 1);
+    std::fs::write(&file, &broken).expect("write");
+    let out = pipec(&["fmt", arg(&file)], None);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("pipe::E001"), "{stderr}");
+    assert_eq!(read(&file), broken);
+    let _ = std::fs::remove_dir_all(&dir);
+}
