@@ -10,7 +10,8 @@
 #   3. 10,000 built-in noop tasks (wide, concurrency 4) with the store;
 #   4. peak memory of `pipec run` on 100,000 noop tasks (/usr/bin/time -v);
 #   5. peak memory of `pipec check` and `pipec fmt --check` on a 50 MB file
-#      (scripts/gen_big_pipe.py, about 890,000 tasks), with its ratio to the
+#      (scripts/gen_big_pipe.py, about 890,000 tasks), and of `fmt --check` on
+#      the same file unindented (which fmt would change), with the ratio to the
 #      file's size (/usr/bin/time -v).
 # Environment: REPEAT (default 3), PARTS (default "1 2 3 4 5"), PIPEC (a built
 # binary; default: cargo build --release), BASE (another pipec binary, e.g.
@@ -109,12 +110,13 @@ if has 4; then
   grep -E "Maximum resident|Elapsed" "$OUT/mem/time.txt"
 fi
 
-# max_rss BINARY ARGS...: the command's peak resident memory in kB (the
-# generated file is clean and formatted, so both commands should exit 0).
+# max_rss EXPECTED_EXIT BINARY ARGS...: the command's peak resident memory in
+# kB (the generated file is clean and formatted: every command exits 0 but
+# `fmt --check` of the unindented copy, which exits 1).
 max_rss() {
-  status=0
+  expected=$1 status=0; shift
   /usr/bin/time -v "$@" > /dev/null 2> "$OUT/big/time.txt" || status=$?
-  [ "$status" -eq 0 ] || echo "warning: \`$*\` exited $status" >&2
+  [ "$status" -eq "$expected" ] || echo "warning: \`$*\` exited $status" >&2
   awk '/Maximum resident/ { print $NF }' "$OUT/big/time.txt"
 }
 # mem_cell KB: the size in MB and its ratio to the file's.
@@ -125,17 +127,21 @@ if has 5; then
   [ -x /usr/bin/time ] || { echo "/usr/bin/time is not installed (apt-get install time)" >&2; exit 2; }
   mkdir -p "$OUT/big"
   python3 scripts/gen_big_pipe.py "$OUT/big/big.pipe" 50
+  # The same file with every line's indentation dropped: one `fmt` would change.
+  sed 's/^ *//' "$OUT/big/big.pipe" > "$OUT/big/unindented.pipe"
   size=$(wc -c < "$OUT/big/big.pipe")
-  echo "file: $size bytes"
-  for command in check "fmt --check"; do
+  echo "file: $size bytes (unindented: $(wc -c < "$OUT/big/unindented.pipe") bytes)"
+  for case in "check big" "fmt --check big" "fmt --check unindented"; do
+    command=${case% *} file=$OUT/big/${case##* }.pipe
+    expected=0; case $case in *unindented) expected=1 ;; esac
     # shellcheck disable=SC2086 # `fmt --check` is two words
-    now_kb=$(max_rss "$PIPEC" $command "$OUT/big/big.pipe")
+    now_kb=$(max_rss "$expected" "$PIPEC" $command "$file")
     if [ -n "$BASE" ]; then
       # shellcheck disable=SC2086
-      base_kb=$(max_rss "$BASE" $command "$OUT/big/big.pipe")
-      printf '%-12s base %s  now %s\n' "$command" "$(mem_cell "$base_kb")" "$(mem_cell "$now_kb")"
+      base_kb=$(max_rss "$expected" "$BASE" $command "$file")
+      printf '%-24s base %s  now %s\n' "$case" "$(mem_cell "$base_kb")" "$(mem_cell "$now_kb")"
     else
-      printf '%-12s %s\n' "$command" "$(mem_cell "$now_kb")"
+      printf '%-24s %s\n' "$case" "$(mem_cell "$now_kb")"
     fi
   done
 fi
