@@ -119,7 +119,7 @@ max_rss() {
   [ "$status" -eq "$expected" ] || echo "warning: \`$*\` exited $status" >&2
   awk '/Maximum resident/ { print $NF }' "$OUT/big/time.txt"
 }
-# mem_cell KB: the size in MB and its ratio to the file's.
+# mem_cell KB: the size in MB and its ratio to the file's ($size bytes).
 mem_cell() { awk -v k="$1" -v f="$size" 'BEGIN { printf "%7.0f MB (%5.2fx)", k / 1024, k * 1024 / f }'; }
 
 if has 5; then
@@ -129,11 +129,11 @@ if has 5; then
   python3 scripts/gen_big_pipe.py "$OUT/big/big.pipe" 50
   # The same file with every line's indentation dropped: one `fmt` would change.
   sed 's/^ *//' "$OUT/big/big.pipe" > "$OUT/big/unindented.pipe"
-  size=$(wc -c < "$OUT/big/big.pipe")
-  echo "file: $size bytes (unindented: $(wc -c < "$OUT/big/unindented.pipe") bytes)"
+  echo "file: $(wc -c < "$OUT/big/big.pipe") bytes (unindented: $(wc -c < "$OUT/big/unindented.pipe") bytes)"
   for case in "check big" "fmt --check big" "fmt --check unindented"; do
     command=${case% *} file=$OUT/big/${case##* }.pipe
     expected=0; case $case in *unindented) expected=1 ;; esac
+    size=$(wc -c < "$file")
     # shellcheck disable=SC2086 # `fmt --check` is two words
     now_kb=$(max_rss "$expected" "$PIPEC" $command "$file")
     if [ -n "$BASE" ]; then
