@@ -130,18 +130,18 @@ if has 5; then
   # The same file with every line's indentation dropped: one `fmt` would change.
   sed 's/^ *//' "$OUT/big/big.pipe" > "$OUT/big/unindented.pipe"
   echo "file: $(wc -c < "$OUT/big/big.pipe") bytes (unindented: $(wc -c < "$OUT/big/unindented.pipe") bytes)"
-  for case in "check big" "fmt --check big" "fmt --check unindented"; do
-    command=${case% *} file=$OUT/big/${case##* }.pipe
-    expected=0; case $case in *unindented) expected=1 ;; esac
+  for item in "check big" "fmt --check big" "fmt --check unindented"; do
+    command=${item% *} file=$OUT/big/${item##* }.pipe
+    expected=0; case $item in *unindented) expected=1 ;; esac
     size=$(wc -c < "$file")
     # shellcheck disable=SC2086 # `fmt --check` is two words
     now_kb=$(max_rss "$expected" "$PIPEC" $command "$file")
     if [ -n "$BASE" ]; then
       # shellcheck disable=SC2086
       base_kb=$(max_rss "$expected" "$BASE" $command "$file")
-      printf '%-24s base %s  now %s\n' "$case" "$(mem_cell "$base_kb")" "$(mem_cell "$now_kb")"
+      printf '%-24s base %s  now %s\n' "$item" "$(mem_cell "$base_kb")" "$(mem_cell "$now_kb")"
     else
-      printf '%-24s %s\n' "$case" "$(mem_cell "$now_kb")"
+      printf '%-24s %s\n' "$item" "$(mem_cell "$now_kb")"
     fi
   done
 fi
