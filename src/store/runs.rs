@@ -26,7 +26,6 @@ pub struct RunRow {
     pub status: String,
     pub reason: Option<String>,
     pub plan_hash: String,
-    pub plan_tasks: BTreeMap<String, String>,
     pub pid: Option<i64>,
     pub started_at: String,
     pub ended_at: Option<String>,
@@ -69,10 +68,12 @@ impl Begin {
     }
 }
 
-pub(crate) const RUN_COLUMNS: &str = "run_id, pipeline, trigger, as_of, status, reason, plan_hash, plan_tasks, pid, started_at, ended_at, resumes";
+/// Not the plan's tasks: a listing has no use for them, and each is as long
+/// as its pipeline ([`plan_tasks`] reads them for a resume).
+pub(crate) const RUN_COLUMNS: &str =
+    "run_id, pipeline, trigger, as_of, status, reason, plan_hash, pid, started_at, ended_at, resumes";
 
 pub(crate) fn run_row(r: &Row) -> rusqlite::Result<RunRow> {
-    let tasks: String = r.get(7)?;
     Ok(RunRow {
         run_id: r.get(0)?,
         pipeline: r.get(1)?,
@@ -81,14 +82,25 @@ pub(crate) fn run_row(r: &Row) -> rusqlite::Result<RunRow> {
         status: r.get(4)?,
         reason: r.get(5)?,
         plan_hash: r.get(6)?,
-        // A damaged plan would make every resume look like a changed plan: say so.
-        plan_tasks: serde_json::from_str(&tasks).map_err(|e| {
-            rusqlite::Error::FromSqlConversionFailure(7, rusqlite::types::Type::Text, Box::new(e))
-        })?,
-        pid: r.get(8)?,
-        started_at: r.get(9)?,
-        ended_at: r.get(10)?,
-        resumes: r.get(11)?,
+        pid: r.get(7)?,
+        started_at: r.get(8)?,
+        ended_at: r.get(9)?,
+        resumes: r.get(10)?,
+    })
+}
+
+/// The hash of each task of the plan run `run_id` started with.
+fn plan_tasks(conn: &Connection, run_id: &str) -> Result<BTreeMap<String, String>, StoreError> {
+    let tasks: String = conn.query_row(
+        "SELECT plan_tasks FROM runs WHERE run_id = ?1",
+        [run_id],
+        |r| r.get(0),
+    )?;
+    // A damaged plan would make every resume look like a changed plan: say so.
+    serde_json::from_str(&tasks).map_err(|e| {
+        StoreError::new(format!(
+            "the plan recorded for run `{run_id}` is damaged ({e}); use --force to run everything again"
+        ))
     })
 }
 
@@ -285,7 +297,7 @@ fn begin_in(
         Some(run) => {
             if run.plan_hash != plan.hash {
                 let diff = if run.plan_hash.starts_with(super::plan::HASH_PREFIX) {
-                    PlanDiff::between(&run.plan_tasks, &plan.tasks).describe()
+                    PlanDiff::between(&plan_tasks(&tx, &run.run_id)?, &plan.tasks).describe()
                 } else {
                     "its plan was hashed by an older pipec, in a form this one cannot compare"
                         .to_string()

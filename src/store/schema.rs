@@ -190,6 +190,11 @@ const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE attempts ADD COLUMN job TEXT;
     "#,
+    // 11: runs newest first from an index: a run's row holds its plan before
+    // `started_at`, so sorting the table read every plan ever recorded.
+    r#"
+    CREATE INDEX runs_by_start ON runs (started_at);
+    "#,
 ];
 
 /// The schema version this build writes.

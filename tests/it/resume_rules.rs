@@ -110,6 +110,47 @@ fn a_changed_plan_is_refused_with_what_changed_and_force_runs_everything() {
     assert_eq!(f.store().runs(None, 10).unwrap().len(), 2);
 }
 
+/// A run's recorded plan is read only to say what changed: damaged, it
+/// leaves `status` and a same-plan resume alone, and a changed plan is
+/// refused with a clear error, never a panic.
+#[test]
+fn a_damaged_recorded_plan_is_reported_where_it_is_read() {
+    let f = Fixture::new("damaged-plan", TEN_TASKS);
+    assert!(f.run(&[]).status.success());
+    let conn = rusqlite::Connection::open(f.state()).unwrap();
+    conn.execute("UPDATE runs SET plan_tasks = '{not json'", [])
+        .unwrap();
+    drop(conn);
+
+    let status = f.command(&["status", "main.pipe"]).output().unwrap();
+    assert!(status.status.success(), "{}", text(&status));
+    assert!(
+        String::from_utf8_lossy(&status.stdout).contains("succeeded"),
+        "{}",
+        text(&status)
+    );
+    let same = f.run(&[]);
+    assert!(same.status.success(), "{}", text(&same));
+
+    f.write(
+        "main.pipe",
+        &TEN_TASKS.replace(
+            "task c1 { run step }",
+            "task c1 { run step }\n    task c0 { run step }",
+        ),
+    );
+    let refused = f.run(&[]);
+    assert_eq!(refused.status.code(), Some(2), "{}", text(&refused));
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        err.contains("plan recorded for run") && err.contains("damaged") && err.contains("--force"),
+        "{err}"
+    );
+    assert_eq!(f.count("a1"), 1, "nothing ran again");
+    let forced = f.run(&["--force"]);
+    assert!(forced.status.success(), "{}", text(&forced));
+}
+
 #[test]
 fn resume_continues_a_given_run() {
     let f = Fixture::new("resume-id", GATED);
