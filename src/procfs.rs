@@ -144,11 +144,6 @@ pub(crate) fn tree(pid: i32) -> Vec<i32> {
     out
 }
 
-/// Does the environment `pid` started with hold `NAME=value` exactly?
-pub(crate) fn has_env(pid: i32, name: &str, value: &str) -> bool {
-    env_mark(pid, name, value) == Some(true)
-}
-
 /// Whether the environment `pid` started with holds `NAME=value` exactly,
 /// or `None` when it reads empty. A process in the middle of `exec` reads
 /// empty: its new memory has no environment until the program is loaded,
@@ -180,13 +175,51 @@ pub(crate) fn has_env_name(pid: i32, name: &str) -> bool {
 
 /// Every live process whose environment holds `NAME=value`: a scan of all
 /// of `/proc`, for the rare moments that need it (a resume after a crash).
-pub(crate) fn marked(name: &str, value: &str) -> Vec<i32> {
+/// A process whose environment reads empty may be in the middle of `exec`
+/// (see [`env_mark`]): those are looked at again every millisecond for up to
+/// `unsure_for`; one that still reads empty is not taken. Kernel threads,
+/// which never have an environment, are not looked at.
+pub(crate) fn marked(name: &str, value: &str, unsure_for: std::time::Duration) -> Vec<i32> {
     let Ok(entries) = std::fs::read_dir("/proc") else {
         return Vec::new();
     };
-    entries
+    let me = std::process::id() as i32;
+    let (mut found, mut unsure) = (Vec::new(), Vec::new());
+    let pids = entries
         .flatten()
-        .filter_map(|e| e.file_name().to_str()?.parse::<i32>().ok())
-        .filter(|&pid| pid != std::process::id() as i32 && alive(pid) && has_env(pid, name, value))
-        .collect()
+        .filter_map(|e| e.file_name().to_str()?.parse::<i32>().ok());
+    for pid in pids.filter(|&pid| pid != me && user_process(pid)) {
+        match env_mark(pid, name, value) {
+            Some(true) => found.push(pid),
+            Some(false) => {}
+            None => unsure.push(pid),
+        }
+    }
+    let deadline = std::time::Instant::now() + unsure_for;
+    while !unsure.is_empty() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(1));
+        unsure.retain(|&pid| match env_mark(pid, name, value) {
+            Some(true) => {
+                found.push(pid);
+                false
+            }
+            Some(false) => false,
+            None => alive(pid),
+        });
+    }
+    found
+}
+
+/// `PF_KTHREAD` in the flags of `/proc/PID/stat`.
+const KERNEL_THREAD: u64 = 0x0020_0000;
+
+/// Alive, not a zombie and not a kernel thread.
+fn user_process(pid: i32) -> bool {
+    let Some(fields) = stat_fields(pid) else {
+        return false;
+    };
+    // Field 9 counted from 1; `stat_fields` starts at field 3.
+    let flags: u64 = fields.get(6).and_then(|f| f.parse().ok()).unwrap_or(0);
+    !matches!(fields.first().map(String::as_str), Some("Z" | "X") | None)
+        && flags & KERNEL_THREAD == 0
 }

@@ -125,3 +125,55 @@ fn kill_and_resume(point: u64, delay: Duration) -> bool {
     }
     existed
 }
+
+/// A killed run's handler that keeps starting processes which leave its
+/// process group (`setsid sleep`) leaves none of them behind the resume: a
+/// process caught in the middle of `exec`, whose environment reads empty for
+/// a moment, is looked at again, and the look for leftovers is taken again
+/// until it finds nothing new. (Before both, about one resume in a few left
+/// a `sleep 30` of the killed run running.)
+#[test]
+fn a_resume_ends_leftovers_that_keep_leaving_their_group() {
+    const SPAWNER: &str = "handler spawn { exec \"./spawn.sh\" }\n\
+        pipeline spawner {\n  stage s {\n    task spawn { run spawn }\n  }\n}\n";
+    // The first time, it starts a process out of its group every 2 ms
+    // forever; the resume's attempt finds `started` and ends at once.
+    const SPAWN: &str = "#!/bin/sh\n\
+        if [ -e started ]; then echo '{}'; exit 0; fi\n\
+        touch started\n\
+        while :; do setsid sleep 30 & sleep 0.002; done\n";
+    for round in 0..5 {
+        let f = Fixture::new("leftover-spawner", SPAWNER);
+        f.script("spawn.sh", SPAWN);
+        let mut child = f.spawn_run(&[]);
+        f.wait_for("started");
+        // Killed: its handler goes on starting processes.
+        let _ = child.kill();
+        let _ = child.wait();
+        std::thread::sleep(Duration::from_millis(100));
+        let run_id = f.store().runs(None, 1).unwrap()[0].run_id.clone();
+        assert!(
+            !processes_of_run(&run_id).is_empty(),
+            "round {round}: the spawner runs on"
+        );
+
+        let out = f.run(&[]);
+        assert!(out.status.success(), "round {round}: {}", text(&out));
+        let deadline = Instant::now() + Duration::from_secs(2);
+        let mut left = processes_of_run(&run_id);
+        while !left.is_empty() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+            left = processes_of_run(&run_id);
+        }
+        for &pid in &left {
+            let _ = nix::sys::signal::kill(
+                nix::unistd::Pid::from_raw(pid as i32),
+                nix::sys::signal::Signal::SIGKILL,
+            );
+        }
+        assert!(
+            left.is_empty(),
+            "round {round}: left after the resume: {left:?}"
+        );
+    }
+}

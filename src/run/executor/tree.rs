@@ -39,10 +39,13 @@ static SPAWNERS: Mutex<BTreeSet<i32>> = Mutex::new(BTreeSet::new());
 /// pipec): not an attempt's, and not waited for again.
 static UNMARKED: Mutex<BTreeSet<(i32, Option<u64>)>> = Mutex::new(BTreeSet::new());
 
-/// How long an adopted orphan whose environment reads empty is given to
-/// finish its `exec` (see `procfs::env_mark`) before it is taken for one
-/// that is not the attempt's.
+/// How long a process whose environment reads empty is given to finish its
+/// `exec` (see `procfs::env_mark`) before it is taken for one that is not
+/// the attempt's (an adopted orphan) or the run's (a resume's leftover).
 const UNSURE_FOR: Duration = Duration::from_millis(50);
+
+/// How many times a resume looks for what a dead run left running.
+const LEFTOVER_LOOKS: usize = 4;
 
 /// The set is plain data that no panic can leave half-changed, so a
 /// poisoned lock is still a good set.
@@ -303,22 +306,35 @@ impl Tree {
 /// Ends what a dead run left behind: every live process carrying its run id
 /// (`PIPEC_RUN_ID`) and the recorded attempt processes still alive under
 /// their recorded identity. SIGKILL at once: their pipec is gone, nobody
-/// would read what they do on SIGTERM. Returns the pids ended.
+/// would read what they do on SIGTERM. A process one of them started while
+/// the first look went on carries the run id too: the look is taken again
+/// until it finds nothing new (a few times at most). Returns the pids ended.
 pub fn end_leftovers(run_id: &str, recorded: &[(i32, Option<u64>)]) -> Vec<i32> {
-    // A job on a cluster carries the run id too, even when the cluster runs
-    // on this machine: it is the cluster's (a resume follows it), not ours.
-    let mut pids: Vec<i32> = procfs::marked("PIPEC_RUN_ID", run_id)
-        .into_iter()
-        .filter(|&pid| !procfs::has_env_name(pid, "PIPEC_EXECUTOR"))
-        .collect();
-    for &(pid, ticks) in recorded {
-        if procfs::is_same_process(pid, ticks) && !pids.contains(&pid) {
-            pids.push(pid);
+    let end = |pids: &[i32]| {
+        for &pid in pids {
+            let _ = killpg(Pid::from_raw(pid), Signal::SIGKILL);
+            let _ = kill(Pid::from_raw(pid), Signal::SIGKILL);
         }
+    };
+    let mut ended: Vec<i32> = recorded
+        .iter()
+        .filter(|&&(pid, ticks)| procfs::is_same_process(pid, ticks))
+        .map(|&(pid, _)| pid)
+        .collect();
+    end(&ended);
+    for _ in 0..LEFTOVER_LOOKS {
+        // A job on a cluster carries the run id too, even when the cluster
+        // runs on this machine: it is the cluster's (a resume follows it),
+        // not ours.
+        let found: Vec<i32> = procfs::marked("PIPEC_RUN_ID", run_id, UNSURE_FOR)
+            .into_iter()
+            .filter(|&pid| !ended.contains(&pid) && !procfs::has_env_name(pid, "PIPEC_EXECUTOR"))
+            .collect();
+        if found.is_empty() {
+            break;
+        }
+        end(&found);
+        ended.extend(found);
     }
-    for &pid in &pids {
-        let _ = killpg(Pid::from_raw(pid), Signal::SIGKILL);
-        let _ = kill(Pid::from_raw(pid), Signal::SIGKILL);
-    }
-    pids
+    ended
 }
