@@ -140,3 +140,55 @@ pipeline p { stage one { task t { run zombie_parent  timeout 300ms  on_failure w
         start.elapsed()
     );
 }
+
+/// Live processes whose command line is `sleep 59.123`: what the spawner
+/// below starts, and nothing else on the machine.
+fn spawned_sleeps() -> Vec<u32> {
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|&pid| {
+            std::fs::read(format!("/proc/{pid}/cmdline")).is_ok_and(|c| c == b"sleep\059.123\0")
+                && !process_gone(pid)
+        })
+        .collect()
+}
+
+/// A handler that starts a process out of its group every 2 ms until its
+/// timeout leaves none of them running: one caught in the middle of `exec`
+/// is looked at again, and one started while the attempt's processes were
+/// being ended is ended too.
+#[test]
+fn a_timeout_ends_every_process_a_handler_keeps_detaching() {
+    let f = Fixture::new(
+        "tree-spawner",
+        r#"
+handler spawner {
+  shell "while :; do setsid sleep 59.123 & sleep 0.002; done"
+}
+pipeline p { stage one { task t { run spawner  timeout 300ms  on_failure warn } } }"#,
+    );
+    for round in 0..5 {
+        // Without the store: each round runs the task again.
+        let out = f.run(&["--no-state"]);
+        assert_eq!(code(&out), 0, "round {round}: {}", text(&out.stderr));
+        assert_eq!(f.message("t"), "timed out after 300ms", "round {round}");
+        let deadline = Instant::now() + Duration::from_secs(2);
+        let mut left = spawned_sleeps();
+        while !left.is_empty() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+            left = spawned_sleeps();
+        }
+        for &pid in &left {
+            let _ = nix::sys::signal::kill(
+                nix::unistd::Pid::from_raw(pid as i32),
+                nix::sys::signal::Signal::SIGKILL,
+            );
+        }
+        assert!(
+            left.is_empty(),
+            "round {round}: left running after the timeout: {left:?}"
+        );
+    }
+}
