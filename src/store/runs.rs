@@ -297,7 +297,15 @@ fn begin_in(
         Some(run) => {
             if run.plan_hash != plan.hash {
                 let diff = if run.plan_hash.starts_with(super::plan::HASH_PREFIX) {
-                    PlanDiff::between(&plan_tasks(&tx, &run.run_id)?, &plan.tasks).describe()
+                    match plan_tasks(&tx, &run.run_id) {
+                        Ok(before) => PlanDiff::between(&before, &plan.tasks).describe(),
+                        Err(damaged) => {
+                            // Refused as below, and as below the dead run
+                            // stays marked interrupted (its leftovers are ended).
+                            tx.commit()?;
+                            return Err(damaged);
+                        }
+                    }
                 } else {
                     "its plan was hashed by an older pipec, in a form this one cannot compare"
                         .to_string()

@@ -151,6 +151,42 @@ fn a_damaged_recorded_plan_is_reported_where_it_is_read() {
     assert!(forced.status.success(), "{}", text(&forced));
 }
 
+/// A run whose process died is marked interrupted when its key is run
+/// again, even when the resume is then refused because its recorded plan is
+/// damaged: as for any other changed plan, the refusal keeps that mark.
+#[test]
+fn a_dead_run_with_a_damaged_plan_is_still_marked_interrupted() {
+    let f = Fixture::new("damaged-dead", TEN_TASKS);
+    assert!(f.run(&[]).status.success());
+    let conn = rusqlite::Connection::open(f.state()).unwrap();
+    // The run as a crashed process leaves it: running, under a pid no
+    // process has (above any pid_max).
+    conn.execute(
+        "UPDATE runs SET plan_tasks = '{not json', status = 'running', pid = 2147483000, \
+         ended_at = NULL",
+        [],
+    )
+    .unwrap();
+    drop(conn);
+    f.write(
+        "main.pipe",
+        &TEN_TASKS.replace(
+            "task c1 { run step }",
+            "task c1 { run step }\n    task c0 { run step }",
+        ),
+    );
+    let refused = f.run(&[]);
+    assert_eq!(refused.status.code(), Some(2), "{}", text(&refused));
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("damaged"),
+        "{}",
+        text(&refused)
+    );
+    let runs = f.store().runs(None, 10).unwrap();
+    assert_eq!(runs.len(), 1);
+    assert_eq!(runs[0].status, "interrupted", "{runs:?}");
+}
+
 #[test]
 fn resume_continues_a_given_run() {
     let f = Fixture::new("resume-id", GATED);
