@@ -137,3 +137,22 @@ impl Project {
         command
     }
 }
+
+/// What `find` still finds after waiting up to 2 s for it to find nothing:
+/// processes a test expected gone. Each is killed, so a failing test leaves
+/// nothing running behind it.
+pub(crate) fn still_running_after(mut find: impl FnMut() -> Vec<u32>) -> Vec<u32> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
+    let mut left = find();
+    while !left.is_empty() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        left = find();
+    }
+    for &pid in &left {
+        let _ = nix::sys::signal::kill(
+            nix::unistd::Pid::from_raw(pid as i32),
+            nix::sys::signal::Signal::SIGKILL,
+        );
+    }
+    left
+}

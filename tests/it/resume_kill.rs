@@ -159,18 +159,7 @@ fn a_resume_ends_leftovers_that_keep_leaving_their_group() {
 
         let out = f.run(&[]);
         assert!(out.status.success(), "round {round}: {}", text(&out));
-        let deadline = Instant::now() + Duration::from_secs(2);
-        let mut left = processes_of_run(&run_id);
-        while !left.is_empty() && Instant::now() < deadline {
-            std::thread::sleep(Duration::from_millis(20));
-            left = processes_of_run(&run_id);
-        }
-        for &pid in &left {
-            let _ = nix::sys::signal::kill(
-                nix::unistd::Pid::from_raw(pid as i32),
-                nix::sys::signal::Signal::SIGKILL,
-            );
-        }
+        let left = crate::common::still_running_after(|| processes_of_run(&run_id));
         assert!(
             left.is_empty(),
             "round {round}: left after the resume: {left:?}"

@@ -110,6 +110,14 @@ fn a_changed_plan_is_refused_with_what_changed_and_force_runs_everything() {
     assert_eq!(f.store().runs(None, 10).unwrap().len(), 2);
 }
 
+/// `TEN_TASKS` with one task more: a changed plan.
+fn with_c0() -> String {
+    TEN_TASKS.replace(
+        "task c1 { run step }",
+        "task c1 { run step }\n    task c0 { run step }",
+    )
+}
+
 /// A run's recorded plan is read only to say what changed: damaged, it
 /// leaves `status` and a same-plan resume alone, and a changed plan is
 /// refused with a clear error, never a panic.
@@ -132,13 +140,7 @@ fn a_damaged_recorded_plan_is_reported_where_it_is_read() {
     let same = f.run(&[]);
     assert!(same.status.success(), "{}", text(&same));
 
-    f.write(
-        "main.pipe",
-        &TEN_TASKS.replace(
-            "task c1 { run step }",
-            "task c1 { run step }\n    task c0 { run step }",
-        ),
-    );
+    f.write("main.pipe", &with_c0());
     let refused = f.run(&[]);
     assert_eq!(refused.status.code(), Some(2), "{}", text(&refused));
     let err = String::from_utf8_lossy(&refused.stderr);
@@ -168,13 +170,7 @@ fn a_dead_run_with_a_damaged_plan_is_still_marked_interrupted() {
     )
     .unwrap();
     drop(conn);
-    f.write(
-        "main.pipe",
-        &TEN_TASKS.replace(
-            "task c1 { run step }",
-            "task c1 { run step }\n    task c0 { run step }",
-        ),
-    );
+    f.write("main.pipe", &with_c0());
     let refused = f.run(&[]);
     assert_eq!(refused.status.code(), Some(2), "{}", text(&refused));
     assert!(

@@ -174,18 +174,7 @@ pipeline p { stage one { task t { run spawner  timeout 300ms  on_failure warn } 
         let out = f.run(&["--no-state"]);
         assert_eq!(code(&out), 0, "round {round}: {}", text(&out.stderr));
         assert_eq!(f.message("t"), "timed out after 300ms", "round {round}");
-        let deadline = Instant::now() + Duration::from_secs(2);
-        let mut left = spawned_sleeps();
-        while !left.is_empty() && Instant::now() < deadline {
-            std::thread::sleep(Duration::from_millis(20));
-            left = spawned_sleeps();
-        }
-        for &pid in &left {
-            let _ = nix::sys::signal::kill(
-                nix::unistd::Pid::from_raw(pid as i32),
-                nix::sys::signal::Signal::SIGKILL,
-            );
-        }
+        let left = crate::common::still_running_after(spawned_sleeps);
         assert!(
             left.is_empty(),
             "round {round}: left running after the timeout: {left:?}"
