@@ -44,6 +44,10 @@ static UNMARKED: Mutex<BTreeSet<(i32, Option<u64>)>> = Mutex::new(BTreeSet::new(
 /// the attempt's (an adopted orphan) or the run's (a resume's leftover).
 const UNSURE_FOR: Duration = Duration::from_millis(50);
 
+/// How long the SIGKILL rounds go on without ending any process before
+/// pipec takes what is left for stuck in the kernel.
+const STUCK_AFTER: Duration = Duration::from_secs(1);
+
 /// How many times a resume looks for what a dead run left running.
 const LEFTOVER_LOOKS: usize = 4;
 
@@ -199,10 +203,12 @@ impl Tree {
             vec![self.leader]
         };
         roots.extend(self.adopted_members().await);
+        // A set, not a list searched each time: a tree may hold thousands.
+        let mut seen = std::collections::HashSet::new();
         let mut all: Vec<i32> = Vec::new();
         for root in roots {
             for pid in procfs::tree(root) {
-                if !all.contains(&pid) && procfs::alive(pid) {
+                if seen.insert(pid) && procfs::alive(pid) {
                     all.push(pid);
                 }
             }
@@ -254,21 +260,29 @@ impl Tree {
     /// Is anything of it left? The group counts only where `/proc` cannot
     /// tell a zombie from a live process.
     async fn any_left(&self) -> bool {
-        if !self.members().await.is_empty() {
-            return true;
-        }
+        !self.members().await.is_empty() || self.group_alive()
+    }
+
+    /// Without `/proc` the members are not known: whether the group lives.
+    fn group_alive(&self) -> bool {
         !cfg!(target_os = "linux") && killpg(Pid::from_raw(self.leader), None).is_ok()
     }
 
     async fn signal(&self, signal: Signal) {
+        self.signal_each(signal, &self.members().await);
+    }
+
+    fn signal_each(&self, signal: Signal, members: &[i32]) {
         let _ = killpg(Pid::from_raw(self.leader), signal);
-        for pid in self.members().await {
+        for &pid in members {
             let _ = kill(Pid::from_raw(pid), signal);
         }
     }
 
     /// SIGTERM to everything, SIGKILL to what is left after `grace`. Returns
-    /// when nothing is left, or at the latest a second after the SIGKILL.
+    /// when nothing is left, or when a second has passed without the tree
+    /// getting smaller than it has been (a process stuck in the kernel,
+    /// which no signal ends).
     pub(crate) async fn end(&self, grace: Duration) {
         if !self.any_left().await {
             return;
@@ -277,12 +291,27 @@ impl Tree {
         if self.wait_gone(grace).await {
             return;
         }
-        self.signal(Signal::SIGKILL).await;
         // A process can fork between a scan and a signal: go round until
-        // none is left (SIGKILL cannot be ignored, so this converges).
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(1);
-        while self.any_left().await && tokio::time::Instant::now() < deadline {
-            self.signal(Signal::SIGKILL).await;
+        // none is left. SIGKILL cannot be ignored, so every round ends some;
+        // a tree of thousands takes more than a second, and is not left
+        // half-ended because it did.
+        let mut deadline = tokio::time::Instant::now() + STUCK_AFTER;
+        // Progress is a new lowest count, not a fall from the round before:
+        // a tree that forks as fast as it dies cannot keep pipec here.
+        let mut fewest = usize::MAX;
+        loop {
+            let members = self.members().await;
+            if members.is_empty() && !self.group_alive() {
+                return;
+            }
+            let now = tokio::time::Instant::now();
+            if members.len() < fewest {
+                fewest = members.len();
+                deadline = now + STUCK_AFTER;
+            } else if now >= deadline {
+                return;
+            }
+            self.signal_each(Signal::SIGKILL, &members);
             tokio::time::sleep(Duration::from_millis(5)).await;
         }
     }
