@@ -6,7 +6,9 @@
 #      3 random dependencies, concurrency 2 (scripts/gen_graph.sh writes the
 #      same graph for make and pipec): `make -s -j2`, `pipec run --no-state`
 #      and `pipec run` with its durable state store (a new store each run),
-#      interleaved and repeated, best of each, with ratios to make;
+#      interleaved and repeated, best of each, with ratios to make; beside
+#      them the floor (benches/spawn_floor.rs: the same commands started as
+#      pipec starts them, with nothing else; chain and wide only);
 #   3. 10,000 built-in noop tasks (wide, concurrency 4) with the store;
 #   4. peak memory of `pipec run` on 100,000 noop tasks (/usr/bin/time -v);
 #   5. peak memory of `pipec check` and `pipec fmt --check` on a 50 MB file
@@ -57,20 +59,29 @@ if has 1; then
 fi
 
 if has 2; then
+  # The floor's executable, built once (cargo names it with a hash).
+  floor_bin=$(cargo bench --bench spawn_floor --no-run 2>&1 | sed -n 's/.*Executable.*(\(.*spawn_floor-[^)]*\)).*/\1/p')
+  [ -x "$floor_bin" ] || { echo "cannot build benches/spawn_floor.rs" >&2; exit 2; }
   echo "== 2. 1,000 x /bin/true, concurrency 2, best of $REPEAT (seconds, ratio to make -j2)"
   if [ -n "$BASE" ]; then
-    printf '%-8s %7s | %15s %15s | %15s %15s\n' shape make "base no-state" "base durable" "no-state" "durable"
+    printf '%-8s %7s %15s | %15s %15s | %15s %15s\n' shape make floor "base no-state" "base durable" "no-state" "durable"
   else
-    printf '%-8s %7s | %15s %15s\n' shape make "no-state" "durable"
+    printf '%-8s %7s %15s | %15s %15s\n' shape make floor "no-state" "durable"
   fi
   for shape in chain wide layered; do
     dir="$OUT/$shape"
     scripts/gen_graph.sh "$shape" 1000 true "$dir" 2
-    m=""; n=""; d=""; bn=""; bd=""
+    # A chain runs one task at a time; layered has no floor of the same shape.
+    case $shape in chain) floor_at=1 ;; wide) floor_at=2 ;; *) floor_at="" ;; esac
+    m=""; f=""; n=""; d=""; bn=""; bd=""
     i=0
     while [ $i -lt "$REPEAT" ]; do
       t0=$(now); make -s -j2 -f "$dir/Makefile" > /dev/null; t1=$(now)
       m=$(min "$m" "$(elapsed "$t0" "$t1")")
+      if [ -n "$floor_at" ]; then
+        t0=$(now); "$floor_bin" 1000 "$floor_at" > /dev/null; t1=$(now)
+        f=$(min "$f" "$(elapsed "$t0" "$t1")")
+      fi
       n=$(min "$n" "$(run_pipec "$PIPEC" "$dir" "$i" --no-state)")
       d=$(min "$d" "$(run_pipec "$PIPEC" "$dir" "$i")")
       if [ -n "$BASE" ]; then
@@ -80,10 +91,11 @@ if has 2; then
       i=$((i + 1))
     done
     cell() { printf '%6s (%5sx)' "$1" "$(ratio "$1" "$m")"; }
+    if [ -n "$f" ]; then floor=$(cell "$f"); else floor="-"; fi
     if [ -n "$BASE" ]; then
-      printf '%-8s %7s | %s %s | %s %s\n' "$shape" "$m" "$(cell "$bn")" "$(cell "$bd")" "$(cell "$n")" "$(cell "$d")"
+      printf '%-8s %7s %15s | %s %s | %s %s\n' "$shape" "$m" "$floor" "$(cell "$bn")" "$(cell "$bd")" "$(cell "$n")" "$(cell "$d")"
     else
-      printf '%-8s %7s | %s %s\n' "$shape" "$m" "$(cell "$n")" "$(cell "$d")"
+      printf '%-8s %7s %15s | %s %s\n' "$shape" "$m" "$floor" "$(cell "$n")" "$(cell "$d")"
     fi
   done
   echo
