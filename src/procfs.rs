@@ -131,11 +131,12 @@ pub(crate) fn thread_children(pid: i32, tid: i32) -> Vec<i32> {
 /// `pid` and every process below it, parents before children.
 pub(crate) fn tree(pid: i32) -> Vec<i32> {
     let mut out = vec![pid];
+    // A set beside the list: a handler may leave thousands of processes.
+    let mut seen = std::collections::HashSet::from([pid]);
     let mut i = 0;
     while i < out.len() {
-        let below = children(out[i]);
-        for child in below {
-            if !out.contains(&child) {
+        for child in children(out[i]) {
+            if seen.insert(child) {
                 out.push(child);
             }
         }

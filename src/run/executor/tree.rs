@@ -44,8 +44,8 @@ static UNMARKED: Mutex<BTreeSet<(i32, Option<u64>)>> = Mutex::new(BTreeSet::new(
 /// the attempt's (an adopted orphan) or the run's (a resume's leftover).
 const UNSURE_FOR: Duration = Duration::from_millis(50);
 
-/// How long the SIGKILL rounds go on without ending any process before
-/// pipec takes what is left for stuck in the kernel.
+/// How long the SIGKILL rounds go on without the tree getting smaller than
+/// it has been before pipec takes what is left for stuck in the kernel.
 const STUCK_AFTER: Duration = Duration::from_secs(1);
 
 /// How many times a resume looks for what a dead run left running.
@@ -204,7 +204,7 @@ impl Tree {
         };
         roots.extend(self.adopted_members().await);
         // A set, not a list searched each time: a tree may hold thousands.
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = HashSet::new();
         let mut all: Vec<i32> = Vec::new();
         for root in roots {
             for pid in procfs::tree(root) {
@@ -351,18 +351,20 @@ pub fn end_leftovers(run_id: &str, recorded: &[(i32, Option<u64>)]) -> Vec<i32> 
         .map(|&(pid, _)| pid)
         .collect();
     end(&ended);
+    let mut known: HashSet<i32> = ended.iter().copied().collect();
     for _ in 0..LEFTOVER_LOOKS {
         // A job on a cluster carries the run id too, even when the cluster
         // runs on this machine: it is the cluster's (a resume follows it),
         // not ours.
         let found: Vec<i32> = procfs::marked("PIPEC_RUN_ID", run_id, UNSURE_FOR)
             .into_iter()
-            .filter(|&pid| !ended.contains(&pid) && !procfs::has_env_name(pid, "PIPEC_EXECUTOR"))
+            .filter(|&pid| !known.contains(&pid) && !procfs::has_env_name(pid, "PIPEC_EXECUTOR"))
             .collect();
         if found.is_empty() {
             break;
         }
         end(&found);
+        known.extend(&found);
         ended.extend(found);
     }
     ended
