@@ -246,15 +246,18 @@ fn argv(kind: &HandlerKind, task: &str, args: &[String]) -> Result<Vec<String>, 
 }
 
 /// `sh -c WRAPPER pipec MARKER ARGV…`: the wrapper feeds the input to the
-/// command and prints its stdout, base64-encoded, between the markers named
-/// after the submission (the same for a resume that follows the job).
+/// command and prints its stdout, base64-encoded, each line marked with the
+/// submission's id (the same for a resume that follows the job), between a
+/// first and a last line so marked. Each line is printed by one `echo`, so
+/// whole: Ray writes its own lines into the same log at the same time (the
+/// entrypoint it runs, several lines long, has come after the first marker).
 fn entrypoint(marker: &str, argv: &[String]) -> String {
     const WRAPPER: &str = r#"marker=$1; shift
 out=$(mktemp) || exit 97
 printf '%s' "$PIPEC_INPUT" | base64 -d | "$@" > "$out"
 status=$?
-echo "PIPEC-OUTPUT-BEGIN-$marker"
-base64 < "$out"
+echo "PIPEC-OUTPUT-LINES-$marker"
+base64 < "$out" | while IFS= read -r line; do echo "PIPEC-OUTPUT-DATA-$marker $line"; done
 echo "PIPEC-OUTPUT-END-$marker"
 rm -f "$out"
 exit $status"#;
@@ -272,16 +275,38 @@ fn quote(word: &str) -> String {
     format!("'{}'", word.replace('\'', r"'\''"))
 }
 
-/// The command's stdout, from between the job's markers.
+/// The command's stdout, from the job's marked lines; `None` until the last
+/// marker is in the log.
 fn result_of(logs: &str, marker: &str) -> Option<Vec<u8>> {
-    let begin = format!("PIPEC-OUTPUT-BEGIN-{marker}");
+    let first = format!("PIPEC-OUTPUT-LINES-{marker}");
+    let data = format!("PIPEC-OUTPUT-DATA-{marker} ");
     let end = format!("PIPEC-OUTPUT-END-{marker}");
-    let mut lines = logs.lines();
-    lines.by_ref().find(|l| l.trim() == begin)?;
-    let encoded: String = lines
-        .take_while(|l| l.trim() != end)
-        .map(str::trim)
-        .collect();
+    let lines = || logs.lines().map(str::trim);
+    let encoded: String = if lines().any(|l| l == first) {
+        lines().find(|&l| l == end)?;
+        lines()
+            .filter_map(|l| l.strip_prefix(&data))
+            .map(str::trim)
+            .collect()
+    } else {
+        // A job an earlier pipec submitted, followed by a resume: its output
+        // is every line between two markers.
+        let begin = format!("PIPEC-OUTPUT-BEGIN-{marker}");
+        let mut rest = lines();
+        rest.find(|&l| l == begin)?;
+        let mut encoded = String::new();
+        for line in rest {
+            if line == end {
+                return decode(&encoded);
+            }
+            encoded.push_str(line);
+        }
+        return None;
+    };
+    decode(&encoded)
+}
+
+fn decode(encoded: &str) -> Option<Vec<u8>> {
     base64::engine::general_purpose::STANDARD
         .decode(encoded)
         .ok()
@@ -533,6 +558,41 @@ mod tests {
         );
         assert_eq!(result_of(&logs, "abc").unwrap(), b"{\"a\": 1} its\n");
         assert_eq!(result_of(&logs, "other"), None);
+    }
+
+    /// Ray's own lines land among the job's: in one CI run, the entrypoint
+    /// it echoes (the wrapper, several lines) came after the first marker.
+    #[test]
+    fn the_output_is_found_whatever_ray_writes_between_its_lines() {
+        let encoded = base64::engine::general_purpose::STANDARD.encode(vec![b'x'; 100]);
+        let (one, two) = encoded.split_at(40);
+        let echoed = format!(
+            "Running entrypoint for job abc: 'sh' '-c' '{}'",
+            entrypoint("abc", &[])
+        );
+        let logs = format!(
+            "INFO Runtime env is setting up.\nPIPEC-OUTPUT-LINES-abc\n{echoed}\n\
+             PIPEC-OUTPUT-DATA-abc {one}\nQUJD\nPIPEC-OUTPUT-DATA-abc {two}\n"
+        );
+        // Not before the last marker: the log may not hold it all yet.
+        assert_eq!(result_of(&logs, "abc"), None);
+        let logs = format!("{logs}PIPEC-OUTPUT-END-abc\n");
+        assert_eq!(result_of(&logs, "abc").unwrap(), vec![b'x'; 100]);
+        // A command that printed nothing.
+        let empty = "PIPEC-OUTPUT-LINES-abc\nray\nPIPEC-OUTPUT-END-abc\n";
+        assert_eq!(result_of(empty, "abc").unwrap(), b"");
+    }
+
+    /// A job an earlier pipec submitted prints its output between two
+    /// markers; a resume that follows it still reads it.
+    #[test]
+    fn a_job_of_an_earlier_pipec_is_read_between_its_markers() {
+        let logs = "ray\nPIPEC-OUTPUT-BEGIN-abc\neyJhIjogMX0K\nPIPEC-OUTPUT-END-abc\nray\n";
+        assert_eq!(result_of(logs, "abc").unwrap(), b"{\"a\": 1}\n");
+        assert_eq!(
+            result_of("PIPEC-OUTPUT-BEGIN-abc\neyJhIjogMX0K\n", "abc"),
+            None
+        );
     }
 
     #[test]
