@@ -278,32 +278,38 @@ fn quote(word: &str) -> String {
 /// The command's stdout, from the job's marked lines; `None` until the last
 /// marker is in the log.
 fn result_of(logs: &str, marker: &str) -> Option<Vec<u8>> {
-    let first = format!("PIPEC-OUTPUT-LINES-{marker}");
-    let data = format!("PIPEC-OUTPUT-DATA-{marker} ");
-    let end = format!("PIPEC-OUTPUT-END-{marker}");
     let lines = || logs.lines().map(str::trim);
-    let encoded: String = if lines().any(|l| l == first) {
-        lines().find(|&l| l == end)?;
-        lines()
-            .filter_map(|l| l.strip_prefix(&data))
-            .map(str::trim)
-            .collect()
-    } else {
-        // A job an earlier pipec submitted, followed by a resume: its output
-        // is every line between two markers.
-        let begin = format!("PIPEC-OUTPUT-BEGIN-{marker}");
-        let mut rest = lines();
-        rest.find(|&l| l == begin)?;
-        let mut encoded = String::new();
-        for line in rest {
-            if line == end {
-                return decode(&encoded);
-            }
-            encoded.push_str(line);
-        }
-        return None;
-    };
+    let end = format!("PIPEC-OUTPUT-END-{marker}");
+    let first = format!("PIPEC-OUTPUT-LINES-{marker}");
+    if !lines().any(|l| l == first) {
+        return between_markers(lines(), marker, &end);
+    }
+    lines().find(|&l| l == end)?;
+    let data = format!("PIPEC-OUTPUT-DATA-{marker} ");
+    let encoded: String = lines()
+        .filter_map(|l| l.strip_prefix(&data))
+        .map(str::trim)
+        .collect();
     decode(&encoded)
+}
+
+/// The output of a job an earlier pipec submitted (a resume follows it):
+/// every line between its two markers.
+fn between_markers<'a>(
+    mut lines: impl Iterator<Item = &'a str>,
+    marker: &str,
+    end: &str,
+) -> Option<Vec<u8>> {
+    let begin = format!("PIPEC-OUTPUT-BEGIN-{marker}");
+    lines.find(|&l| l == begin)?;
+    let mut encoded = String::new();
+    for line in lines {
+        if line == end {
+            return decode(&encoded);
+        }
+        encoded.push_str(line);
+    }
+    None
 }
 
 fn decode(encoded: &str) -> Option<Vec<u8>> {
