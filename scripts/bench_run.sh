@@ -15,6 +15,7 @@
 #      (scripts/gen_big_pipe.py, about 890,000 tasks), and of `fmt --check` on
 #      the same file unindented (which fmt would change), with the ratio to the
 #      file's size (/usr/bin/time -v).
+# Parts 1 and 2 need cargo whatever PIPEC says (they build benches/).
 # Environment: REPEAT (default 3), PARTS (default "1 2 3 4 5"), PIPEC (a built
 # binary; default: cargo build --release), BASE (another pipec binary, e.g.
 # one built from an earlier commit: its rows are measured in the same loop,
@@ -60,8 +61,10 @@ fi
 
 if has 2; then
   # The floor's executable, built once (cargo names it with a hash).
-  floor_bin=$(cargo bench --bench spawn_floor --no-run 2>&1 | sed -n 's/.*Executable.*(\(.*spawn_floor-[^)]*\)).*/\1/p')
-  [ -x "$floor_bin" ] || { echo "cannot build benches/spawn_floor.rs" >&2; exit 2; }
+  cargo bench --bench spawn_floor --no-run > "$OUT/floor-build.txt" 2>&1 || {
+    cat "$OUT/floor-build.txt" >&2; echo "cannot build benches/spawn_floor.rs" >&2; exit 2; }
+  floor_bin=$(sed -n 's/.*Executable.*(\(.*spawn_floor-[^)]*\)).*/\1/p' "$OUT/floor-build.txt")
+  [ -x "$floor_bin" ] || { echo "no executable for benches/spawn_floor.rs in cargo's output" >&2; exit 2; }
   echo "== 2. 1,000 x /bin/true, concurrency 2, best of $REPEAT (seconds, ratio to make -j2)"
   if [ -n "$BASE" ]; then
     printf '%-8s %7s %15s | %15s %15s | %15s %15s\n' shape make floor "base no-state" "base durable" "no-state" "durable"

@@ -7,9 +7,9 @@
 //!   as Ray's own job client does.
 //! - A job has no stdin: the task's input travels base64-encoded in the
 //!   variable `PIPEC_INPUT`, and a small `sh` wrapper feeds it to the command.
-//!   The command's stdout is kept apart and printed base64-encoded between
-//!   two markers named after the submission, so it is found whole among
-//!   Ray's own log lines (by a resume that follows the job too).
+//!   The command's stdout is kept apart and printed base64-encoded, each
+//!   line marked with the submission id, so it is told apart from Ray's own
+//!   log lines written meanwhile (by a resume that follows the job too).
 //! - The submission id is the attempt's (run, pipeline, task, attempt): a
 //!   resume after pipec was killed looks the job up first and follows it
 //!   instead of submitting it twice.
@@ -176,13 +176,7 @@ async fn attempt(
                     (&pipeline.name, task, attempt),
                 )
                 .await?;
-                let last = logs
-                    .lines()
-                    .rev()
-                    .find(|l| !l.trim().is_empty() && !l.contains("PIPEC-OUTPUT-"))
-                    .unwrap_or("")
-                    .trim()
-                    .to_string();
+                let last = last_words(&logs, &submission, &entrypoint(&submission, &argv));
                 let code = status["driver_exit_code"]
                     .as_i64()
                     .and_then(|c| i32::try_from(c).ok());
@@ -248,16 +242,18 @@ fn argv(kind: &HandlerKind, task: &str, args: &[String]) -> Result<Vec<String>, 
 /// `sh -c WRAPPER pipec MARKER ARGV…`: the wrapper feeds the input to the
 /// command and prints its stdout, base64-encoded, each line marked with the
 /// submission's id (the same for a resume that follows the job), between a
-/// first and a last line so marked. Each line is printed by one `echo`, so
-/// whole: Ray writes its own lines into the same log at the same time (the
-/// entrypoint it runs, several lines long, has come after the first marker).
+/// first and a last line so marked. Each line is written whole (`awk`
+/// flushes each one), because Ray writes into the same log meanwhile: its
+/// job supervisor (Ray 2.60) writes `Running entrypoint for job ID: ENTRYPOINT`
+/// (the wrapper, several lines) through a buffer it flushes only after it
+/// has started the job, so those lines can land among the job's.
 fn entrypoint(marker: &str, argv: &[String]) -> String {
     const WRAPPER: &str = r#"marker=$1; shift
 out=$(mktemp) || exit 97
 printf '%s' "$PIPEC_INPUT" | base64 -d | "$@" > "$out"
 status=$?
 echo "PIPEC-OUTPUT-LINES-$marker"
-base64 < "$out" | while IFS= read -r line; do echo "PIPEC-OUTPUT-DATA-$marker $line"; done
+base64 < "$out" | awk -v p="PIPEC-OUTPUT-DATA-$marker " '{ print p $0; fflush() }'
 echo "PIPEC-OUTPUT-END-$marker"
 rm -f "$out"
 exit $status"#;
@@ -268,6 +264,23 @@ exit $status"#;
         .map(|a| quote(&a))
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// The last line a failed job printed itself, for its failure's message:
+/// not its output's marked lines, nor the entrypoint Ray echoes into the
+/// log (the wrapper, several lines), which may come last.
+fn last_words(logs: &str, submission: &str, entrypoint: &str) -> String {
+    // Ray's words (2.60's job supervisor); if they change, the entrypoint
+    // alone goes.
+    let echo = format!("Running entrypoint for job {submission}: {entrypoint}");
+    logs.replace(&echo, "")
+        .replace(entrypoint, "")
+        .lines()
+        .rev()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.contains("PIPEC-OUTPUT-"))
+        .unwrap_or("")
+        .to_string()
 }
 
 /// One shell word, single-quoted.
@@ -567,7 +580,8 @@ mod tests {
     }
 
     /// Ray's own lines land among the job's: in one CI run, the entrypoint
-    /// it echoes (the wrapper, several lines) came after the first marker.
+    /// its supervisor writes (the wrapper, several lines) came after the
+    /// first marker.
     #[test]
     fn the_output_is_found_whatever_ray_writes_between_its_lines() {
         let encoded = base64::engine::general_purpose::STANDARD.encode(vec![b'x'; 100]);
@@ -587,6 +601,17 @@ mod tests {
         // A command that printed nothing.
         let empty = "PIPEC-OUTPUT-LINES-abc\nray\nPIPEC-OUTPUT-END-abc\n";
         assert_eq!(result_of(empty, "abc").unwrap(), b"");
+    }
+
+    #[test]
+    fn a_failed_jobs_message_is_its_own_last_line() {
+        let entry = entrypoint("abc", &["./x.sh".to_string()]);
+        let logs = format!(
+            "INFO setting up\nboom: no prices\nPIPEC-OUTPUT-LINES-abc\n\
+             PIPEC-OUTPUT-END-abc\nRunning entrypoint for job abc: {entry}\n"
+        );
+        assert_eq!(last_words(&logs, "abc", &entry), "boom: no prices");
+        assert_eq!(last_words("PIPEC-OUTPUT-END-abc\n", "abc", &entry), "");
     }
 
     /// A job an earlier pipec submitted prints its output between two

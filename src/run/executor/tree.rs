@@ -291,6 +291,9 @@ impl Tree {
         if self.wait_gone(grace).await {
             return;
         }
+        // The group first, whatever a scan finds: a member `/proc` does not
+        // show as the attempt's (the library without `adopt_orphans`) ends too.
+        let _ = killpg(Pid::from_raw(self.leader), Signal::SIGKILL);
         // A process can fork between a scan and a signal: go round until
         // none is left. SIGKILL cannot be ignored, so every round ends some;
         // a tree of thousands takes more than a second, and is not left
