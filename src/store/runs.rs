@@ -96,9 +96,10 @@ fn plan_tasks(conn: &Connection, run_id: &str) -> Result<BTreeMap<String, String
         [run_id],
         |r| r.get(0),
     )?;
-    // A damaged plan would make every resume look like a changed plan: say so.
+    // A damaged plan would make every resume look like a changed plan: say
+    // so, and refuse the resume as a changed plan's is refused.
     serde_json::from_str(&tasks).map_err(|e| {
-        StoreError::new(format!(
+        StoreError::refused(format!(
             "the plan recorded for run `{run_id}` is damaged ({e}); use --force to run everything again"
         ))
     })

@@ -367,6 +367,34 @@ fn a_run_started_through_the_api_is_read_back_and_measured() {
     promtool_accepts(&metrics);
 }
 
+/// A start whose resume is refused because the run's recorded plan is
+/// damaged is a conflict, as one whose plan changed is, not a store failure.
+#[test]
+fn a_resume_refused_for_a_damaged_recorded_plan_is_a_conflict() {
+    let f = Fixture::new("service-damaged-plan", PIPE);
+    let day = serde_json::json!({ "as_of": "2026-11-20" });
+    let d = Daemon::start(&f, &[]);
+    let (_, first): (u16, Started) = d.accepted("/api/v1/pipelines/touchy/runs", day.clone());
+    assert_eq!(d.run_until_ended(&first.run_id).status, "succeeded");
+    drop(d);
+    let conn = rusqlite::Connection::open(f.state()).unwrap();
+    conn.execute("UPDATE runs SET plan_tasks = '{not json'", [])
+        .unwrap();
+    drop(conn);
+    // The plan changes, so the resume reads the recorded one.
+    f.write(
+        "main.pipe",
+        &PIPE.replace("test ! -e fail", "test ! -e failed"),
+    );
+    let d = Daemon::start(&f, &[]);
+    let (code, text) = d.post("/api/v1/pipelines/touchy/runs", day);
+    assert_eq!(code, 409, "{text}");
+    assert!(
+        text.contains("damaged") && text.contains(&first.run_id),
+        "{text}"
+    );
+}
+
 #[test]
 fn a_run_is_cancelled_through_the_api() {
     let f = Fixture::new("service-cancel", PIPE);
