@@ -242,8 +242,9 @@ fn argv(kind: &HandlerKind, task: &str, args: &[String]) -> Result<Vec<String>, 
 /// `sh -c WRAPPER pipec MARKER ARGV…`: the wrapper feeds the input to the
 /// command and prints its stdout, base64-encoded, each line marked with the
 /// submission's id (the same for a resume that follows the job), between a
-/// first and a last line so marked. Each line is written whole (`awk`
-/// flushes each one), because Ray writes into the same log meanwhile: its
+/// first and a last line so marked. A marked line holds ten of `base64`'s
+/// (760 characters, so the mark adds a few percent) and is written whole
+/// (`awk` flushes each one), because Ray writes into the same log meanwhile: its
 /// job supervisor (Ray 2.60) writes `Running entrypoint for job ID: ENTRYPOINT`
 /// (the wrapper, several lines) through a buffer it flushes only after it
 /// has started the job, so those lines can land among the job's.
@@ -253,7 +254,7 @@ out=$(mktemp) || exit 97
 printf '%s' "$PIPEC_INPUT" | base64 -d | "$@" > "$out"
 status=$?
 echo "PIPEC-OUTPUT-LINES-$marker"
-base64 < "$out" | awk -v p="PIPEC-OUTPUT-DATA-$marker " '{ print p $0; fflush() }'
+base64 < "$out" | awk -v p="PIPEC-OUTPUT-DATA-$marker " '{ b = b $0 } NR % 10 == 0 { print p b; fflush(); b = "" } END { if (b != "") print p b }'
 echo "PIPEC-OUTPUT-END-$marker"
 rm -f "$out"
 exit $status"#;
@@ -577,6 +578,32 @@ mod tests {
         );
         assert_eq!(result_of(&logs, "abc").unwrap(), b"{\"a\": 1} its\n");
         assert_eq!(result_of(&logs, "other"), None);
+    }
+
+    /// Outputs longer than one marked line (ten of `base64`'s) come back whole.
+    #[test]
+    fn a_long_output_is_read_back_whole() {
+        let argv = vec![
+            "/bin/sh".to_string(),
+            "-c".to_string(),
+            "i=0; while [ $i -lt 500 ]; do echo \"line $i\"; i=$((i + 1)); done".to_string(),
+        ];
+        #[allow(clippy::disallowed_methods)]
+        let out = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(entrypoint("abc", &argv))
+            .env("PIPEC_INPUT", "")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        let logs = String::from_utf8_lossy(&out.stdout);
+        let marked = logs
+            .lines()
+            .filter(|l| l.starts_with("PIPEC-OUTPUT-DATA-abc "))
+            .count();
+        assert!(marked > 1, "{logs}");
+        let expected: String = (0..500).map(|i| format!("line {i}\n")).collect();
+        assert_eq!(result_of(&logs, "abc").unwrap(), expected.into_bytes());
     }
 
     /// Ray's own lines land among the job's: in one CI run, the entrypoint
