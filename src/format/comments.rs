@@ -67,6 +67,18 @@ impl Comments {
         Comments { list: scan(text) }
     }
 
+    /// Whether `formatted` holds these comments, the same words in the same
+    /// order: formatting moves comments, it never loses or reorders one.
+    pub(crate) fn kept_in(&self, formatted: &str) -> bool {
+        let after = Comments::new(formatted);
+        after.list.len() == self.list.len()
+            && after
+                .list
+                .iter()
+                .zip(&self.list)
+                .all(|(a, b)| a.text == b.text)
+    }
+
     /// Whether a comment starts strictly between `start` and `end`: such a
     /// construct must be printed over several lines to keep it.
     pub(crate) fn within(&self, start: usize, end: usize) -> bool {

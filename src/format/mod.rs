@@ -134,10 +134,7 @@ fn check_same(
             "the formatted text would mean something else".to_string(),
         ));
     }
-    let before: Vec<&str> = comments.list.iter().map(|c| c.text.as_str()).collect();
-    let after = comments::Comments::new(formatted);
-    let after: Vec<&str> = after.list.iter().map(|c| c.text.as_str()).collect();
-    if before != after {
+    if !comments.kept_in(formatted) {
         return Err(FormatError::Internal(
             "the formatted text would lose or reorder a comment".to_string(),
         ));

@@ -54,14 +54,7 @@ pub(super) fn formatted(text: &str, file: FileId, comments: &Comments) -> Option
             means_the_same(part, items, file)
         },
     )?;
-    let after = Comments::new(&out);
-    let same_comments = after.list.len() == comments.list.len()
-        && after
-            .list
-            .iter()
-            .zip(&comments.list)
-            .all(|(a, b)| a.text == b.text);
-    same_comments.then_some(out)
+    comments.kept_in(&out).then_some(out)
 }
 
 fn means_the_same(part: &str, items: &[Item], file: FileId) -> bool {
@@ -129,6 +122,24 @@ mod tests {
         formatted(text, FileId(0), &Comments::new(text))
     }
 
+    /// The crafted files and the formatter's test corpus, refused files too.
+    fn texts() -> Vec<String> {
+        let mut texts: Vec<String> = CRAFTED.iter().map(|t| (*t).to_string()).collect();
+        texts.extend(
+            crate::corpus::files_and(&["tests/fmt", "tests/fmt/refused"])
+                .into_iter()
+                .map(|(_, text)| text),
+        );
+        texts
+    }
+
+    /// A file without items is left to the whole-file formatter.
+    fn has_items(text: &str) -> bool {
+        crate::syntax::parse(text, FileId(0))
+            .0
+            .is_some_and(|file| !file.items.is_empty())
+    }
+
     /// `text` laid out badly: every line's indentation dropped and the
     /// spaces after commas and colons doubled. It means the same.
     fn messed_up(text: &str) -> String {
@@ -153,19 +164,11 @@ mod tests {
     /// (a file without items is left to the whole-file formatter).
     #[test]
     fn an_item_at_a_time_agrees_with_the_whole_file() {
-        let mut texts: Vec<String> = CRAFTED.iter().map(|t| (*t).to_string()).collect();
-        texts.extend(
-            crate::corpus::files_and(&["tests/fmt", "tests/fmt/refused"])
-                .into_iter()
-                .map(|(_, text)| text),
-        );
         let mut formatted_files = 0;
-        for text in &texts {
+        for text in &texts() {
             match format_source(text, FileId(0)) {
                 Ok(formatted) => {
-                    let has_items = crate::syntax::parse(text, FileId(0))
-                        .0
-                        .is_some_and(|file| !file.items.is_empty());
+                    let has_items = has_items(text);
                     assert_eq!(
                         unchanged_here(text),
                         has_items && formatted == *text,
@@ -188,14 +191,8 @@ mod tests {
     /// formatter refuses is refused too.
     #[test]
     fn formatting_in_parts_writes_what_the_whole_file_formatter_writes() {
-        let mut texts: Vec<String> = CRAFTED.iter().map(|t| (*t).to_string()).collect();
-        texts.extend(
-            crate::corpus::files_and(&["tests/fmt", "tests/fmt/refused"])
-                .into_iter()
-                .map(|(_, text)| text),
-        );
         let (mut in_parts, mut reformatted) = (0, 0);
-        for text in texts.iter().flat_map(|t| [t.clone(), messed_up(t)]) {
+        for text in texts().iter().flat_map(|t| [t.clone(), messed_up(t)]) {
             let whole = format_source(&text, FileId(0));
             let parts = formatted_here(&text);
             match (&whole, &parts) {
@@ -207,12 +204,7 @@ mod tests {
                 (Err(_), Some(parts)) => {
                     panic!("formatted a file the whole formatter refuses:\n{text}\n{parts}")
                 }
-                (Ok(_), None) => assert!(
-                    crate::syntax::parse(&text, FileId(0))
-                        .0
-                        .map_or(true, |file| file.items.is_empty()),
-                    "not formatted in parts:\n{text}"
-                ),
+                (Ok(_), None) => assert!(!has_items(&text), "not formatted in parts:\n{text}"),
                 (Err(_), None) => {}
             }
         }

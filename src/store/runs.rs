@@ -297,28 +297,25 @@ fn begin_in(
     let begin = match resumable {
         Some(run) => {
             if run.plan_hash != plan.hash {
+                // A damaged recorded plan is refused too (`plan_tasks`).
                 let diff = if run.plan_hash.starts_with(super::plan::HASH_PREFIX) {
-                    match plan_tasks(&tx, &run.run_id) {
-                        Ok(before) => PlanDiff::between(&before, &plan.tasks).describe(),
-                        Err(damaged) => {
-                            // Refused as below, and as below the dead run
-                            // stays marked interrupted (its leftovers are ended).
-                            tx.commit()?;
-                            return Err(damaged);
-                        }
-                    }
+                    plan_tasks(&tx, &run.run_id)
+                        .map(|before| PlanDiff::between(&before, &plan.tasks).describe())
                 } else {
-                    "its plan was hashed by an older pipec, in a form this one cannot compare"
-                        .to_string()
+                    Ok(
+                        "its plan was hashed by an older pipec, in a form this one cannot compare"
+                            .to_string(),
+                    )
                 };
-                // The dead run stays marked interrupted although the resume is refused.
+                // The dead run stays marked interrupted (its leftovers are
+                // ended) although the resume is refused.
                 tx.commit()?;
                 return Err(StoreError::refused(format!(
                     "the plan of {} changed since run `{}` started ({}); \
                      refusing to mix two plans: use --force to run everything again",
                     describe_key(key),
                     run.run_id,
-                    diff
+                    diff?
                 )));
             }
             tx.execute(

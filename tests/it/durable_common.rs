@@ -68,6 +68,13 @@ impl Fixture {
         self.dir.join(".pipec").join("state.db")
     }
 
+    /// Changes the store behind pipec's back, as damage or a crash would.
+    pub(crate) fn edit_store(&self, sql: &str) {
+        rusqlite::Connection::open(self.state())
+            .and_then(|conn| conn.execute_batch(sql))
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    }
+
     /// `pipec run main.pipe --as-of 2026-11-20 --view quiet <extra>`.
     pub(crate) fn run_command(&self, extra: &[&str]) -> Command {
         let mut args = vec![

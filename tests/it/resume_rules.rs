@@ -125,10 +125,7 @@ fn with_c0() -> String {
 fn a_damaged_recorded_plan_is_reported_where_it_is_read() {
     let f = Fixture::new("damaged-plan", TEN_TASKS);
     assert!(f.run(&[]).status.success());
-    let conn = rusqlite::Connection::open(f.state()).unwrap();
-    conn.execute("UPDATE runs SET plan_tasks = '{not json'", [])
-        .unwrap();
-    drop(conn);
+    f.edit_store("UPDATE runs SET plan_tasks = '{not json'");
 
     let status = f.command(&["status", "main.pipe"]).output().unwrap();
     assert!(status.status.success(), "{}", text(&status));
@@ -160,16 +157,12 @@ fn a_damaged_recorded_plan_is_reported_where_it_is_read() {
 fn a_dead_run_with_a_damaged_plan_is_still_marked_interrupted() {
     let f = Fixture::new("damaged-dead", TEN_TASKS);
     assert!(f.run(&[]).status.success());
-    let conn = rusqlite::Connection::open(f.state()).unwrap();
     // The run as a crashed process leaves it: running, under a pid no
     // process has (above any pid_max).
-    conn.execute(
+    f.edit_store(
         "UPDATE runs SET plan_tasks = '{not json', status = 'running', pid = 2147483000, \
          ended_at = NULL",
-        [],
-    )
-    .unwrap();
-    drop(conn);
+    );
     f.write("main.pipe", &with_c0());
     let refused = f.run(&[]);
     assert_eq!(refused.status.code(), Some(2), "{}", text(&refused));

@@ -377,10 +377,7 @@ fn a_resume_refused_for_a_damaged_recorded_plan_is_a_conflict() {
     let (_, first): (u16, Started) = d.accepted("/api/v1/pipelines/touchy/runs", day.clone());
     assert_eq!(d.run_until_ended(&first.run_id).status, "succeeded");
     drop(d);
-    let conn = rusqlite::Connection::open(f.state()).unwrap();
-    conn.execute("UPDATE runs SET plan_tasks = '{not json'", [])
-        .unwrap();
-    drop(conn);
+    f.edit_store("UPDATE runs SET plan_tasks = '{not json'");
     // The plan changes, so the resume reads the recorded one.
     f.write(
         "main.pipe",

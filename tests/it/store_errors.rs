@@ -52,10 +52,7 @@ fn an_unusable_state_path_is_a_clear_error() {
 fn a_newer_schema_is_refused() {
     let f = Fixture::new("newer", TEN_TASKS);
     assert!(f.run(&[]).status.success());
-    let conn = rusqlite::Connection::open(f.state()).unwrap();
-    conn.execute("INSERT INTO schema_version (version) VALUES (99)", [])
-        .unwrap();
-    drop(conn);
+    f.edit_store("INSERT INTO schema_version (version) VALUES (99)");
     let out = f.run(&["--force"]);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
     assert!(String::from_utf8_lossy(&out.stderr).contains("newer than this pipec"));
@@ -140,12 +137,9 @@ fn an_empty_or_foreign_store_file_is_refused_and_new_store_moves_it_aside() {
 fn a_run_id_from_the_store_is_checked_before_it_names_a_folder() {
     let f = Fixture::new("bad-run-id", TEN_TASKS);
     assert!(f.run(&[]).status.success());
-    let conn = rusqlite::Connection::open(f.state()).unwrap();
-    conn.execute_batch(
+    f.edit_store(
         "PRAGMA foreign_keys = OFF; UPDATE runs SET run_id = '../../escaped', status = 'failed'",
-    )
-    .unwrap();
-    drop(conn);
+    );
     let out = f.run(&[]);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
     assert!(
@@ -171,10 +165,7 @@ fn damage_in_the_middle_of_the_store_is_reported() {
             .success());
     }
     // Fold the WAL into the file, then overwrite the middle of it.
-    let conn = rusqlite::Connection::open(f.state()).unwrap();
-    conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
-        .unwrap();
-    drop(conn);
+    f.edit_store("PRAGMA wal_checkpoint(TRUNCATE)");
     let mut bytes = std::fs::read(f.state()).unwrap();
     assert!(bytes.len() >= 4 * 4096, "{} bytes", bytes.len());
     let middle = bytes.len() / 2 / 4096 * 4096;

@@ -96,6 +96,8 @@ async fn attempt(
     let job_url = format!("{address}/api/jobs/{submission}");
     // A resume after pipec was killed finds the attempt's job still there.
     let found = get(&job_url).await?;
+    // What the job runs; a failed job's message leaves out Ray's echo of it.
+    let entry = entrypoint(&submission, &argv);
     if found.is_none() {
         let mut env: serde_json::Map<String, Value> = env
             .into_iter()
@@ -109,7 +111,7 @@ async fn attempt(
             Value::String(executor.name.clone()),
         );
         let mut body = json!({
-            "entrypoint": entrypoint(&submission, &argv),
+            "entrypoint": entry,
             "submission_id": submission,
             "runtime_env": { "working_dir": format!("gcs://{package}"), "env_vars": env },
             "metadata": { "pipec_run": shared.emitter.run_id, "pipec_task": task },
@@ -176,7 +178,7 @@ async fn attempt(
                     (&pipeline.name, task, attempt),
                 )
                 .await?;
-                let last = last_words(&logs, &submission, &entrypoint(&submission, &argv));
+                let last = last_words(&logs, &submission, &entry);
                 let code = status["driver_exit_code"]
                     .as_i64()
                     .and_then(|c| i32::try_from(c).ok());
@@ -554,28 +556,28 @@ async fn post(url: &str, body: &Value) -> Result<Value, String> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn the_wrapper_feeds_the_input_and_marks_the_output() {
-        let argv = vec![
-            "/bin/sh".to_string(),
-            "-c".to_string(),
-            "cat; echo ' it''s'".to_string(),
-            "t".to_string(),
-        ];
-        let line = entrypoint("abc", &argv);
-        let input = base64::engine::general_purpose::STANDARD.encode(b"{\"a\": 1}");
+    /// What the wrapper around `sh -c SCRIPT` prints, run here as Ray would
+    /// run it, with `input` as the task's input.
+    fn wrapped(script: &str, input: &[u8]) -> String {
+        let argv = ["/bin/sh", "-c", script, "t"].map(str::to_string);
         #[allow(clippy::disallowed_methods)]
         let out = std::process::Command::new("sh")
             .arg("-c")
-            .arg(&line)
-            .env("PIPEC_INPUT", input)
+            .arg(entrypoint("abc", &argv))
+            .env(
+                "PIPEC_INPUT",
+                base64::engine::general_purpose::STANDARD.encode(input),
+            )
             .output()
             .unwrap();
         assert!(out.status.success(), "{out:?}");
-        let logs = format!(
-            "ray says hi\n{}\nmore ray\n",
-            String::from_utf8_lossy(&out.stdout)
-        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    #[test]
+    fn the_wrapper_feeds_the_input_and_marks_the_output() {
+        let printed = wrapped("cat; echo ' it''s'", b"{\"a\": 1}");
+        let logs = format!("ray says hi\n{printed}\nmore ray\n");
         assert_eq!(result_of(&logs, "abc").unwrap(), b"{\"a\": 1} its\n");
         assert_eq!(result_of(&logs, "other"), None);
     }
@@ -583,20 +585,10 @@ mod tests {
     /// Outputs longer than one marked line (ten of `base64`'s) come back whole.
     #[test]
     fn a_long_output_is_read_back_whole() {
-        let argv = vec![
-            "/bin/sh".to_string(),
-            "-c".to_string(),
-            "i=0; while [ $i -lt 500 ]; do echo \"line $i\"; i=$((i + 1)); done".to_string(),
-        ];
-        #[allow(clippy::disallowed_methods)]
-        let out = std::process::Command::new("sh")
-            .arg("-c")
-            .arg(entrypoint("abc", &argv))
-            .env("PIPEC_INPUT", "")
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{out:?}");
-        let logs = String::from_utf8_lossy(&out.stdout);
+        let logs = wrapped(
+            "i=0; while [ $i -lt 500 ]; do echo \"line $i\"; i=$((i + 1)); done",
+            b"",
+        );
         let marked = logs
             .lines()
             .filter(|l| l.starts_with("PIPEC-OUTPUT-DATA-abc "))
