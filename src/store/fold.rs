@@ -1,11 +1,14 @@
 //! Fewer statements per task: within one commit, a task's `queued` row is
-//! written together with its start, and its first process (pid and start
-//! time) with its attempt's row; across commits, an attempt's row is found
-//! by its id rather than searched for. The rows the store ends up with are
-//! the ones event-by-event writing gives (`fold_test.rs`); only a folded
-//! task's `tasks` row is inserted when it starts rather than when it is
-//! queued, which decides nothing but the order of tasks that started in
-//! the same millisecond.
+//! written together with its start, its first process (pid and start time)
+//! with its attempt's row, and an attempt's end with its start (the task's
+//! row, the attempt's and the statistics one statement each, the end's entry
+//! in `endings` still where the end comes, so that `endings` keeps the order
+//! of events); across commits, an attempt's row is found by its id rather
+//! than searched for. The rows the store ends up with are the ones
+//! event-by-event writing gives (`fold_test.rs`); only a folded task's
+//! `tasks` row is inserted when it starts rather than when it is queued,
+//! which decides nothing but the order of tasks that started in the same
+//! millisecond.
 
 use crate::run::{Event, EventKind};
 use std::collections::HashMap;
@@ -20,6 +23,10 @@ pub(super) struct Folds {
     after_queued: Vec<bool>,
     /// A start (by index) with its first process, folded into it.
     process: HashMap<usize, (i32, Option<u64>)>,
+    /// A start (by index) with its attempt's end (by index), folded into it.
+    ends: HashMap<usize, usize>,
+    /// An end whose rows its start wrote, but for its entry in `endings`.
+    with_start: Vec<bool>,
 }
 
 impl Folds {
@@ -28,6 +35,8 @@ impl Folds {
             folded: vec![false; batch.len()],
             after_queued: vec![false; batch.len()],
             process: HashMap::new(),
+            ends: HashMap::new(),
+            with_start: vec![false; batch.len()],
         };
         // The task's last event, when it may take the next one in: any
         // other event of the task in between breaks the fold.
@@ -60,6 +69,12 @@ impl Folds {
                 ) if *attempt == of => {
                     folds.folded[i] = true;
                     folds.process.insert(started, (*pid, *start_ticks));
+                    // The attempt's end may still be folded into its start.
+                    open.insert(key, (started, Open::Started(of)));
+                }
+                (kind, Some((started, Open::Started(of)))) if ended_attempt(kind) == Some(of) => {
+                    folds.ends.insert(started, i);
+                    folds.with_start[i] = true;
                 }
                 _ => {}
             }
@@ -78,6 +93,52 @@ impl Folds {
 
     pub(super) fn process(&self, i: usize) -> Option<(i32, Option<u64>)> {
         self.process.get(&i).copied()
+    }
+
+    /// The end folded into the start at `i`, if any.
+    pub(super) fn end_of(&self, i: usize) -> Option<usize> {
+        self.ends.get(&i).copied()
+    }
+
+    /// Whether the end at `i` was written with its start.
+    pub(super) fn with_start(&self, i: usize) -> bool {
+        self.with_start.get(i).copied().unwrap_or(false)
+    }
+}
+
+/// The attempt an event ends, for the endings `rows::Ending` writes.
+fn ended_attempt(kind: &EventKind) -> Option<u32> {
+    match kind {
+        EventKind::TaskCompleted { attempt, .. }
+        | EventKind::TaskWarned { attempt, .. }
+        | EventKind::TaskDefaulted { attempt, .. }
+        | EventKind::TaskFailed { attempt, .. }
+        | EventKind::TaskTimedOut { attempt, .. }
+        | EventKind::TaskCancelled { attempt, .. } => Some(*attempt),
+        // Ended with rows of their own (a retry ends the attempt but not the
+        // task; a skip after a failure writes its own rows).
+        EventKind::TaskRetrying { .. }
+        | EventKind::TaskSkipped { .. }
+        | EventKind::TaskQueued { .. }
+        | EventKind::TaskStarted { .. }
+        | EventKind::TaskProcess { .. }
+        | EventKind::TaskRestored { .. }
+        | EventKind::TaskSubmitted { .. }
+        | EventKind::TaskStuck { .. }
+        | EventKind::RunStarted { .. }
+        | EventKind::RunCompleted { .. }
+        | EventKind::RunFailed { .. }
+        | EventKind::RunInterrupted { .. }
+        | EventKind::StageStarted { .. }
+        | EventKind::StageCompleted { .. }
+        | EventKind::StageFailed { .. }
+        | EventKind::StageSkipped { .. }
+        | EventKind::GatePassed { .. }
+        | EventKind::GateFailed { .. }
+        | EventKind::DeadlineMissed { .. }
+        | EventKind::DeadlineAtRisk { .. }
+        | EventKind::CleanupStarted { .. }
+        | EventKind::CleanupFinished { .. } => None,
     }
 }
 

@@ -3,7 +3,7 @@
 //! searched for, leaves (the order in which `tasks` rows were inserted
 //! aside).
 
-use super::fold::AttemptIds;
+use super::fold::{AttemptIds, Folds};
 use super::record::{write_batch, Known};
 use super::{plan_of, RunKey, Store};
 use crate::run::{execute, Event, Observer, RunOptions};
@@ -26,8 +26,10 @@ handler ok { shell "echo '{\"records\": 12}'" }
 handler boom { shell "echo broken >&2; exit 3" }
 handler flaky { builtin flaky 2 }
 handler noop { builtin noop }
+handler sleepy { shell "sleep 5" }
 pipeline mixed {
   stage one {
+    task slow { run sleepy timeout 50ms }
     task fetch { run ok }
     task again { run flaky on_failure retry 2 backoff 1ms }
     task warned { run boom on_failure warn }
@@ -102,12 +104,25 @@ fn a_folded_batch_writes_the_rows_event_by_event_writing_does() {
         "task_process",
         "task_retrying",
         "task_skipped",
+        "task_timed_out",
     ] {
         assert!(
             kinds.contains(&format!("\"{kind}\"")),
             "no {kind} in {kinds:?}"
         );
     }
+
+    // In one batch, every attempt's end but a retry's or a skip's is
+    // written with its start.
+    let batch: Vec<_> = events.iter().map(|e| (e.clone(), ())).collect();
+    let folds = Folds::of(&batch);
+    let starts = (0..batch.len()).filter(|&i| {
+        matches!(batch[i].0.kind, crate::run::EventKind::TaskStarted { .. })
+            && folds.end_of(i).is_some()
+    });
+    // fetch, again's second attempt, warned, failed, slow (`after_failed`
+    // never starts; `skipped` ends its own way).
+    assert_eq!(starts.count(), 5, "{kinds:?}");
 
     let mut sources = HashMap::new();
     sources.insert(

@@ -14,13 +14,13 @@
 //! would report work as done that the store does not know about.
 
 use super::fold::{AttemptIds, Folds, TaskAt};
-use super::rows::{end_run, end_stage, gate_row, task_ending, Alert, EventRows, Why};
+use super::rows::{
+    end_run, end_stage, gate_row, task_ending, Alert, Ending, EventRows, Start, Why,
+};
 use super::stats::{self, Ended};
 use super::{stamp, Store, StoreError};
 use crate::ir::Program;
-use crate::run::{
-    Event, EventKind, FailureCause, Interrupt, Memo, Observer, Restored, SkipCause, TaskStatus,
-};
+use crate::run::{Event, EventKind, Interrupt, Memo, Observer, Restored, SkipCause, TaskStatus};
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Transaction};
 use serde_json::{Map, Value};
 use std::cell::RefCell;
@@ -315,16 +315,23 @@ pub(super) fn write_batch(
 ) -> Result<(), StoreError> {
     let folds = Folds::of(batch);
     let tx = conn.transaction()?;
-    for (i, (event, output)) in batch.iter_mut().enumerate() {
+    for i in 0..batch.len() {
         if folds.folded(i) {
             continue;
         }
+        let output = batch[i].1.take();
+        let end_output = folds.end_of(i).and_then(|j| batch[j].1.take());
+        let end = folds.end_of(i).and_then(|j| {
+            let event = &batch[j].0;
+            Ending::of(&event.kind, end_output).map(|ending| (ending, stamp(event.time)))
+        });
         let writing = Writing {
             known,
             folds: &folds,
             index: i,
+            end: end.as_ref().map(|(ending, at)| (ending, at.as_str())),
         };
-        write(&tx, event, output.take(), &writing)?;
+        write(&tx, &batch[i].0, output, &writing)?;
     }
     tx.commit()?;
     Ok(())
@@ -494,6 +501,8 @@ struct Writing<'a> {
     folds: &'a Folds,
     /// The event's place in the batch.
     index: usize,
+    /// A start's: its attempt's end, folded into it, and when it came.
+    end: Option<(&'a Ending<'a>, &'a str)>,
 }
 
 fn write(
@@ -569,56 +578,17 @@ fn write(
             task,
             attempt,
         } => {
-            // ?7: the task's `queued` was folded into this: clear the
-            // message as it would have (see `fold`).
-            super::exec(
-                tx,
-                "INSERT INTO tasks (run_id, pipeline, stage, task, status, attempts, started_at) \
-                 VALUES (?1, ?2, ?3, ?4, 'running', ?5, ?6) \
-                 ON CONFLICT DO UPDATE SET status = 'running', attempts = ?5, settled = 0, \
-                 started_at = COALESCE(CASE WHEN ?5 > 1 THEN started_at END, ?6), ended_at = NULL, \
-                 message = CASE WHEN ?7 AND settled = 0 THEN NULL ELSE message END",
-                params![
-                    run,
-                    p,
-                    stage,
-                    task,
-                    attempt,
-                    now,
-                    writing.folds.after_queued(writing.index)
-                ],
-            )?;
-            let process = writing.folds.process(writing.index);
             let run_dir = writing.known.run_dirs.borrow().get(run).cloned();
-            super::exec(tx,
-                "INSERT INTO attempts (run_id, pipeline, stage, task, attempt, status, started_at, run_dir, \
-                 pid, start_ticks) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, 'running', ?6, \
-                 COALESCE(?9, (SELECT run_dir FROM runs WHERE run_id = ?1)), ?7, ?8)",
-                params![
-                    run,
-                    p,
-                    stage,
-                    task,
-                    attempt,
-                    now,
-                    process.map(|(pid, _)| pid),
-                    process.and_then(|(_, ticks)| ticks).map(|t| t as i64),
-                    run_dir
-                ],
-            )?;
-            let at = TaskAt {
-                run,
-                pipeline: p,
-                task,
+            let start = Start {
+                stage,
+                attempt: *attempt,
+                process: writing.folds.process(writing.index),
+                run_dir: run_dir.as_deref(),
             };
-            writing
-                .known
-                .attempts
-                .borrow_mut()
-                .started(at, *attempt, tx.last_insert_rowid());
-            if *attempt == 1 {
-                stats::started(tx, p, task, &now)?;
+            let rows = event_rows.task(task);
+            match writing.end {
+                Some((ending, ended_at)) => rows.start_and_end(&start, ending, ended_at)?,
+                None => rows.start(&start, writing.folds.after_queued(writing.index))?,
             }
         }
         EventKind::TaskProcess {
@@ -665,34 +635,34 @@ fn write(
                 params![run, p, task, error],
             )?;
         }
-        EventKind::TaskCompleted {
-            task, duration_ms, ..
-        } => {
-            let output = output.unwrap_or_default();
-            let text = serde_json::to_string(&output).unwrap_or_default();
-            event_rows
-                .task(task)
-                .end("completed", None, *duration_ms, Some(&text), None)?;
-            let records = output.get("records").and_then(Value::as_i64);
-            stats::ended(
-                tx,
-                p,
-                task,
-                Ended::Success { run, records },
-                *duration_ms,
-                &now,
-            )?;
-            for source in writing
-                .known
-                .sources
-                .get(&(p.clone(), task.clone()))
-                .into_iter()
-                .flatten()
-            {
-                super::exec(tx,
-                    "INSERT INTO freshness (pipeline, source, producer, produced_at, run_id) VALUES (?1, ?2, ?3, ?4, ?5)",
-                    params![p, source, task, now, run],
-                )?;
+        EventKind::TaskCompleted { task, .. }
+        | EventKind::TaskWarned { task, .. }
+        | EventKind::TaskDefaulted { task, .. }
+        | EventKind::TaskFailed { task, .. }
+        | EventKind::TaskTimedOut { task, .. }
+        | EventKind::TaskCancelled { task, .. } => {
+            // `Ending::of` knows each of these.
+            if let Some(ending) = Ending::of(&event.kind, output) {
+                let rows = event_rows.task(task);
+                if writing.folds.with_start(writing.index) {
+                    rows.ending_entry(&ending)?;
+                } else {
+                    rows.end(&ending)?;
+                }
+            }
+            if matches!(event.kind, EventKind::TaskCompleted { .. }) {
+                for source in writing
+                    .known
+                    .sources
+                    .get(&(p.clone(), task.clone()))
+                    .into_iter()
+                    .flatten()
+                {
+                    super::exec(tx,
+                        "INSERT INTO freshness (pipeline, source, producer, produced_at, run_id) VALUES (?1, ?2, ?3, ?4, ?5)",
+                        params![p, source, task, now, run],
+                    )?;
+                }
             }
         }
         EventKind::TaskRestored { stage, task, .. } => {
@@ -714,57 +684,6 @@ fn write(
                 ],
             )?;
         }
-        EventKind::TaskWarned {
-            task,
-            error,
-            cause,
-            duration_ms,
-            ..
-        } => event_rows
-            .task(task)
-            .failed("warned", error, *duration_ms, Why::from(*cause))?,
-        EventKind::TaskDefaulted {
-            task,
-            error,
-            cause,
-            duration_ms,
-            ..
-        } => event_rows
-            .task(task)
-            .failed("defaulted", error, *duration_ms, Why::from(*cause))?,
-        EventKind::TaskFailed {
-            task,
-            error,
-            cause,
-            duration_ms,
-            ..
-        } => event_rows
-            .task(task)
-            .failed("failed", error, *duration_ms, Why::from(*cause))?,
-        EventKind::TaskTimedOut {
-            task,
-            timeout_ms,
-            duration_ms,
-            ..
-        } => {
-            let error = format!("timed out after {timeout_ms} ms");
-            event_rows.task(task).failed(
-                "timed_out",
-                &error,
-                *duration_ms,
-                Why::from(FailureCause::Timeout {
-                    after_ms: *timeout_ms,
-                }),
-            )?;
-        }
-        EventKind::TaskCancelled {
-            task,
-            reason,
-            duration_ms,
-            ..
-        } => event_rows
-            .task(task)
-            .end("cancelled", Some(reason), *duration_ms, None, None)?,
         EventKind::TaskSkipped {
             stage,
             task,
@@ -800,6 +719,7 @@ fn write(
                     },
                     0,
                     &now,
+                    None,
                 )?;
             }
         }

@@ -4,8 +4,10 @@
 
 use super::fold::{AttemptIds, TaskAt};
 use super::stats::{self, Ended};
-use crate::run::FailureCause;
+use crate::run::{EventKind, FailureCause};
 use rusqlite::{params, Transaction};
+use serde_json::{Map, Value};
+use std::borrow::Cow;
 use std::cell::RefCell;
 
 pub(super) fn end_run(
@@ -127,6 +129,144 @@ impl From<FailureCause> for Why {
     }
 }
 
+/// How an attempt of a task ended (completed, warned, defaulted, failed,
+/// timed out or cancelled), as the task's rows keep it.
+pub(super) struct Ending<'a> {
+    pub(super) status: &'static str,
+    pub(super) message: Option<Cow<'a, str>>,
+    pub(super) duration_ms: u64,
+    /// A completed task's output, as JSON text, and its `records`.
+    pub(super) output: Option<String>,
+    pub(super) records: Option<i64>,
+    pub(super) why: Option<Why>,
+}
+
+impl<'a> Ending<'a> {
+    /// The ending an event tells, with the output `Memo::output` queued
+    /// with a completion; `None` for any other event.
+    pub(super) fn of(kind: &'a EventKind, output: Option<Map<String, Value>>) -> Option<Self> {
+        let failed = |status, error: &'a String, cause: FailureCause, duration_ms: u64| Ending {
+            status,
+            message: Some(Cow::Borrowed(error.as_str())),
+            duration_ms,
+            output: None,
+            records: None,
+            why: Some(Why::from(cause)),
+        };
+        match kind {
+            EventKind::TaskCompleted { duration_ms, .. } => {
+                let output = output.unwrap_or_default();
+                Some(Ending {
+                    status: "completed",
+                    message: None,
+                    duration_ms: *duration_ms,
+                    records: output.get("records").and_then(Value::as_i64),
+                    output: Some(serde_json::to_string(&output).unwrap_or_default()),
+                    why: None,
+                })
+            }
+            EventKind::TaskWarned {
+                error,
+                cause,
+                duration_ms,
+                ..
+            } => Some(failed("warned", error, *cause, *duration_ms)),
+            EventKind::TaskDefaulted {
+                error,
+                cause,
+                duration_ms,
+                ..
+            } => Some(failed("defaulted", error, *cause, *duration_ms)),
+            EventKind::TaskFailed {
+                error,
+                cause,
+                duration_ms,
+                ..
+            } => Some(failed("failed", error, *cause, *duration_ms)),
+            EventKind::TaskTimedOut {
+                timeout_ms,
+                duration_ms,
+                ..
+            } => Some(Ending {
+                status: "timed_out",
+                message: Some(Cow::Owned(format!("timed out after {timeout_ms} ms"))),
+                duration_ms: *duration_ms,
+                output: None,
+                records: None,
+                why: Some(Why::from(FailureCause::Timeout {
+                    after_ms: *timeout_ms,
+                })),
+            }),
+            EventKind::TaskCancelled {
+                reason,
+                duration_ms,
+                ..
+            } => Some(Ending {
+                status: "cancelled",
+                message: Some(Cow::Borrowed(reason.as_str())),
+                duration_ms: *duration_ms,
+                output: None,
+                records: None,
+                why: None,
+            }),
+            EventKind::TaskQueued { .. }
+            | EventKind::TaskStarted { .. }
+            | EventKind::TaskProcess { .. }
+            | EventKind::TaskRetrying { .. }
+            | EventKind::TaskRestored { .. }
+            | EventKind::TaskSkipped { .. }
+            | EventKind::TaskSubmitted { .. }
+            | EventKind::TaskStuck { .. }
+            | EventKind::RunStarted { .. }
+            | EventKind::RunCompleted { .. }
+            | EventKind::RunFailed { .. }
+            | EventKind::RunInterrupted { .. }
+            | EventKind::StageStarted { .. }
+            | EventKind::StageCompleted { .. }
+            | EventKind::StageFailed { .. }
+            | EventKind::StageSkipped { .. }
+            | EventKind::GatePassed { .. }
+            | EventKind::GateFailed { .. }
+            | EventKind::DeadlineMissed { .. }
+            | EventKind::DeadlineAtRisk { .. }
+            | EventKind::CleanupStarted { .. }
+            | EventKind::CleanupFinished { .. } => None,
+        }
+    }
+
+    /// The results a resume keeps (see `Memo::restore`).
+    fn settled(&self) -> bool {
+        matches!(self.status, "completed" | "warned" | "defaulted")
+    }
+
+    /// What the task's statistics count of it: a success, a failure, or
+    /// nothing (a cancellation).
+    fn counted(&self, run: &'a str) -> Option<Ended<'_>> {
+        match self.status {
+            "completed" => Some(Ended::Success {
+                run,
+                records: self.records,
+            }),
+            "cancelled" => None,
+            _ => Some(Ended::Failure {
+                error: self.message.as_deref().unwrap_or_default(),
+                exit_code: self.why.and_then(|w| w.exit_code),
+            }),
+        }
+    }
+}
+
+/// A task's start written together with its end (`fold.rs`): what the
+/// start knows besides the task.
+pub(super) struct Start<'a> {
+    pub(super) stage: &'a str,
+    pub(super) attempt: u32,
+    /// The attempt's first process: its pid and start time.
+    pub(super) process: Option<(i32, Option<u64>)>,
+    /// The run's folder, when the writer knows it.
+    pub(super) run_dir: Option<&'a str>,
+}
+
 /// One task's rows of one run, written in the event's transaction.
 pub(super) struct TaskRows<'a> {
     tx: &'a Transaction<'a>,
@@ -138,47 +278,70 @@ pub(super) struct TaskRows<'a> {
 }
 
 impl TaskRows<'_> {
-    /// A failed ending: the task's row, its last attempt and its statistics.
-    pub(super) fn failed(
-        &self,
-        status: &str,
-        error: &str,
-        duration_ms: u64,
-        why: Why,
-    ) -> rusqlite::Result<()> {
-        self.end(status, Some(error), duration_ms, None, Some(why))?;
-        stats::ended(
+    /// An attempt's start: the task's row (`after_queued`: its `queued` was
+    /// folded into this, so the message is cleared as it would have been),
+    /// the attempt's row, the statistics' start of a first attempt.
+    pub(super) fn start(&self, start: &Start<'_>, after_queued: bool) -> rusqlite::Result<()> {
+        super::exec(
             self.tx,
-            self.pipeline,
-            self.task,
-            Ended::Failure {
-                error,
-                exit_code: why.exit_code,
+            "INSERT INTO tasks (run_id, pipeline, stage, task, status, attempts, started_at) \
+             VALUES (?1, ?2, ?3, ?4, 'running', ?5, ?6) \
+             ON CONFLICT DO UPDATE SET status = 'running', attempts = ?5, settled = 0, \
+             started_at = COALESCE(CASE WHEN ?5 > 1 THEN started_at END, ?6), ended_at = NULL, \
+             message = CASE WHEN ?7 AND settled = 0 THEN NULL ELSE message END",
+            params![
+                self.run,
+                self.pipeline,
+                start.stage,
+                self.task,
+                start.attempt,
+                self.now,
+                after_queued
+            ],
+        )?;
+        super::exec(
+            self.tx,
+            "INSERT INTO attempts (run_id, pipeline, stage, task, attempt, status, started_at, run_dir, \
+             pid, start_ticks) \
+             VALUES (?1, ?2, ?3, ?4, ?5, 'running', ?6, \
+             COALESCE(?9, (SELECT run_dir FROM runs WHERE run_id = ?1)), ?7, ?8)",
+            params![
+                self.run,
+                self.pipeline,
+                start.stage,
+                self.task,
+                start.attempt,
+                self.now,
+                start.process.map(|(pid, _)| pid),
+                start.process.and_then(|(_, ticks)| ticks).map(|t| t as i64),
+                start.run_dir
+            ],
+        )?;
+        self.attempts.borrow_mut().started(
+            TaskAt {
+                run: self.run,
+                pipeline: self.pipeline,
+                task: self.task,
             },
-            duration_ms,
-            self.now,
-        )
+            start.attempt,
+            self.tx.last_insert_rowid(),
+        );
+        if start.attempt == 1 {
+            stats::started(self.tx, self.pipeline, self.task, self.now)?;
+        }
+        Ok(())
     }
 
-    pub(super) fn end(
-        &self,
-        status: &str,
-        message: Option<&str>,
-        duration_ms: u64,
-        output: Option<&str>,
-        why: Option<Why>,
-    ) -> rusqlite::Result<()> {
-        self.end_attempt(status, message, Some(duration_ms), why)?;
-        task_ending(
-            self.tx,
-            self.run,
-            self.pipeline,
-            self.task,
-            status,
-            self.now,
+    /// The attempt's end, after its start was written: the attempt's row,
+    /// the entry in `endings`, the task's row and its statistics.
+    pub(super) fn end(&self, ending: &Ending<'_>) -> rusqlite::Result<()> {
+        self.end_attempt(
+            ending.status,
+            ending.message.as_deref(),
+            Some(ending.duration_ms),
+            ending.why,
         )?;
-        // The results a resume keeps (see `Memo::restore`).
-        let settled = matches!(status, "completed" | "warned" | "defaulted");
+        self.ending_entry(ending)?;
         super::exec(self.tx,
             "UPDATE tasks SET status = ?4, message = ?5, duration_ms = ?6, output = ?7, ended_at = ?8, \
              settled = ?9, cause = ?10 WHERE run_id = ?1 AND pipeline = ?2 AND task = ?3",
@@ -186,16 +349,115 @@ impl TaskRows<'_> {
                 self.run,
                 self.pipeline,
                 self.task,
-                status,
-                message,
-                duration_ms,
-                output,
+                ending.status,
+                ending.message,
+                ending.duration_ms,
+                ending.output,
                 self.now,
-                settled,
-                why.map(|w| w.cause)
+                ending.settled(),
+                ending.why.map(|w| w.cause)
             ],
         )?;
-        Ok(())
+        self.count(ending, self.now, None)
+    }
+
+    /// The attempt's end written with its start (this `now` is the end's):
+    /// only what is appended in the order of events, the entry in `endings`.
+    pub(super) fn ending_entry(&self, ending: &Ending<'_>) -> rusqlite::Result<()> {
+        task_ending(
+            self.tx,
+            self.run,
+            self.pipeline,
+            self.task,
+            ending.status,
+            self.now,
+        )
+    }
+
+    /// An attempt that started and ended in one commit (this `now` is the
+    /// start's, `ended_at` the end's): the task's row, the attempt's and the
+    /// statistics in one statement each, as the start and the end written
+    /// one after the other leave them (`fold_test.rs`).
+    pub(super) fn start_and_end(
+        &self,
+        start: &Start<'_>,
+        ending: &Ending<'_>,
+        ended_at: &str,
+    ) -> rusqlite::Result<()> {
+        let cause = ending.why.map(|w| w.cause);
+        super::exec(
+            self.tx,
+            "INSERT INTO tasks (run_id, pipeline, stage, task, status, attempts, started_at, ended_at, \
+             duration_ms, message, output, settled, cause) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) \
+             ON CONFLICT DO UPDATE SET status = ?5, attempts = ?6, \
+             started_at = COALESCE(CASE WHEN ?6 > 1 THEN started_at END, ?7), ended_at = ?8, \
+             duration_ms = ?9, message = ?10, output = ?11, settled = ?12, cause = ?13",
+            params![
+                self.run,
+                self.pipeline,
+                start.stage,
+                self.task,
+                ending.status,
+                start.attempt,
+                self.now,
+                ended_at,
+                ending.duration_ms,
+                ending.message,
+                ending.output,
+                ending.settled(),
+                cause
+            ],
+        )?;
+        super::exec(
+            self.tx,
+            "INSERT INTO attempts (run_id, pipeline, stage, task, attempt, status, started_at, run_dir, \
+             pid, start_ticks, ended_at, duration_ms, error, exit_code, cause) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, COALESCE(?8, (SELECT run_dir FROM runs WHERE run_id = ?1)), \
+             ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+            params![
+                self.run,
+                self.pipeline,
+                start.stage,
+                self.task,
+                start.attempt,
+                ending.status,
+                self.now,
+                start.run_dir,
+                start.process.map(|(pid, _)| pid),
+                start.process.and_then(|(_, ticks)| ticks).map(|t| t as i64),
+                ended_at,
+                ending.duration_ms,
+                ending.message,
+                ending.why.and_then(|w| w.exit_code),
+                cause
+            ],
+        )?;
+        // Only a first attempt's start is a task's start in its statistics.
+        let started = (start.attempt == 1).then_some(self.now);
+        self.count(ending, ended_at, started)
+    }
+
+    /// The end in the task's statistics, at `ended_at`, with its start when
+    /// that was not written on its own.
+    fn count(
+        &self,
+        ending: &Ending<'_>,
+        ended_at: &str,
+        started: Option<&str>,
+    ) -> rusqlite::Result<()> {
+        let Some(how) = ending.counted(self.run) else {
+            return Ok(());
+        };
+        stats::ended(
+            self.tx,
+            self.pipeline,
+            self.task,
+            how,
+            ending.duration_ms,
+            ended_at,
+            started,
+        )
     }
 
     /// Ends the task's running attempt; `false` when none was running. One

@@ -42,6 +42,8 @@ pub(crate) fn started(
     Ok(())
 }
 
+/// `started`: when the task started, if its start was not written on its
+/// own (`started` above): a start and an end in one commit are one statement.
 pub(crate) fn ended(
     tx: &Transaction,
     pipeline: &str,
@@ -49,6 +51,7 @@ pub(crate) fn ended(
     how: Ended,
     duration_ms: u64,
     now: &str,
+    started: Option<&str>,
 ) -> rusqlite::Result<()> {
     if is_instance(task) {
         return Ok(());
@@ -59,22 +62,24 @@ pub(crate) fn ended(
         Ended::Success { run, records } => super::exec(
             tx,
             "INSERT INTO task_stats (pipeline, task, last_end, last_success, consecutive_failures, \
-             runs, successes, total_ms, records, last_output_run, exit_code) \
-             VALUES (?1, ?2, ?3, ?3, 0, 1, 1, ?4, ?5, ?6, 0) \
+             runs, successes, total_ms, records, last_output_run, exit_code, last_start) \
+             VALUES (?1, ?2, ?3, ?3, 0, 1, 1, ?4, ?5, ?6, 0, ?7) \
              ON CONFLICT DO UPDATE SET last_end = ?3, last_success = ?3, consecutive_failures = 0, \
              runs = runs + 1, successes = successes + 1, total_ms = total_ms + ?4, \
-             records = COALESCE(?5, records), last_output = NULL, last_output_run = ?6, exit_code = 0",
-            params![pipeline, task, now, ms, records, run],
+             records = COALESCE(?5, records), last_output = NULL, last_output_run = ?6, exit_code = 0, \
+             last_start = COALESCE(?7, last_start)",
+            params![pipeline, task, now, ms, records, run, started],
         )?,
         Ended::Failure { error, exit_code } => super::exec(
             tx,
             "INSERT INTO task_stats (pipeline, task, last_end, last_failure, consecutive_failures, \
-             runs, failures, total_ms, last_error, exit_code) \
-             VALUES (?1, ?2, ?3, ?3, 1, 1, 1, ?4, ?5, ?6) \
+             runs, failures, total_ms, last_error, exit_code, last_start) \
+             VALUES (?1, ?2, ?3, ?3, 1, 1, 1, ?4, ?5, ?6, ?7) \
              ON CONFLICT DO UPDATE SET last_end = ?3, last_failure = ?3, \
              consecutive_failures = consecutive_failures + 1, runs = runs + 1, \
-             failures = failures + 1, total_ms = total_ms + ?4, last_error = ?5, exit_code = ?6",
-            params![pipeline, task, now, ms, error, exit_code],
+             failures = failures + 1, total_ms = total_ms + ?4, last_error = ?5, exit_code = ?6, \
+             last_start = COALESCE(?7, last_start)",
+            params![pipeline, task, now, ms, error, exit_code, started],
         )?,
     };
     Ok(())
