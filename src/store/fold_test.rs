@@ -6,18 +6,42 @@
 use super::fold::{AttemptIds, Folds};
 use super::record::{write_batch, Known};
 use super::{plan_of, RunKey, Store};
-use crate::run::{execute, Event, Observer, RunOptions};
+use crate::run::{execute, Event, EventKind, Interrupt, Observer, RunOptions};
 use rusqlite::types::ValueRef;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+/// Keeps every event; interrupts the run once every other task that runs
+/// has ended and `waits` has its process, so that the run has a
+/// cancellation too.
 #[derive(Default)]
-struct Collect(Mutex<Vec<Event>>);
+struct Collect(Mutex<Vec<Event>>, Interrupt);
 
 impl Observer for Collect {
     fn event(&self, event: &Event) {
-        self.0.lock().unwrap().push(event.clone());
+        let mut events = self.0.lock().unwrap();
+        events.push(event.clone());
+        let ended = |name: &str| {
+            events.iter().any(|e| match &e.kind {
+                EventKind::TaskCompleted { task, .. }
+                | EventKind::TaskWarned { task, .. }
+                | EventKind::TaskFailed { task, .. }
+                | EventKind::TaskTimedOut { task, .. }
+                | EventKind::TaskSkipped { task, .. } => task == name,
+                _ => false,
+            })
+        };
+        let waits_runs = events
+            .iter()
+            .any(|e| matches!(&e.kind, EventKind::TaskProcess { task, .. } if task == "waits"));
+        if waits_runs
+            && ["slow", "fetch", "again", "warned", "skipped", "failed"]
+                .into_iter()
+                .all(ended)
+        {
+            self.1.interrupt("the test cancels `waits`");
+        }
     }
 }
 
@@ -28,6 +52,7 @@ handler flaky { builtin flaky 2 }
 handler noop { builtin noop }
 handler sleepy { shell "sleep 5" }
 pipeline mixed {
+  concurrency 8
   stage one {
     task slow { run sleepy timeout 50ms }
     task fetch { run ok }
@@ -36,6 +61,7 @@ pipeline mixed {
     task skipped { run boom on_failure skip }
     task failed { run boom }
     task after_failed { run noop after failed }
+    task waits { run sleepy }
   }
   source data { producer fetch green 5m yellow 1h }
 }
@@ -88,6 +114,7 @@ fn a_folded_batch_writes_the_rows_event_by_event_writing_does() {
     let mut options = RunOptions::new(pid, dir.join("run"));
     options.run_id = Some("r1".into());
     options.observers.push(collect.clone());
+    options.interrupt = collect.1.clone();
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -105,6 +132,7 @@ fn a_folded_batch_writes_the_rows_event_by_event_writing_does() {
         "task_retrying",
         "task_skipped",
         "task_timed_out",
+        "task_cancelled",
     ] {
         assert!(
             kinds.contains(&format!("\"{kind}\"")),
@@ -120,9 +148,9 @@ fn a_folded_batch_writes_the_rows_event_by_event_writing_does() {
         matches!(batch[i].0.kind, crate::run::EventKind::TaskStarted { .. })
             && folds.end_of(i).is_some()
     });
-    // fetch, again's second attempt, warned, failed, slow (`after_failed`
-    // never starts; `skipped` ends its own way).
-    assert_eq!(starts.count(), 5, "{kinds:?}");
+    // fetch, again's last attempt, warned, failed, slow, waits
+    // (`after_failed` never starts; `skipped` ends its own way).
+    assert_eq!(starts.count(), 6, "{kinds:?}");
 
     let mut sources = HashMap::new();
     sources.insert(

@@ -446,18 +446,20 @@ impl TaskRows<'_> {
         ended_at: &str,
         started: Option<&str>,
     ) -> rusqlite::Result<()> {
-        let Some(how) = ending.counted(self.run) else {
-            return Ok(());
-        };
-        stats::ended(
-            self.tx,
-            self.pipeline,
-            self.task,
-            how,
-            ending.duration_ms,
-            ended_at,
-            started,
-        )
+        match (ending.counted(self.run), started) {
+            (Some(how), _) => stats::ended(
+                self.tx,
+                self.pipeline,
+                self.task,
+                how,
+                ending.duration_ms,
+                ended_at,
+                started,
+            ),
+            // A cancellation counts nothing, but its start is the task's last.
+            (None, Some(at)) => stats::started(self.tx, self.pipeline, self.task, at),
+            (None, None) => Ok(()),
+        }
     }
 
     /// Ends the task's running attempt; `false` when none was running. One
