@@ -10,6 +10,7 @@
 //! which decides nothing but the order of tasks that started in the same
 //! millisecond.
 
+use super::ending::Ending;
 use crate::run::{Event, EventKind};
 use std::collections::HashMap;
 
@@ -72,7 +73,9 @@ impl Folds {
                     // The attempt's end may still be folded into its start.
                     open.insert(key, (started, Open::Started(of)));
                 }
-                (kind, Some((started, Open::Started(of)))) if ended_attempt(kind) == Some(of) => {
+                (kind, Some((started, Open::Started(of))))
+                    if Ending::of(kind, None).map(|e| e.attempt) == Some(of) =>
+                {
                     folds.ends.insert(started, i);
                     folds.with_start[i] = true;
                 }
@@ -103,42 +106,6 @@ impl Folds {
     /// Whether the end at `i` was written with its start.
     pub(super) fn with_start(&self, i: usize) -> bool {
         self.with_start.get(i).copied().unwrap_or(false)
-    }
-}
-
-/// The attempt an event ends, for the endings `rows::Ending` writes.
-fn ended_attempt(kind: &EventKind) -> Option<u32> {
-    match kind {
-        EventKind::TaskCompleted { attempt, .. }
-        | EventKind::TaskWarned { attempt, .. }
-        | EventKind::TaskDefaulted { attempt, .. }
-        | EventKind::TaskFailed { attempt, .. }
-        | EventKind::TaskTimedOut { attempt, .. }
-        | EventKind::TaskCancelled { attempt, .. } => Some(*attempt),
-        // Ended with rows of their own (a retry ends the attempt but not the
-        // task; a skip after a failure writes its own rows).
-        EventKind::TaskRetrying { .. }
-        | EventKind::TaskSkipped { .. }
-        | EventKind::TaskQueued { .. }
-        | EventKind::TaskStarted { .. }
-        | EventKind::TaskProcess { .. }
-        | EventKind::TaskRestored { .. }
-        | EventKind::TaskSubmitted { .. }
-        | EventKind::TaskStuck { .. }
-        | EventKind::RunStarted { .. }
-        | EventKind::RunCompleted { .. }
-        | EventKind::RunFailed { .. }
-        | EventKind::RunInterrupted { .. }
-        | EventKind::StageStarted { .. }
-        | EventKind::StageCompleted { .. }
-        | EventKind::StageFailed { .. }
-        | EventKind::StageSkipped { .. }
-        | EventKind::GatePassed { .. }
-        | EventKind::GateFailed { .. }
-        | EventKind::DeadlineMissed { .. }
-        | EventKind::DeadlineAtRisk { .. }
-        | EventKind::CleanupStarted { .. }
-        | EventKind::CleanupFinished { .. } => None,
     }
 }
 

@@ -6,6 +6,7 @@
 
 mod create;
 pub mod durable;
+mod ending;
 mod error;
 mod firings;
 mod fold;

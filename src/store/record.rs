@@ -13,10 +13,9 @@
 //! A write that fails (full disk, corrupt file) interrupts the run: going on
 //! would report work as done that the store does not know about.
 
+use super::ending::{Ending, Why};
 use super::fold::{AttemptIds, Folds, TaskAt};
-use super::rows::{
-    end_run, end_stage, gate_row, task_ending, Alert, Ending, EventRows, Start, Why,
-};
+use super::rows::{end_run, end_stage, gate_row, task_ending, Alert, EventRows, Start};
 use super::stats::{self, Ended};
 use super::{stamp, Store, StoreError};
 use crate::ir::Program;

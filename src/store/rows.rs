@@ -2,12 +2,10 @@
 //! (its row, its last attempt, its statistics, its entry in `endings`), all
 //! in the event's transaction.
 
+use super::ending::{Ending, Why};
 use super::fold::{AttemptIds, TaskAt};
-use super::stats::{self, Ended};
-use crate::run::{EventKind, FailureCause};
+use super::stats;
 use rusqlite::{params, Transaction};
-use serde_json::{Map, Value};
-use std::borrow::Cow;
 use std::cell::RefCell;
 
 pub(super) fn end_run(
@@ -105,157 +103,6 @@ impl<'a> EventRows<'a> {
     }
 }
 
-/// Why a task or an attempt did not succeed, as the store keeps it: the
-/// cause's word (`exit`, `timeout`, `policy`, …) and a command's exit status.
-#[derive(Debug, Clone, Copy)]
-pub(super) struct Why {
-    pub(super) cause: &'static str,
-    pub(super) exit_code: Option<i32>,
-}
-
-impl From<FailureCause> for Why {
-    fn from(cause: FailureCause) -> Why {
-        let exit_code = match cause {
-            FailureCause::Exit { code } => Some(code),
-            FailureCause::Signal { .. }
-            | FailureCause::Timeout { .. }
-            | FailureCause::BadOutput
-            | FailureCause::Error => None,
-        };
-        Why {
-            cause: cause.label(),
-            exit_code,
-        }
-    }
-}
-
-/// How an attempt of a task ended (completed, warned, defaulted, failed,
-/// timed out or cancelled), as the task's rows keep it.
-pub(super) struct Ending<'a> {
-    pub(super) status: &'static str,
-    pub(super) message: Option<Cow<'a, str>>,
-    pub(super) duration_ms: u64,
-    /// A completed task's output, as JSON text, and its `records`.
-    pub(super) output: Option<String>,
-    pub(super) records: Option<i64>,
-    pub(super) why: Option<Why>,
-}
-
-impl<'a> Ending<'a> {
-    /// The ending an event tells, with the output `Memo::output` queued
-    /// with a completion; `None` for any other event.
-    pub(super) fn of(kind: &'a EventKind, output: Option<Map<String, Value>>) -> Option<Self> {
-        let failed = |status, error: &'a String, cause: FailureCause, duration_ms: u64| Ending {
-            status,
-            message: Some(Cow::Borrowed(error.as_str())),
-            duration_ms,
-            output: None,
-            records: None,
-            why: Some(Why::from(cause)),
-        };
-        match kind {
-            EventKind::TaskCompleted { duration_ms, .. } => {
-                let output = output.unwrap_or_default();
-                Some(Ending {
-                    status: "completed",
-                    message: None,
-                    duration_ms: *duration_ms,
-                    records: output.get("records").and_then(Value::as_i64),
-                    output: Some(serde_json::to_string(&output).unwrap_or_default()),
-                    why: None,
-                })
-            }
-            EventKind::TaskWarned {
-                error,
-                cause,
-                duration_ms,
-                ..
-            } => Some(failed("warned", error, *cause, *duration_ms)),
-            EventKind::TaskDefaulted {
-                error,
-                cause,
-                duration_ms,
-                ..
-            } => Some(failed("defaulted", error, *cause, *duration_ms)),
-            EventKind::TaskFailed {
-                error,
-                cause,
-                duration_ms,
-                ..
-            } => Some(failed("failed", error, *cause, *duration_ms)),
-            EventKind::TaskTimedOut {
-                timeout_ms,
-                duration_ms,
-                ..
-            } => Some(Ending {
-                status: "timed_out",
-                message: Some(Cow::Owned(format!("timed out after {timeout_ms} ms"))),
-                duration_ms: *duration_ms,
-                output: None,
-                records: None,
-                why: Some(Why::from(FailureCause::Timeout {
-                    after_ms: *timeout_ms,
-                })),
-            }),
-            EventKind::TaskCancelled {
-                reason,
-                duration_ms,
-                ..
-            } => Some(Ending {
-                status: "cancelled",
-                message: Some(Cow::Borrowed(reason.as_str())),
-                duration_ms: *duration_ms,
-                output: None,
-                records: None,
-                why: None,
-            }),
-            EventKind::TaskQueued { .. }
-            | EventKind::TaskStarted { .. }
-            | EventKind::TaskProcess { .. }
-            | EventKind::TaskRetrying { .. }
-            | EventKind::TaskRestored { .. }
-            | EventKind::TaskSkipped { .. }
-            | EventKind::TaskSubmitted { .. }
-            | EventKind::TaskStuck { .. }
-            | EventKind::RunStarted { .. }
-            | EventKind::RunCompleted { .. }
-            | EventKind::RunFailed { .. }
-            | EventKind::RunInterrupted { .. }
-            | EventKind::StageStarted { .. }
-            | EventKind::StageCompleted { .. }
-            | EventKind::StageFailed { .. }
-            | EventKind::StageSkipped { .. }
-            | EventKind::GatePassed { .. }
-            | EventKind::GateFailed { .. }
-            | EventKind::DeadlineMissed { .. }
-            | EventKind::DeadlineAtRisk { .. }
-            | EventKind::CleanupStarted { .. }
-            | EventKind::CleanupFinished { .. } => None,
-        }
-    }
-
-    /// The results a resume keeps (see `Memo::restore`).
-    fn settled(&self) -> bool {
-        matches!(self.status, "completed" | "warned" | "defaulted")
-    }
-
-    /// What the task's statistics count of it: a success, a failure, or
-    /// nothing (a cancellation).
-    fn counted(&self, run: &'a str) -> Option<Ended<'_>> {
-        match self.status {
-            "completed" => Some(Ended::Success {
-                run,
-                records: self.records,
-            }),
-            "cancelled" => None,
-            _ => Some(Ended::Failure {
-                error: self.message.as_deref().unwrap_or_default(),
-                exit_code: self.why.and_then(|w| w.exit_code),
-            }),
-        }
-    }
-}
-
 /// A task's start written together with its end (`fold.rs`): what the
 /// start knows besides the task.
 pub(super) struct Start<'a> {
@@ -299,24 +146,7 @@ impl TaskRows<'_> {
                 after_queued
             ],
         )?;
-        super::exec(
-            self.tx,
-            "INSERT INTO attempts (run_id, pipeline, stage, task, attempt, status, started_at, run_dir, \
-             pid, start_ticks) \
-             VALUES (?1, ?2, ?3, ?4, ?5, 'running', ?6, \
-             COALESCE(?9, (SELECT run_dir FROM runs WHERE run_id = ?1)), ?7, ?8)",
-            params![
-                self.run,
-                self.pipeline,
-                start.stage,
-                self.task,
-                start.attempt,
-                self.now,
-                start.process.map(|(pid, _)| pid),
-                start.process.and_then(|(_, ticks)| ticks).map(|t| t as i64),
-                start.run_dir
-            ],
-        )?;
+        self.insert_attempt(start, None)?;
         self.attempts.borrow_mut().started(
             TaskAt {
                 run: self.run,
@@ -352,7 +182,7 @@ impl TaskRows<'_> {
                 ending.status,
                 ending.message,
                 ending.duration_ms,
-                ending.output,
+                ending.output_text(),
                 self.now,
                 ending.settled(),
                 ending.why.map(|w| w.cause)
@@ -384,7 +214,6 @@ impl TaskRows<'_> {
         ending: &Ending<'_>,
         ended_at: &str,
     ) -> rusqlite::Result<()> {
-        let cause = ending.why.map(|w| w.cause);
         super::exec(
             self.tx,
             "INSERT INTO tasks (run_id, pipeline, stage, task, status, attempts, started_at, ended_at, \
@@ -404,11 +233,24 @@ impl TaskRows<'_> {
                 ended_at,
                 ending.duration_ms,
                 ending.message,
-                ending.output,
+                ending.output_text(),
                 ending.settled(),
-                cause
+                ending.why.map(|w| w.cause)
             ],
         )?;
+        self.insert_attempt(start, Some((ending, ended_at)))?;
+        // Only a first attempt's start is a task's start in its statistics.
+        let started = (start.attempt == 1).then_some(self.now);
+        self.count(ending, ended_at, started)
+    }
+
+    /// The attempt's row: running, or already ended (`end`, and when).
+    fn insert_attempt(
+        &self,
+        start: &Start<'_>,
+        end: Option<(&Ending<'_>, &str)>,
+    ) -> rusqlite::Result<()> {
+        let ending = end.map(|(ending, _)| ending);
         super::exec(
             self.tx,
             "INSERT INTO attempts (run_id, pipeline, stage, task, attempt, status, started_at, run_dir, \
@@ -421,21 +263,19 @@ impl TaskRows<'_> {
                 start.stage,
                 self.task,
                 start.attempt,
-                ending.status,
+                ending.map_or("running", |e| e.status),
                 self.now,
                 start.run_dir,
                 start.process.map(|(pid, _)| pid),
                 start.process.and_then(|(_, ticks)| ticks).map(|t| t as i64),
-                ended_at,
-                ending.duration_ms,
-                ending.message,
-                ending.why.and_then(|w| w.exit_code),
-                cause
+                end.map(|(_, at)| at),
+                ending.map(|e| e.duration_ms),
+                ending.and_then(|e| e.message.as_deref()),
+                ending.and_then(|e| e.why).and_then(|w| w.exit_code),
+                ending.and_then(|e| e.why).map(|w| w.cause)
             ],
         )?;
-        // Only a first attempt's start is a task's start in its statistics.
-        let started = (start.attempt == 1).then_some(self.now);
-        self.count(ending, ended_at, started)
+        Ok(())
     }
 
     /// The end in the task's statistics, at `ended_at`, with its start when
