@@ -725,12 +725,26 @@ fn write(
         EventKind::TaskSubmitted {
             task, attempt, job, ..
         } => {
-            super::exec(
-                tx,
-                "UPDATE attempts SET job = ?5 \
-                 WHERE run_id = ?1 AND pipeline = ?2 AND task = ?3 AND attempt = ?4",
-                params![run, p, task, attempt, job],
-            )?;
+            // The running attempt's row only: a task met again in the run (a
+            // sub-pipeline run twice) has an ended row of the same number.
+            let at = TaskAt {
+                run,
+                pipeline: p,
+                task,
+            };
+            match writing.known.attempts.borrow().running(at, *attempt) {
+                Some(id) => super::exec(
+                    tx,
+                    "UPDATE attempts SET job = ?2 WHERE id = ?1",
+                    params![id, job],
+                )?,
+                None => super::exec(
+                    tx,
+                    "UPDATE attempts SET job = ?5 WHERE run_id = ?1 AND pipeline = ?2 AND task = ?3 \
+                     AND attempt = ?4 AND status = 'running'",
+                    params![run, p, task, attempt, job],
+                )?,
+            };
         }
         EventKind::TaskStuck {
             stage,

@@ -103,8 +103,8 @@ impl<'a> EventRows<'a> {
     }
 }
 
-/// A task's start written together with its end (`fold.rs`): what the
-/// start knows besides the task.
+/// An attempt's start, written alone or with its end (`fold.rs`): what it
+/// knows besides the task.
 pub(super) struct Start<'a> {
     pub(super) stage: &'a str,
     pub(super) attempt: u32,
