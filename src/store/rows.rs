@@ -191,8 +191,9 @@ impl TaskRows<'_> {
         self.count(ending, self.now, None)
     }
 
-    /// The attempt's end written with its start (this `now` is the end's):
-    /// only what is appended in the order of events, the entry in `endings`.
+    /// The end's entry in `endings` (this `now` is the end's): all that an
+    /// end written with its start still writes where it comes, so that
+    /// `endings` keeps the order of events.
     pub(super) fn ending_entry(&self, ending: &Ending<'_>) -> rusqlite::Result<()> {
         task_ending(
             self.tx,
