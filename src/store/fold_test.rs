@@ -6,12 +6,14 @@
 use super::fold::{AttemptIds, Folds};
 use super::record::{write_batch, Known};
 use super::{plan_of, RunKey, Store};
+use crate::ir::{PipelineId, Program};
 use crate::run::{
     execute, Event, EventKind, FailureCause, Interrupt, Observer, RunOptions, SkipCause,
 };
 use rusqlite::types::ValueRef;
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 /// Keeps every event; interrupts the run once every other task that runs
@@ -102,15 +104,82 @@ fn dump(store: &Store) -> Vec<String> {
     rows
 }
 
-#[test]
-fn a_folded_batch_writes_the_rows_event_by_event_writing_does() {
-    let dir = std::env::temp_dir().join(format!("pipec-fold-{}", std::process::id()));
+/// A folder of its own (`name`) with `source` compiled there: the program
+/// and its pipeline `mixed`.
+fn compiled(name: &str, source: &str) -> (PathBuf, Program, PipelineId) {
+    let dir = std::env::temp_dir().join(format!("pipec-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("main.pipe");
-    std::fs::write(&file, PIPELINE).unwrap();
+    std::fs::write(&file, source).unwrap();
     let program = crate::compile::compile(&file).unwrap().program.unwrap();
     let pid = program.find_pipeline("mixed").unwrap();
+    (dir, program, pid)
+}
+
+/// A new store at `path` holding run `r1` of `pid`, with `events` written
+/// in one commit up to each of `splits` and one for the rest. `remember`:
+/// the writer keeps what it learnt (attempts' row ids, the run's folder)
+/// from one commit to the next, as one writer does; without it every row is
+/// searched for, as for rows another writer wrote.
+fn written(
+    path: &Path,
+    (program, pid): (&Program, PipelineId),
+    events: &[Event],
+    splits: &[usize],
+    remember: bool,
+    sources: &HashMap<(String, String), Vec<String>>,
+) -> Store {
+    let key = RunKey {
+        pipeline: "mixed".into(),
+        trigger: String::new(),
+        as_of: chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
+    };
+    // The same run's start in every store.
+    let now = chrono::DateTime::parse_from_rfc3339("2026-11-20T09:00:00Z")
+        .unwrap()
+        .with_timezone(&chrono::Utc);
+    let mut store = Store::open(path).unwrap();
+    // What is written, not whether it is on disk, is compared.
+    store
+        .conn
+        .execute_batch("PRAGMA synchronous = OFF")
+        .unwrap();
+    store
+        .begin(&key, &plan_of(program, pid), false, "r1", now)
+        .unwrap();
+    let attempts = RefCell::new(AttemptIds::default());
+    let run_dirs = RefCell::new(HashMap::new());
+    let mut all: Vec<_> = events.iter().map(|e| (e.clone(), None)).collect();
+    let (mut from, end) = (0, all.len());
+    for &to in splits
+        .iter()
+        .filter(|&&k| k < end)
+        .chain(std::iter::once(&end))
+    {
+        if !remember {
+            *attempts.borrow_mut() = AttemptIds::default();
+            run_dirs.borrow_mut().clear();
+        }
+        let known = Known {
+            sources,
+            attempts: &attempts,
+            run_dirs: &run_dirs,
+        };
+        write_batch(&mut store.conn, &mut all[from..to], &known).unwrap();
+        from = to;
+    }
+    store
+}
+
+/// Commits of one event each.
+fn each(events: &[Event]) -> Vec<usize> {
+    (1..events.len()).collect()
+}
+
+#[test]
+fn a_folded_batch_writes_the_rows_event_by_event_writing_does() {
+    let (dir, program, pid) = compiled("fold", PIPELINE);
 
     let collect = Arc::new(Collect::default());
     let mut options = RunOptions::new(pid, dir.join("run"));
@@ -159,41 +228,18 @@ fn a_folded_batch_writes_the_rows_event_by_event_writing_does() {
         ("mixed".to_string(), "fetch".to_string()),
         vec!["data".to_string()],
     );
-    let key = RunKey {
-        pipeline: "mixed".into(),
-        trigger: String::new(),
-        as_of: chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
-    };
-    let now = crate::clock::Clock::now(&crate::clock::SystemClock);
-    // `remember`: the writer keeps what it learnt (attempts' row ids, the
-    // run's folder) from one commit to the next; without it every lookup
-    // takes the search a writer does for rows it did not write.
-    let write = |name: &str, batch_size: usize, remember: bool| {
-        let mut store = Store::open(&dir.join(name)).unwrap();
-        store
-            .begin(&key, &plan_of(&program, pid), false, "r1", now)
-            .unwrap();
-        let attempts = RefCell::new(AttemptIds::default());
-        let run_dirs = RefCell::new(HashMap::new());
-        let mut all: Vec<_> = events.iter().map(|e| (e.clone(), None)).collect();
-        for batch in all.chunks_mut(batch_size) {
-            if !remember {
-                *attempts.borrow_mut() = AttemptIds::default();
-                run_dirs.borrow_mut().clear();
-            }
-            let known = Known {
-                sources: &sources,
-                attempts: &attempts,
-                run_dirs: &run_dirs,
-            };
-            write_batch(&mut store.conn, batch, &known).unwrap();
-        }
-        store
-    };
     // Each event in a commit of its own, found by search; all in one
     // commit, folded and found by id.
-    let one_by_one = write("one.db", 1, false);
-    let folded = write("all.db", events.len(), true);
+    let program = (&program, pid);
+    let one_by_one = written(
+        &dir.join("one.db"),
+        program,
+        &events,
+        &each(&events),
+        false,
+        &sources,
+    );
+    let folded = written(&dir.join("all.db"), program, &events, &[], true, &sources);
     let (one, all) = (dump(&one_by_one), dump(&folded));
     assert!(one.iter().any(|r| r.starts_with("attempts:")));
     // Each attempt names its run's folder, as `runs` has it.
@@ -419,17 +465,10 @@ fn stream() -> Vec<Event> {
 
 #[test]
 fn every_split_and_every_prefix_writes_the_rows_event_by_event_writing_does() {
-    let dir = std::env::temp_dir().join(format!("pipec-fold-stream-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join("main.pipe");
-    std::fs::write(
-        &file,
+    let (dir, program, pid) = compiled(
+        "fold-stream",
         "handler noop { builtin noop }\npipeline mixed { stage one { task a { run noop } } }\n",
-    )
-    .unwrap();
-    let program = crate::compile::compile(&file).unwrap().program.unwrap();
-    let pid = program.find_pipeline("mixed").unwrap();
+    );
     let events = stream();
     let batch: Vec<_> = events.iter().map(|e| (e.clone(), ())).collect();
     let folds = Folds::of(&batch);
@@ -441,47 +480,19 @@ fn every_split_and_every_prefix_writes_the_rows_event_by_event_writing_does() {
         .count();
     assert_eq!(folded, 12);
 
-    let key = RunKey {
-        pipeline: "mixed".into(),
-        trigger: String::new(),
-        as_of: chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
-    };
-    let now = crate::clock::Clock::now(&crate::clock::SystemClock);
     let sources = HashMap::new();
     let mut stores = 0;
-    // The first `upto` events, committed at each of `splits`; `remember`:
-    // as one writer does, rather than every row searched for.
+    // The first `upto` events, committed at each of `splits`.
     let mut write = |splits: &[usize], remember: bool, upto: usize| {
         stores += 1;
-        let mut store = Store::open(&dir.join(format!("{stores}.db"))).unwrap();
-        store
-            .conn
-            .execute_batch("PRAGMA synchronous = OFF")
-            .unwrap();
-        store
-            .begin(&key, &plan_of(&program, pid), false, "r1", now)
-            .unwrap();
-        let attempts = RefCell::new(AttemptIds::default());
-        let run_dirs = RefCell::new(HashMap::new());
-        let mut all: Vec<_> = events[..upto].iter().map(|e| (e.clone(), None)).collect();
-        let mut from = 0;
-        for &to in splits
-            .iter()
-            .filter(|&&k| k < upto)
-            .chain(std::iter::once(&upto))
-        {
-            if !remember {
-                *attempts.borrow_mut() = AttemptIds::default();
-                run_dirs.borrow_mut().clear();
-            }
-            let known = Known {
-                sources: &sources,
-                attempts: &attempts,
-                run_dirs: &run_dirs,
-            };
-            write_batch(&mut store.conn, &mut all[from..to], &known).unwrap();
-            from = to;
-        }
+        let store = written(
+            &dir.join(format!("{stores}.db")),
+            (&program, pid),
+            &events[..upto],
+            splits,
+            remember,
+            &sources,
+        );
         let jobs: Vec<Option<String>> = store
             .conn
             .prepare("SELECT job FROM attempts WHERE task = 'z' ORDER BY id")
@@ -492,7 +503,7 @@ fn every_split_and_every_prefix_writes_the_rows_event_by_event_writing_does() {
             .unwrap();
         (dump(&store), jobs)
     };
-    let each: Vec<usize> = (1..events.len()).collect();
+    let each = each(&events);
     let (reference, jobs) = write(&each, false, events.len());
     // Each attempt of a task met twice keeps its own job.
     assert_eq!(
