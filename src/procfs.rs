@@ -5,9 +5,10 @@
 
 use nix::sys::signal::kill;
 use nix::unistd::Pid;
-use std::io::Read;
+use std::collections::BTreeMap;
+use std::fs::File;
 use std::path::Path;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 /// Whether this system has a Linux `/proc` (asked once).
 fn has_proc() -> bool {
@@ -15,26 +16,9 @@ fn has_proc() -> bool {
     *HAS_PROC.get_or_init(|| Path::new("/proc/self/stat").exists())
 }
 
-/// A small `/proc` file whole, in one `read` for most: `/proc` makes each
-/// file as it is read, so `read_to_string`'s size probe and growing reads
-/// only cost system calls (this runs for every task).
+/// A small `/proc` file whole.
 fn read_small(path: &str) -> Option<String> {
-    let mut file = std::fs::File::open(path).ok()?;
-    let mut bytes = vec![0u8; 1024];
-    let mut len = 0;
-    loop {
-        if len == bytes.len() {
-            bytes.resize(len * 2, 0);
-        }
-        match file.read(&mut bytes[len..]) {
-            Ok(0) => break,
-            Ok(n) => len += n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(_) => return None,
-        }
-    }
-    bytes.truncate(len);
-    String::from_utf8(bytes).ok()
+    read_from_start(&File::open(path).ok()?)
 }
 
 /// The fields of `/proc/PID/stat` after the command name, which may itself
@@ -120,12 +104,65 @@ pub(crate) fn children(pid: i32) -> Vec<i32> {
 /// The children that thread `tid` of process `pid` started or was handed.
 pub(crate) fn thread_children(pid: i32, tid: i32) -> Vec<i32> {
     read_small(&format!("/proc/{pid}/task/{tid}/children"))
-        .map(|text| {
-            text.split_whitespace()
-                .filter_map(|c| c.parse::<i32>().ok())
-                .collect()
-        })
+        .map(|text| pids(&text))
         .unwrap_or_default()
+}
+
+/// The children that thread `tid` of this process started or was handed,
+/// as `thread_children` says, through a file kept open per thread: opening
+/// a `/proc` file (a path walk through `/proc`) costs more than reading it,
+/// and pipec reads these after every attempt while others run. `/proc`
+/// makes the file anew for each read from its start.
+///
+/// A file whose thread ended reads empty forever, even once a new thread
+/// has the same id: an empty read opens the file again.
+pub(crate) fn own_thread_children(tid: i32) -> Vec<i32> {
+    static OPEN: Mutex<BTreeMap<i32, File>> = Mutex::new(BTreeMap::new());
+    let mut open = crate::sync::lock(&OPEN, "the open `children` files");
+    if let Some(file) = open.get(&tid) {
+        let children = read_from_start(file).map(|text| pids(&text));
+        match children {
+            Some(children) if !children.is_empty() => return children,
+            Some(_) | None => {
+                open.remove(&tid);
+            }
+        }
+    }
+    let Ok(file) = File::open(format!("/proc/self/task/{tid}/children")) else {
+        return Vec::new();
+    };
+    let children = read_from_start(&file).map(|text| pids(&text));
+    open.insert(tid, file);
+    children.unwrap_or_default()
+}
+
+/// An open `/proc` file whole, read from its start: in one `read` for most,
+/// since `/proc` makes each file as it is read, so `read_to_string`'s size
+/// probe and growing reads only cost system calls (this runs for every task).
+fn read_from_start(file: &File) -> Option<String> {
+    use std::os::unix::fs::FileExt;
+    let mut bytes = vec![0u8; 1024];
+    let mut len = 0;
+    loop {
+        if len == bytes.len() {
+            bytes.resize(len * 2, 0);
+        }
+        match file.read_at(&mut bytes[len..], len as u64) {
+            Ok(0) => break,
+            Ok(n) => len += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => return None,
+        }
+    }
+    bytes.truncate(len);
+    String::from_utf8(bytes).ok()
+}
+
+/// The pids in a `children` file.
+fn pids(text: &str) -> Vec<i32> {
+    text.split_whitespace()
+        .filter_map(|c| c.parse::<i32>().ok())
+        .collect()
 }
 
 /// `pid` and every process below it, parents before children.
@@ -223,4 +260,72 @@ fn user_process(pid: i32) -> bool {
     let flags: u64 = fields.get(6).and_then(|f| f.parse().ok()).unwrap_or(0);
     !matches!(fields.first().map(String::as_str), Some("Z" | "X") | None)
         && flags & KERNEL_THREAD == 0
+}
+
+#[cfg(all(test, target_os = "linux"))]
+mod tests {
+    use super::{children, own_thread_children};
+
+    fn tid() -> i32 {
+        nix::unistd::gettid().as_raw()
+    }
+
+    /// A process to list: `sleep`, stopped and reaped by the test.
+    fn sleeper() -> std::process::Child {
+        // A test's own process, not a handler's.
+        #[allow(clippy::disallowed_methods)]
+        std::process::Command::new("sleep")
+            .arg("30")
+            .spawn()
+            .expect("sleep starts")
+    }
+
+    fn end(mut child: std::process::Child) {
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+
+    fn pid(child: &std::process::Child) -> i32 {
+        i32::try_from(child.id()).expect("a pid fits")
+    }
+
+    #[test]
+    fn a_kept_children_file_shows_what_there_is_at_each_read() {
+        // A thread of its own, so no other test's children are listed.
+        std::thread::spawn(|| {
+            let me = tid();
+            assert_eq!(own_thread_children(me), Vec::<i32>::new());
+            let first = sleeper();
+            assert_eq!(own_thread_children(me), vec![pid(&first)]);
+            // Read again through the file kept open by the read before.
+            let second = sleeper();
+            let mut both = own_thread_children(me);
+            both.sort_unstable();
+            let mut expected = vec![pid(&first), pid(&second)];
+            expected.sort_unstable();
+            assert_eq!(both, expected);
+            end(first);
+            assert_eq!(own_thread_children(me), vec![pid(&second)]);
+            end(second);
+            assert_eq!(own_thread_children(me), Vec::<i32>::new());
+        })
+        .join()
+        .expect("the thread's checks pass");
+    }
+
+    #[test]
+    fn the_children_of_a_thread_that_ended_are_found_under_another() {
+        let (ended, child) = std::thread::spawn(|| {
+            let child = sleeper();
+            assert_eq!(own_thread_children(tid()), vec![pid(&child)]);
+            (tid(), child)
+        })
+        .join()
+        .expect("the thread starts its child");
+        // Its kept file now reads empty, and no thread has its id.
+        assert_eq!(own_thread_children(ended), Vec::<i32>::new());
+        let me = i32::try_from(std::process::id()).expect("a pid fits");
+        assert!(children(me).contains(&pid(&child)));
+        end(child);
+    }
 }

@@ -130,10 +130,7 @@ fn adopted() -> Vec<i32> {
     threads.insert(me);
     let set = spawned();
     let mut live = Vec::new();
-    for child in threads
-        .into_iter()
-        .flat_map(|tid| procfs::thread_children(me, tid))
-    {
+    for child in threads.into_iter().flat_map(procfs::own_thread_children) {
         if set.as_ref().is_some_and(|s| s.contains(&child)) {
             continue;
         }
