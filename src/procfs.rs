@@ -322,6 +322,13 @@ mod tests {
         })
         .join()
         .expect("the thread starts its child");
+        // `join` returns before the thread's exit is done (its children
+        // handed on): wait until `/proc` no longer lists it.
+        let gone = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while std::path::Path::new(&format!("/proc/self/task/{ended}")).exists() {
+            assert!(std::time::Instant::now() < gone, "the thread never ends");
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
         // Its kept file now reads empty, and no thread has its id.
         assert_eq!(own_thread_children(ended), Vec::<i32>::new());
         let me = i32::try_from(std::process::id()).expect("a pid fits");
