@@ -14,9 +14,15 @@
 #   5. peak memory of `pipec check` and `pipec fmt --check` on a 50 MB file
 #      (scripts/gen_big_pipe.py, about 890,000 tasks), and of `fmt --check` on
 #      the same file unindented (which fmt would change), with the ratio to the
-#      file's size (/usr/bin/time -v).
-# Parts 1 and 2 need cargo whatever PIPEC says (they build benches/).
-# Environment: REPEAT (default 3), PARTS (default "1 2 3 4 5"), PIPEC (a built
+#      file's size (/usr/bin/time -v);
+#   6. the floor's layers on the chain and wide graphs of part 2: make, the
+#      commands started as make starts them (benches/spawn_floor.rs `inherit`:
+#      no pipes, no process group, blocking waits), with pipec's pipes and
+#      process group but blocking waits (`blocking`), the same handed by one
+#      thread to worker threads and back (`handoff`), as pipec starts them
+#      (`async`: the floor of part 2), and `pipec run --no-state`.
+# Parts 1, 2 and 6 need cargo whatever PIPEC says (they build benches/).
+# Environment: REPEAT (default 3), PARTS (default "1 2 3 4 5 6"), PIPEC (a built
 # binary; default: cargo build --release), BASE (another pipec binary, e.g.
 # one built from an earlier commit: its rows are measured in the same loop,
 # for a before/after table from one session).
@@ -24,7 +30,7 @@ set -eu
 cd "$(dirname "$0")/.."
 OUT=${BENCH_DIR:-/tmp/pipec-bench}
 REPEAT=${REPEAT:-3}
-PARTS=${PARTS:-1 2 3 4 5}
+PARTS=${PARTS:-1 2 3 4 5 6}
 BASE=${BASE:-}
 rm -rf "$OUT"; mkdir -p "$OUT"
 if [ -z "${PIPEC:-}" ]; then
@@ -59,12 +65,27 @@ if has 1; then
   echo
 fi
 
-if has 2; then
+if has 2 || has 6; then
   # The floor's executable, built once (cargo names it with a hash).
   cargo bench --bench spawn_floor --no-run > "$OUT/floor-build.txt" 2>&1 || {
     cat "$OUT/floor-build.txt" >&2; echo "cannot build benches/spawn_floor.rs" >&2; exit 2; }
   floor_bin=$(sed -n 's/.*Executable.*(\(.*spawn_floor-[^)]*\)).*/\1/p' "$OUT/floor-build.txt")
   [ -x "$floor_bin" ] || { echo "no executable for benches/spawn_floor.rs in cargo's output" >&2; exit 2; }
+fi
+# run_floor CONCURRENCY WAY: one run of the floor; prints seconds.
+run_floor() {
+  t0=$(now); "$floor_bin" 1000 "$1" "$2" > /dev/null; t1=$(now)
+  elapsed "$t0" "$t1"
+}
+# run_make DIR: one run of make on the graph; prints seconds.
+run_make() {
+  t0=$(now); make -s -j2 -f "$1/Makefile" > /dev/null; t1=$(now)
+  elapsed "$t0" "$t1"
+}
+# cell SECONDS: the seconds and their ratio to make's ($m).
+cell() { printf '%6s (%5sx)' "$1" "$(ratio "$1" "$m")"; }
+
+if has 2; then
   echo "== 2. 1,000 x /bin/true, concurrency 2, best of $REPEAT (seconds, ratio to make -j2)"
   if [ -n "$BASE" ]; then
     printf '%-8s %7s %15s | %15s %15s | %15s %15s\n' shape make floor "base no-state" "base durable" "no-state" "durable"
@@ -79,11 +100,9 @@ if has 2; then
     m=""; f=""; n=""; d=""; bn=""; bd=""
     i=0
     while [ $i -lt "$REPEAT" ]; do
-      t0=$(now); make -s -j2 -f "$dir/Makefile" > /dev/null; t1=$(now)
-      m=$(min "$m" "$(elapsed "$t0" "$t1")")
+      m=$(min "$m" "$(run_make "$dir")")
       if [ -n "$floor_at" ]; then
-        t0=$(now); "$floor_bin" 1000 "$floor_at" > /dev/null; t1=$(now)
-        f=$(min "$f" "$(elapsed "$t0" "$t1")")
+        f=$(min "$f" "$(run_floor "$floor_at" async)")
       fi
       n=$(min "$n" "$(run_pipec "$PIPEC" "$dir" "$i" --no-state)")
       d=$(min "$d" "$(run_pipec "$PIPEC" "$dir" "$i")")
@@ -93,7 +112,6 @@ if has 2; then
       fi
       i=$((i + 1))
     done
-    cell() { printf '%6s (%5sx)' "$1" "$(ratio "$1" "$m")"; }
     if [ -n "$f" ]; then floor=$(cell "$f"); else floor="-"; fi
     if [ -n "$BASE" ]; then
       printf '%-8s %7s %15s | %s %s | %s %s\n' "$shape" "$m" "$floor" "$(cell "$bn")" "$(cell "$bd")" "$(cell "$n")" "$(cell "$d")"
@@ -159,5 +177,28 @@ if has 5; then
       printf '%-24s %s\n' "$item" "$(mem_cell "$now_kb")"
     fi
   done
+fi
+if has 6; then
+  echo "== 6. the floor's layers: 1,000 x /bin/true, best of $REPEAT (seconds, ratio to make -j2)"
+  printf '%-8s %7s %15s %15s %15s %15s %15s\n' shape make inherit blocking handoff async "pipec no-state"
+  for shape in chain wide; do
+    dir="$OUT/$shape"
+    [ -f "$dir/graph.pipe" ] || scripts/gen_graph.sh "$shape" 1000 true "$dir" 2
+    case $shape in chain) at=1 ;; wide) at=2 ;; esac
+    m=""; inherit=""; blocking=""; handoff=""; async=""; n=""
+    i=0
+    while [ $i -lt "$REPEAT" ]; do
+      m=$(min "$m" "$(run_make "$dir")")
+      inherit=$(min "$inherit" "$(run_floor "$at" inherit)")
+      blocking=$(min "$blocking" "$(run_floor "$at" blocking)")
+      handoff=$(min "$handoff" "$(run_floor "$at" handoff)")
+      async=$(min "$async" "$(run_floor "$at" async)")
+      n=$(min "$n" "$(run_pipec "$PIPEC" "$dir" "$i" --no-state)")
+      i=$((i + 1))
+    done
+    printf '%-8s %7s %s %s %s %s %s\n' "$shape" "$m" "$(cell "$inherit")" "$(cell "$blocking")" \
+      "$(cell "$handoff")" "$(cell "$async")" "$(cell "$n")"
+  done
+  echo
 fi
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
