@@ -49,17 +49,29 @@ impl Way {
     }
 }
 
-async fn one_async(index: usize) -> std::io::Result<()> {
-    // What pipec's process executor does for a task, without pipec.
+/// `/bin/true` as pipec's process executor starts a task's command: stdin,
+/// stdout and stderr pipes, a process group of its own, one variable added.
+fn pipec_command(index: usize) -> std::process::Command {
     #[allow(clippy::disallowed_methods)]
-    let mut command = tokio::process::Command::new("/bin/true");
+    let mut command = std::process::Command::new("/bin/true");
     command
         .env("PIPEC_SPAN_ID", index.to_string())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .process_group(0);
-    let mut child = command.spawn()?;
+    command
+}
+
+/// `/bin/true` as make starts a command: everything inherited.
+fn make_command() -> std::process::Command {
+    #[allow(clippy::disallowed_methods)]
+    std::process::Command::new("/bin/true")
+}
+
+async fn one_async(index: usize) -> std::io::Result<()> {
+    // What pipec's process executor does for a task, without pipec.
+    let mut child = tokio::process::Command::from(pipec_command(index)).spawn()?;
     if let Some(mut stdin) = child.stdin.take() {
         // A command that exits without reading its stdin closes the pipe.
         let _ = stdin.write_all(b"{}").await;
@@ -99,16 +111,11 @@ async fn all_async(count: usize, concurrency: usize) -> std::io::Result<()> {
 /// One command waited for with blocking calls: with pipec's pipes, process
 /// group and variable (`as_pipec`), or as make starts it.
 fn one_blocking(index: usize, as_pipec: bool) -> std::io::Result<()> {
-    #[allow(clippy::disallowed_methods)]
-    let mut command = std::process::Command::new("/bin/true");
-    if as_pipec {
-        command
-            .env("PIPEC_SPAN_ID", index.to_string())
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .process_group(0);
-    }
+    let mut command = if as_pipec {
+        pipec_command(index)
+    } else {
+        make_command()
+    };
     let mut child = command.spawn()?;
     if let Some(mut stdin) = child.stdin.take() {
         let _ = stdin.write_all(b"{}");
