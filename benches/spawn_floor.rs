@@ -1,14 +1,15 @@
 //! The floor under pipec's process executor: COUNT `/bin/true`, CONCURRENCY
 //! at a time, with nothing else (no scheduler, events, store or process-tree
-//! sweep), started one of three ways (WAY):
+//! sweep), started one of four ways (WAY):
 //!
 //! - `async` (the default): as pipec starts a task's command. stdin a pipe
 //!   filled with `{}`, stdout and stderr pipes read to their end, a process
 //!   group of its own, one variable added to the environment, waited for
 //!   through tokio (its pidfd) on one thread.
 //! - `blocking`: the same command, pipes and process group, read and waited
-//!   for with blocking calls on CONCURRENCY threads of its own. Its distance
-//!   to `async` is what waiting through the event loop costs.
+//!   for with blocking calls on CONCURRENCY threads of its own. At
+//!   concurrency 1 its distance to `async` is what waiting through the event
+//!   loop costs; above, its threads also start commands in parallel.
 //! - `handoff`: as `blocking`, but one thread decides what runs next and
 //!   hands each command to one of CONCURRENCY worker threads, which hands its
 //!   end back: two wake-ups across threads per command, as in any executor
